@@ -1,0 +1,49 @@
+/// Opaque, URL-safe identifiers: a short type prefix plus 80 random bits in
+/// lowercase base32, so ids never reveal counts or creation order.
+public enum Identifier {
+    private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+
+    public static func make(_ prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var out = prefix + "_"
+        for _ in 0..<16 { out.append(alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))]) }
+        return out
+    }
+
+    /// Ids are at most 64 characters of [a-z0-9_-]; anything else cannot be an id,
+    /// which lets routes answer 404 before touching the database.
+    public static func isPlausible(_ value: String) -> Bool {
+        !value.isEmpty && value.count <= 64 && value.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+        }
+    }
+}
+
+/// One page of a listing plus the total, so every table can show "共 N 条".
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+    public var page: Int
+    public var perPage: Int
+
+    public init(items: [Item], total: Int, page: Int, perPage: Int) {
+        self.items = items
+        self.total = total
+        self.page = page
+        self.perPage = perPage
+    }
+
+    public var pageCount: Int { max(1, (total + perPage - 1) / perPage) }
+}
+
+public struct PageRequest: Sendable, Equatable {
+    public var page: Int
+    public var perPage: Int
+
+    public init(page: Int = 1, perPage: Int = 50) {
+        self.page = max(1, page)
+        self.perPage = min(max(1, perPage), 200)
+    }
+
+    public var offset: Int { (page - 1) * perPage }
+}

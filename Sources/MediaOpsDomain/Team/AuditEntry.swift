@@ -1,0 +1,49 @@
+import Foundation
+
+public enum AuditAction: String, CaseIterable, Sendable, Codable {
+    case create, update, delete
+}
+
+/// One recorded change: who did what to which thing, when, and what changed.
+public struct AuditEntry: Sendable, Equatable {
+    public var id: String
+    public var at: Date
+    public var actorID: String?
+    public var actorName: String
+    public var action: AuditAction
+    public var entityType: String
+    public var entityID: String
+    public var summary: String
+    /// Field → [before, after]; secrets appear only as "(set)" / "(cleared)".
+    public var changes: [String: [String]]
+
+    public init(id: String, at: Date, actorID: String?, actorName: String, action: AuditAction, entityType: String, entityID: String, summary: String, changes: [String: [String]]) {
+        self.id = id
+        self.at = at
+        self.actorID = actorID
+        self.actorName = actorName
+        self.action = action
+        self.entityType = entityType
+        self.entityID = entityID
+        self.summary = summary
+        self.changes = changes
+    }
+}
+
+/// Builds the before/after record of an update from two snapshots of a thing.
+public struct ChangeSet: Sendable {
+    public private(set) var changes: [String: [String]] = [:]
+    public init() {}
+
+    public mutating func record(_ field: String, _ before: String?, _ after: String?) {
+        guard before != after else { return }
+        changes[field] = [before ?? "", after ?? ""]
+    }
+
+    public mutating func recordSecret(_ field: String, set: Bool) {
+        changes[field] = ["", set ? "(set)" : "(cleared)"]
+    }
+
+    public var isEmpty: Bool { changes.isEmpty }
+    public var fieldNames: String { changes.keys.sorted().joined(separator: ", ") }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+public enum AppLocale: String, CaseIterable, Sendable, Codable {
+    case zhHans = "zh-Hans"
+    case en = "en"
+
+    /// Reads loose spellings (zh, zh-CN, en-US …) as they come from browsers and forms.
+    public init?(loose value: String) {
+        let lowered = value.lowercased()
+        if lowered.hasPrefix("zh") { self = .zhHans } else if lowered.hasPrefix("en") { self = .en } else { return nil }
+    }
+}
+
+public struct Member: Sendable, Equatable {
+    public var id: String
+    public var email: String
+    public var name: String
+    public var roleKeys: [String]
+    public var locale: AppLocale?
+    public var isActive: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: String, email: String, name: String, roleKeys: [String], locale: AppLocale?, isActive: Bool, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.roleKeys = roleKeys
+        self.locale = locale
+        self.isActive = isActive
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct Workspace: Sendable, Equatable {
+    public var name: String
+    public var timeZone: String
+    public var defaultLocale: AppLocale
+    public var createdAt: Date
+
+    public init(name: String, timeZone: String, defaultLocale: AppLocale, createdAt: Date) {
+        self.name = name
+        self.timeZone = timeZone
+        self.defaultLocale = defaultLocale
+        self.createdAt = createdAt
+    }
+}

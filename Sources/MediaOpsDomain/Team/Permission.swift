@@ -1,0 +1,32 @@
+/// What a member may do. Every page and API route names exactly one permission,
+/// so a role × route matrix test can prove the rules hold everywhere.
+public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
+    case membersView = "members.view"
+    case membersManage = "members.manage"
+    case rolesManage = "roles.manage"
+    case accountsView = "accounts.view"
+    case accountsManage = "accounts.manage"
+    case auditView = "audit.view"
+    case settingsManage = "settings.manage"
+
+    /// Permissions that only change what a member can read. A role built only from
+    /// these can never write anything, which is what "viewer" promises.
+    public var isReadOnly: Bool {
+        switch self {
+        case .membersView, .accountsView, .auditView: true
+        default: false
+        }
+    }
+
+    /// Parses a list of permission keys, naming the first unknown one.
+    public static func parse(_ keys: [String]) -> Result<Set<Permission>, UnknownPermission> {
+        var result = Set<Permission>()
+        for key in keys {
+            guard let permission = Permission(rawValue: key) else { return .failure(UnknownPermission(key: key)) }
+            result.insert(permission)
+        }
+        return .success(result)
+    }
+
+    public struct UnknownPermission: Error, Sendable { public let key: String }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Every platform an account in the matrix can live on. The raw values are the
+/// API's enum values and never change.
+public enum Platform: String, CaseIterable, Sendable, Codable {
+    case wechatOA = "wechat_oa"
+    case wechatChannels = "wechat_channels"
+    case weibo, douyin, xiaohongshu, bilibili, kuaishou, zhihu, toutiao
+    case x, facebook, instagram, linkedin, mastodon, telegram
+    case webhook
+
+    /// What MediaOps can do with an account on this platform. One table, read by
+    /// the UI, the API and (later) the publishing engine. Sources: PLATFORMS.md §11.
+    public var capabilities: PlatformCapabilities {
+        switch self {
+        case .wechatOA: [.publishByAPI, .metricsByAPI, .commentsByAPI]
+        case .weibo: [.publishByAPI, .metricsByAPI, .commentsByAPI]
+        case .douyin: [.publishByAPI, .metricsByAPI, .commentsByAPI]
+        case .bilibili: [.publishByAPI, .metricsByAPI]
+        case .x: [.publishByAPI, .metricsByAPI, .commentsByAPI]
+        case .facebook: [.publishByAPI, .metricsByAPI, .commentsByAPI]
+        case .instagram: [.publishByAPI, .metricsByAPI, .commentsByAPI]
+        case .linkedin: [.publishByAPI, .metricsByAPI, .commentsByAPI]
+        case .mastodon: [.publishByAPI, .commentsByAPI]
+        case .telegram: [.publishByAPI]
+        case .webhook: [.publishByAPI]
+        case .wechatChannels, .xiaohongshu, .kuaishou, .zhihu, .toutiao: [.assistedOnly]
+        }
+    }
+
+    /// Account kinds the platform distinguishes; empty when it has only one.
+    public var kinds: [String] {
+        switch self {
+        case .wechatOA: ["service", "subscription"]
+        default: []
+        }
+    }
+
+    /// Platform-specific fields that are not secret and may be shown.
+    public var fields: [PlatformField] {
+        switch self {
+        case .wechatOA: [PlatformField(key: "app_id", required: true, maxLength: 32)]
+        case .weibo: [PlatformField(key: "uid", required: false, maxLength: 32)]
+        case .douyin: [PlatformField(key: "open_id", required: false, maxLength: 64)]
+        case .bilibili: [PlatformField(key: "mid", required: false, maxLength: 32)]
+        case .mastodon: [PlatformField(key: "instance_url", required: true, maxLength: 200, isURL: true)]
+        case .telegram: [PlatformField(key: "chat_id", required: true, maxLength: 64)]
+        case .facebook: [PlatformField(key: "page_id", required: false, maxLength: 64)]
+        case .linkedin: [PlatformField(key: "organization_urn", required: false, maxLength: 100)]
+        case .webhook: [PlatformField(key: "url", required: true, maxLength: 500, isURL: true)]
+        default: []
+        }
+    }
+
+    /// Secret fields: encrypted at rest, write-only through every interface.
+    public var secretFields: [String] {
+        switch self {
+        case .wechatOA: ["app_secret"]
+        case .weibo, .douyin, .x, .facebook, .instagram, .linkedin, .mastodon: ["access_token", "refresh_token"]
+        case .bilibili: ["client_secret", "access_token", "refresh_token"]
+        case .telegram: ["bot_token"]
+        case .webhook: ["signing_secret"]
+        case .wechatChannels, .xiaohongshu, .kuaishou, .zhihu, .toutiao: []
+        }
+    }
+}
+
+public struct PlatformField: Sendable, Equatable {
+    public let key: String
+    public let required: Bool
+    public let maxLength: Int
+    public let isURL: Bool
+
+    public init(key: String, required: Bool, maxLength: Int, isURL: Bool = false) {
+        self.key = key
+        self.required = required
+        self.maxLength = maxLength
+        self.isURL = isURL
+    }
+}
+
+public struct PlatformCapabilities: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let publishByAPI = PlatformCapabilities(rawValue: 1 << 0)
+    public static let metricsByAPI = PlatformCapabilities(rawValue: 1 << 1)
+    public static let commentsByAPI = PlatformCapabilities(rawValue: 1 << 2)
+    /// No usable publishing API: MediaOps prepares the post and a person publishes it.
+    public static let assistedOnly = PlatformCapabilities(rawValue: 1 << 3)
+
+    /// Stable names, in display order, as the API and the catalogs spell them.
+    public static let named: [(PlatformCapabilities, String)] = [
+        (.publishByAPI, "publish_api"), (.metricsByAPI, "metrics_api"),
+        (.commentsByAPI, "comments_api"), (.assistedOnly, "assisted_only"),
+    ]
+
+    public var names: [String] { Self.named.filter { contains($0.0) }.map(\.1) }
+}
+
+/// Lifecycle of an account in the matrix. Retired accounts stay for history.
+public enum AccountState: String, CaseIterable, Sendable, Codable {
+    case active, paused
+    case reconnectNeeded = "reconnect_needed"
+    case retired
+}
+
+public struct Account: Sendable, Equatable {
+    public var id: String
+    public var platform: Platform
+    public var name: String
+    public var handle: String
+    public var kind: String?
+    public var fields: [String: String]
+    public var ownerID: String?
+    public var groupIDs: [String]
+    public var state: AccountState
+    /// Which secret fields are set; their values never leave the store decrypted except to connectors.
+    public var credentialKeys: [String]
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: String, platform: Platform, name: String, handle: String, kind: String?, fields: [String: String], ownerID: String?, groupIDs: [String], state: AccountState, credentialKeys: [String], createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.platform = platform
+        self.name = name
+        self.handle = handle
+        self.kind = kind
+        self.fields = fields
+        self.ownerID = ownerID
+        self.groupIDs = groupIDs
+        self.state = state
+        self.credentialKeys = credentialKeys
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct AccountGroup: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var description: String
+    public var createdAt: Date
+
+    public init(id: String, name: String, description: String, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.createdAt = createdAt
+    }
+}

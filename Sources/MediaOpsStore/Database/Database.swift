@@ -1,0 +1,214 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+public enum DatabaseKind: String, Sendable {
+    case sqlite
+    case postgresql
+}
+
+/// Where the data lives, parsed from `--database` / MEDIAOPS_DATABASE_URL.
+public enum DatabaseLocation: Sendable, Equatable {
+    case sqliteFile(path: String)
+    case sqliteMemory
+    case postgres(url: String)
+
+    /// Accepts `postgres://…`/`postgresql://…`, `sqlite:PATH`, `:memory:` or a plain file path.
+    public init(parsing value: String) {
+        if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+            self = .postgres(url: value)
+        } else if value == ":memory:" || value == "sqlite::memory:" {
+            self = .sqliteMemory
+        } else if value.hasPrefix("sqlite://") {
+            self = .sqliteFile(path: String(value.dropFirst("sqlite://".count)))
+        } else if value.hasPrefix("sqlite:") {
+            self = .sqliteFile(path: String(value.dropFirst("sqlite:".count)))
+        } else {
+            self = .sqliteFile(path: value)
+        }
+    }
+
+    public var kind: DatabaseKind {
+        if case .postgres = self { return .postgresql }
+        return .sqlite
+    }
+
+    /// Safe to log: the password of a PostgreSQL URL is masked.
+    public var redacted: String {
+        switch self {
+        case .sqliteFile(let path): return path
+        case .sqliteMemory: return ":memory:"
+        case .postgres(let url):
+            guard var components = URLComponents(string: url) else { return "postgres://…" }
+            if components.password != nil { components.password = "***" }
+            return components.string ?? "postgres://…"
+        }
+    }
+}
+
+/// The one database handle the app passes around. `sql` runs each statement on a
+/// pooled connection; `transaction` pins one connection so a change is all-or-nothing.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    public let sql: any SQLDatabase
+    private let driver: any DatabaseDriver
+
+    private init(kind: DatabaseKind, driver: any DatabaseDriver) {
+        self.kind = kind
+        self.driver = driver
+        self.sql = driver.pooled
+    }
+
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+        switch location {
+        case .postgres(let url):
+            let driver = try PostgresDriver(url: url, logger: logger)
+            let database = Database(kind: .postgresql, driver: driver)
+            // Fail fast with a readable error when the server is unreachable.
+            _ = try await database.sql.raw("SELECT 1").all()
+            return database
+        case .sqliteFile(let path):
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            let database = Database(kind: .sqlite, driver: SQLiteDriver(storage: .file(path: path), logger: logger))
+            // WAL lets the CLI read while the server writes; busy_timeout makes a
+            // second process wait for the lock instead of failing at once.
+            _ = try await database.sql.raw("PRAGMA journal_mode=WAL").all()
+            try await database.sql.raw("PRAGMA busy_timeout=5000").run()
+            try await database.sql.raw("PRAGMA synchronous=NORMAL").run()
+            return database
+        case .sqliteMemory:
+            return Database(kind: .sqlite, driver: SQLiteDriver(storage: .memory, logger: logger))
+        }
+    }
+
+    /// Runs `body` inside BEGIN … COMMIT on one connection; any thrown error rolls back.
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await driver.withConnection { connection in
+            try await connection.raw(self.kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                let result = try await body(connection)
+                try await connection.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await connection.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` on one pinned connection without a transaction (advisory locks, VACUUM INTO).
+    public func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await driver.withConnection(body)
+    }
+
+    public func close() async {
+        try? await driver.shutdown()
+    }
+}
+
+protocol DatabaseDriver: Sendable {
+    var pooled: any SQLDatabase { get }
+    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    func shutdown() async throws
+}
+
+/// SQLite allows one writer at a time, so the app keeps exactly one connection on
+/// one event loop: statements queue in the pool instead of failing with SQLITE_BUSY.
+// The pool guards its own state with a lock; AsyncKit predates Sendable annotations.
+struct SQLiteDriver: DatabaseDriver, @unchecked Sendable {
+    let pool: EventLoopGroupConnectionPool<SQLiteConnectionSource>
+    let group: MultiThreadedEventLoopGroup
+    let logger: Logger
+
+    init(storage: SQLiteConfiguration.Storage, logger: Logger) {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.group = group
+        self.logger = logger
+        self.pool = EventLoopGroupConnectionPool(
+            source: SQLiteConnectionSource(configuration: .init(storage: storage, enableForeignKeys: true)),
+            maxConnectionsPerEventLoop: 1,
+            requestTimeout: .seconds(30),
+            pruneInterval: nil,
+            logger: logger,
+            on: group
+        )
+    }
+
+    var pooled: any SQLDatabase {
+        PooledSQLDatabase(pool: pool, logger: logger, dialect: SQLiteDialect()) { $0.sql(queryLogLevel: .trace) }
+    }
+
+    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        defer { pool.releaseConnection(connection, logger: logger) }
+        return try await body(connection.sql(queryLogLevel: .trace))
+    }
+
+    func shutdown() async throws {
+        try await pool.shutdownAsync()
+        try await group.shutdownGracefully()
+    }
+}
+
+struct PostgresDriver: DatabaseDriver, @unchecked Sendable {
+    let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    let logger: Logger
+
+    init(url: String, logger: Logger) throws {
+        let configuration = try SQLPostgresConfiguration(url: url)
+        self.logger = logger
+        self.pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration),
+            maxConnectionsPerEventLoop: 4,
+            requestTimeout: .seconds(30),
+            pruneInterval: .seconds(60),
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton
+        )
+    }
+
+    var pooled: any SQLDatabase {
+        PooledSQLDatabase(pool: pool, logger: logger, dialect: PostgresDialect()) { $0.sql(queryLogLevel: .trace) }
+    }
+
+    func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        defer { pool.releaseConnection(connection, logger: logger) }
+        return try await body(connection.sql(queryLogLevel: .trace))
+    }
+
+    func shutdown() async throws {
+        try await pool.shutdownAsync()
+    }
+}
+
+/// An `SQLDatabase` that borrows a pooled connection for each statement.
+struct PooledSQLDatabase<Source: ConnectionPoolSource>: SQLDatabase, @unchecked Sendable {
+    let pool: EventLoopGroupConnectionPool<Source>
+    let logger: Logger
+    let dialect: any SQLDialect
+    let makeSQL: @Sendable (Source.Connection) -> any SQLDatabase
+
+    init(pool: EventLoopGroupConnectionPool<Source>, logger: Logger, dialect: any SQLDialect, makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase) {
+        self.pool = pool
+        self.logger = logger
+        self.dialect = dialect
+        self.makeSQL = makeSQL
+    }
+
+    var eventLoop: any EventLoop { pool.eventLoopGroup.any() }
+    var queryLogLevel: Logger.Level? { .trace }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        pool.withConnection(logger: logger) { connection in
+            makeSQL(connection).execute(sql: query, onRow)
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// The ordered ledger of schema changes. Never edit a shipped migration: add the
+/// next number. Statements use only types both databases read the same way:
+/// TEXT, BIGINT (instants as UTC epoch milliseconds), INTEGER, BOOLEAN.
+public enum Migrations {
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let statements: [String]
+    }
+
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "workspace, members, roles, sessions, tokens", statements: [
+            """
+            CREATE TABLE workspace (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                time_zone TEXT NOT NULL,
+                default_locale TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                sort_key TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                locale TEXT,
+                active BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE custom_roles (
+                key TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL,
+                permissions TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE user_roles (
+                user_id TEXT NOT NULL REFERENCES users(id),
+                role_key TEXT NOT NULL,
+                PRIMARY KEY (user_id, role_key)
+            )
+            """,
+            "CREATE INDEX user_roles_role ON user_roles (role_key)",
+            """
+            CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id),
+                csrf_token TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            """
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id),
+                name TEXT NOT NULL,
+                token_hash TEXT NOT NULL UNIQUE,
+                token_prefix TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                last_used_at BIGINT,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX api_tokens_user ON api_tokens (user_id)",
+            """
+            CREATE TABLE login_failures (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL,
+                at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX login_failures_email_at ON login_failures (email, at)",
+            """
+            CREATE TABLE login_locks (
+                email TEXT PRIMARY KEY,
+                locked_until BIGINT NOT NULL
+            )
+            """,
+        ]),
+        Migration(version: 2, name: "account matrix and audit log", statements: [
+            """
+            CREATE TABLE account_groups (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                description TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE accounts (
+                id TEXT PRIMARY KEY,
+                platform TEXT NOT NULL,
+                name TEXT NOT NULL,
+                handle TEXT NOT NULL,
+                sort_key TEXT NOT NULL,
+                kind TEXT,
+                fields TEXT NOT NULL,
+                owner_id TEXT REFERENCES users(id),
+                state TEXT NOT NULL,
+                credentials TEXT,
+                credential_keys TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX accounts_platform ON accounts (platform, handle)",
+            """
+            CREATE TABLE account_group_links (
+                account_id TEXT NOT NULL REFERENCES accounts(id),
+                group_id TEXT NOT NULL REFERENCES account_groups(id),
+                PRIMARY KEY (account_id, group_id)
+            )
+            """,
+            "CREATE INDEX account_group_links_group ON account_group_links (group_id)",
+            """
+            CREATE TABLE audit_log (
+                id TEXT PRIMARY KEY,
+                at BIGINT NOT NULL,
+                actor_id TEXT,
+                actor_name TEXT NOT NULL,
+                action TEXT NOT NULL,
+                entity_type TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                changes TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_log_at ON audit_log (at)",
+            "CREATE INDEX audit_log_entity ON audit_log (entity_type, entity_id)",
+        ]),
+    ]
+
+    /// Applies every migration not yet in `schema_migrations`, each in its own
+    /// transaction. On PostgreSQL an advisory lock keeps two starting processes
+    /// from migrating at once.
+    @discardableResult
+    public static func run(on database: Database, logger: Logger) async throws -> [Int] {
+        try await database.sql.raw("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at BIGINT NOT NULL
+            )
+            """).run()
+        if database.kind == .postgresql {
+            return try await database.withConnection { connection in
+                try await connection.raw("SELECT pg_advisory_lock(72616601)").run()
+                do {
+                    let applied = try await applyPending(connection: connection, logger: logger)
+                    try await connection.raw("SELECT pg_advisory_unlock(72616601)").run()
+                    return applied
+                } catch {
+                    try? await connection.raw("SELECT pg_advisory_unlock(72616601)").run()
+                    throw error
+                }
+            }
+        }
+        return try await database.withConnection { connection in
+            try await applyPending(connection: connection, logger: logger)
+        }
+    }
+
+    private static func applyPending(connection: any SQLDatabase, logger: Logger) async throws -> [Int] {
+        let done = Set(try await connection.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+        var applied: [Int] = []
+        for migration in all where !done.contains(migration.version) {
+            try await connection.raw(SQLQueryString(connection.dialect.name == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN")).run()
+            do {
+                for statement in migration.statements {
+                    try await connection.raw(SQLQueryString(statement)).run()
+                }
+                try await connection.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date().epochMilliseconds))").run()
+                try await connection.raw("COMMIT").run()
+            } catch {
+                try? await connection.raw("ROLLBACK").run()
+                throw error
+            }
+            logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            applied.append(migration.version)
+        }
+        return applied
+    }
+}

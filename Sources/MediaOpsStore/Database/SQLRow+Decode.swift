@@ -1,0 +1,40 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+extension SQLRow {
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decodeNil(column: column) ? nil : decode(column: column, as: String.self) }
+    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
+    func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
+    func date(_ column: String) throws -> Date { Date(epochMilliseconds: try decode(column: column, as: Int64.self)) }
+    func optionalDate(_ column: String) throws -> Date? {
+        try decodeNil(column: column) ? nil : Date(epochMilliseconds: decode(column: column, as: Int64.self))
+    }
+}
+
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) -> T? {
+        try? JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+/// Escapes LIKE wildcards so a user's search for "100%" matches literally.
+func likePattern(_ query: String) -> String {
+    let escaped = query.lowercased()
+        .replacingOccurrences(of: "\\", with: "\\\\")
+        .replacingOccurrences(of: "%", with: "\\%")
+        .replacingOccurrences(of: "_", with: "\\_")
+    return "%\(escaped)%"
+}
+
+/// "WHERE a AND b …", or nothing when there are no conditions.
+func whereSQL(_ conditions: [SQLQueryString]) -> SQLQueryString {
+    conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+}

@@ -1,0 +1,144 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+public struct AccountFilter: Sendable, Equatable {
+    public var platform: Platform?
+    public var groupID: String?
+    public var state: AccountState?
+    public var ownerID: String?
+    public var query: String?
+    /// Retired accounts are hidden unless asked for by state.
+    public var includeRetired: Bool
+
+    public init(platform: Platform? = nil, groupID: String? = nil, state: AccountState? = nil, ownerID: String? = nil, query: String? = nil, includeRetired: Bool = false) {
+        self.platform = platform
+        self.groupID = groupID
+        self.state = state
+        self.ownerID = ownerID
+        self.query = query
+        self.includeRetired = includeRetired
+    }
+}
+
+public enum AccountSort: String, Sendable, CaseIterable {
+    case name, platform, state, created
+}
+
+/// The account matrix. Credentials are stored sealed; this repository never
+/// returns them, only which keys are set.
+public struct AccountRepository: Sendable {
+    let db: any SQLDatabase
+    public init(_ db: any SQLDatabase) { self.db = db }
+
+    public func find(id: String) async throws -> Account? {
+        guard let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)").first() else { return nil }
+        return try await account(from: row)
+    }
+
+    public func list(filter: AccountFilter, sort: AccountSort = .name, descending: Bool = false, page: PageRequest) async throws -> Page<Account> {
+        var conditions: [SQLQueryString] = []
+        if let platform = filter.platform { conditions.append("platform = \(bind: platform.rawValue)") }
+        if let state = filter.state {
+            conditions.append("state = \(bind: state.rawValue)")
+        } else if !filter.includeRetired {
+            conditions.append("state <> 'retired'")
+        }
+        if let owner = filter.ownerID, !owner.isEmpty { conditions.append("owner_id = \(bind: owner)") }
+        if let group = filter.groupID, !group.isEmpty {
+            conditions.append("id IN (SELECT account_id FROM account_group_links WHERE group_id = \(bind: group))")
+        }
+        if let query = filter.query, !query.isEmpty {
+            let pattern = likePattern(query)
+            conditions.append("(LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(handle) LIKE \(bind: pattern) ESCAPE '\\' OR sort_key LIKE \(bind: pattern) ESCAPE '\\')")
+        }
+        let whereClause = whereSQL(conditions)
+        let direction = descending ? "DESC" : "ASC"
+        let order = switch sort {
+        case .name: "sort_key \(direction)"
+        case .platform: "platform \(direction), sort_key ASC"
+        case .state: "state \(direction), sort_key ASC"
+        case .created: "created_at \(direction)"
+        }
+        let total = try await db.raw("SELECT COUNT(*) AS n FROM accounts " + whereClause).first()?.int("n") ?? 0
+        let rows = try await db.raw("SELECT * FROM accounts " + whereClause + " ORDER BY \(unsafeRaw: order), id ASC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)").all()
+        var accounts: [Account] = []
+        for row in rows { accounts.append(try await account(from: row)) }
+        return Page(items: accounts, total: total, page: page.page, perPage: page.perPage)
+    }
+
+    /// Another live account on the same platform with the same handle, if any.
+    public func findDuplicate(platform: Platform, handle: String, excluding id: String?) async throws -> Account? {
+        let rows = try await db.raw("""
+            SELECT * FROM accounts WHERE platform = \(bind: platform.rawValue) AND LOWER(handle) = \(bind: handle.lowercased())
+            AND state <> 'retired'
+            """).all()
+        for row in rows where try row.string("id") != id { return try await account(from: row) }
+        return nil
+    }
+
+    public func countByState() async throws -> [AccountState: Int] {
+        var result: [AccountState: Int] = [:]
+        for row in try await db.raw("SELECT state, COUNT(*) AS n FROM accounts GROUP BY state").all() {
+            if let state = AccountState(rawValue: try row.string("state")) { result[state] = try row.int("n") }
+        }
+        return result
+    }
+
+    public func create(_ account: Account, sealedCredentials: String?) async throws {
+        try await db.raw("""
+            INSERT INTO accounts (id, platform, name, handle, sort_key, kind, fields, owner_id, state, credentials, credential_keys, created_at, updated_at)
+            VALUES (\(bind: account.id), \(bind: account.platform.rawValue), \(bind: account.name), \(bind: account.handle),
+            \(bind: SortKey.make(account.name)), \(bind: account.kind), \(bind: JSONText.encode(account.fields)), \(bind: account.ownerID),
+            \(bind: account.state.rawValue), \(bind: sealedCredentials), \(bind: account.credentialKeys.sorted().joined(separator: ",")),
+            \(bind: account.createdAt.epochMilliseconds), \(bind: account.updatedAt.epochMilliseconds))
+            """).run()
+        try await setGroups(account.groupIDs, for: account.id)
+    }
+
+    /// Updates the visible fields; `sealedCredentials` replaces the stored secrets only when given.
+    public func update(_ account: Account, sealedCredentials: String?? = .none) async throws {
+        try await db.raw("""
+            UPDATE accounts SET name = \(bind: account.name), handle = \(bind: account.handle), sort_key = \(bind: SortKey.make(account.name)),
+            kind = \(bind: account.kind), fields = \(bind: JSONText.encode(account.fields)), owner_id = \(bind: account.ownerID),
+            state = \(bind: account.state.rawValue), credential_keys = \(bind: account.credentialKeys.sorted().joined(separator: ",")),
+            updated_at = \(bind: Date().epochMilliseconds) WHERE id = \(bind: account.id)
+            """).run()
+        if case .some(let sealed) = sealedCredentials {
+            try await db.raw("UPDATE accounts SET credentials = \(bind: sealed) WHERE id = \(bind: account.id)").run()
+        }
+        try await setGroups(account.groupIDs, for: account.id)
+    }
+
+    /// The sealed credentials, for the code that must decrypt them (connectors, credential edits).
+    public func sealedCredentials(id: String) async throws -> String? {
+        try await db.raw("SELECT credentials FROM accounts WHERE id = \(bind: id)").first()?.optionalString("credentials")
+    }
+
+    private func setGroups(_ groupIDs: [String], for id: String) async throws {
+        try await db.raw("DELETE FROM account_group_links WHERE account_id = \(bind: id)").run()
+        for group in Set(groupIDs) {
+            try await db.raw("INSERT INTO account_group_links (account_id, group_id) VALUES (\(bind: id), \(bind: group))").run()
+        }
+    }
+
+    private func account(from row: any SQLRow) async throws -> Account {
+        let id = try row.string("id")
+        let groups = try await db.raw("SELECT group_id FROM account_group_links WHERE account_id = \(bind: id) ORDER BY group_id").all().map { try $0.string("group_id") }
+        let keys = try row.string("credential_keys").split(separator: ",").map(String.init)
+        return Account(
+            id: id,
+            platform: Platform(rawValue: try row.string("platform")) ?? .webhook,
+            name: try row.string("name"),
+            handle: try row.string("handle"),
+            kind: try row.optionalString("kind"),
+            fields: JSONText.decode([String: String].self, from: try row.string("fields")) ?? [:],
+            ownerID: try row.optionalString("owner_id"),
+            groupIDs: groups,
+            state: AccountState(rawValue: try row.string("state")) ?? .paused,
+            credentialKeys: keys,
+            createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at")
+        )
+    }
+}

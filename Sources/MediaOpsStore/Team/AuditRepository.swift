@@ -1,0 +1,62 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+public struct AuditFilter: Sendable, Equatable {
+    public var actorID: String?
+    public var entityType: String?
+    public var entityID: String?
+    public var action: AuditAction?
+    public var from: Date?
+    public var to: Date?
+
+    public init(actorID: String? = nil, entityType: String? = nil, entityID: String? = nil, action: AuditAction? = nil, from: Date? = nil, to: Date? = nil) {
+        self.actorID = actorID
+        self.entityType = entityType
+        self.entityID = entityID
+        self.action = action
+        self.from = from
+        self.to = to
+    }
+}
+
+/// The append-only record of every change.
+public struct AuditRepository: Sendable {
+    let db: any SQLDatabase
+    public init(_ db: any SQLDatabase) { self.db = db }
+
+    public func record(_ entry: AuditEntry) async throws {
+        try await db.raw("""
+            INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity_type, entity_id, summary, changes)
+            VALUES (\(bind: entry.id), \(bind: entry.at.epochMilliseconds), \(bind: entry.actorID), \(bind: entry.actorName),
+            \(bind: entry.action.rawValue), \(bind: entry.entityType), \(bind: entry.entityID), \(bind: entry.summary),
+            \(bind: JSONText.encode(entry.changes)))
+            """).run()
+    }
+
+    public func list(filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEntry> {
+        var conditions: [SQLQueryString] = []
+        if let actor = filter.actorID, !actor.isEmpty { conditions.append("actor_id = \(bind: actor)") }
+        if let type = filter.entityType, !type.isEmpty { conditions.append("entity_type = \(bind: type)") }
+        if let entity = filter.entityID, !entity.isEmpty { conditions.append("entity_id = \(bind: entity)") }
+        if let action = filter.action { conditions.append("action = \(bind: action.rawValue)") }
+        if let from = filter.from { conditions.append("at >= \(bind: from.epochMilliseconds)") }
+        if let to = filter.to { conditions.append("at < \(bind: to.epochMilliseconds)") }
+        let whereClause = whereSQL(conditions)
+        let total = try await db.raw("SELECT COUNT(*) AS n FROM audit_log " + whereClause).first()?.int("n") ?? 0
+        let rows = try await db.raw("SELECT * FROM audit_log " + whereClause + " ORDER BY at DESC, id DESC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)").all()
+        let entries = try rows.map { row in
+            AuditEntry(
+                id: try row.string("id"), at: try row.date("at"), actorID: try row.optionalString("actor_id"),
+                actorName: try row.string("actor_name"), action: AuditAction(rawValue: try row.string("action")) ?? .update,
+                entityType: try row.string("entity_type"), entityID: try row.string("entity_id"), summary: try row.string("summary"),
+                changes: JSONText.decode([String: [String]].self, from: try row.string("changes")) ?? [:]
+            )
+        }
+        return Page(items: entries, total: total, page: page.page, perPage: page.perPage)
+    }
+
+    public func entityTypes() async throws -> [String] {
+        try await db.raw("SELECT DISTINCT entity_type FROM audit_log ORDER BY entity_type").all().map { try $0.string("entity_type") }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// The signed-in member behind a request and how they proved it.
+public struct Identity: Sendable {
+    public var member: Member
+    public var permissions: Set<Permission>
+    public var via: Credential
+
+    public enum Credential: Sendable {
+        /// A browser session; unsafe requests must carry its CSRF token.
+        case session(token: String, csrfToken: String)
+        /// A personal API token (`Authorization: Bearer`).
+        case apiToken(id: String, token: String)
+    }
+
+    public var principal: Principal {
+        Principal(memberID: member.id, name: member.name, roleKeys: member.roleKeys, permissions: permissions)
+    }
+
+    public var csrfToken: String? {
+        if case .session(_, let csrf) = via { return csrf }
+        return nil
+    }
+}
+
+/// Per-request data only: who is asking, in which language, and the request id.
+/// Dependencies live in the controllers, wired in the composition root.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+    public var locale: AppLocale = .zhHans
+    public var requestID: String = ""
+    /// The token for forms shown before sign-in (setup, login), from a cookie.
+    public var anonymousCSRF: String?
+    public var workspace: Workspace?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// JSON bodies above 1 MiB are refused with 413 before they are read.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    public var csrfToken: String { identity?.csrfToken ?? anonymousCSRF ?? "" }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import MediaOpsDomain
+
+/// The locale catalogs (Resources/locales/<locale>.json): nested JSON objects of
+/// strings, read once at start. Keys are dotted paths ("members.title"); each
+/// message is whole, with named placeholders ("{count}"), never glued together.
+public final class Catalogs: @unchecked Sendable {
+    // Immutable after init, so sharing across tasks is safe.
+    private let trees: [AppLocale: [String: Any]]
+    private let flat: [AppLocale: [String: String]]
+
+    public init(directory: URL) throws {
+        var trees: [AppLocale: [String: Any]] = [:]
+        var flat: [AppLocale: [String: String]] = [:]
+        for locale in AppLocale.allCases {
+            let data = try Data(contentsOf: directory.appendingPathComponent("\(locale.rawValue).json"))
+            guard let tree = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            trees[locale] = tree
+            flat[locale] = Self.flatten(tree)
+        }
+        self.trees = trees
+        self.flat = flat
+    }
+
+    public static func bundled() throws -> Catalogs {
+        guard let url = Bundle.module.url(forResource: "locales", withExtension: nil, subdirectory: "Resources") else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try Catalogs(directory: url)
+    }
+
+    /// Every key of a locale, for the completeness test.
+    public func keys(_ locale: AppLocale) -> Set<String> { Set(flat[locale]?.keys ?? [:].keys) }
+
+    public func tree(_ locale: AppLocale) -> [String: Any] { trees[locale] ?? [:] }
+
+    public func string(_ key: String, _ locale: AppLocale) -> String? { flat[locale]?[key] }
+
+    static func flatten(_ tree: [String: Any], prefix: String = "") -> [String: String] {
+        var out: [String: String] = [:]
+        for (key, value) in tree {
+            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+            if let string = value as? String { out[path] = string }
+            else if let child = value as? [String: Any] { out.merge(flatten(child, prefix: path)) { $1 } }
+        }
+        return out
+    }
+}
+
+/// Strings and formats for one request's language and the workspace's time zone.
+public struct Localizer: Sendable {
+    public let locale: AppLocale
+    public let catalogs: Catalogs
+    public let timeZone: TimeZone
+
+    public init(locale: AppLocale, catalogs: Catalogs, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+        self.locale = locale
+        self.catalogs = catalogs
+        self.timeZone = timeZone
+    }
+
+    /// The message for `key` with `{name}` placeholders filled. A missing key
+    /// shows itself, which the catalog test turns into a failure.
+    public func t(_ key: String, _ params: [String: String] = [:]) -> String {
+        var text = catalogs.string(key, locale) ?? key
+        for (name, value) in params { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// The localized sentence for an error code, e.g. "error.required".
+    public func error(_ code: String, field: String? = nil, params: [String: String] = [:]) -> String {
+        var params = params
+        if let field, params["field"] == nil { params["field"] = fieldLabel(field) }
+        let key = "error.\(code)"
+        return catalogs.string(key, locale) != nil ? t(key, params) : t("error.generic")
+    }
+
+    /// A human name for an API field ("fields.app_id" → "AppID").
+    public func fieldLabel(_ field: String) -> String {
+        let key = "field.\(field.replacingOccurrences(of: ".", with: "_"))"
+        if catalogs.string(key, locale) != nil { return t(key) }
+        let last = field.split(separator: ".").last.map(String.init) ?? field
+        let short = "field.\(last)"
+        return catalogs.string(short, locale) != nil ? t(short) : field
+    }
+
+    public func roleName(_ role: Role) -> String {
+        role.isBuiltin ? t("role.\(role.key).name") : (role.name ?? role.key)
+    }
+
+    public func roleDescription(_ role: Role) -> String {
+        role.isBuiltin ? t("role.\(role.key).description") : (role.description ?? "")
+    }
+
+    public func platformName(_ platform: Platform) -> String { t("platform.\(platform.rawValue).name") }
+    public func platformShortName(_ platform: Platform) -> String { t("platform.\(platform.rawValue).short") }
+
+    // MARK: Formats (UI.md: "11月22日 周日 20:00" / "Sun 22 Nov, 20:00")
+
+    public func dateTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = timeZone
+        switch locale {
+        case .zhHans:
+            formatter.locale = Locale(identifier: "zh_CN")
+            formatter.dateFormat = "M月d日 EEE HH:mm"
+        case .en:
+            formatter.locale = Locale(identifier: "en_GB")
+            formatter.dateFormat = "EEE d MMM, HH:mm"
+        }
+        return formatter.string(from: date)
+    }
+
+    /// Full date and time with the year and seconds, for audit trails.
+    public func fullDateTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.locale = Locale(identifier: locale == .zhHans ? "zh_CN" : "en_GB")
+        formatter.dateFormat = locale == .zhHans ? "yyyy年M月d日 HH:mm:ss" : "d MMM yyyy, HH:mm:ss"
+        return formatter.string(from: date)
+    }
+
+    /// Large counts as 万/亿 in Chinese and K/M in English; exact below ten thousand.
+    public func count(_ value: Int) -> String {
+        let magnitude = abs(value)
+        func trimmed(_ number: Double) -> String {
+            let text = String(format: "%.1f", number)
+            return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+        }
+        switch locale {
+        case .zhHans:
+            if magnitude >= 100_000_000 { return trimmed(Double(value) / 100_000_000) + "亿" }
+            if magnitude >= 10_000 { return trimmed(Double(value) / 10_000) + "万" }
+        case .en:
+            if magnitude >= 1_000_000 { return trimmed(Double(value) / 1_000_000) + "M" }
+            if magnitude >= 10_000 { return trimmed(Double(value) / 1_000) + "K" }
+        }
+        return grouped(value)
+    }
+
+    public func grouped(_ value: Int) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.locale = Locale(identifier: "en_US")
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+}

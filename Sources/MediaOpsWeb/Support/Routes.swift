@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+
+/// Who may call a route. Every route declares one; there is no other gate.
+public enum Access: Sendable, Equatable, CustomStringConvertible {
+    case anyone
+    case signedIn
+    case permission(Permission)
+
+    public var description: String {
+        switch self {
+        case .anyone: "anyone"
+        case .signedIn: "signed-in"
+        case .permission(let permission): permission.rawValue
+        }
+    }
+}
+
+public struct RouteRecord: Sendable, Equatable {
+    public var method: HTTPRequest.Method
+    public var path: String
+    public var access: Access
+}
+
+/// The list of registered routes with their access rule, read by the role ×
+/// route matrix test and by the OpenAPI agreement test.
+public final class RouteTable: @unchecked Sendable {
+    // Written only while the router is built, before any request is served.
+    public private(set) var records: [RouteRecord] = []
+    func append(_ record: RouteRecord) { records.append(record) }
+}
+
+/// Registers routes on the router, wrapping each handler in its access check.
+struct Routes {
+    let router: Router<AppRequestContext>
+    let table: RouteTable
+
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    func get(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.get, path, access, handler) }
+    func post(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.post, path, access, handler) }
+    func patch(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.patch, path, access, handler) }
+    func delete(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.delete, path, access, handler) }
+
+    func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
+        table.append(RouteRecord(method: method, path: path, access: access))
+        let isAPI = path.hasPrefix("/api/")
+        router.on(RouterPath(path), method: method) { request, context in
+            try Self.check(access, method: method, isAPI: isAPI, request: request, context: context)
+            return try await handler(request, context)
+        }
+    }
+
+    static func check(_ access: Access, method: HTTPRequest.Method, isAPI: Bool, request: Request, context: AppRequestContext) throws {
+        if access != .anyone {
+            guard let identity = context.identity else {
+                if isAPI { throw AppError.unauthorized }
+                let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
+                throw RedirectRequired(location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            }
+            if case .permission(let permission) = access, !identity.permissions.contains(permission) {
+                throw AppError.forbidden
+            }
+            // A browser session calling the API from script must prove it is our page.
+            if isAPI, !method.isSafe, let expected = identity.csrfToken {
+                let given = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
+                guard TokenCompare.equal(given, expected) else { throw AppError.csrf }
+            }
+        }
+    }
+}
+
+/// Thrown by the access check of a page when nobody is signed in.
+struct RedirectRequired: Error {
+    var location: String
+}
+
+extension HTTPRequest.Method {
+    var isSafe: Bool { self == .get || self == .head || self == .options }
+}
+
+enum TokenCompare {
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let left = Array(a.utf8), right = Array(b.utf8)
+        guard left.count == right.count, !left.isEmpty else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+}
