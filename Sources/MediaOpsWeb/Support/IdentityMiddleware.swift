@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MediaOpsDomain
+import MediaOpsStore
+import Synchronization
+
+/// Remembers once the workspace exists, so the setup check costs one query per
+/// process instead of one per request. It never goes back to "not set up".
+final class SetupState: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    func isSetUp(_ database: Database) async throws -> Bool {
+        if done.load(ordering: .relaxed) { return true }
+        let exists = try await MemberRepository(database.sql).count() > 0
+        if exists { done.store(true, ordering: .relaxed) }
+        return exists
+    }
+}
+
+/// Gives each request its id, its member (from the session cookie or a bearer
+/// token), its language, and sends everyone to /setup until a workspace exists.
+struct IdentityMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let database: Database
+    let setup: SetupState
+
+    static let sessionCookie = "mediaops_session"
+    static let csrfCookie = "mediaops_csrf"
+    static let localeCookie = "mediaops_lang"
+
+    /// Paths that work before setup: the setup page itself and what it needs.
+    static func isAllowedBeforeSetup(_ path: String) -> Bool {
+        path == "/setup" || path.hasPrefix("/static/") || path == "/health" || path == "/metrics" || path == "/openapi.json" || path == "/lang"
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let requestID = request.headers[HTTPField.Name("X-Request-ID")!].flatMap { $0.count <= 64 ? $0 : nil } ?? Identifier.make("req")
+        context.requestID = requestID
+        context.logger[metadataKey: "request_id"] = .string(requestID)
+
+        let path = request.uri.path
+        if !Self.isAllowedBeforeSetup(path), !(try await setup.isSetUp(database)) {
+            if path.hasPrefix("/api/") { throw AppError(.conflict, "setup_required") }
+            return Response.redirect(to: "/setup", type: .found)
+        }
+        context.workspace = try await WorkspaceRepository(database.sql).get()
+        context.identity = try await identify(request)
+        context.anonymousCSRF = request.cookies[Self.csrfCookie]?.value
+        context.locale = context.identity?.member.locale
+            ?? request.cookies[Self.localeCookie].flatMap { AppLocale(rawValue: $0.value) }
+            ?? context.workspace?.defaultLocale
+            ?? .zhHans
+
+        var response = try await next(request, context)
+        response.headers[HTTPField.Name("X-Request-ID")!] = requestID
+        return response
+    }
+
+    private func identify(_ request: Request) async throws -> Identity? {
+        if let authorization = request.headers[.authorization] {
+            // A malformed or unknown bearer token is an error, not anonymity:
+            // an integration must learn that its token is wrong.
+            guard authorization.lowercased().hasPrefix("bearer ") else { throw AppError.unauthorized }
+            let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            guard let record = try await ApiTokenRepository(database.sql).authenticate(token: token),
+                  let identity = try await identity(memberID: record.userID, via: .apiToken(id: record.id, token: token))
+            else { throw AppError(.unauthorized, "invalid_token") }
+            return identity
+        }
+        if let cookie = request.cookies[Self.sessionCookie]?.value,
+           let session = try await SessionRepository(database.sql).find(token: cookie) {
+            return try await identity(memberID: session.userID, via: .session(token: cookie, csrfToken: session.csrfToken))
+        }
+        return nil
+    }
+
+    private func identity(memberID: String, via: Identity.Credential) async throws -> Identity? {
+        guard let member = try await MemberRepository(database.sql).find(id: memberID), member.isActive else { return nil }
+        let permissions = try await RoleRepository(database.sql).permissions(for: member.roleKeys)
+        return Identity(member: member, permissions: permissions, via: via)
+    }
+}
+
+/// Headers that cost nothing and close whole classes of attacks.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response.headers[HTTPField.Name("Content-Security-Policy")!] =
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        }
+        return response
+    }
+}

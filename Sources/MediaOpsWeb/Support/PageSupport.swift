@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// What every page controller needs: the renderer, the frame of the page,
+/// form reading with its CSRF check, and redirects that carry a notice.
+struct PageSupport: Sendable {
+    let renderer: ViewRenderer
+    /// Marks cookies Secure; on when the server is reached over TLS.
+    let secureCookies: Bool
+
+    static let flashCookie = "mediaops_flash"
+
+    func localizer(_ context: AppRequestContext) -> Localizer {
+        let zone = context.workspace.flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(identifier: "Asia/Shanghai")!
+        return Localizer(locale: context.locale, catalogs: renderer.catalogs, timeZone: zone)
+    }
+
+    func render(_ template: String, title: String, page: Any, request: Request, context: AppRequestContext,
+                status: HTTPResponse.Status = .ok) -> Response {
+        let flash = request.cookies[Self.flashCookie]?.value
+        let layout = self.layout(title: title, request: request, context: context, flash: flash)
+        var response = renderer.response(template, page: page, layout: layout, locale: context.locale, status: status)
+        if flash != nil {
+            response.setCookie(Cookie(name: Self.flashCookie, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+        }
+        if context.identity == nil, context.anonymousCSRF == nil, let token = layout.csrf.isEmpty ? nil : layout.csrf {
+            response.setCookie(Cookie(name: IdentityMiddleware.csrfCookie, value: token, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    func errorPage(status: HTTPResponse.Status, message: String, request: Request, context: AppRequestContext) -> Response {
+        let t = localizer(context)
+        let page = ErrorPageModel(status: status.code, heading: status == .notFound ? t.t("errors.not_found_title")
+                                    : status == .forbidden ? t.t("errors.forbidden_title")
+                                    : status.code >= 500 ? t.t("errors.server_title") : t.t("errors.request_title"),
+                                  message: message, requestID: context.requestID, signedIn: context.identity != nil)
+        return render("error", title: page.heading, page: page, request: request, context: context, status: status)
+    }
+
+    /// Reads a submitted form and checks its CSRF token against the session (or,
+    /// before sign-in, against the CSRF cookie).
+    func readForm(_ request: Request, context: AppRequestContext) async throws -> FormData {
+        let form = try await FormData.read(request)
+        let expected = context.identity?.csrfToken ?? context.anonymousCSRF ?? ""
+        guard TokenCompare.equal(form["_csrf"] ?? "", expected) else { throw AppError.csrf }
+        return form
+    }
+
+    /// 303 to `location`, with a one-time notice (a catalog key) for the next page.
+    func redirect(_ location: String, flash: String? = nil) -> Response {
+        var response = Response.redirect(to: location, type: .normal)
+        if let flash {
+            response.setCookie(Cookie(name: Self.flashCookie, value: flash, maxAge: 60, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    func layout(title: String, request: Request, context: AppRequestContext, flash: String?) -> LayoutModel {
+        let t = localizer(context)
+        let path = request.uri.path
+        var nav: [LayoutModel.NavItem] = []
+        if let identity = context.identity {
+            let can = identity.permissions.contains
+            func item(_ key: String, _ href: String, _ children: [LayoutModel.NavItem] = []) -> LayoutModel.NavItem {
+                let active = href == "/" ? path == "/" : (path == href || path.hasPrefix(href + "/") || children.contains { $0.active })
+                return LayoutModel.NavItem(label: t.t(key), href: href, active: active, children: children)
+            }
+            nav.append(item("nav.home", "/"))
+            var team: [LayoutModel.NavItem] = []
+            if can(.membersView) { team.append(item("nav.members", "/team/members")); team.append(item("nav.roles", "/team/roles")) }
+            if can(.accountsView) { team.append(item("nav.accounts", "/accounts")); team.append(item("nav.groups", "/accounts/groups")) }
+            if let first = team.first { nav.append(item("nav.team", first.href, team)) }
+            var settings: [LayoutModel.NavItem] = []
+            if can(.settingsManage) { settings.append(item("nav.workspace", "/settings")) }
+            if can(.auditView) { settings.append(item("nav.audit", "/settings/audit")) }
+            if let first = settings.first { nav.append(item("nav.settings", first.href, settings)) }
+        }
+        let other: AppLocale = context.locale == .zhHans ? .en : .zhHans
+        let csrf = context.csrfToken.isEmpty ? TokenHasher.newToken(prefix: "") : context.csrfToken
+        let member = context.identity?.member
+        return LayoutModel(
+            title: title,
+            htmlLang: context.locale == .zhHans ? "zh-CN" : "en",
+            workspaceName: context.workspace?.name ?? "MediaOps",
+            user: member.map { LayoutModel.UserChip(name: $0.name, email: $0.email, initial: String($0.name.prefix(1)).uppercased()) },
+            nav: nav,
+            csrf: csrf,
+            flash: flash.flatMap { key in key.hasPrefix("flash.") ? t.t(key) : nil },
+            flashError: nil,
+            switchLocale: other.rawValue,
+            switchLocaleLabel: other == .en ? "English" : "简体中文",
+            currentPath: path + (request.uri.query.map { "?\($0)" } ?? ""),
+            searchQuery: request.uri.path == "/search" ? (request.query("q") ?? "") : ""
+        )
+    }
+}
+
+struct ErrorPageModel {
+    var status: Int
+    var heading: String
+    var message: String
+    var requestID: String
+    var signedIn: Bool
+}
+
+/// Localized field errors for a form, keyed by field name, ready for templates.
+struct FormErrors {
+    private(set) var messages: [String: String] = [:]
+    var summary: String?
+
+    init() {}
+
+    init(_ error: AppError, localizer: Localizer) {
+        let message = localizer.error(error.code, field: error.field, params: error.params)
+        if let field = error.field {
+            // "fields.app_id" → "fields_app_id" so a template can reach it with dots.
+            messages[field.replacingOccurrences(of: ".", with: "_")] = message
+        } else {
+            summary = message
+        }
+    }
+
+    var isEmpty: Bool { messages.isEmpty && summary == nil }
+}

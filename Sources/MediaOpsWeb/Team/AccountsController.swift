@@ -1,0 +1,403 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// The account matrix: accounts on every platform, grouped by brand or product line.
+struct AccountsController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+
+    func register(_ routes: Routes) {
+        // MARK: API
+        routes.get("/api/v1/platforms", .permission(.accountsView)) { _, context in
+            let t = pages.localizer(context)
+            return try JSONOutput.response(ItemsDTO(items: Platform.allCases.map { PlatformDTO($0, localizer: t) }))
+        }
+        routes.get("/api/v1/accounts", .permission(.accountsView)) { request, _ in
+            let (sort, descending) = try request.sort(AccountSort.self, default: .name)
+            let page = try await AccountRepository(db.sql).list(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
+            let groups = try await groupIndex()
+            return try JSONOutput.response(PageDTO(items: page.items.map { AccountDTO($0, groups: groups) }, total: page.total, page: page.page, per_page: page.perPage))
+        }
+        routes.post("/api/v1/accounts", .permission(.accountsManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let account = try await dependencies.team.createAccount(try accountInput(input), by: context.identity!.principal)
+            return try JSONOutput.response(AccountDTO(account, groups: try await groupIndex()), status: .created)
+        }
+        routes.get("/api/v1/accounts/{id}", .permission(.accountsView)) { _, context in
+            try JSONOutput.response(AccountDTO(try await account(context), groups: try await groupIndex()))
+        }
+        routes.patch("/api/v1/accounts/{id}", .permission(.accountsManage)) { request, context in
+            let id = try await account(context).id
+            let input = try await JSONInput.read(request, context: context)
+            let updated = try await dependencies.team.updateAccount(id: id, try accountInput(input), by: context.identity!.principal)
+            return try JSONOutput.response(AccountDTO(updated, groups: try await groupIndex()))
+        }
+        routes.delete("/api/v1/accounts/{id}", .permission(.accountsManage)) { _, context in
+            let retired = try await dependencies.team.retireAccount(id: try await account(context).id, by: context.identity!.principal)
+            return try JSONOutput.response(AccountDTO(retired, groups: try await groupIndex()))
+        }
+        routes.get("/api/v1/account-groups", .permission(.accountsView)) { _, _ in
+            let counts = try await AccountGroupRepository(db.sql).accountCounts()
+            return try JSONOutput.response(ItemsDTO(items: try await AccountGroupRepository(db.sql).all().map { AccountGroupDTO($0, count: counts[$0.id] ?? 0) }))
+        }
+        routes.post("/api/v1/account-groups", .permission(.accountsManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let group = try await dependencies.team.createGroup(name: try input.string("name"), description: try input.string("description"), by: context.identity!.principal)
+            return try JSONOutput.response(AccountGroupDTO(group, count: 0), status: .created)
+        }
+        routes.get("/api/v1/account-groups/{id}", .permission(.accountsView)) { _, context in
+            let group = try await group(context)
+            return try JSONOutput.response(AccountGroupDTO(group, count: try await AccountGroupRepository(db.sql).accountCounts()[group.id] ?? 0))
+        }
+        routes.patch("/api/v1/account-groups/{id}", .permission(.accountsManage)) { request, context in
+            let id = try await group(context).id
+            let input = try await JSONInput.read(request, context: context)
+            let group = try await dependencies.team.updateGroup(id: id, name: try input.string("name"), description: try input.string("description"), by: context.identity!.principal)
+            return try JSONOutput.response(AccountGroupDTO(group, count: try await AccountGroupRepository(db.sql).accountCounts()[group.id] ?? 0))
+        }
+        routes.delete("/api/v1/account-groups/{id}", .permission(.accountsManage)) { _, context in
+            try await dependencies.team.deleteGroup(id: try await group(context).id, by: context.identity!.principal)
+            return JSONOutput.noContent()
+        }
+
+        // MARK: Pages
+        routes.get("/accounts", .permission(.accountsView)) { request, context in try await listPage(request, context) }
+        routes.get("/accounts/new", .permission(.accountsManage)) { request, context in
+            let platform = request.query("platform").flatMap(Platform.init(rawValue:)) ?? .wechatOA
+            return try await formPage(account: nil, values: ["platform": platform.rawValue, "kind": platform.kinds.first ?? ""], groups: [], errors: FormErrors(), request, context)
+        }
+        routes.post("/accounts", .permission(.accountsManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            let input = formInput(form, creating: true)
+            do {
+                let account = try await dependencies.team.createAccount(input, by: context.identity!.principal)
+                return pages.redirect("/accounts/\(account.id)", flash: "flash.account_created")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await formPage(account: nil, values: visibleValues(form), groups: Set(form.all("groups")),
+                                          errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+            }
+        }
+        routes.get("/accounts/groups", .permission(.accountsView)) { request, context in
+            try await groupsPage(errors: FormErrors(), values: [:], request, context)
+        }
+        routes.post("/accounts/groups", .permission(.accountsManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                _ = try await dependencies.team.createGroup(name: form["name"], description: form["description"], by: context.identity!.principal)
+                return pages.redirect("/accounts/groups", flash: "flash.group_created")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await groupsPage(errors: FormErrors(appError, localizer: pages.localizer(context)), values: form.values.compactMapValues(\.first),
+                                            request, context, status: appError.status)
+            }
+        }
+        routes.post("/accounts/groups/{id}", .permission(.accountsManage)) { request, context in
+            let group = try await group(context)
+            let form = try await pages.readForm(request, context: context)
+            do {
+                _ = try await dependencies.team.updateGroup(id: group.id, name: form["name"], description: form["description"], by: context.identity!.principal)
+                return pages.redirect("/accounts/groups", flash: "flash.group_updated")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await groupsPage(errors: FormErrors(appError, localizer: pages.localizer(context)), values: [:], request, context, status: appError.status)
+            }
+        }
+        routes.post("/accounts/groups/{id}/delete", .permission(.accountsManage)) { request, context in
+            let group = try await group(context)
+            _ = try await pages.readForm(request, context: context)
+            try await dependencies.team.deleteGroup(id: group.id, by: context.identity!.principal)
+            return pages.redirect("/accounts/groups", flash: "flash.group_deleted")
+        }
+        routes.get("/accounts/{id}", .permission(.accountsView)) { request, context in
+            let account = try await account(context)
+            return try await formPage(account: account, values: values(of: account), groups: Set(account.groupIDs), errors: FormErrors(), request, context)
+        }
+        routes.post("/accounts/{id}", .permission(.accountsManage)) { request, context in
+            let account = try await account(context)
+            let form = try await pages.readForm(request, context: context)
+            do {
+                _ = try await dependencies.team.updateAccount(id: account.id, formInput(form, creating: false), by: context.identity!.principal)
+                return pages.redirect("/accounts/\(account.id)", flash: "flash.account_updated")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                var values = visibleValues(form)
+                values["platform"] = account.platform.rawValue
+                return try await formPage(account: account, values: values, groups: Set(form.all("groups")),
+                                          errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+            }
+        }
+        routes.post("/accounts/{id}/retire", .permission(.accountsManage)) { request, context in
+            let account = try await account(context)
+            _ = try await pages.readForm(request, context: context)
+            _ = try await dependencies.team.retireAccount(id: account.id, by: context.identity!.principal)
+            return pages.redirect("/accounts/\(account.id)", flash: "flash.account_retired")
+        }
+    }
+
+    // MARK: Input
+
+    private func accountInput(_ input: JSONInput) throws -> TeamService.AccountInput {
+        TeamService.AccountInput(platform: try input.string("platform"), name: try input.string("name"), handle: try input.string("handle"),
+                                 kind: try input.string("kind"), fields: try input.stringMap("fields"), groups: try input.strings("groups"),
+                                 ownerID: try input.nullableString("owner_id"), state: try input.string("state"), credentials: try input.stringMap("credentials"))
+    }
+
+    /// Form fields are named `field_<key>` and `secret_<key>`; only the chosen platform's are read.
+    private func formInput(_ form: FormData, creating: Bool) -> TeamService.AccountInput {
+        let platform = form["platform"].flatMap(Platform.init(rawValue:))
+        var fields: [String: String] = [:]
+        var secrets: [String: String] = [:]
+        for field in platform?.fields ?? [] { fields[field.key] = form["\(platform!.rawValue)__field_\(field.key)"] ?? "" }
+        for key in platform?.secretFields ?? [] {
+            let value = form["\(platform!.rawValue)__secret_\(key)"] ?? ""
+            // A blank secret box on an edit form means "keep", unless "clear" is ticked.
+            if !value.isEmpty { secrets[key] = value } else if form.has("clear_\(key)") { secrets[key] = "" }
+        }
+        return TeamService.AccountInput(
+            platform: form["platform"], name: form["name"] ?? "", handle: form["handle"] ?? "",
+            kind: platform?.kinds.isEmpty == false ? form["kind"] : nil,
+            fields: fields, groups: form.all("groups") + (form["new_group"].map { [$0] } ?? []),
+            ownerID: .some(form["owner_id"]), state: creating ? nil : form["state"], credentials: secrets)
+    }
+
+    private func visibleValues(_ form: FormData) -> [String: String] {
+        // Secrets are never echoed back into a page.
+        form.values.compactMapValues(\.first).filter { !$0.key.contains("__secret_") }
+    }
+
+    private func values(of account: Account) -> [String: String] {
+        var values = ["platform": account.platform.rawValue, "name": account.name, "handle": account.handle, "kind": account.kind ?? "",
+                      "owner_id": account.ownerID ?? "", "state": account.state.rawValue]
+        for (key, value) in account.fields { values["\(account.platform.rawValue)__field_\(key)"] = value }
+        return values
+    }
+
+    private func account(_ context: AppRequestContext) async throws -> Account {
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let account = try await AccountRepository(db.sql).find(id: id) else {
+            throw AppError.notFound
+        }
+        return account
+    }
+
+    private func group(_ context: AppRequestContext) async throws -> AccountGroup {
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let group = try await AccountGroupRepository(db.sql).find(id: id) else {
+            throw AppError.notFound
+        }
+        return group
+    }
+
+    private func groupIndex() async throws -> [String: AccountGroup] {
+        Dictionary(uniqueKeysWithValues: try await AccountGroupRepository(db.sql).all().map { ($0.id, $0) })
+    }
+
+    private func filter(_ request: Request) throws -> AccountFilter {
+        var filter = AccountFilter(groupID: request.query("group"), ownerID: request.query("owner"), query: request.query("q"))
+        if let raw = request.query("platform") {
+            guard let platform = Platform(rawValue: raw) else {
+                throw ValidationError(field: "platform", code: "invalid_choice", params: ["choices": Platform.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            filter.platform = platform
+        }
+        if let raw = request.query("state") {
+            guard let state = AccountState(rawValue: raw) else {
+                throw ValidationError(field: "state", code: "invalid_choice", params: ["choices": AccountState.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            filter.state = state
+        }
+        filter.includeRetired = try request.boolQuery("include_retired") ?? false
+        return filter
+    }
+
+    // MARK: Page models
+
+    struct Chip { var label: String; var key: String }
+
+    struct AccountRow {
+        var id: String
+        var name: String
+        var handle: String
+        var platform: String
+        var platformKey: String
+        var kind: String?
+        var groups: [String]
+        var owner: String?
+        var state: String
+        var stateKey: String
+        var capabilities: [Chip]
+    }
+
+    struct ListPage {
+        var rows: [AccountRow]
+        var query: String
+        var platformOptions: [AuthController.Option]
+        var groupOptions: [AuthController.Option]
+        var stateOptions: [AuthController.Option]
+        var ownerOptions: [AuthController.Option]
+        var sort: [String: Pagination.SortLink]
+        var pagination: Pagination
+        var canManage: Bool
+        var filtered: Bool
+        var total: Int
+    }
+
+    private func capabilityChips(_ platform: Platform, _ t: Localizer) -> [Chip] {
+        platform.capabilities.names.map { Chip(label: t.t("capability.\($0)"), key: $0) }
+    }
+
+    private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        let filter = try filter(request)
+        let (sort, descending) = try request.sort(AccountSort.self, default: .name)
+        let page = try await AccountRepository(db.sql).list(filter: filter, sort: sort, descending: descending, page: try request.pageRequest(defaultPerPage: 25))
+        let groups = try await groupIndex()
+        let members = try await MemberRepository(db.sql).all()
+        let memberNames = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0.name) })
+        let rows = page.items.map { account in
+            AccountRow(id: account.id, name: account.name, handle: account.handle, platform: t.platformShortName(account.platform),
+                       platformKey: account.platform.rawValue, kind: account.kind.map { t.t("account.kind_\($0)") },
+                       groups: account.groupIDs.compactMap { groups[$0]?.name }, owner: account.ownerID.flatMap { memberNames[$0] },
+                       state: t.t("account.state_\(account.state.rawValue)"), stateKey: account.state.rawValue,
+                       capabilities: capabilityChips(account.platform, t))
+        }
+        let option = AuthController.Option.init
+        let model = ListPage(
+            rows: rows, query: request.query("q") ?? "",
+            platformOptions: [option("", t.t("accounts.all_platforms"), filter.platform == nil)]
+                + Platform.allCases.map { option($0.rawValue, t.platformName($0), $0 == filter.platform) },
+            groupOptions: [option("", t.t("accounts.all_groups"), filter.groupID == nil)]
+                + groups.values.sorted { SortKey.make($0.name) < SortKey.make($1.name) }.map { option($0.id, $0.name, $0.id == filter.groupID) },
+            stateOptions: [option("", t.t("accounts.all_states"), filter.state == nil)]
+                + AccountState.allCases.map { option($0.rawValue, t.t("account.state_\($0.rawValue)"), $0 == filter.state) },
+            ownerOptions: [option("", t.t("accounts.all_owners"), filter.ownerID == nil)]
+                + members.filter(\.isActive).map { option($0.id, $0.name, $0.id == filter.ownerID) },
+            sort: Pagination.sortLinks(request, keys: AccountSort.allCases.map(\.rawValue), current: sort.rawValue, descending: descending),
+            pagination: Pagination(request, page: page, localizer: t),
+            canManage: context.identity!.permissions.contains(.accountsManage),
+            filtered: filter != AccountFilter(),
+            total: page.total
+        )
+        return pages.render("accounts", title: t.t("accounts.title"), page: model, request: request, context: context)
+    }
+
+    struct FieldInput {
+        var name: String
+        var label: String
+        var value: String
+        var required: Bool
+        var isURL: Bool
+        var error: String?
+        var help: String
+    }
+
+    struct SecretInput {
+        var name: String
+        var key: String
+        var label: String
+        var isSet: Bool
+        var error: String?
+    }
+
+    struct PlatformSection {
+        var key: String
+        var label: String
+        var selected: Bool
+        var capabilities: [Chip]
+        var kinds: [AuthController.Option]
+        var fields: [FieldInput]
+        var secrets: [SecretInput]
+        var hasAny: Bool
+        var assisted: Bool
+    }
+
+    struct GroupOption { var id: String; var name: String; var checked: Bool }
+
+    struct FormPage {
+        var isNew: Bool
+        var id: String?
+        var action: String
+        var values: [String: String]
+        var errors: [String: String]
+        var summary: String?
+        var platforms: [PlatformSection]
+        var currentPlatform: String
+        var groups: [GroupOption]
+        var owners: [AuthController.Option]
+        var states: [AuthController.Option]
+        var editable: Bool
+        var retired: Bool
+        var history: [AuditRow]
+    }
+
+    private func formPage(account: Account?, values: [String: String], groups checked: Set<String>, errors: FormErrors,
+                          _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let identity = context.identity!
+        let selected = account?.platform ?? values["platform"].flatMap(Platform.init(rawValue:)) ?? .wechatOA
+        let platforms = (account.map { [$0.platform] } ?? Platform.allCases).map { platform in
+            let prefix = platform.rawValue
+            return PlatformSection(
+                key: prefix, label: t.platformName(platform), selected: platform == selected,
+                capabilities: capabilityChips(platform, t),
+                kinds: platform.kinds.map { AuthController.Option(value: $0, label: t.t("account.kind_\($0)"), selected: $0 == (values["kind"] ?? platform.kinds.first)) },
+                fields: platform.fields.map { field in
+                    FieldInput(name: "\(prefix)__field_\(field.key)", label: t.fieldLabel("fields.\(field.key)"), value: values["\(prefix)__field_\(field.key)"] ?? "",
+                               required: field.required, isURL: field.isURL, error: platform == selected ? errors.messages["fields_\(field.key)"] : nil,
+                               help: t.t("account.help_\(prefix)_\(field.key)"))
+                },
+                secrets: platform.secretFields.map { key in
+                    SecretInput(name: "\(prefix)__secret_\(key)", key: key, label: t.fieldLabel("credentials.\(key)"),
+                                isSet: account?.credentialKeys.contains(key) ?? false,
+                                error: platform == selected ? errors.messages["credentials_\(key)"] : nil)
+                },
+                hasAny: !platform.fields.isEmpty || !platform.secretFields.isEmpty || !platform.kinds.isEmpty,
+                assisted: platform.capabilities.contains(.assistedOnly)
+            )
+        }
+        let allGroups = try await AccountGroupRepository(db.sql).all()
+        let owner = values["owner_id"] ?? ""
+        let members = try await MemberRepository(db.sql).all().filter { $0.isActive || $0.id == owner }
+        let history = account != nil && identity.permissions.contains(.auditView)
+            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: "account", entityID: account!.id), page: PageRequest(page: 1, perPage: 10)).items
+            : []
+        let model = FormPage(
+            isNew: account == nil, id: account?.id,
+            action: account.map { "/accounts/\($0.id)" } ?? "/accounts",
+            values: values, errors: errors.messages, summary: errors.summary,
+            platforms: platforms, currentPlatform: t.platformName(selected),
+            groups: allGroups.map { GroupOption(id: $0.id, name: $0.name, checked: checked.contains($0.id)) },
+            owners: [AuthController.Option(value: "", label: t.t("accounts.no_owner"), selected: owner.isEmpty)]
+                + members.map { AuthController.Option(value: $0.id, label: "\($0.name) · \($0.email)", selected: $0.id == owner) },
+            states: AccountState.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("account.state_\($0.rawValue)"), selected: $0.rawValue == (values["state"] ?? "active")) },
+            editable: identity.permissions.contains(.accountsManage),
+            retired: account?.state == .retired,
+            history: history.map { AuditRow($0, localizer: t) }
+        )
+        let title = account?.name ?? t.t("accounts.new_title")
+        return pages.render("account_form", title: title, page: model, request: request, context: context, status: status)
+    }
+
+    struct GroupRow { var id: String; var name: String; var description: String; var count: Int }
+
+    struct GroupsPage {
+        var rows: [GroupRow]
+        var values: [String: String]
+        var errors: [String: String]
+        var summary: String?
+        var canManage: Bool
+    }
+
+    private func groupsPage(errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext,
+                            status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let counts = try await AccountGroupRepository(db.sql).accountCounts()
+        let rows = try await AccountGroupRepository(db.sql).all().map { GroupRow(id: $0.id, name: $0.name, description: $0.description, count: counts[$0.id] ?? 0) }
+        let model = GroupsPage(rows: rows, values: values, errors: errors.messages, summary: errors.summary,
+                               canManage: context.identity!.permissions.contains(.accountsManage))
+        return pages.render("groups", title: t.t("groups.title"), page: model, request: request, context: context, status: status)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// First-run setup, sign-in and sign-out, for pages and for the API.
+struct AuthController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    struct SetupPage {
+        var values: [String: String]
+        var errors: [String: String]
+        var summary: String?
+        var timeZones: [Option]
+        var locales: [Option]
+    }
+
+    struct Option {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct LoginPage {
+        var email: String
+        var next: String
+        var error: String?
+    }
+
+    func register(_ routes: Routes) {
+        routes.get("/setup", .anyone) { request, context in
+            guard try await MemberRepository(dependencies.database.sql).count() == 0 else { throw AppError.notFound }
+            return setupPage(values: ["time_zone": "Asia/Shanghai", "locale": context.locale.rawValue], errors: FormErrors(), request: request, context: context)
+        }
+        routes.post("/setup", .anyone) { request, context in
+            guard try await MemberRepository(dependencies.database.sql).count() == 0 else { throw AppError.notFound }
+            let form = try await pages.readForm(request, context: context)
+            let input = TeamService.SetupInput(workspaceName: form["workspace_name"], timeZone: form["time_zone"], locale: form["locale"],
+                                               ownerName: form["name"], ownerEmail: form["email"], password: form["password"])
+            do {
+                let owner = try await dependencies.team.setUp(input)
+                return try await signIn(owner, next: "/accounts/new", flash: "flash.setup_done")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                var values = form.values.compactMapValues(\.first)
+                values["password"] = nil
+                return setupPage(values: values, errors: FormErrors(appError, localizer: pages.localizer(context)), request: request,
+                                 context: context, status: appError.status)
+            }
+        }
+        routes.get("/login", .anyone) { request, context in
+            if context.identity != nil { return Response.redirect(to: safeNext(request.query("next")), type: .found) }
+            let t = pages.localizer(context)
+            return pages.render("login", title: t.t("login.title"), page: LoginPage(email: "", next: safeNext(request.query("next"))), request: request, context: context)
+        }
+        routes.post("/login", .anyone) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            let t = pages.localizer(context)
+            let next = safeNext(form["next"])
+            do {
+                let member = try await authenticate(email: form["email"], password: form["password"])
+                return try await signIn(member, next: next, flash: nil)
+            } catch let error as AppError where error.status == .unauthorized || error.status == .tooManyRequests || error.status == .unprocessableContent {
+                let page = LoginPage(email: form["email"] ?? "", next: next, error: t.error(error.code, field: error.field, params: error.params))
+                var response = pages.render("login", title: t.t("login.title"), page: page, request: request, context: context, status: error.status)
+                response.headers.append(contentsOf: error.headers)
+                return response
+            }
+        }
+        routes.post("/logout", .signedIn) { request, context in
+            _ = try await pages.readForm(request, context: context)
+            if case .session(let token, _)? = context.identity?.via {
+                try await SessionRepository(dependencies.database.sql).delete(token: token)
+            }
+            var response = pages.redirect("/login", flash: "flash.signed_out")
+            response.setCookie(Cookie(name: IdentityMiddleware.sessionCookie, value: "", maxAge: 0, path: "/",
+                                      secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax))
+            return response
+        }
+
+        routes.post("/api/v1/session", .anyone) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let member = try await authenticate(email: try input.string("email"), password: try input.string("password"))
+            let (token, _) = try await ApiTokenRepository(dependencies.database.sql).create(userID: member.id, name: "API session")
+            struct Created: Encodable { var token: String; var member: MemberDTO }
+            return try JSONOutput.response(Created(token: token, member: MemberDTO(member)), status: .created)
+        }
+        routes.delete("/api/v1/session", .signedIn) { _, context in
+            switch context.identity?.via {
+            case .apiToken(_, let token)?: try await ApiTokenRepository(dependencies.database.sql).revoke(token: token)
+            case .session(let token, _)?: try await SessionRepository(dependencies.database.sql).delete(token: token)
+            case nil: break
+            }
+            return JSONOutput.noContent()
+        }
+    }
+
+    /// Checks a password with the per-e-mail throttle. The same message answers
+    /// an unknown e-mail, a wrong password and a deactivated member, so the
+    /// sign-in form cannot be used to find out who has an account.
+    func authenticate(email rawEmail: String?, password: String?) async throws -> Member {
+        let email = (rawEmail ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        guard !email.isEmpty else { throw AppError(.unprocessableContent, "required", field: "email") }
+        guard let password, !password.isEmpty else { throw AppError(.unprocessableContent, "required", field: "password") }
+        let throttle = LoginThrottle(dependencies.database.sql)
+        if let until = try await throttle.lockedUntil(email: email) {
+            let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
+            throw AppError(.tooManyRequests, "too_many_attempts", params: ["minutes": String((seconds + 59) / 60)],
+                           headers: [.retryAfter: String(seconds)])
+        }
+        let found = try await MemberRepository(dependencies.database.sql).passwordHash(email: email)
+        // Verify against a fixed hash when the e-mail is unknown so both paths take as long.
+        let valid = try await dependencies.team.hasher.verify(password, hash: found?.hash ?? dependencies.team.hasher.decoyHash)
+        guard let found, valid, found.member.isActive else {
+            try await throttle.recordFailure(email: email)
+            throw AppError(.unauthorized, "invalid_credentials")
+        }
+        try await throttle.recordSuccess(email: email)
+        return found.member
+    }
+
+    func signIn(_ member: Member, next: String, flash: String?) async throws -> Response {
+        let (token, _) = try await SessionRepository(dependencies.database.sql).create(userID: member.id)
+        var response = pages.redirect(next, flash: flash)
+        response.setCookie(Cookie(name: IdentityMiddleware.sessionCookie, value: token, maxAge: Int(SessionRepository.lifetime), path: "/",
+                                  secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    private func setupPage(values: [String: String], errors: FormErrors, request: Request, context: AppRequestContext,
+                           status: HTTPResponse.Status = .ok) -> Response {
+        let t = pages.localizer(context)
+        let zone = values["time_zone"] ?? "Asia/Shanghai"
+        var zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") && !$0.hasPrefix("Etc/") }.sorted()
+        zones.insert("UTC", at: 0)
+        let page = SetupPage(
+            values: values,
+            errors: errors.messages,
+            summary: errors.summary,
+            timeZones: zones.map { Option(value: $0, label: $0, selected: $0 == zone) },
+            locales: AppLocale.allCases.map { Option(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == (values["locale"] ?? "zh-Hans")) }
+        )
+        return pages.render("setup", title: t.t("setup.title"), page: page, request: request, context: context, status: status)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// 工作台: what needs the member's attention today, and a global search.
+struct HomeController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+
+    struct Stat { var label: String; var value: String; var exact: String; var href: String? }
+    struct AttentionRow { var id: String; var name: String; var platform: String; var reason: String }
+    struct Shortcut { var label: String; var href: String }
+
+    struct HomePage {
+        var greeting: String
+        var today: String
+        var stats: [Stat]
+        var attention: [AttentionRow]
+        var mine: [AttentionRow]
+        var recent: [AuditRow]
+        var shortcuts: [Shortcut]
+        var canSeeAccounts: Bool
+        var canSeeAudit: Bool
+    }
+
+    func register(_ routes: Routes) {
+        routes.get("/", .signedIn) { request, context in
+            let t = pages.localizer(context)
+            let identity = context.identity!
+            let can = identity.permissions.contains
+            var stats: [Stat] = []
+            var attention: [AttentionRow] = []
+            var mine: [AttentionRow] = []
+            if can(.membersView) {
+                let active = try await MemberRepository(db.sql).list(filter: MemberFilter(active: true), page: PageRequest(page: 1, perPage: 1)).total
+                stats.append(Stat(label: t.t("home.stat_members"), value: t.count(active), exact: t.grouped(active), href: "/team/members"))
+            }
+            if can(.accountsView) {
+                let accounts = AccountRepository(db.sql)
+                let byState = try await accounts.countByState()
+                let live = (byState[.active] ?? 0) + (byState[.paused] ?? 0) + (byState[.reconnectNeeded] ?? 0)
+                stats.append(Stat(label: t.t("home.stat_accounts"), value: t.count(live), exact: t.grouped(live), href: "/accounts"))
+                stats.append(Stat(label: t.t("home.stat_reconnect"), value: t.count(byState[.reconnectNeeded] ?? 0),
+                                  exact: t.grouped(byState[.reconnectNeeded] ?? 0), href: "/accounts?state=reconnect_needed"))
+                for state in [AccountState.reconnectNeeded, .paused] {
+                    for account in try await accounts.list(filter: AccountFilter(state: state), page: PageRequest(page: 1, perPage: 10)).items {
+                        attention.append(AttentionRow(id: account.id, name: account.name, platform: t.platformShortName(account.platform),
+                                                      reason: t.t("account.state_\(state.rawValue)")))
+                    }
+                }
+                for account in try await accounts.list(filter: AccountFilter(ownerID: identity.member.id), page: PageRequest(page: 1, perPage: 20)).items {
+                    mine.append(AttentionRow(id: account.id, name: account.name, platform: t.platformShortName(account.platform),
+                                             reason: t.t("account.state_\(account.state.rawValue)")))
+                }
+            }
+            let recent = can(.auditView)
+                ? try await AuditRepository(db.sql).list(filter: AuditFilter(), page: PageRequest(page: 1, perPage: 8)).items.map { AuditRow($0, localizer: t) }
+                : []
+            var shortcuts: [Shortcut] = []
+            if can(.accountsManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_add_account"), href: "/accounts/new")) }
+            if can(.membersManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_invite"), href: "/team/members/new")) }
+            shortcuts.append(Shortcut(label: t.t("home.shortcut_tokens"), href: "/me"))
+            let model = HomePage(greeting: t.t("home.greeting", ["name": identity.member.name]), today: t.dateTime(Date()),
+                                 stats: stats, attention: attention, mine: mine, recent: recent, shortcuts: shortcuts,
+                                 canSeeAccounts: can(.accountsView), canSeeAudit: can(.auditView))
+            return pages.render("home", title: t.t("nav.home"), page: model, request: request, context: context)
+        }
+
+        routes.get("/search", .signedIn) { request, context in
+            let t = pages.localizer(context)
+            let identity = context.identity!
+            let query = request.query("q") ?? ""
+            struct Hit { var title: String; var detail: String; var href: String; var kind: String }
+            var hits: [Hit] = []
+            if !query.isEmpty {
+                if identity.permissions.contains(.membersView) {
+                    for member in try await MemberRepository(db.sql).list(filter: MemberFilter(query: query), page: PageRequest(page: 1, perPage: 20)).items {
+                        hits.append(Hit(title: member.name, detail: member.email, href: "/team/members/\(member.id)", kind: t.t("search.kind_member")))
+                    }
+                }
+                if identity.permissions.contains(.accountsView) {
+                    for account in try await AccountRepository(db.sql).list(filter: AccountFilter(query: query), page: PageRequest(page: 1, perPage: 20)).items {
+                        hits.append(Hit(title: account.name, detail: "\(t.platformShortName(account.platform)) · \(account.handle)",
+                                        href: "/accounts/\(account.id)", kind: t.t("search.kind_account")))
+                    }
+                }
+            }
+            struct SearchPage { var query: String; var hits: [Hit]; var searched: Bool; var summary: String }
+            let model = SearchPage(query: query, hits: hits, searched: !query.isEmpty,
+                                   summary: t.t("search.summary", ["count": String(hits.count), "query": query]))
+            return pages.render("search", title: t.t("search.title"), page: model, request: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// A member's own page: name, language, password and personal API tokens.
+struct MeController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+
+    func register(_ routes: Routes) {
+        routes.get("/api/v1/me", .signedIn) { _, context in
+            let identity = context.identity!
+            return try JSONOutput.response(MeDTO(member: MemberDTO(identity.member), permissions: Permission.allCases.filter(identity.permissions.contains).map(\.rawValue)))
+        }
+        routes.patch("/api/v1/me", .signedIn) { request, context in
+            let identity = context.identity!
+            let input = try await JSONInput.read(request, context: context)
+            if input.has("new_password") || input.has("current_password") {
+                try await dependencies.team.changeOwnPassword(memberID: identity.member.id, current: try input.string("current_password"),
+                                                              new: try input.string("new_password"), keepSession: sessionToken(context))
+            }
+            let member = try await dependencies.team.updateMember(id: identity.member.id, .init(name: try input.string("name"), locale: try input.string("locale")),
+                                                                  by: identity.principal)
+            let permissions = try await RoleRepository(db.sql).permissions(for: member.roleKeys)
+            return try JSONOutput.response(MeDTO(member: MemberDTO(member), permissions: Permission.allCases.filter(permissions.contains).map(\.rawValue)))
+        }
+        routes.get("/api/v1/me/tokens", .signedIn) { _, context in
+            try JSONOutput.response(ItemsDTO(items: try await ApiTokenRepository(db.sql).list(userID: context.identity!.member.id).map { ApiTokenDTO($0) }))
+        }
+        routes.post("/api/v1/me/tokens", .signedIn) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let (token, record) = try await createToken(name: try input.string("name"), context: context)
+            return try JSONOutput.response(ApiTokenDTO(record, secret: token), status: .created)
+        }
+        routes.delete("/api/v1/me/tokens/{id}", .signedIn) { _, context in
+            try await revokeToken(context)
+            return JSONOutput.noContent()
+        }
+
+        routes.get("/me", .signedIn) { request, context in
+            try await mePage(errors: FormErrors(), newToken: nil, request, context)
+        }
+        routes.post("/me", .signedIn) { request, context in
+            let identity = context.identity!
+            let form = try await pages.readForm(request, context: context)
+            do {
+                let member = try await dependencies.team.updateMember(id: identity.member.id, .init(name: form["name"] ?? "", locale: form["locale"] ?? ""),
+                                                                      by: identity.principal)
+                var response = pages.redirect("/me", flash: "flash.profile_saved")
+                if let locale = member.locale {
+                    response.setCookie(Cookie(name: IdentityMiddleware.localeCookie, value: locale.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+                                              secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax))
+                }
+                return response
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await mePage(errors: FormErrors(appError, localizer: pages.localizer(context)), newToken: nil, request, context, status: appError.status)
+            }
+        }
+        routes.post("/me/password", .signedIn) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                guard form["new_password"] == form["confirm_password"] else { throw ValidationError(field: "confirm_password", code: "password_mismatch") }
+                try await dependencies.team.changeOwnPassword(memberID: context.identity!.member.id, current: form["current_password"],
+                                                              new: form["new_password"], keepSession: sessionToken(context))
+                return pages.redirect("/me", flash: "flash.password_changed")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await mePage(errors: FormErrors(appError, localizer: pages.localizer(context)), newToken: nil, request, context, status: appError.status)
+            }
+        }
+        routes.post("/me/tokens", .signedIn) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                let (token, _) = try await createToken(name: form["name"], context: context)
+                // Shown on this response only; it is never retrievable again.
+                return try await mePage(errors: FormErrors(), newToken: token, request, context, status: .created)
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await mePage(errors: FormErrors(appError, localizer: pages.localizer(context)), newToken: nil, request, context, status: appError.status)
+            }
+        }
+        routes.post("/me/tokens/{id}/revoke", .signedIn) { request, context in
+            _ = try await pages.readForm(request, context: context)
+            try await revokeToken(context)
+            return pages.redirect("/me", flash: "flash.token_revoked")
+        }
+    }
+
+    private func sessionToken(_ context: AppRequestContext) -> String? {
+        if case .session(let token, _)? = context.identity?.via { return token }
+        return nil
+    }
+
+    private func createToken(name: String?, context: AppRequestContext) async throws -> (String, ApiToken) {
+        let name = try Validate.requiredText(name, field: "name", max: 60)
+        let identity = context.identity!
+        return try await db.transaction { tx in
+            let created = try await ApiTokenRepository(tx).create(userID: identity.member.id, name: name)
+            try await AuditRepository(tx).record(AuditEntry(id: Identifier.make("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
+                                                            action: .create, entityType: "api_token", entityID: created.record.id,
+                                                            summary: "API token \"\(name)\" created", changes: [:]))
+            return created
+        }
+    }
+
+    /// Members revoke only their own tokens; someone else's id is "not found".
+    private func revokeToken(_ context: AppRequestContext) async throws {
+        let identity = context.identity!
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id),
+              let token = try await ApiTokenRepository(db.sql).find(id: id), token.userID == identity.member.id else { throw AppError.notFound }
+        guard token.revokedAt == nil else { return }
+        try await db.transaction { tx in
+            try await ApiTokenRepository(tx).revoke(id: id)
+            try await AuditRepository(tx).record(AuditEntry(id: Identifier.make("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
+                                                            action: .delete, entityType: "api_token", entityID: id,
+                                                            summary: "API token \"\(token.name)\" revoked", changes: [:]))
+        }
+    }
+
+    struct TokenRow { var id: String; var name: String; var prefix: String; var created: String; var lastUsed: String; var revoked: Bool }
+
+    struct MePage {
+        var name: String
+        var email: String
+        var roles: [String]
+        var locales: [AuthController.Option]
+        var errors: [String: String]
+        var summary: String?
+        var tokens: [TokenRow]
+        var newToken: String?
+        var minPassword: Int
+    }
+
+    private func mePage(errors: FormErrors, newToken: String?, _ request: Request, _ context: AppRequestContext,
+                        status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let member = context.identity!.member
+        let roles = try await RoleRepository(db.sql).all()
+        let tokens = try await ApiTokenRepository(db.sql).list(userID: member.id)
+        let model = MePage(
+            name: member.name, email: member.email,
+            roles: member.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) },
+            locales: AppLocale.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0 == context.locale) },
+            errors: errors.messages, summary: errors.summary,
+            tokens: tokens.map { TokenRow(id: $0.id, name: $0.name, prefix: $0.prefix, created: t.dateTime($0.createdAt),
+                                          lastUsed: $0.lastUsedAt.map(t.dateTime) ?? t.t("me.never_used"), revoked: $0.revokedAt != nil) },
+            newToken: newToken,
+            minPassword: Validate.minimumPasswordLength
+        )
+        return pages.render("me", title: t.t("me.title"), page: model, request: request, context: context, status: status)
+    }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// Members: list, invite, change roles, deactivate, reset passwords.
+struct MembersController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+
+    func register(_ routes: Routes) {
+        // MARK: API
+        routes.get("/api/v1/members", .permission(.membersView)) { request, _ in
+            let (sort, descending) = try request.sort(MemberSort.self, default: .name)
+            let page = try await MemberRepository(db.sql).list(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
+            return try JSONOutput.response(PageDTO(items: page.items.map(MemberDTO.init), total: page.total, page: page.page, per_page: page.perPage))
+        }
+        routes.post("/api/v1/members", .permission(.membersManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let member = try await dependencies.team.createMember(.init(
+                email: try input.string("email"), name: try input.string("name"), roles: try input.strings("roles"),
+                password: try input.string("password"), locale: try input.string("locale")), by: context.identity!.principal)
+            return try JSONOutput.response(MemberDTO(member), status: .created)
+        }
+        routes.get("/api/v1/members/{id}", .permission(.membersView)) { _, context in
+            try JSONOutput.response(MemberDTO(try await member(context)))
+        }
+        routes.patch("/api/v1/members/{id}", .permission(.membersManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let id = try await member(context).id
+            let changes = TeamService.MemberChanges(name: try input.string("name"), roles: try input.strings("roles"), active: try input.bool("active"),
+                                                    password: try input.string("password"), locale: try input.string("locale"))
+            return try JSONOutput.response(MemberDTO(try await dependencies.team.updateMember(id: id, changes, by: context.identity!.principal)))
+        }
+
+        // MARK: Pages
+        routes.get("/team/members", .permission(.membersView)) { request, context in
+            try await listPage(request, context)
+        }
+        routes.get("/team/members/new", .permission(.membersManage)) { request, context in
+            try await newPage(values: ["roles": "content"], errors: FormErrors(), request, context)
+        }
+        routes.post("/team/members", .permission(.membersManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                let member = try await dependencies.team.createMember(.init(
+                    email: form["email"], name: form["name"], roles: form.all("roles"), password: form["password"],
+                    locale: form["locale"]), by: context.identity!.principal)
+                return pages.redirect("/team/members/\(member.id)", flash: "flash.member_created")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                var values = form.values.compactMapValues(\.first)
+                values["password"] = nil
+                values["roles"] = form.all("roles").joined(separator: ",")
+                return try await newPage(values: values, errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+            }
+        }
+        routes.get("/team/members/{id}", .permission(.membersView)) { request, context in
+            try await detailPage(try await member(context), errors: FormErrors(), request, context)
+        }
+        routes.post("/team/members/{id}", .permission(.membersManage)) { request, context in
+            let target = try await member(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await apply(target, .init(name: form["name"], roles: form.all("roles")), request, context)
+        }
+        routes.post("/team/members/{id}/deactivate", .permission(.membersManage)) { request, context in
+            let target = try await member(context)
+            _ = try await pages.readForm(request, context: context)
+            return try await apply(target, .init(active: false), request, context, flash: "flash.member_deactivated")
+        }
+        routes.post("/team/members/{id}/reactivate", .permission(.membersManage)) { request, context in
+            let target = try await member(context)
+            _ = try await pages.readForm(request, context: context)
+            return try await apply(target, .init(active: true), request, context, flash: "flash.member_reactivated")
+        }
+        routes.post("/team/members/{id}/password", .permission(.membersManage)) { request, context in
+            let target = try await member(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await apply(target, .init(password: form["password"] ?? ""), request, context, flash: "flash.password_reset")
+        }
+    }
+
+    private func member(_ context: AppRequestContext) async throws -> Member {
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id),
+              let member = try await MemberRepository(db.sql).find(id: id) else { throw AppError.notFound }
+        return member
+    }
+
+    private func filter(_ request: Request) throws -> MemberFilter {
+        var active: Bool?
+        if let status = request.query("status") {
+            switch status {
+            case "active": active = true
+            case "inactive": active = false
+            case "all": active = nil
+            default: throw ValidationError(field: "status", code: "invalid_choice", params: ["choices": "active, inactive, all"])
+            }
+        }
+        if let flag = try request.boolQuery("active") { active = flag }
+        return MemberFilter(query: request.query("q"), roleKey: request.query("role"), active: active)
+    }
+
+    private func apply(_ target: Member, _ changes: TeamService.MemberChanges, _ request: Request, _ context: AppRequestContext,
+                       flash: String = "flash.member_updated") async throws -> Response {
+        do {
+            _ = try await dependencies.team.updateMember(id: target.id, changes, by: context.identity!.principal)
+            return pages.redirect("/team/members/\(target.id)", flash: flash)
+        } catch {
+            guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+            return try await detailPage(target, errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+        }
+    }
+
+    // MARK: Page models
+
+    struct RoleChip { var key: String; var name: String }
+
+    struct MemberRow {
+        var id: String
+        var name: String
+        var email: String
+        var roles: [RoleChip]
+        var active: Bool
+        var created: String
+    }
+
+    struct ListPage {
+        var rows: [MemberRow]
+        var total: Int
+        var totalText: String
+        var query: String
+        var roleOptions: [AuthController.Option]
+        var statusOptions: [AuthController.Option]
+        var sortLinks: [String: Pagination.SortLink]
+        var pagination: Pagination
+        var canManage: Bool
+        var filtered: Bool
+    }
+
+    private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        let status = request.query("status") ?? "active"
+        let pageRequest = try request.pageRequest(defaultPerPage: 25)
+        var memberFilter = try filter(request)
+        if request.query("status") == nil { memberFilter.active = true }
+        let (sort, descending) = try request.sort(MemberSort.self, default: .name)
+        let page = try await MemberRepository(db.sql).list(filter: memberFilter, sort: sort, descending: descending, page: pageRequest)
+        let roles = try await RoleRepository(db.sql).all()
+        let roleNames = Dictionary(uniqueKeysWithValues: roles.map { ($0.key, t.roleName($0)) })
+        let rows = page.items.map { member in
+            MemberRow(id: member.id, name: member.name, email: member.email,
+                      roles: member.roleKeys.map { RoleChip(key: $0, name: roleNames[$0] ?? $0) },
+                      active: member.isActive, created: t.dateTime(member.createdAt))
+        }
+        let selectedRole = request.query("role") ?? ""
+        let model = ListPage(
+            rows: rows, total: page.total, totalText: t.t("common.total", ["count": String(page.total)]),
+            query: request.query("q") ?? "",
+            roleOptions: [AuthController.Option(value: "", label: t.t("members.all_roles"), selected: selectedRole.isEmpty)]
+                + roles.map { AuthController.Option(value: $0.key, label: t.roleName($0), selected: $0.key == selectedRole) },
+            statusOptions: ["active", "inactive", "all"].map { AuthController.Option(value: $0, label: t.t("members.status_\($0)"), selected: $0 == status) },
+            sortLinks: Pagination.sortLinks(request, keys: MemberSort.allCases.map(\.rawValue), current: sort.rawValue, descending: descending),
+            pagination: Pagination(request, page: page, localizer: t),
+            canManage: context.identity?.permissions.contains(.membersManage) ?? false,
+            filtered: request.query("q") != nil || !selectedRole.isEmpty
+        )
+        return pages.render("members", title: t.t("members.title"), page: model, request: request, context: context)
+    }
+
+    struct RoleCheckbox {
+        var key: String
+        var name: String
+        var description: String
+        var checked: Bool
+        var disabled: Bool
+    }
+
+    struct NewPage {
+        var values: [String: String]
+        var errors: [String: String]
+        var summary: String?
+        var roles: [RoleCheckbox]
+        var locales: [AuthController.Option]
+        var minPassword: Int
+    }
+
+    private func roleCheckboxes(checked: Set<String>, context: AppRequestContext) async throws -> [RoleCheckbox] {
+        let t = pages.localizer(context)
+        let principal = context.identity!.principal
+        return try await RoleRepository(db.sql).all().map { role in
+            RoleCheckbox(key: role.key, name: t.roleName(role), description: t.roleDescription(role), checked: checked.contains(role.key),
+                         disabled: !principal.mayGrant(role) && !checked.contains(role.key))
+        }
+    }
+
+    private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+                         status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let checked = Set((values["roles"] ?? "").split(separator: ",").map(String.init))
+        let locale = values["locale"] ?? ""
+        let model = NewPage(values: values, errors: errors.messages, summary: errors.summary,
+                            roles: try await roleCheckboxes(checked: checked, context: context),
+                            locales: [AuthController.Option(value: "", label: t.t("members.locale_default"), selected: locale.isEmpty)]
+                                + AppLocale.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == locale) },
+                            minPassword: Validate.minimumPasswordLength)
+        return pages.render("member_new", title: t.t("members.new_title"), page: model, request: request, context: context, status: status)
+    }
+
+    struct AccountLink { var id: String; var name: String; var platform: String }
+
+    struct DetailPage {
+        var member: MemberRow
+        var locale: String
+        var errors: [String: String]
+        var summary: String?
+        var roles: [RoleCheckbox]
+        var canManage: Bool
+        var isSelf: Bool
+        var accounts: [AccountLink]
+        var history: [AuditRow]
+        var minPassword: Int
+    }
+
+    private func detailPage(_ member: Member, errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+                            status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let identity = context.identity!
+        let roles = try await RoleRepository(db.sql).all()
+        let roleNames = Dictionary(uniqueKeysWithValues: roles.map { ($0.key, t.roleName($0)) })
+        let owned = try await AccountRepository(db.sql).list(filter: AccountFilter(ownerID: member.id), page: PageRequest(page: 1, perPage: 100))
+        let history = identity.permissions.contains(.auditView)
+            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: "member", entityID: member.id), page: PageRequest(page: 1, perPage: 10)).items
+            : []
+        let model = DetailPage(
+            member: MemberRow(id: member.id, name: member.name, email: member.email,
+                              roles: member.roleKeys.map { RoleChip(key: $0, name: roleNames[$0] ?? $0) },
+                              active: member.isActive, created: t.dateTime(member.createdAt)),
+            locale: member.locale.map { t.t("locale.\($0.rawValue)") } ?? t.t("members.locale_default"),
+            errors: errors.messages, summary: errors.summary,
+            roles: try await roleCheckboxes(checked: Set(member.roleKeys), context: context),
+            canManage: identity.permissions.contains(.membersManage),
+            isSelf: identity.member.id == member.id,
+            accounts: owned.items.map { AccountLink(id: $0.id, name: $0.name, platform: t.platformShortName($0.platform)) },
+            history: history.map { AuditRow($0, localizer: t) },
+            minPassword: Validate.minimumPasswordLength
+        )
+        return pages.render("member_detail", title: member.name, page: model, request: request, context: context, status: status)
+    }
+}
+
+/// One audit entry as the tables show it.
+struct AuditRow {
+    var at: String
+    var actor: String
+    var action: String
+    var actionKey: String
+    var entityType: String
+    var entityID: String
+    var summary: String
+    var changes: [Change]
+
+    struct Change { var field: String; var before: String; var after: String }
+
+    init(_ entry: AuditEntry, localizer t: Localizer) {
+        at = t.fullDateTime(entry.at)
+        actor = entry.actorName
+        action = t.t("audit.action_\(entry.action.rawValue)")
+        actionKey = entry.action.rawValue
+        entityType = t.t("audit.entity_\(entry.entityType)")
+        entityID = entry.entityID
+        summary = entry.summary
+        changes = entry.changes.keys.sorted().map { Change(field: $0, before: entry.changes[$0]?.first ?? "", after: entry.changes[$0]?.last ?? "") }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// Roles: the built-in set with their permissions, and custom roles the owner defines.
+struct RolesController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+
+    func register(_ routes: Routes) {
+        // MARK: API
+        routes.get("/api/v1/roles", .permission(.membersView)) { _, context in
+            let t = pages.localizer(context)
+            var items: [RoleDTO] = []
+            for role in try await RoleRepository(db.sql).all() {
+                items.append(RoleDTO(role, memberCount: try await MemberRepository(db.sql).countHolders(ofRole: role.key), localizer: t))
+            }
+            return try JSONOutput.response(ItemsDTO(items: items))
+        }
+        routes.post("/api/v1/roles", .permission(.rolesManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let role = try await dependencies.team.createRole(.init(key: try input.string("key"), name: try input.string("name"),
+                                                                    description: try input.string("description"), permissions: try input.strings("permissions")),
+                                                              by: context.identity!.principal)
+            return try JSONOutput.response(RoleDTO(role, memberCount: 0, localizer: pages.localizer(context)), status: .created)
+        }
+        routes.get("/api/v1/roles/{key}", .permission(.membersView)) { _, context in
+            let role = try await role(context)
+            return try JSONOutput.response(RoleDTO(role, memberCount: try await MemberRepository(db.sql).countHolders(ofRole: role.key), localizer: pages.localizer(context)))
+        }
+        routes.patch("/api/v1/roles/{key}", .permission(.rolesManage)) { request, context in
+            let key = try await role(context).key
+            let input = try await JSONInput.read(request, context: context)
+            let role = try await dependencies.team.updateRole(key: key, .init(key: nil, name: try input.string("name"), description: try input.string("description"),
+                                                                              permissions: try input.strings("permissions")), by: context.identity!.principal)
+            return try JSONOutput.response(RoleDTO(role, memberCount: try await MemberRepository(db.sql).countHolders(ofRole: key), localizer: pages.localizer(context)))
+        }
+        routes.delete("/api/v1/roles/{key}", .permission(.rolesManage)) { _, context in
+            try await dependencies.team.deleteRole(key: try await role(context).key, by: context.identity!.principal)
+            return JSONOutput.noContent()
+        }
+        routes.get("/api/v1/permissions", .permission(.membersView)) { _, context in
+            let t = pages.localizer(context)
+            return try JSONOutput.response(ItemsDTO(items: Permission.allCases.map { PermissionDTO(key: $0.rawValue, description: t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))")) }))
+        }
+
+        // MARK: Pages
+        routes.get("/team/roles", .permission(.membersView)) { request, context in
+            let t = pages.localizer(context)
+            let roles = try await RoleRepository(db.sql).all()
+            var rows: [RoleRow] = []
+            for role in roles {
+                rows.append(RoleRow(key: role.key, name: t.roleName(role), description: t.roleDescription(role), builtin: role.isBuiltin,
+                                    members: try await MemberRepository(db.sql).countHolders(ofRole: role.key),
+                                    cells: Permission.allCases.map { PermissionCell(granted: role.permissions.contains($0), label: t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))")) }))
+            }
+            let model = RolesPage(rows: rows, permissions: Permission.allCases.map { t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))") },
+                                  canManage: context.identity!.permissions.contains(.rolesManage))
+            return pages.render("roles", title: t.t("roles.title"), page: model, request: request, context: context)
+        }
+        routes.get("/team/roles/new", .permission(.rolesManage)) { request, context in
+            formPage(role: nil, values: [:], checked: [], errors: FormErrors(), request, context)
+        }
+        routes.post("/team/roles", .permission(.rolesManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                let role = try await dependencies.team.createRole(.init(key: form["key"], name: form["name"], description: form["description"],
+                                                                        permissions: form.all("permissions")), by: context.identity!.principal)
+                return pages.redirect("/team/roles/\(role.key)", flash: "flash.role_created")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return formPage(role: nil, values: form.values.compactMapValues(\.first), checked: Set(form.all("permissions")),
+                                errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+            }
+        }
+        routes.get("/team/roles/{key}", .permission(.membersView)) { request, context in
+            let role = try await role(context)
+            return formPage(role: role, values: ["key": role.key, "name": role.name ?? "", "description": role.description ?? ""],
+                            checked: Set(role.permissions.map(\.rawValue)), errors: FormErrors(), request, context)
+        }
+        routes.post("/team/roles/{key}", .permission(.rolesManage)) { request, context in
+            let role = try await role(context)
+            let form = try await pages.readForm(request, context: context)
+            do {
+                _ = try await dependencies.team.updateRole(key: role.key, .init(key: nil, name: form["name"], description: form["description"],
+                                                                                permissions: form.all("permissions")), by: context.identity!.principal)
+                return pages.redirect("/team/roles/\(role.key)", flash: "flash.role_updated")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                var values = form.values.compactMapValues(\.first)
+                values["key"] = role.key
+                return formPage(role: role, values: values, checked: Set(form.all("permissions")),
+                                errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+            }
+        }
+        routes.post("/team/roles/{key}/delete", .permission(.rolesManage)) { request, context in
+            let role = try await role(context)
+            _ = try await pages.readForm(request, context: context)
+            do {
+                try await dependencies.team.deleteRole(key: role.key, by: context.identity!.principal)
+                return pages.redirect("/team/roles", flash: "flash.role_deleted")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return formPage(role: role, values: ["key": role.key, "name": role.name ?? "", "description": role.description ?? ""],
+                                checked: Set(role.permissions.map(\.rawValue)), errors: FormErrors(appError, localizer: pages.localizer(context)),
+                                request, context, status: appError.status)
+            }
+        }
+    }
+
+    private func role(_ context: AppRequestContext) async throws -> Role {
+        guard let key = context.parameters.get("key"), key.count <= 40, let role = try await RoleRepository(db.sql).find(key: key) else {
+            throw AppError.notFound
+        }
+        return role
+    }
+
+    struct PermissionCell { var granted: Bool; var label: String }
+
+    struct RoleRow {
+        var key: String
+        var name: String
+        var description: String
+        var builtin: Bool
+        var members: Int
+        var cells: [PermissionCell]
+    }
+
+    struct RolesPage {
+        var rows: [RoleRow]
+        var permissions: [String]
+        var canManage: Bool
+    }
+
+    struct PermissionOption {
+        var key: String
+        var label: String
+        var checked: Bool
+    }
+
+    struct FormPage {
+        var isNew: Bool
+        var editable: Bool
+        var builtin: Bool
+        var displayName: String
+        var values: [String: String]
+        var errors: [String: String]
+        var summary: String?
+        var permissions: [PermissionOption]
+        var action: String
+    }
+
+    private func formPage(role: Role?, values: [String: String], checked: Set<String>, errors: FormErrors, _ request: Request,
+                          _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        let t = pages.localizer(context)
+        let canManage = context.identity!.permissions.contains(.rolesManage)
+        let model = FormPage(
+            isNew: role == nil,
+            editable: canManage && !(role?.isBuiltin ?? false),
+            builtin: role?.isBuiltin ?? false,
+            displayName: role.map(t.roleName) ?? t.t("roles.new_title"),
+            values: values.merging(["builtin_description": role.map(t.roleDescription) ?? ""]) { $1 },
+            errors: errors.messages, summary: errors.summary,
+            permissions: Permission.allCases.map { PermissionOption(key: $0.rawValue, label: t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))"), checked: checked.contains($0.rawValue)) },
+            action: role.map { "/team/roles/\($0.key)" } ?? "/team/roles"
+        )
+        return pages.render("role_form", title: model.displayName, page: model, request: request, context: context, status: status)
+    }
+}

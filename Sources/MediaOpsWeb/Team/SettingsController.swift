@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// Workspace settings and the audit log.
+struct SettingsController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+
+    func register(_ routes: Routes) {
+        routes.get("/api/v1/settings", .signedIn) { _, context in
+            guard let workspace = context.workspace else { throw AppError.notFound }
+            return try JSONOutput.response(SettingsDTO(workspace))
+        }
+        routes.patch("/api/v1/settings", .permission(.settingsManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let workspace = try await dependencies.team.updateWorkspace(name: try input.string("name"), timeZone: try input.string("time_zone"),
+                                                                        locale: try input.string("default_locale"), by: context.identity!.principal)
+            return try JSONOutput.response(SettingsDTO(workspace))
+        }
+        routes.get("/api/v1/audit-log", .permission(.auditView)) { request, _ in
+            let page = try await AuditRepository(db.sql).list(filter: try auditFilter(request, zone: nil), page: try request.pageRequest())
+            return try JSONOutput.response(PageDTO(items: page.items.map(AuditEntryDTO.init), total: page.total, page: page.page, per_page: page.perPage))
+        }
+
+        routes.get("/settings", .permission(.settingsManage)) { request, context in
+            guard let workspace = context.workspace else { throw AppError.notFound }
+            return settingsPage(values: ["name": workspace.name, "time_zone": workspace.timeZone, "default_locale": workspace.defaultLocale.rawValue],
+                                errors: FormErrors(), request, context)
+        }
+        routes.post("/settings", .permission(.settingsManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                _ = try await dependencies.team.updateWorkspace(name: form["name"] ?? "", timeZone: form["time_zone"] ?? "",
+                                                                locale: form["default_locale"] ?? "", by: context.identity!.principal)
+                return pages.redirect("/settings", flash: "flash.settings_saved")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return settingsPage(values: form.values.compactMapValues(\.first), errors: FormErrors(appError, localizer: pages.localizer(context)),
+                                    request, context, status: appError.status)
+            }
+        }
+        routes.get("/settings/audit", .permission(.auditView)) { request, context in
+            try await auditPage(request, context)
+        }
+    }
+
+    /// Filters shared by the audit page and API. Pages give plain dates (in the
+    /// workspace zone); the API takes ISO 8601 instants.
+    private func auditFilter(_ request: Request, zone: TimeZone?) throws -> AuditFilter {
+        var filter = AuditFilter(actorID: request.query("actor"), entityType: request.query("entity_type"), entityID: request.query("entity_id"))
+        if let raw = request.query("action") {
+            guard let action = AuditAction(rawValue: raw) else {
+                throw ValidationError(field: "action", code: "invalid_choice", params: ["choices": AuditAction.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            filter.action = action
+        }
+        for name in ["from", "to"] {
+            guard let raw = request.query(name) else { continue }
+            guard let date = Self.parseInstant(raw, zone: zone, endOfDay: name == "to") else {
+                throw ValidationError(field: name, code: "invalid_date")
+            }
+            if name == "from" { filter.from = date } else { filter.to = date }
+        }
+        return filter
+    }
+
+    static func parseInstant(_ raw: String, zone: TimeZone?, endOfDay: Bool) -> Date? {
+        let iso = ISO8601DateFormatter()
+        if let date = iso.date(from: raw) { return date }
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = iso.date(from: raw) { return date }
+        // A bare date means that whole day in the workspace zone.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone ?? TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard let day = formatter.date(from: raw) else { return nil }
+        return endOfDay ? day.addingTimeInterval(24 * 3600) : day
+    }
+
+    struct SettingsPage {
+        var values: [String: String]
+        var errors: [String: String]
+        var summary: String?
+        var timeZones: [AuthController.Option]
+        var locales: [AuthController.Option]
+    }
+
+    private func settingsPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+                              status: HTTPResponse.Status = .ok) -> Response {
+        let t = pages.localizer(context)
+        let zone = values["time_zone"] ?? "Asia/Shanghai"
+        var zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") && !$0.hasPrefix("Etc/") }.sorted()
+        zones.insert("UTC", at: 0)
+        let model = SettingsPage(values: values, errors: errors.messages, summary: errors.summary,
+                                 timeZones: zones.map { AuthController.Option(value: $0, label: $0, selected: $0 == zone) },
+                                 locales: AppLocale.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == values["default_locale"]) })
+        return pages.render("settings", title: t.t("settings.title"), page: model, request: request, context: context, status: status)
+    }
+
+    struct AuditPage {
+        var rows: [AuditRow]
+        var actors: [AuthController.Option]
+        var entityTypes: [AuthController.Option]
+        var actions: [AuthController.Option]
+        var from: String
+        var to: String
+        var pagination: Pagination
+        var filtered: Bool
+        var timeZone: String
+    }
+
+    private func auditPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        let filter = try auditFilter(request, zone: t.timeZone)
+        let page = try await AuditRepository(db.sql).list(filter: filter, page: try request.pageRequest(defaultPerPage: 50))
+        let members = try await MemberRepository(db.sql).all()
+        let option = AuthController.Option.init
+        let model = AuditPage(
+            rows: page.items.map { AuditRow($0, localizer: t) },
+            actors: [option("", t.t("audit.all_actors"), filter.actorID == nil)] + members.map { option($0.id, $0.name, $0.id == filter.actorID) },
+            entityTypes: [option("", t.t("audit.all_entities"), filter.entityType == nil)]
+                + (try await AuditRepository(db.sql).entityTypes()).map { option($0, t.t("audit.entity_\($0)"), $0 == filter.entityType) },
+            actions: [option("", t.t("audit.all_actions"), filter.action == nil)]
+                + AuditAction.allCases.map { option($0.rawValue, t.t("audit.action_\($0.rawValue)"), $0 == filter.action) },
+            from: request.query("from") ?? "", to: request.query("to") ?? "",
+            pagination: Pagination(request, page: page, localizer: t),
+            filtered: filter != AuditFilter(),
+            timeZone: t.timeZone.identifier
+        )
+        return pages.render("audit", title: t.t("audit.title"), page: model, request: request, context: context)
+    }
+}

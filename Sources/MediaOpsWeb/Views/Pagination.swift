@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+
+/// Previous/next links and "page 2 of 5 · 120 in all" for a table, keeping the
+/// other query parameters (filters and sort) so a view stays shareable.
+struct Pagination {
+    struct Link { var label: String; var href: String; var current: Bool }
+
+    var summary: String
+    var previous: String?
+    var next: String?
+    var pages: [Link]
+    var needed: Bool
+
+    init<Item>(_ request: Request, page: Page<Item>, localizer t: Localizer) {
+        summary = t.t("common.page_summary", ["page": String(page.page), "pages": String(page.pageCount), "total": String(page.total)])
+        previous = page.page > 1 ? Self.url(request, ["page": String(page.page - 1)]) : nil
+        next = page.page < page.pageCount ? Self.url(request, ["page": String(page.page + 1)]) : nil
+        let window = max(1, page.page - 3)...min(page.pageCount, max(1, page.page - 3) + 6)
+        pages = window.map { Link(label: String($0), href: Self.url(request, ["page": String($0)]), current: $0 == page.page) }
+        needed = page.pageCount > 1
+    }
+
+    struct SortLink { var href: String; var indicator: String; var ariaSort: String }
+
+    /// For each sortable column: the link that sorts by it (toggling the order
+    /// when it is already the sort) and the arrow to show.
+    static func sortLinks(_ request: Request, keys: [String], current: String, descending: Bool) -> [String: SortLink] {
+        var links: [String: SortLink] = [:]
+        for key in keys {
+            let active = key == current
+            let order = active && !descending ? "desc" : "asc"
+            links[key] = SortLink(href: url(request, ["sort": key, "order": order, "page": "1"]),
+                                  indicator: active ? (descending ? "↓" : "↑") : "",
+                                  ariaSort: active ? (descending ? "descending" : "ascending") : "none")
+        }
+        return links
+    }
+
+    /// The current URL with some query parameters replaced.
+    static func url(_ request: Request, _ replacing: [String: String]) -> String {
+        var components = URLComponents()
+        components.path = request.uri.path
+        var items: [URLQueryItem] = []
+        var seen = Set<String>()
+        for (name, value) in request.uri.queryParameters {
+            let key = String(name)
+            if let replacement = replacing[key] {
+                if !seen.contains(key) { items.append(URLQueryItem(name: key, value: replacement)) }
+            } else {
+                items.append(URLQueryItem(name: key, value: String(value)))
+            }
+            seen.insert(key)
+        }
+        for (key, value) in replacing.sorted(by: { $0.key < $1.key }) where !seen.contains(key) {
+            items.append(URLQueryItem(name: key, value: value))
+        }
+        components.queryItems = items.isEmpty ? nil : items
+        return components.string ?? request.uri.path
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// Everything the web layer needs, built by the composition root.
+public struct WebDependencies: Sendable {
+    public var database: Database
+    public var team: TeamService
+    public var renderer: ViewRenderer
+    public var version: String
+    public var secureCookies: Bool
+    /// Renders the Prometheus exposition text.
+    public var metrics: @Sendable () -> String
+
+    public init(database: Database, team: TeamService, renderer: ViewRenderer, version: String, secureCookies: Bool, metrics: @escaping @Sendable () -> String) {
+        self.database = database
+        self.team = team
+        self.renderer = renderer
+        self.version = version
+        self.secureCookies = secureCookies
+        self.metrics = metrics
+    }
+}
+
+/// Builds the router: middleware in order, then each room's controllers.
+public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Router<AppRequestContext>, table: RouteTable) {
+    let router = Router(context: AppRequestContext.self)
+    let table = RouteTable()
+    let pages = PageSupport(renderer: dependencies.renderer, secureCookies: dependencies.secureCookies)
+    router.add(middleware: SecurityHeadersMiddleware())
+    // Outer error handler: catches what the identity step itself throws.
+    router.add(middleware: ErrorMiddleware(pages: pages))
+    router.add(middleware: IdentityMiddleware(database: dependencies.database, setup: SetupState()))
+    // Inner error handler: knows the member and language, so error pages are complete.
+    router.add(middleware: ErrorMiddleware(pages: pages))
+
+    let routes = Routes(router: router, table: table)
+    let openAPI = try OpenAPIDocument.bundled()
+    SystemController(dependencies: dependencies, openAPI: openAPI, pages: pages).register(routes)
+    AuthController(dependencies: dependencies, pages: pages).register(routes)
+    HomeController(dependencies: dependencies, pages: pages).register(routes)
+    MembersController(dependencies: dependencies, pages: pages).register(routes)
+    RolesController(dependencies: dependencies, pages: pages).register(routes)
+    AccountsController(dependencies: dependencies, pages: pages).register(routes)
+    SettingsController(dependencies: dependencies, pages: pages).register(routes)
+    MeController(dependencies: dependencies, pages: pages).register(routes)
+    return (router, table)
+}
+
+/// The OpenAPI document served at /openapi.json (Resources/openapi.json).
+public struct OpenAPIDocument: Sendable {
+    public let data: Data
+
+    public static func bundled() throws -> OpenAPIDocument {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources") else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return OpenAPIDocument(data: try Data(contentsOf: url))
+    }
+}
