@@ -28,6 +28,7 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     let router = Router(context: AppRequestContext.self)
     let table = RouteTable()
     let pages = PageSupport(renderer: dependencies.renderer, secureCookies: dependencies.secureCookies)
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     // Outer error handler: catches what the identity step itself throws.
     router.add(middleware: ErrorMiddleware(pages: pages))

@@ -66,7 +66,7 @@ struct PageSupport: Sendable {
             let can = identity.permissions.contains
             func item(_ key: String, _ href: String, _ children: [LayoutModel.NavItem] = []) -> LayoutModel.NavItem {
                 let active = href == "/" ? path == "/" : (path == href || path.hasPrefix(href + "/") || children.contains { $0.active })
-                return LayoutModel.NavItem(label: t.t(key), href: href, active: active, children: children)
+                return LayoutModel.NavItem(label: t.t(key), href: href, active: active, children: children, hasSubnav: !children.isEmpty)
             }
             nav.append(item("nav.home", "/"))
             var team: [LayoutModel.NavItem] = []

@@ -308,6 +308,7 @@ struct AccountsController {
         var selected: Bool
         var capabilities: [Chip]
         var kinds: [AuthController.Option]
+        var hasKinds: Bool
         var fields: [FieldInput]
         var secrets: [SecretInput]
         var hasAny: Bool
@@ -331,6 +332,7 @@ struct AccountsController {
         var editable: Bool
         var retired: Bool
         var history: [AuditRow]
+        var showHistory: Bool
     }
 
     private func formPage(account: Account?, values: [String: String], groups checked: Set<String>, errors: FormErrors,
@@ -344,6 +346,7 @@ struct AccountsController {
                 key: prefix, label: t.platformName(platform), selected: platform == selected,
                 capabilities: capabilityChips(platform, t),
                 kinds: platform.kinds.map { AuthController.Option(value: $0, label: t.t("account.kind_\($0)"), selected: $0 == (values["kind"] ?? platform.kinds.first)) },
+                hasKinds: !platform.kinds.isEmpty,
                 fields: platform.fields.map { field in
                     FieldInput(name: "\(prefix)__field_\(field.key)", label: t.fieldLabel("fields.\(field.key)"), value: values["\(prefix)__field_\(field.key)"] ?? "",
                                required: field.required, isURL: field.isURL, error: platform == selected ? errors.messages["fields_\(field.key)"] : nil,
@@ -375,7 +378,8 @@ struct AccountsController {
             states: AccountState.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("account.state_\($0.rawValue)"), selected: $0.rawValue == (values["state"] ?? "active")) },
             editable: identity.permissions.contains(.accountsManage),
             retired: account?.state == .retired,
-            history: history.map { AuditRow($0, localizer: t) }
+            history: history.map { AuditRow($0, localizer: t) },
+            showHistory: account != nil && identity.permissions.contains(.auditView)
         )
         let title = account?.name ?? t.t("accounts.new_title")
         return pages.render("account_form", title: title, page: model, request: request, context: context, status: status)

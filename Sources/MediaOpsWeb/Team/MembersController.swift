@@ -220,6 +220,7 @@ struct MembersController {
         var isSelf: Bool
         var accounts: [AccountLink]
         var history: [AuditRow]
+        var showHistory: Bool
         var minPassword: Int
     }
 
@@ -244,6 +245,7 @@ struct MembersController {
             isSelf: identity.member.id == member.id,
             accounts: owned.items.map { AccountLink(id: $0.id, name: $0.name, platform: t.platformShortName($0.platform)) },
             history: history.map { AuditRow($0, localizer: t) },
+            showHistory: identity.permissions.contains(.auditView),
             minPassword: Validate.minimumPasswordLength
         )
         return pages.render("member_detail", title: member.name, page: model, request: request, context: context, status: status)

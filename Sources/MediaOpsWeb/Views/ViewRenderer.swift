@@ -46,6 +46,8 @@ public struct LayoutModel: Sendable {
         public var href: String
         public var active: Bool
         public var children: [NavItem]
+        /// Stored, not computed: templates read values through reflection.
+        public var hasSubnav: Bool
     }
 
     public struct UserChip: Sendable {

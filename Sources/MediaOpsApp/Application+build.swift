@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import MediaOpsDomain
+import MediaOpsStore
+import MediaOpsWeb
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// The composition root: opens the database, migrates it, and wires the
+/// services, renderer and router together by hand.
+public struct AppComponents {
+    public let configuration: Configuration
+    public let database: Database
+    public let team: TeamService
+    public let router: Router<AppRequestContext>
+    public let routeTable: RouteTable
+}
+
+public enum MetricsBootstrap {
+    /// swift-metrics can be bootstrapped once per process; every app built in it shares this registry.
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
+public func makeLogger(_ configuration: Configuration, label: String = "mediaops") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = configuration.logLevel
+    return logger
+}
+
+/// Opens and migrates the configured database.
+public func openDatabase(_ configuration: Configuration, logger: Logger) async throws -> Database {
+    let database = try await Database.open(configuration.database, logger: logger)
+    do {
+        try await Migrations.run(on: database, logger: logger)
+    } catch {
+        await database.close()
+        throw error
+    }
+    return database
+}
+
+public func buildComponents(configuration: Configuration, database: Database, logger: Logger) async throws -> AppComponents {
+    let registry = MetricsBootstrap.registry
+    let team = TeamService(database: database, secrets: try configuration.secretBox(), hasher: PasswordHasher(cost: configuration.bcryptCost))
+    let renderer = try await ViewRenderer.bundled()
+    let dependencies = WebDependencies(database: database, team: team, renderer: renderer, version: Configuration.version,
+                                       secureCookies: configuration.secureCookies, metrics: { registry.emitToString() })
+    let (router, table) = try buildRouter(dependencies)
+    return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table)
+}
+
+/// Closes the database when the service group shuts down.
+struct DatabaseService: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}
+
+public func buildApplication(_ components: AppComponents, logger: Logger) -> some ApplicationProtocol {
+    var app = Application(
+        router: components.router,
+        configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "MediaOps"),
+        logger: logger
+    )
+    app.addServices(DatabaseService(database: components.database))
+    return app
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import MediaOpsStore
+
+/// Every setting in one place: command-line flags win, then MEDIAOPS_*
+/// environment variables, then defaults that make a first run just work.
+public struct Configuration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var database: DatabaseLocation
+    /// Where the SQLite file and the key file live by default.
+    public var dataDirectory: String = "./mediaops-data"
+    /// Key material for encrypting platform credentials. Without it a key file is created.
+    public var secretKey: String?
+    public var bcryptCost: UInt8 = 12
+    public var logLevel: Logger.Level = .info
+    /// The address people use to reach MediaOps; an https URL marks cookies Secure.
+    public var publicURL: String?
+
+    public static let version = "0.1.0"
+
+    public init(database: DatabaseLocation? = nil, dataDirectory: String = "./mediaops-data") {
+        self.dataDirectory = dataDirectory
+        self.database = database ?? .sqliteFile(path: (dataDirectory as NSString).appendingPathComponent("mediaops.sqlite"))
+    }
+
+    public enum Problem: Error, CustomStringConvertible {
+        case invalid(name: String, value: String, expected: String)
+
+        public var description: String {
+            switch self {
+            case .invalid(let name, let value, let expected): "\(name)=\(value) is not valid: expected \(expected)."
+            }
+        }
+    }
+
+    /// Resolves flags (nil when not given) over the environment over defaults.
+    public static func resolve(host: String? = nil, port: Int? = nil, database: String? = nil,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+        let dataDirectory = environment["MEDIAOPS_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./mediaops-data"
+        let databaseValue = database ?? environment["MEDIAOPS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        var configuration = Configuration(database: databaseValue.map(DatabaseLocation.init(parsing:)), dataDirectory: dataDirectory)
+        configuration.host = host ?? environment["MEDIAOPS_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        if let port {
+            configuration.port = port
+        } else if let raw = environment["MEDIAOPS_PORT"], !raw.isEmpty {
+            guard let value = Int(raw), (1...65535).contains(value) else { throw Problem.invalid(name: "MEDIAOPS_PORT", value: raw, expected: "a port from 1 to 65535") }
+            configuration.port = value
+        }
+        configuration.secretKey = environment["MEDIAOPS_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let raw = environment["MEDIAOPS_BCRYPT_COST"], !raw.isEmpty {
+            guard let value = UInt8(raw), (4...31).contains(value) else { throw Problem.invalid(name: "MEDIAOPS_BCRYPT_COST", value: raw, expected: "a number from 4 to 31") }
+            configuration.bcryptCost = value
+        }
+        if let raw = environment["MEDIAOPS_LOG_LEVEL"], !raw.isEmpty {
+            guard let level = Logger.Level(rawValue: raw.lowercased()) else {
+                throw Problem.invalid(name: "MEDIAOPS_LOG_LEVEL", value: raw, expected: "trace, debug, info, notice, warning, error or critical")
+            }
+            configuration.logLevel = level
+        }
+        configuration.publicURL = environment["MEDIAOPS_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        return configuration
+    }
+
+    /// The key file sits beside the SQLite database (or in the data folder for PostgreSQL).
+    public var keyFilePath: String {
+        if case .sqliteFile(let path) = database {
+            let directory = (path as NSString).deletingLastPathComponent
+            return ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("secret.key")
+        }
+        return (dataDirectory as NSString).appendingPathComponent("secret.key")
+    }
+
+    public var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+
+    public func secretBox() throws -> SecretBox {
+        if let secretKey { return SecretBox(keyMaterial: secretKey) }
+        if case .sqliteMemory = database { return SecretBox(keyMaterial: TokenHasher.newToken(prefix: "")) }
+        return try SecretBox.loadOrCreateKeyFile(at: keyFilePath)
+    }
+}

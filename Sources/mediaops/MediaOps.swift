@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MediaOpsApp
+import MediaOpsDomain
+import MediaOpsStore
+
+@main
+struct MediaOps: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mediaops",
+        abstract: "MediaOps (媒体运营台): the self-hosted workspace for a new-media operations team.",
+        version: Configuration.version,
+        subcommands: [Serve.self, Migrate.self, User.self, Backup.self, Demo.self]
+    )
+}
+
+/// Flags shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "SQLite file path or postgres://user:pass@host:5432/db (default: MEDIAOPS_DATABASE_URL, else ./mediaops-data/mediaops.sqlite).")
+    var database: String?
+
+    func configuration(host: String? = nil, port: Int? = nil) throws -> Configuration {
+        try Configuration.resolve(host: host, port: port, database: database)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the web server (pages, JSON API, /health, /metrics).")
+
+    @Option(help: "Address to listen on (default: MEDIAOPS_HOST, else 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (default: MEDIAOPS_PORT, else 8080).") var port: Int?
+    @OptionGroup var options: DatabaseOptions
+    @Flag(help: "Fill an empty database with a demo workspace and print how to sign in.") var demo = false
+
+    func run() async throws {
+        // Line-buffer stdout so the sign-in hint shows at once even when piped to a log.
+        setvbuf(stdout, nil, _IOLBF, 0)
+        let configuration = try options.configuration(host: host, port: port)
+        let logger = makeLogger(configuration)
+        let database = try await openDatabase(configuration, logger: logger)
+        let components = try await buildComponents(configuration: configuration, database: database, logger: logger)
+        if demo {
+            switch try await DemoWorkspace.load(into: database, team: components.team) {
+            case .loaded(let members, let accounts):
+                print("Demo workspace loaded: \(members) members, \(accounts) accounts.")
+            case .skippedNotEmpty:
+                print("The database already has members; the demo workspace was not loaded again.")
+            }
+            print("Sign in as \(DemoWorkspace.ownerEmail) with password \(DemoWorkspace.password)")
+        }
+        print("MediaOps \(Configuration.version) on http://\(configuration.host):\(configuration.port) (\(database.kind.rawValue): \(configuration.database.redacted))")
+        try await buildApplication(components, logger: logger).runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+    @OptionGroup var options: DatabaseOptions
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let logger = makeLogger(configuration)
+        let database = try await Database.open(configuration.database, logger: logger)
+        let applied = try await Migrations.run(on: database, logger: logger)
+        await database.close()
+        print(applied.isEmpty ? "The database is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", ")).")
+    }
+}
+
+struct User: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage members from the command line.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a member. The password is read from standard input.",
+            discussion: "Example: echo 'a-long-password' | mediaops user add li@example.com --name 李雷 --role content"
+        )
+
+        @Argument(help: "E-mail address the member signs in with.") var email: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "Role key (repeat for several): owner, director, manager, content, copywriter, community, campaign, analyst, designer, tech, channel, pr, reviewer, viewer or a custom role.")
+        var role: [String]
+        @OptionGroup var options: DatabaseOptions
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            let password = readPassword()
+            let logger = makeLogger(configuration)
+            let database = try await openDatabase(configuration, logger: logger)
+            let team = TeamService(database: database, secrets: try configuration.secretBox(), hasher: PasswordHasher(cost: configuration.bcryptCost))
+            do {
+                let member: Member
+                if try await WorkspaceRepository(database.sql).get() == nil {
+                    // A first member added from the CLI also sets up the workspace with defaults.
+                    member = try await team.setUp(.init(workspaceName: "MediaOps", timeZone: "Asia/Shanghai", locale: "zh-Hans",
+                                                        ownerName: name, ownerEmail: email, password: password))
+                    if role != ["owner"] {
+                        _ = try await team.updateMember(id: member.id, .init(roles: role), by: .commandLine)
+                    }
+                } else {
+                    member = try await team.createMember(.init(email: email, name: name, roles: role, password: password), by: .commandLine)
+                }
+                await database.close()
+                print("Added \(member.email) (\(member.id)) with roles: \(role.joined(separator: ", ")).")
+            } catch let error as MediaOpsDomain.ValidationError {
+                await database.close()
+                throw ValidationFailure(message: "\(error.field): \(error.code)\(error.params.isEmpty ? "" : " \(error.params)")")
+            } catch let error as ConflictError {
+                await database.close()
+                throw ValidationFailure(message: "\(error.field ?? "request"): \(error.code)")
+            }
+        }
+
+        private func readPassword() -> String? {
+            if isatty(STDIN_FILENO) != 0, let entered = getpass("Password: ") { return String(cString: entered) }
+            return readLine(strippingNewline: true)
+        }
+    }
+}
+
+struct ValidationFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a consistent copy of the SQLite database while MediaOps runs.")
+    @Option(help: "File to write; it must not exist yet.") var to: String
+    @OptionGroup var options: DatabaseOptions
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        switch configuration.database {
+        case .postgres:
+            throw ValidationFailure(message: "This database is PostgreSQL: back it up with pg_dump (for example: pg_dump --format=custom --file=mediaops.dump \"$MEDIAOPS_DATABASE_URL\").")
+        case .sqliteMemory:
+            throw ValidationFailure(message: "An in-memory database cannot be backed up.")
+        case .sqliteFile(let path):
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationFailure(message: "No database at \(path).") }
+            guard !FileManager.default.fileExists(atPath: to) else { throw ValidationFailure(message: "\(to) already exists; choose a new file name.") }
+            let logger = makeLogger(configuration)
+            let database = try await Database.open(configuration.database, logger: logger)
+            // VACUUM INTO writes a transactionally consistent snapshot without stopping writers for long.
+            let target = to
+            try await database.withConnection { connection in
+                try await connection.raw("VACUUM INTO \(bind: target)").run()
+            }
+            await database.close()
+            let size = (try? FileManager.default.attributesOfItem(atPath: to)[.size] as? Int) ?? 0
+            print("Backup written to \(to) (\(size) bytes).")
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the demo workspace into an empty database.")
+    @OptionGroup var options: DatabaseOptions
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let logger = makeLogger(configuration)
+        let database = try await openDatabase(configuration, logger: logger)
+        let team = TeamService(database: database, secrets: try configuration.secretBox(), hasher: PasswordHasher(cost: configuration.bcryptCost))
+        let outcome = try await DemoWorkspace.load(into: database, team: team)
+        await database.close()
+        switch outcome {
+        case .loaded(let members, let accounts):
+            print("Demo workspace loaded: \(members) members, \(accounts) accounts. Sign in as \(DemoWorkspace.ownerEmail) with password \(DemoWorkspace.password)")
+        case .skippedNotEmpty:
+            throw ValidationFailure(message: "The database already has members; the demo is only loaded into an empty database.")
+        }
+    }
+}
