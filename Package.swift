@@ -66,12 +66,18 @@ let package = Package(
             ]
         ),
         .target(name: "MediaOpsDomain"),
+        // Shared by the test targets: temporary SQLite and PostgreSQL databases.
+        .target(
+            name: "MediaOpsTestSupport",
+            dependencies: ["MediaOpsStore", "MediaOpsDomain", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/MediaOpsTestSupport"
+        ),
         .testTarget(name: "MediaOpsDomainTests", dependencies: ["MediaOpsDomain"]),
-        .testTarget(name: "MediaOpsStoreTests", dependencies: ["MediaOpsStore", "MediaOpsDomain"]),
+        .testTarget(name: "MediaOpsStoreTests", dependencies: ["MediaOpsStore", "MediaOpsDomain", "MediaOpsTestSupport", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "MediaOpsWebTests",
             dependencies: [
-                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain",
+                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],

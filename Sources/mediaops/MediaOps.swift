@@ -35,8 +35,6 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Fill an empty database with a demo workspace and print how to sign in.") var demo = false
 
     func run() async throws {
-        // Line-buffer stdout so the sign-in hint shows at once even when piped to a log.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let configuration = try options.configuration(host: host, port: port)
         let logger = makeLogger(configuration)
         let database = try await openDatabase(configuration, logger: logger)
@@ -44,13 +42,13 @@ struct Serve: AsyncParsableCommand {
         if demo {
             switch try await DemoWorkspace.load(into: database, team: components.team) {
             case .loaded(let members, let accounts):
-                print("Demo workspace loaded: \(members) members, \(accounts) accounts.")
+                say("Demo workspace loaded: \(members) members, \(accounts) accounts.")
             case .skippedNotEmpty:
-                print("The database already has members; the demo workspace was not loaded again.")
+                say("The database already has members; the demo workspace was not loaded again.")
             }
-            print("Sign in as \(DemoWorkspace.ownerEmail) with password \(DemoWorkspace.password)")
+            say("Sign in as \(DemoWorkspace.ownerEmail) with password \(DemoWorkspace.password)")
         }
-        print("MediaOps \(Configuration.version) on http://\(configuration.host):\(configuration.port) (\(database.kind.rawValue): \(configuration.database.redacted))")
+        say("MediaOps \(Configuration.version) on http://\(configuration.host):\(configuration.port) (\(database.kind.rawValue): \(configuration.database.redacted))")
         try await buildApplication(components, logger: logger).runService()
     }
 }
@@ -172,4 +170,10 @@ struct Demo: AsyncParsableCommand {
             throw ValidationFailure(message: "The database already has members; the demo is only loaded into an empty database.")
         }
     }
+}
+
+/// Writes a line to standard output at once: `print` is block-buffered when
+/// piped to a log, and the sign-in hint must show while the server runs.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
