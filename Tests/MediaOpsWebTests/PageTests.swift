@@ -1,0 +1,150 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import MediaOpsDomain
+import MediaOpsStore
+import MediaOpsTestSupport
+import SnapshotTesting
+import Testing
+
+/// The main pages, rendered for a signed-in member in both languages: their
+/// HTML is compared with reviewed snapshots, and the journeys a user takes
+/// through forms are walked end to end.
+@Suite("Pages")
+struct PageTests {
+    /// A small, fixed workspace so the pages render the same every time.
+    static func furnish(_ app: WebHarness) async throws {
+        let owner = app.ownerPrincipal
+        let content = try await app.team.createMember(.init(email: "wang@example.com", name: "王雨桐", roles: ["content"], password: "password123"), by: owner)
+        _ = try await app.team.createMember(.init(email: "zhao@example.com", name: "赵敏", roles: ["community", "reviewer"], password: "password123"), by: owner)
+        _ = try await app.team.createAccount(.init(platform: "wechat_oa", name: "青禾茶饮服务号", handle: "gh_qinghe", kind: "service",
+                                                   fields: ["app_id": "wx5f1c2d3e4a6b7c80"], groups: ["青禾茶饮"], ownerID: .some(content.id),
+                                                   credentials: ["app_secret": "secret"]), by: owner)
+        _ = try await app.team.createAccount(.init(platform: "xiaohongshu", name: "青禾小茶馆", handle: "qinghe_xhs", groups: ["青禾茶饮"]), by: owner)
+        let weibo = try await app.team.createAccount(.init(platform: "weibo", name: "青禾茶饮官方微博", handle: "qinghetea"), by: owner)
+        _ = try await app.team.updateAccount(id: weibo.id, .init(state: "reconnect_needed"), by: owner)
+    }
+
+    /// Replaces what changes from run to run: ids, tokens and instants.
+    static func normalise(_ html: String) -> String {
+        var text = html
+        let rules: [(String, String)] = [
+            (#"(mem|acc|grp|aud|tok|req)_[0-9a-z]{16}"#, "$1_ID"),
+            (#"name="_csrf" value="[^"]*""#, #"name="_csrf" value="CSRF""#),
+            (#"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2}"#, "DATETIME"),
+            (#"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}"#, "DATETIME"),
+            (#"\d{1,2}月\d{1,2}日 周[一二三四五六日] \d{2}:\d{2}"#, "DATE"),
+            (#"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2}"#, "DATE"),
+            (#"mo_[A-Za-z0-9_-]{7}"#, "mo_PREFIX"),
+        ]
+        for (pattern, template) in rules {
+            text = text.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+        }
+        return text
+    }
+
+    @Test("main pages match their snapshots in Chinese and English", arguments: AppLocale.allCases)
+    func snapshots(locale: AppLocale) async throws {
+        try await WebHarness.run(.sqlite) { app in
+            try await Self.furnish(app)
+            let login = try await app.client.execute(uri: "/login", method: .get, headers: [.cookie: "mediaops_lang=\(locale.rawValue)"])
+            assertSnapshot(of: Self.normalise(login.text), as: .lines, named: "login-\(locale.rawValue)")
+            _ = try await app.team.updateMember(id: app.owner.id, .init(locale: locale.rawValue), by: app.ownerPrincipal)
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            for (name, uri) in [("home", "/"), ("members", "/team/members"), ("roles", "/team/roles"), ("accounts", "/accounts"), ("groups", "/accounts/groups")] {
+                let page = try await session.get(uri)
+                #expect(page.status == .ok, "\(uri)")
+                assertSnapshot(of: Self.normalise(page.text), as: .lines, named: "\(name)-\(locale.rawValue)")
+            }
+        }
+    }
+
+    @Test("every page renders for the owner in both languages with no missing text", arguments: AppLocale.allCases)
+    func everyPage(locale: AppLocale) async throws {
+        try await WebHarness.run(.sqlite) { app in
+            try await Self.furnish(app)
+            _ = try await app.team.updateMember(id: app.owner.id, .init(locale: locale.rawValue), by: app.ownerPrincipal)
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let account = try #require(try await AccountRepository(app.database.sql).list(filter: AccountFilter(), page: PageRequest()).items.first)
+            let member = try #require(try await MemberRepository(app.database.sql).find(email: "wang@example.com"))
+            let uris = ["/", "/team/members", "/team/members/new", "/team/members/\(member.id)", "/team/roles", "/team/roles/new", "/team/roles/director",
+                        "/accounts", "/accounts/new", "/accounts/\(account.id)", "/accounts/groups", "/settings", "/settings/audit", "/me",
+                        "/search?q=%E9%9D%92%E7%A6%BE", "/team/members?status=all&sort=email&order=desc", "/accounts?platform=weibo&state=reconnect_needed"]
+            for uri in uris {
+                let page = try await session.get(uri)
+                #expect(page.status == .ok, "\(uri)")
+                let text = page.text
+                // A missing catalog key would show up as its dotted key.
+                if let range = text.range(of: #"(?<!code)>\s*[a-z]+\.[a-z_]+\.?[a-z_]*\s*<"#, options: .regularExpression) {
+                    Issue.record("\(uri) shows a raw catalog key: \(text[range])")
+                }
+                #expect(text.contains(locale == .zhHans ? "lang=\"zh-CN\"" : "lang=\"en\""))
+                #expect(page.headers[HTTPField.Name("Content-Security-Policy")!] != nil)
+            }
+        }
+    }
+
+    @Test("journey: add a member and an account through the forms, with errors shown next to the field")
+    func journey() async throws {
+        try await WebHarness.run(.sqlite) { app in
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let bad = try await session.post("/team/members", form: [("name", "李雷"), ("email", "li@example.com"), ("password", "123"), ("roles", "content")],
+                                             from: "/team/members/new")
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("密码至少需要 8 个字符"))
+            #expect(bad.text.contains("value=\"li@example.com\""))
+            let good = try await session.post("/team/members", form: [("name", "李雷"), ("email", "li@example.com"), ("password", "password123"),
+                                                                     ("roles", "content"), ("roles", "copywriter")], from: "/team/members/new")
+            #expect(good.status == .seeOther)
+            let detail = try await session.follow(good)
+            #expect(detail.text.contains("成员已添加"))
+            #expect(detail.text.contains("李雷"))
+
+            let missing = try await session.post("/accounts", form: [("platform", "wechat_oa"), ("name", "服务号"), ("handle", "gh_1"), ("kind", "service"),
+                                                                     ("wechat_oa__field_app_id", "")], from: "/accounts/new")
+            #expect(missing.status == .unprocessableContent)
+            #expect(missing.text.contains("请填写AppID"))
+            let created = try await session.post("/accounts", form: [("platform", "wechat_oa"), ("name", "服务号"), ("handle", "gh_1"), ("kind", "subscription"),
+                                                                     ("wechat_oa__field_app_id", "wx123"), ("wechat_oa__secret_app_secret", "top-secret"),
+                                                                     ("new_group", "品牌一")], from: "/accounts/new")
+            #expect(created.status == .seeOther)
+            let page = try await session.follow(created)
+            #expect(page.text.contains("账号已加入矩阵"))
+            #expect(page.text.contains("已设置"))
+            #expect(!page.text.contains("top-secret"))
+            #expect(page.text.contains("品牌一"))
+            let accounts = try await session.get("/accounts?q=%E6%9C%8D%E5%8A%A1")
+            #expect(accounts.text.contains("订阅号"))
+        }
+    }
+
+    @Test("a member without the permission sees neither the link nor the page")
+    func navigationFollowsPermissions() async throws {
+        try await WebHarness.run(.sqlite) { app in
+            _ = try await app.member(["copywriter"], email: "writer@example.com")
+            let session = try await app.signIn(email: "writer@example.com", password: "member-password")
+            let home = try await session.get("/")
+            #expect(home.text.contains("/accounts"))
+            #expect(!home.text.contains("/settings/audit"))
+            #expect(!home.text.contains("href=\"/settings\""))
+            let settings = try await session.get("/settings")
+            #expect(settings.status == .forbidden)
+            #expect(settings.text.contains("没有权限"))
+        }
+    }
+
+    @Test("the language switch changes every string and is remembered")
+    func languageSwitch() async throws {
+        try await WebHarness.run(.sqlite) { app in
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            #expect(try await session.get("/accounts").text.contains("账号矩阵"))
+            let switched = try await session.post("/lang", form: [("locale", "en"), ("next", "/accounts")], from: "/accounts")
+            #expect(switched.status == .seeOther)
+            #expect(switched.location == "/accounts")
+            let english = try await session.get("/accounts")
+            #expect(english.text.contains("Account matrix"))
+            #expect(!english.text.contains("账号矩阵"))
+            #expect(try await MemberRepository(app.database.sql).find(id: app.owner.id)?.locale == .en)
+        }
+    }
+}
