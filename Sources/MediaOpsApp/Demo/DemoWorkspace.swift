@@ -62,7 +62,7 @@ public enum DemoWorkspace {
         DemoAccount(platform: .douyin, name: "青禾茶饮", handle: "qinghe_douyin", kind: nil, fields: [:],
                     groups: ["青禾茶饮"], owner: "sunhao@mediaops.local", state: .active, secrets: [:]),
         DemoAccount(platform: .xiaohongshu, name: "青禾小茶馆", handle: "qinghe_xhs", kind: nil, fields: [:],
-                    groups: ["青禾茶饮", "青禾零售"], owner: "zhaomin@mediaops.local", state: .active, secrets: [:]),
+                    groups: ["青禾茶饮", "青禾零售"], owner: ownerEmail, state: .active, secrets: [:]),
         DemoAccount(platform: .bilibili, name: "青禾茶饮B站", handle: "qinghe_bili", kind: nil, fields: ["mid": "3493118724"],
                     groups: ["青禾茶饮"], owner: "zhengnan@mediaops.local", state: .active, secrets: [:]),
         DemoAccount(platform: .kuaishou, name: "青禾瓶装茶", handle: "qinghe_ks", kind: nil, fields: [:],
@@ -78,7 +78,7 @@ public enum DemoWorkspace {
         DemoAccount(platform: .telegram, name: "Qinghe Tea News", handle: "qinghe_news", kind: nil, fields: ["chat_id": "@qinghe_news"],
                     groups: ["海外"], owner: "huanglei@mediaops.local", state: .active, secrets: [:]),
         DemoAccount(platform: .webhook, name: "官网内容中心", handle: "site-cms", kind: nil, fields: ["url": "https://www.example.com/hooks/mediaops"],
-                    groups: ["青禾茶饮"], owner: "huanglei@mediaops.local", state: .active, secrets: ["signing_secret": "demo-signing-secret"]),
+                    groups: ["青禾茶饮"], owner: ownerEmail, state: .active, secrets: ["signing_secret": "demo-signing-secret"]),
     ]
 
     /// Loads the demo into an empty database, all in one transaction.
@@ -114,7 +114,7 @@ public enum DemoWorkspace {
             }
             try await AuditRepository(db).record(AuditEntry(
                 id: Identifier.make("aud"), at: now, actorID: nil, actorName: "CLI", action: .create, entityType: "workspace", entityID: "default",
-                summary: "demo workspace loaded: \(people.count) members, \(accounts.count) accounts", changes: [:]))
+                summary: "青禾茶饮 · 新媒体中心", changes: ["demo": ["", "\(people.count) members, \(accounts.count) accounts"]]))
             return .loaded(members: people.count, accounts: accounts.count)
         }
     }

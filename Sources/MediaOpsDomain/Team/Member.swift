@@ -46,3 +46,8 @@ public struct Workspace: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+extension Member {
+    /// How the audit log names a member: "王雨桐 <wang@example.com>".
+    public var label: String { "\(name) <\(email)>" }
+}

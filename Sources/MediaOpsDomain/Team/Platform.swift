@@ -149,3 +149,8 @@ public struct AccountGroup: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+extension Account {
+    /// How the audit log names an account: "青禾茶饮服务号 (wechat_oa/gh_qinghe)".
+    public var label: String { "\(name) (\(platform.rawValue)/\(handle))" }
+}

@@ -58,8 +58,8 @@ public struct TeamService: Sendable {
                                locale: locale, isActive: true, createdAt: now, updatedAt: now)
             try await MemberRepository(db).create(owner, passwordHash: hash)
             let principal = Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases))
-            try await Self.audit(db, principal, .create, "workspace", "default", "workspace created: \(name)", [:])
-            try await Self.audit(db, principal, .create, "member", owner.id, "owner \(email) created", [:])
+            try await Self.audit(db, principal, .create, "workspace", "default", name, [:])
+            try await Self.audit(db, principal, .create, "member", owner.id, "\(ownerName) <\(email)>", [:])
             return owner
         }
     }
@@ -80,7 +80,7 @@ public struct TeamService: Sendable {
             changes.record("default_locale", before.defaultLocale.rawValue, workspace.defaultLocale.rawValue)
             guard !changes.isEmpty else { return workspace }
             try await repository.update(workspace)
-            try await Self.audit(db, principal, .update, "workspace", "default", "settings changed: \(changes.fieldNames)", changes.changes)
+            try await Self.audit(db, principal, .update, "workspace", "default", workspace.name, changes.changes)
             return workspace
         }
     }
@@ -119,7 +119,7 @@ public struct TeamService: Sendable {
             let member = Member(id: Identifier.make("mem"), email: email, name: name, roleKeys: MemberRepository.ordered(roles),
                                 locale: locale, isActive: true, createdAt: now, updatedAt: now)
             try await members.create(member, passwordHash: hash)
-            try await Self.audit(db, principal, .create, "member", member.id, "member \(email) created with roles \(roles.sorted().joined(separator: ", "))",
+            try await Self.audit(db, principal, .create, "member", member.id, member.label,
                                  ["roles": ["", member.roleKeys.joined(separator: ",")]])
             return member
         }
@@ -186,10 +186,7 @@ public struct TeamService: Sendable {
                 try await SessionRepository(db).deleteAll(userID: id)
                 if !member.isActive { try await ApiTokenRepository(db).revokeAll(userID: id) }
             }
-            let summary = if before.isActive && !member.isActive { "member \(member.email) deactivated" }
-                else if !before.isActive && member.isActive { "member \(member.email) reactivated" }
-                else { "member \(member.email) changed: \(changes.fieldNames)" }
-            try await Self.audit(db, principal, .update, "member", id, summary, changes.changes)
+            try await Self.audit(db, principal, .update, "member", id, member.label, changes.changes)
             return try await members.find(id: id) ?? member
         }
     }
@@ -210,7 +207,7 @@ public struct TeamService: Sendable {
             let principal = Principal(memberID: member.id, name: member.name, roleKeys: member.roleKeys, permissions: [])
             var changes = ChangeSet()
             changes.recordSecret("password", set: true)
-            try await Self.audit(db, principal, .update, "member", memberID, "password changed by the member", changes.changes)
+            try await Self.audit(db, principal, .update, "member", memberID, member.label, changes.changes)
         }
     }
 
@@ -258,7 +255,7 @@ public struct TeamService: Sendable {
         return try await database.transaction { db in
             guard try await RoleRepository(db).find(key: key) == nil else { throw ConflictError(code: "role_taken", field: "key") }
             try await RoleRepository(db).create(role)
-            try await Self.audit(db, principal, .create, "role", key, "custom role \(key) created",
+            try await Self.audit(db, principal, .create, "role", key, "\(name) (\(key))",
                                  ["permissions": ["", permissions.map(\.rawValue).sorted().joined(separator: ",")]])
             return role
         }
@@ -282,7 +279,7 @@ public struct TeamService: Sendable {
                            role.permissions.map(\.rawValue).sorted().joined(separator: ","))
             guard !changes.isEmpty else { return role }
             try await RoleRepository(db).update(role)
-            try await Self.audit(db, principal, .update, "role", key, "custom role \(key) changed: \(changes.fieldNames)", changes.changes)
+            try await Self.audit(db, principal, .update, "role", key, "\(role.name ?? key) (\(key))", changes.changes)
             return role
         }
     }
@@ -294,7 +291,7 @@ public struct TeamService: Sendable {
             let holders = try await MemberRepository(db).countHolders(ofRole: key)
             guard holders == 0 else { throw ConflictError(code: "role_in_use", params: ["count": String(holders)]) }
             try await RoleRepository(db).delete(key: key)
-            try await Self.audit(db, principal, .delete, "role", key, "custom role \(key) deleted", [:])
+            try await Self.audit(db, principal, .delete, "role", key, key, [:])
         }
     }
 
@@ -309,6 +306,10 @@ public struct TeamService: Sendable {
     }
 
     // MARK: Audit
+
+    /// Entries name the thing changed (its label) rather than describe the change
+    /// in prose: pages phrase the sentence in the reader's language, and the
+    /// before/after values carry the detail.
 
     static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ type: String, _ id: String,
                       _ summary: String, _ changes: [String: [String]]) async throws {

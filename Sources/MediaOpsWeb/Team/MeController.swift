@@ -102,7 +102,7 @@ struct MeController {
             let created = try await ApiTokenRepository(tx).create(userID: identity.member.id, name: name)
             try await AuditRepository(tx).record(AuditEntry(id: Identifier.make("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
                                                             action: .create, entityType: "api_token", entityID: created.record.id,
-                                                            summary: "API token \"\(name)\" created", changes: [:]))
+                                                            summary: name, changes: [:]))
             return created
         }
     }
@@ -117,7 +117,7 @@ struct MeController {
             try await ApiTokenRepository(tx).revoke(id: id)
             try await AuditRepository(tx).record(AuditEntry(id: Identifier.make("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
                                                             action: .delete, entityType: "api_token", entityID: id,
-                                                            summary: "API token \"\(token.name)\" revoked", changes: [:]))
+                                                            summary: token.name, changes: [:]))
         }
     }
 

@@ -261,6 +261,8 @@ struct AuditRow {
     var entityType: String
     var entityID: String
     var summary: String
+    /// "修改成员「王雨桐 <wang@example.com>」", phrased in the reader's language.
+    var sentence: String
     var changes: [Change]
 
     struct Change { var field: String; var before: String; var after: String }
@@ -273,6 +275,9 @@ struct AuditRow {
         entityType = t.t("audit.entity_\(entry.entityType)")
         entityID = entry.entityID
         summary = entry.summary
-        changes = entry.changes.keys.sorted().map { Change(field: $0, before: entry.changes[$0]?.first ?? "", after: entry.changes[$0]?.last ?? "") }
+        sentence = t.t("audit.sentence", ["action": action, "entity": entityType, "label": entry.summary])
+        changes = entry.changes.keys.sorted().map {
+            Change(field: t.fieldLabel($0), before: entry.changes[$0]?.first ?? "", after: entry.changes[$0]?.last ?? "")
+        }
     }
 }
