@@ -144,3 +144,17 @@ struct SupportTests {
         #expect(Page<Int>(items: [], total: 0, page: 1, perPage: 20).pageCount == 1)
     }
 }
+
+@Suite("Ordered identifiers")
+struct OrderedIdentifierTests {
+    @Test("ordered ids sort in creation order, even within one millisecond")
+    func ordered() {
+        let now = Date()
+        let ids = (0..<500).map { _ in Identifier.makeOrdered("aud", now: now) }
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+        let later = Identifier.makeOrdered("aud", now: now.addingTimeInterval(1))
+        #expect(later > ids.last!)
+        #expect(ids.allSatisfy(Identifier.isPlausible))
+    }
+}

@@ -113,7 +113,7 @@ public enum DemoWorkspace {
                 try await AccountRepository(db).create(account, sealedCredentials: demo.secrets.isEmpty ? nil : try secrets.seal(demo.secrets))
             }
             try await AuditRepository(db).record(AuditEntry(
-                id: Identifier.make("aud"), at: now, actorID: nil, actorName: "CLI", action: .create, entityType: "workspace", entityID: "default",
+                id: Identifier.makeOrdered("aud"), at: now, actorID: nil, actorName: "CLI", action: .create, entityType: "workspace", entityID: "default",
                 summary: "青禾茶饮 · 新媒体中心", changes: ["demo": ["", "\(people.count) members, \(accounts.count) accounts"]]))
             return .loaded(members: people.count, accounts: accounts.count)
         }

@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// Opaque, URL-safe identifiers: a short type prefix plus 80 random bits in
 /// lowercase base32, so ids never reveal counts or creation order.
 public enum Identifier {
@@ -8,6 +11,30 @@ public enum Identifier {
         var out = prefix + "_"
         for _ in 0..<16 { out.append(alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))]) }
         return out
+    }
+
+    private static let sequence = Mutex<(millisecond: Int64, counter: Int64)>((0, 0))
+
+    /// An id that sorts after every id this process made before it: the
+    /// millisecond, then a counter within it. Logs ordered by id keep the order
+    /// events happened even when several share a millisecond.
+    public static func makeOrdered(_ prefix: String, now: Date = Date()) -> String {
+        let millisecond = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
+        let (stamp, counter) = sequence.withLock { state -> (Int64, Int64) in
+            if millisecond > state.millisecond { state = (millisecond, 0) } else { state.counter += 1 }
+            return state
+        }
+        return prefix + "_" + base32(stamp, digits: 10) + base32(counter, digits: 6)
+    }
+
+    private static func base32(_ value: Int64, digits: Int) -> String {
+        var value = value
+        var characters = [Character](repeating: "0", count: digits)
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            characters[index] = alphabet[Int(value & 31)]
+            value >>= 5
+        }
+        return String(characters)
     }
 
     /// Ids are at most 64 characters of [a-z0-9_-]; anything else cannot be an id,

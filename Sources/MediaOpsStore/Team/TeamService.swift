@@ -314,7 +314,7 @@ public struct TeamService: Sendable {
     static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ type: String, _ id: String,
                       _ summary: String, _ changes: [String: [String]]) async throws {
         try await AuditRepository(db).record(AuditEntry(
-            id: Identifier.make("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name,
+            id: Identifier.makeOrdered("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name,
             action: action, entityType: type, entityID: id, summary: summary, changes: changes))
     }
 }

@@ -100,7 +100,7 @@ struct MeController {
         let identity = context.identity!
         return try await db.transaction { tx in
             let created = try await ApiTokenRepository(tx).create(userID: identity.member.id, name: name)
-            try await AuditRepository(tx).record(AuditEntry(id: Identifier.make("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
+            try await AuditRepository(tx).record(AuditEntry(id: Identifier.makeOrdered("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
                                                             action: .create, entityType: "api_token", entityID: created.record.id,
                                                             summary: name, changes: [:]))
             return created
@@ -115,7 +115,7 @@ struct MeController {
         guard token.revokedAt == nil else { return }
         try await db.transaction { tx in
             try await ApiTokenRepository(tx).revoke(id: id)
-            try await AuditRepository(tx).record(AuditEntry(id: Identifier.make("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
+            try await AuditRepository(tx).record(AuditEntry(id: Identifier.makeOrdered("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
                                                             action: .delete, entityType: "api_token", entityID: id,
                                                             summary: token.name, changes: [:]))
         }
