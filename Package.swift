@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "mediaops",
             dependencies: [
-                "MediaOpsApp",
+                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

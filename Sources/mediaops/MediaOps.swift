@@ -5,6 +5,7 @@ import Logging
 import MediaOpsApp
 import MediaOpsDomain
 import MediaOpsStore
+import MediaOpsWeb
 
 @main
 struct MediaOps: AsyncParsableCommand {
@@ -104,10 +105,10 @@ struct User: AsyncParsableCommand {
                 print("Added \(member.email) (\(member.id)) with roles: \(role.joined(separator: ", ")).")
             } catch let error as MediaOpsDomain.ValidationError {
                 await database.close()
-                throw ValidationFailure(message: "\(error.field): \(error.code)\(error.params.isEmpty ? "" : " \(error.params)")")
+                throw ValidationFailure(message: explain(code: error.code, field: error.field, params: error.params))
             } catch let error as ConflictError {
                 await database.close()
-                throw ValidationFailure(message: "\(error.field ?? "request"): \(error.code)")
+                throw ValidationFailure(message: explain(code: error.code, field: error.field, params: error.params))
             }
         }
 
@@ -116,6 +117,13 @@ struct User: AsyncParsableCommand {
             return readLine(strippingNewline: true)
         }
     }
+}
+
+/// The catalog's English sentence for an error, as the API would say it.
+func explain(code: String, field: String?, params: [String: String]) -> String {
+    guard let catalogs = try? Catalogs.bundled() else { return "\(field ?? "input"): \(code)" }
+    let localizer = Localizer(locale: .en, catalogs: catalogs)
+    return (field.map { "\($0): " } ?? "") + localizer.error(code, field: field, params: params)
 }
 
 struct ValidationFailure: Error, CustomStringConvertible {

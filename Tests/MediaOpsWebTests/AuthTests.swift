@@ -58,6 +58,22 @@ struct AuthTests {
         }
     }
 
+    @Test("behind a TLS proxy the session cookie is Secure")
+    func secureBehindTLS() async throws {
+        try await WebHarness.run(.sqlite) { app in
+            let page = try await app.client.execute(uri: "/login", method: .get, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            #expect(page.setCookieHeader(named: "mediaops_csrf")?.contains("; Secure") == true)
+            let response = try await app.client.execute(
+                uri: "/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "mediaops_csrf=\(page.cookie(named: "mediaops_csrf") ?? "")",
+                          HTTPField.Name("X-Forwarded-Proto")!: "https"],
+                body: ByteBuffer(string: "_csrf=\(page.formToken ?? "")&email=owner%40example.com&password=owner-password"))
+            let cookie = try #require(response.setCookieHeader(named: "mediaops_session"))
+            #expect(cookie.contains("; Secure"))
+            #expect(cookie.contains("HttpOnly"))
+        }
+    }
+
     @Test("signing in and out through the pages")
     func signInOut() async throws {
         try await WebHarness.run(.sqlite) { app in

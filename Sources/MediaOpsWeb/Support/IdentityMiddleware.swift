@@ -90,6 +90,17 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
+        // Behind a TLS-terminating proxy every cookie must be Secure, whichever
+        // controller set it.
+        if request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https" {
+            let cookies = response.headers[values: .setCookie]
+            if !cookies.isEmpty {
+                response.headers[.setCookie] = nil
+                for cookie in cookies {
+                    response.headers.append(HTTPField(name: .setCookie, value: cookie.contains("; Secure") ? cookie : cookie + "; Secure"))
+                }
+            }
+        }
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
