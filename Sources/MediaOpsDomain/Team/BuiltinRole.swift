@@ -6,6 +6,8 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
     case analyst, designer, tech, channel, pr, reviewer, viewer
 
     public var permissions: Set<Permission> {
+        let reader: Set<Permission> = [.membersView, .accountsView, .contentView]
+        let writer = reader.union([.contentWrite])
         switch self {
         case .owner:
             return Set(Permission.allCases)
@@ -13,14 +15,19 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
             // Sees and steers everything except redefining what roles mean.
             return Set(Permission.allCases).subtracting([.rolesManage])
         case .manager:
-            return [.membersView, .accountsView, .accountsManage, .auditView]
+            return writer.union([.accountsManage, .auditView, .contentApprove, .complianceManage])
         case .tech:
             // Looks after the accounts' back-office settings and integrations.
-            return [.membersView, .accountsView, .accountsManage, .auditView]
-        case .content, .copywriter, .community, .campaign, .analyst, .designer, .channel, .pr, .reviewer:
-            return [.membersView, .accountsView]
+            return reader.union([.accountsManage, .auditView])
+        case .content, .copywriter, .campaign, .designer:
+            return writer
+        case .reviewer:
+            // Clears the review queue and keeps the word lists; writes no copy.
+            return reader.union([.contentApprove, .complianceManage])
+        case .community, .analyst, .channel, .pr:
+            return reader
         case .viewer:
-            return [.membersView, .accountsView]
+            return reader
         }
     }
 }

@@ -8,12 +8,17 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
     case accountsManage = "accounts.manage"
     case auditView = "audit.view"
     case settingsManage = "settings.manage"
+    case contentView = "content.view"
+    case contentWrite = "content.write"
+    case contentApprove = "content.approve"
+    case complianceOverride = "compliance.override"
+    case complianceManage = "compliance.manage"
 
     /// Permissions that only change what a member can read. A role built only from
     /// these can never write anything, which is what "viewer" promises.
     public var isReadOnly: Bool {
         switch self {
-        case .membersView, .accountsView, .auditView: true
+        case .membersView, .accountsView, .auditView, .contentView: true
         default: false
         }
     }

@@ -1,0 +1,254 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+public struct ContentFilter: Sendable, Equatable {
+    public var query: String?
+    public var states: [ContentState]
+    public var category: ContentCategory?
+    public var tag: String?
+    public var ownerID: String?
+    public var groupID: String?
+    public var templatesOnly: Bool
+    public var plannedFrom: Date?
+    public var plannedTo: Date?
+
+    public init(query: String? = nil, states: [ContentState] = [], category: ContentCategory? = nil, tag: String? = nil, ownerID: String? = nil,
+                groupID: String? = nil, templatesOnly: Bool = false, plannedFrom: Date? = nil, plannedTo: Date? = nil) {
+        self.query = query
+        self.states = states
+        self.category = category
+        self.tag = tag
+        self.ownerID = ownerID
+        self.groupID = groupID
+        self.templatesOnly = templatesOnly
+        self.plannedFrom = plannedFrom
+        self.plannedTo = plannedTo
+    }
+}
+
+public enum ContentSort: String, Sendable, CaseIterable {
+    case updated, created, title, planned
+}
+
+/// Content items, their platform variants and their saved versions.
+public struct ContentRepository: Sendable {
+    let db: any SQLDatabase
+    let search: ContentSearch
+
+    public init(_ db: any SQLDatabase, kind: DatabaseKind) {
+        self.db = db
+        self.search = ContentSearch(kind: kind)
+    }
+
+    // MARK: Items
+
+    public func find(id: String) async throws -> ContentItem? {
+        try await db.raw("SELECT * FROM content_items WHERE id = \(bind: id)").first().map(Self.item(from:))
+    }
+
+    public func list(filter: ContentFilter, sort: ContentSort = .updated, descending: Bool = true, page: PageRequest) async throws -> Page<ContentItem> {
+        var conditions: [SQLQueryString] = []
+        if let query = filter.query, !query.isEmpty { conditions.append(search.condition(query)) }
+        if !filter.states.isEmpty {
+            conditions.append("state IN " + SQLQueryString("(" + filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"))
+        }
+        if let category = filter.category { conditions.append("category = \(bind: category.rawValue)") }
+        if let tag = filter.tag, !tag.isEmpty { conditions.append("tags LIKE \(bind: likePattern("\u{1F}" + tag + "\u{1F}")) ESCAPE '\\'") }
+        if let owner = filter.ownerID, !owner.isEmpty { conditions.append("owner_id = \(bind: owner)") }
+        if let group = filter.groupID, !group.isEmpty { conditions.append("group_id = \(bind: group)") }
+        if filter.templatesOnly { conditions.append("is_template = \(bind: true)") }
+        if let from = filter.plannedFrom { conditions.append("planned_at >= \(bind: from.epochMilliseconds)") }
+        if let to = filter.plannedTo { conditions.append("planned_at < \(bind: to.epochMilliseconds)") }
+        let whereClause = whereSQL(conditions)
+        let direction = descending ? "DESC" : "ASC"
+        let order = switch sort {
+        case .updated: "updated_at \(direction)"
+        case .created: "created_at \(direction)"
+        case .title: "title \(direction)"
+        case .planned: "planned_at \(direction)"
+        }
+        let total = try await db.raw("SELECT COUNT(*) AS n FROM content_items " + whereClause).first()?.int("n") ?? 0
+        let rows = try await db.raw("SELECT * FROM content_items " + whereClause + " ORDER BY \(unsafeRaw: order), id ASC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)").all()
+        return Page(items: try rows.map(Self.item(from:)), total: total, page: page.page, perPage: page.perPage)
+    }
+
+    /// Tag counts across the library, most used first.
+    public func tagCounts(states: [ContentState]) async throws -> [(tag: String, count: Int)] {
+        let inList = SQLQueryString("(" + states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")")
+        var counts: [String: Int] = [:]
+        for row in try await db.raw("SELECT tags FROM content_items WHERE state IN " + inList + " OR is_template = \(bind: true)").all() {
+            for tag in Self.decodeTags(try row.string("tags")) { counts[tag, default: 0] += 1 }
+        }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    public func insert(_ item: ContentItem) async throws {
+        try await db.raw("""
+            INSERT INTO content_items (id, title, body, summary, tags, category, cover_asset_id, state, owner_id, group_id, topic_id, planned_at,
+            version, review_stage, is_template, search_text, created_by, created_at, updated_at)
+            VALUES (\(bind: item.id), \(bind: item.title), \(bind: item.body), \(bind: item.summary), \(bind: Self.encodeTags(item.tags)),
+            \(bind: item.category.rawValue), \(bind: item.coverAssetID), \(bind: item.state.rawValue), \(bind: item.ownerID), \(bind: item.groupID),
+            \(bind: item.topicID), \(bind: item.plannedAt?.epochMilliseconds), \(bind: item.version), \(bind: item.reviewStage), \(bind: item.isTemplate),
+            \(bind: searchText(item)), \(bind: item.createdBy), \(bind: item.createdAt.epochMilliseconds), \(bind: item.updatedAt.epochMilliseconds))
+            """).run()
+        try await search.index(contentID: item.id, text: searchText(item), on: db)
+    }
+
+    public func update(_ item: ContentItem) async throws {
+        try await db.raw("""
+            UPDATE content_items SET title = \(bind: item.title), body = \(bind: item.body), summary = \(bind: item.summary),
+            tags = \(bind: Self.encodeTags(item.tags)), category = \(bind: item.category.rawValue), cover_asset_id = \(bind: item.coverAssetID),
+            state = \(bind: item.state.rawValue), owner_id = \(bind: item.ownerID), group_id = \(bind: item.groupID), topic_id = \(bind: item.topicID),
+            planned_at = \(bind: item.plannedAt?.epochMilliseconds), version = \(bind: item.version), review_stage = \(bind: item.reviewStage),
+            is_template = \(bind: item.isTemplate), search_text = \(bind: searchText(item)), updated_at = \(bind: item.updatedAt.epochMilliseconds)
+            WHERE id = \(bind: item.id)
+            """).run()
+        try await search.index(contentID: item.id, text: searchText(item), on: db)
+    }
+
+    /// Reads the item for a change, locking its row on PostgreSQL so two saves
+    /// of the same item are serialised and the version check is exact.
+    func findForUpdate(id: String) async throws -> ContentItem? {
+        let lock: SQLQueryString = search.kind == .postgresql ? " FOR UPDATE" : ""
+        return try await db.raw("SELECT * FROM content_items WHERE id = \(bind: id)" + lock).first().map(Self.item(from:))
+    }
+
+    private func searchText(_ item: ContentItem) -> String {
+        ContentSearch.searchText(title: item.title, body: item.body, summary: item.summary, tags: item.tags)
+    }
+
+    // MARK: Variants
+
+    public func variants(contentID: String) async throws -> [ContentVariant] {
+        let rows = try await db.raw("SELECT * FROM content_variants WHERE content_id = \(bind: contentID)").all()
+        let variants = try rows.map(Self.variant(from:))
+        let order = Platform.allCases
+        return variants.sorted { (order.firstIndex(of: $0.platform) ?? 0) < (order.firstIndex(of: $1.platform) ?? 0) }
+    }
+
+    public func saveVariant(_ variant: ContentVariant) async throws {
+        try await db.raw("DELETE FROM content_variants WHERE content_id = \(bind: variant.contentID) AND platform = \(bind: variant.platform.rawValue)").run()
+        try await db.raw("""
+            INSERT INTO content_variants (id, content_id, platform, title, body, tags, link, media, updated_at)
+            VALUES (\(bind: variant.id), \(bind: variant.contentID), \(bind: variant.platform.rawValue), \(bind: variant.title), \(bind: variant.body),
+            \(bind: Self.encodeTags(variant.tags)), \(bind: variant.link), \(bind: JSONText.encode(variant.mediaAssetIDs)), \(bind: variant.updatedAt.epochMilliseconds))
+            """).run()
+    }
+
+    public func deleteVariant(contentID: String, platform: Platform) async throws {
+        try await db.raw("DELETE FROM content_variants WHERE content_id = \(bind: contentID) AND platform = \(bind: platform.rawValue)").run()
+    }
+
+    // MARK: Versions
+
+    public func saveVersion(_ item: ContentItem, variants: [ContentVariant], author: Principal) async throws {
+        let snapshot = ContentSnapshot(item: item, variants: variants)
+        try await db.raw("""
+            INSERT INTO content_versions (id, content_id, version, snapshot, author_id, author_name, created_at)
+            VALUES (\(bind: Identifier.makeOrdered("ver")), \(bind: item.id), \(bind: item.version), \(bind: JSONText.encode(snapshot)),
+            \(bind: author.memberID), \(bind: author.name), \(bind: item.updatedAt.epochMilliseconds))
+            """).run()
+    }
+
+    public func versions(contentID: String) async throws -> [ContentVersion] {
+        try await db.raw("SELECT * FROM content_versions WHERE content_id = \(bind: contentID) ORDER BY version DESC").all().map(Self.version(from:))
+    }
+
+    public func version(contentID: String, number: Int) async throws -> ContentVersion? {
+        try await db.raw("SELECT * FROM content_versions WHERE content_id = \(bind: contentID) AND version = \(bind: number)").first().map(Self.version(from:))
+    }
+
+    // MARK: Rows
+
+    /// Tags are stored as "\u{1F}a\u{1F}b\u{1F}" so one LIKE finds a whole tag, never part of one.
+    static func encodeTags(_ tags: [String]) -> String {
+        tags.isEmpty ? "" : "\u{1F}" + tags.joined(separator: "\u{1F}") + "\u{1F}"
+    }
+
+    static func decodeTags(_ text: String) -> [String] {
+        text.split(separator: "\u{1F}").map(String.init).filter { !$0.isEmpty }
+    }
+
+    static func item(from row: any SQLRow) throws -> ContentItem {
+        ContentItem(
+            id: try row.string("id"), title: try row.string("title"), body: try row.string("body"), summary: try row.string("summary"),
+            tags: decodeTags(try row.string("tags")), category: ContentCategory(rawValue: try row.string("category")) ?? .industry,
+            coverAssetID: try row.optionalString("cover_asset_id"), state: ContentState(rawValue: try row.string("state")) ?? .draft,
+            ownerID: try row.optionalString("owner_id"), groupID: try row.optionalString("group_id"), topicID: try row.optionalString("topic_id"),
+            plannedAt: try row.optionalDate("planned_at"), version: try row.int("version"), reviewStage: try row.int("review_stage"),
+            isTemplate: try row.bool("is_template"), createdBy: try row.optionalString("created_by"),
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+
+    static func variant(from row: any SQLRow) throws -> ContentVariant {
+        ContentVariant(id: try row.string("id"), contentID: try row.string("content_id"), platform: Platform(rawValue: try row.string("platform")) ?? .webhook,
+                       title: try row.string("title"), body: try row.string("body"), tags: decodeTags(try row.string("tags")),
+                       link: try row.string("link"), mediaAssetIDs: JSONText.decode([String].self, from: try row.string("media")) ?? [],
+                       updatedAt: try row.date("updated_at"))
+    }
+
+    static func version(from row: any SQLRow) throws -> ContentVersion {
+        ContentVersion(version: try row.int("version"), authorID: try row.optionalString("author_id"), authorName: try row.string("author_name"),
+                       createdAt: try row.date("created_at"),
+                       snapshot: JSONText.decode(ContentSnapshot.self, from: try row.string("snapshot")) ?? ContentSnapshot.empty)
+    }
+}
+
+/// What a version records: the master copy and every variant as they were.
+public struct ContentSnapshot: Codable, Sendable, Equatable {
+    public struct Variant: Codable, Sendable, Equatable {
+        public var platform: String
+        public var title: String
+        public var body: String
+        public var tags: [String]
+        public var link: String
+    }
+
+    public var title: String
+    public var body: String
+    public var summary: String
+    public var tags: [String]
+    public var category: String
+    public var variants: [Variant]
+
+    init(item: ContentItem, variants: [ContentVariant]) {
+        title = item.title
+        body = item.body
+        summary = item.summary
+        tags = item.tags
+        category = item.category.rawValue
+        self.variants = variants.map { Variant(platform: $0.platform.rawValue, title: $0.title, body: $0.body, tags: $0.tags, link: $0.link) }
+    }
+
+    static let empty = ContentSnapshot(title: "", body: "", summary: "", tags: [], category: "", variants: [])
+
+    init(title: String, body: String, summary: String, tags: [String], category: String, variants: [Variant]) {
+        self.title = title
+        self.body = body
+        self.summary = summary
+        self.tags = tags
+        self.category = category
+        self.variants = variants
+    }
+
+    /// The snapshot as readable plain text, one labelled section per part, for diffs.
+    public var readableText: String {
+        var parts = ["# \(title)", tags.isEmpty ? "" : "#" + tags.joined(separator: " #"), summary, HTMLSanitizer.plainText(body)]
+        for variant in variants {
+            parts.append("\n== \(variant.platform) ==")
+            if !variant.title.isEmpty { parts.append(variant.title) }
+            parts.append(HTMLSanitizer.plainText(variant.body))
+            if !variant.link.isEmpty { parts.append(variant.link) }
+        }
+        return parts.filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+}
+
+public struct ContentVersion: Sendable, Equatable {
+    public var version: Int
+    public var authorID: String?
+    public var authorName: String
+    public var createdAt: Date
+    public var snapshot: ContentSnapshot
+}

@@ -1,0 +1,216 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+public struct ReviewEvent: Sendable, Equatable {
+    public var id: String
+    public var version: Int
+    public var stage: Int
+    public var memberID: String?
+    public var memberName: String
+    /// submit, approve, request_changes, withdraw, reopened, override
+    public var action: String
+    public var comment: String
+    public var at: Date
+}
+
+public struct ReviewComment: Sendable, Equatable {
+    public var id: String
+    public var authorID: String?
+    public var authorName: String
+    public var body: String
+    /// "master" or a platform key: which copy the comment is about.
+    public var anchor: String
+    /// Code-point range in that copy's plain text, when the comment is on a passage.
+    public var rangeStart: Int?
+    public var rangeEnd: Int?
+    public var quote: String
+    public var at: Date
+}
+
+/// Review flows per account group, the review trail and reviewers' comments.
+public struct ReviewRepository: Sendable {
+    let db: any SQLDatabase
+    public init(_ db: any SQLDatabase) { self.db = db }
+
+    static let defaultKey = "default"
+
+    /// The group's own flow, else the workspace default, else the standard one-stage flow.
+    public func flow(groupID: String?) async throws -> ReviewFlow {
+        for key in [groupID, Self.defaultKey].compactMap({ $0 }) {
+            if let row = try await db.raw("SELECT stages FROM review_flows WHERE group_key = \(bind: key)").first(),
+               let stages = JSONText.decode([ReviewStage].self, from: try row.string("stages")), !stages.isEmpty {
+                return ReviewFlow(groupID: key == Self.defaultKey ? nil : key, stages: stages)
+            }
+        }
+        return .standard
+    }
+
+    /// Flows defined explicitly, keyed by group id ("default" for the workspace default).
+    public func definedFlows() async throws -> [String: [ReviewStage]] {
+        var flows: [String: [ReviewStage]] = [:]
+        for row in try await db.raw("SELECT group_key, stages FROM review_flows").all() {
+            flows[try row.string("group_key")] = JSONText.decode([ReviewStage].self, from: try row.string("stages")) ?? []
+        }
+        return flows
+    }
+
+    public func saveFlow(groupKey: String, stages: [ReviewStage]) async throws {
+        try await db.raw("DELETE FROM review_flows WHERE group_key = \(bind: groupKey)").run()
+        guard !stages.isEmpty else { return }
+        try await db.raw("INSERT INTO review_flows (group_key, stages, updated_at) VALUES (\(bind: groupKey), \(bind: JSONText.encode(stages)), \(bind: Date().epochMilliseconds))").run()
+    }
+
+    public func record(contentID: String, version: Int, stage: Int, principal: Principal, action: String, comment: String) async throws {
+        try await db.raw("""
+            INSERT INTO review_events (id, content_id, version, stage, member_id, member_name, action, comment, created_at)
+            VALUES (\(bind: Identifier.makeOrdered("rev")), \(bind: contentID), \(bind: version), \(bind: stage), \(bind: principal.memberID),
+            \(bind: principal.name), \(bind: action), \(bind: comment), \(bind: Date().epochMilliseconds))
+            """).run()
+    }
+
+    public func events(contentID: String) async throws -> [ReviewEvent] {
+        try await db.raw("SELECT * FROM review_events WHERE content_id = \(bind: contentID) ORDER BY created_at DESC, id DESC").all().map { row in
+            ReviewEvent(id: try row.string("id"), version: try row.int("version"), stage: try row.int("stage"), memberID: try row.optionalString("member_id"),
+                        memberName: try row.string("member_name"), action: try row.string("action"), comment: try row.string("comment"), at: try row.date("created_at"))
+        }
+    }
+
+    public func addComment(_ comment: ReviewComment, contentID: String) async throws {
+        try await db.raw("""
+            INSERT INTO review_comments (id, content_id, author_id, author_name, body, anchor, range_start, range_end, quote, created_at)
+            VALUES (\(bind: comment.id), \(bind: contentID), \(bind: comment.authorID), \(bind: comment.authorName), \(bind: comment.body),
+            \(bind: comment.anchor), \(bind: comment.rangeStart), \(bind: comment.rangeEnd), \(bind: comment.quote), \(bind: comment.at.epochMilliseconds))
+            """).run()
+    }
+
+    public func comments(contentID: String) async throws -> [ReviewComment] {
+        try await db.raw("SELECT * FROM review_comments WHERE content_id = \(bind: contentID) ORDER BY created_at ASC, id ASC").all().map { row in
+            ReviewComment(id: try row.string("id"), authorID: try row.optionalString("author_id"), authorName: try row.string("author_name"),
+                          body: try row.string("body"), anchor: try row.string("anchor"),
+                          rangeStart: try row.decodeNil(column: "range_start") ? nil : try row.int("range_start"),
+                          rangeEnd: try row.decodeNil(column: "range_end") ? nil : try row.int("range_end"),
+                          quote: try row.string("quote"), at: try row.date("created_at"))
+        }
+    }
+
+    /// A member with the override permission recorded a reason for this version.
+    public func hasOverride(contentID: String, version: Int) async throws -> Bool {
+        try await db.raw("SELECT COUNT(*) AS n FROM compliance_overrides WHERE content_id = \(bind: contentID) AND version = \(bind: version)").first()?.int("n") ?? 0 > 0
+    }
+
+    public func recordOverride(contentID: String, version: Int, principal: Principal, reason: String) async throws {
+        try await db.raw("""
+            INSERT INTO compliance_overrides (id, content_id, version, member_id, member_name, reason, created_at)
+            VALUES (\(bind: Identifier.makeOrdered("ovr")), \(bind: contentID), \(bind: version), \(bind: principal.memberID), \(bind: principal.name),
+            \(bind: reason), \(bind: Date().epochMilliseconds))
+            """).run()
+    }
+
+    /// Items waiting in review, for the review queue.
+    public func queue() async throws -> [(id: String, stage: Int, groupID: String?)] {
+        try await db.raw("SELECT id, review_stage, group_id FROM content_items WHERE state = 'in_review' ORDER BY updated_at ASC").all().map {
+            (try $0.string("id"), try $0.int("review_stage"), try $0.optionalString("group_id"))
+        }
+    }
+}
+
+public struct AppNotification: Sendable, Equatable {
+    public var id: String
+    public var userID: String
+    public var kind: String
+    public var title: String
+    public var body: String
+    public var link: String
+    public var createdAt: Date
+    public var readAt: Date?
+}
+
+/// The in-app notification centre's store.
+public struct NotificationRepository: Sendable {
+    let db: any SQLDatabase
+    public init(_ db: any SQLDatabase) { self.db = db }
+
+    public func add(userID: String, kind: String, title: String, body: String, link: String) async throws {
+        try await db.raw("""
+            INSERT INTO notifications (id, user_id, kind, title, body, link, created_at)
+            VALUES (\(bind: Identifier.makeOrdered("ntf")), \(bind: userID), \(bind: kind), \(bind: title), \(bind: body), \(bind: link), \(bind: Date().epochMilliseconds))
+            """).run()
+    }
+
+    public func list(userID: String, unreadOnly: Bool = false, limit: Int = 50) async throws -> [AppNotification] {
+        let unread: SQLQueryString = unreadOnly ? " AND read_at IS NULL" : ""
+        return try await db.raw("SELECT * FROM notifications WHERE user_id = \(bind: userID)" + unread + " ORDER BY created_at DESC, id DESC LIMIT \(bind: limit)").all().map { row in
+            AppNotification(id: try row.string("id"), userID: try row.string("user_id"), kind: try row.string("kind"), title: try row.string("title"),
+                            body: try row.string("body"), link: try row.string("link"), createdAt: try row.date("created_at"), readAt: try row.optionalDate("read_at"))
+        }
+    }
+
+    public func unreadCount(userID: String) async throws -> Int {
+        try await db.raw("SELECT COUNT(*) AS n FROM notifications WHERE user_id = \(bind: userID) AND read_at IS NULL").first()?.int("n") ?? 0
+    }
+
+    public func markRead(userID: String, id: String? = nil) async throws {
+        let now = Date().epochMilliseconds
+        if let id {
+            try await db.raw("UPDATE notifications SET read_at = \(bind: now) WHERE user_id = \(bind: userID) AND id = \(bind: id) AND read_at IS NULL").run()
+        } else {
+            try await db.raw("UPDATE notifications SET read_at = \(bind: now) WHERE user_id = \(bind: userID) AND read_at IS NULL").run()
+        }
+    }
+}
+
+public struct WordListEntry: Sendable, Equatable {
+    public var id: String
+    public var category: ComplianceCategory
+    public var term: String
+    public var severity: ComplianceSeverity
+    public var createdAt: Date
+}
+
+/// The workspace's own words: banned, sensitive, competitor names, 导流 words.
+public struct WordListRepository: Sendable {
+    let db: any SQLDatabase
+    public init(_ db: any SQLDatabase) { self.db = db }
+
+    public static let categories: [ComplianceCategory] = [.banned, .sensitive, .competitor, .trafficDiversion]
+
+    public func all() async throws -> [WordListEntry] {
+        try await db.raw("SELECT * FROM word_lists ORDER BY category, term").all().map { row in
+            WordListEntry(id: try row.string("id"), category: ComplianceCategory(rawValue: try row.string("category")) ?? .banned,
+                          term: try row.string("term"), severity: ComplianceSeverity(rawValue: try row.string("severity")) ?? .warn,
+                          createdAt: try row.date("created_at"))
+        }
+    }
+
+    public func find(id: String) async throws -> WordListEntry? {
+        try await all().first { $0.id == id }
+    }
+
+    public func add(category: ComplianceCategory, term: String, severity: ComplianceSeverity) async throws -> WordListEntry {
+        let entry = WordListEntry(id: Identifier.make("wrd"), category: category, term: term, severity: severity, createdAt: Date())
+        try await db.raw("""
+            INSERT INTO word_lists (id, category, term, severity, created_at)
+            VALUES (\(bind: entry.id), \(bind: category.rawValue), \(bind: term), \(bind: severity.rawValue), \(bind: entry.createdAt.epochMilliseconds))
+            """).run()
+        return entry
+    }
+
+    public func exists(category: ComplianceCategory, term: String) async throws -> Bool {
+        try await db.raw("SELECT COUNT(*) AS n FROM word_lists WHERE category = \(bind: category.rawValue) AND term = \(bind: term)").first()?.int("n") ?? 0 > 0
+    }
+
+    public func delete(id: String) async throws {
+        try await db.raw("DELETE FROM word_lists WHERE id = \(bind: id)").run()
+    }
+
+    /// The lists in the shape the checker takes.
+    public func checkerLists() async throws -> [ComplianceWordList] {
+        var grouped: [String: ComplianceWordList] = [:]
+        for entry in try await all() {
+            let key = "\(entry.category.rawValue)/\(entry.severity.rawValue)"
+            grouped[key, default: ComplianceWordList(category: entry.category, terms: [], severity: entry.severity)].terms.append(entry.term)
+        }
+        return grouped.keys.sorted().compactMap { grouped[$0] }
+    }
+}
