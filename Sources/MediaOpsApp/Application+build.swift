@@ -49,8 +49,10 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let registry = MetricsBootstrap.registry
     let team = TeamService(database: database, secrets: try configuration.secretBox(), hasher: PasswordHasher(cost: configuration.bcryptCost))
     let renderer = try await ViewRenderer.bundled()
+    let storage = try LocalAssetStorage(directory: URL(fileURLWithPath: configuration.assetsDirectory, isDirectory: true))
+    let assets = AssetService(database: database, storage: storage, maxBytes: configuration.uploadMaxBytes)
     let dependencies = WebDependencies(database: database, team: team, renderer: renderer, version: Configuration.version,
-                                       secureCookies: configuration.secureCookies, metrics: { registry.emitToString() })
+                                       secureCookies: configuration.secureCookies, metrics: { registry.emitToString() }, assets: assets)
     let (router, table) = try buildRouter(dependencies)
     return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table)
 }

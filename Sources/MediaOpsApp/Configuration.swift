@@ -16,6 +16,8 @@ public struct Configuration: Sendable {
     public var logLevel: Logger.Level = .info
     /// The address people use to reach MediaOps; an https URL marks cookies Secure.
     public var publicURL: String?
+    /// The largest asset upload accepted, in bytes (MEDIAOPS_UPLOAD_MAX_MB, default 200 MB).
+    public var uploadMaxBytes: Int64 = 200 * 1024 * 1024
 
     public static let version = "0.1.0"
 
@@ -59,6 +61,12 @@ public struct Configuration: Sendable {
             configuration.logLevel = level
         }
         configuration.publicURL = environment["MEDIAOPS_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let raw = environment["MEDIAOPS_UPLOAD_MAX_MB"], !raw.isEmpty {
+            guard let value = Int64(raw), (1...100_000).contains(value) else {
+                throw Problem.invalid(name: "MEDIAOPS_UPLOAD_MAX_MB", value: raw, expected: "a number of megabytes from 1 to 100000")
+            }
+            configuration.uploadMaxBytes = value * 1024 * 1024
+        }
         return configuration
     }
 
@@ -72,6 +80,9 @@ public struct Configuration: Sendable {
     }
 
     public var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+
+    /// Where the asset library keeps its files (named by their SHA-256).
+    public var assetsDirectory: String { (dataDirectory as NSString).appendingPathComponent("assets") }
 
     public func secretBox() throws -> SecretBox {
         if let secretKey { return SecretBox(keyMaterial: secretKey) }

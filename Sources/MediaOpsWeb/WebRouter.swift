@@ -12,14 +12,18 @@ public struct WebDependencies: Sendable {
     public var secureCookies: Bool
     /// Renders the Prometheus exposition text.
     public var metrics: @Sendable () -> String
+    /// The asset library; its `maxBytes` is the upload limit (MEDIAOPS_UPLOAD_MAX_MB).
+    public var assets: AssetService
 
-    public init(database: Database, team: TeamService, renderer: ViewRenderer, version: String, secureCookies: Bool, metrics: @escaping @Sendable () -> String) {
+    public init(database: Database, team: TeamService, renderer: ViewRenderer, version: String, secureCookies: Bool, metrics: @escaping @Sendable () -> String,
+                assets: AssetService) {
         self.database = database
         self.team = team
         self.renderer = renderer
         self.version = version
         self.secureCookies = secureCookies
         self.metrics = metrics
+        self.assets = assets
     }
 }
 
@@ -46,6 +50,13 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     AccountsController(dependencies: dependencies, pages: pages).register(routes)
     SettingsController(dependencies: dependencies, pages: pages).register(routes)
     MeController(dependencies: dependencies, pages: pages).register(routes)
+    ContentController(dependencies: dependencies, pages: pages).register(routes)
+    TopicsController(dependencies: dependencies, pages: pages).register(routes)
+    CalendarController(dependencies: dependencies, pages: pages).register(routes)
+    LibraryController(dependencies: dependencies, pages: pages).register(routes)
+    ComplianceController(dependencies: dependencies, pages: pages).register(routes)
+    NotificationsController(dependencies: dependencies, pages: pages).register(routes)
+    AssetsController(dependencies: dependencies, pages: pages).register(routes)
     return (router, table)
 }
 

@@ -13,7 +13,7 @@ struct MediaOps: AsyncParsableCommand {
         commandName: "mediaops",
         abstract: "MediaOps (媒体运营台): the self-hosted workspace for a new-media operations team.",
         version: Configuration.version,
-        subcommands: [Serve.self, Migrate.self, User.self, Backup.self, Demo.self]
+        subcommands: [Serve.self, Migrate.self, User.self, Backup.self, Demo.self, Check.self]
     )
 }
 
@@ -184,4 +184,74 @@ struct Demo: AsyncParsableCommand {
 /// piped to a log, and the sign-in hint must show while the server runs.
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Checks copy against the Advertising Law rules from the shell, for editors'
+/// scripts and CI: exit 1 when anything blocks, 0 when nothing does, 2 on bad usage.
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check text for Advertising Law and platform-policy problems.",
+        discussion: "Reads FILE, or standard input when FILE is - or omitted. Exit status: 0 no blocking finding, 1 at least one blocking finding, 2 usage or input error. With --database, the workspace word lists are checked too."
+    )
+
+    @Option(help: "Platform whose rules apply (wechat_oa, weibo, douyin, xiaohongshu, …).") var platform: String?
+    @Option(help: "Also apply this workspace's word lists (SQLite path or postgres:// URL).") var database: String?
+    @Flag(help: "Print findings as JSON.") var json = false
+    @Argument(help: "File to check; - or nothing for standard input.") var file: String?
+
+    func run() async throws {
+        var chosen: Platform?
+        if let platform {
+            guard let parsed = Platform(rawValue: platform) else {
+                FileHandle.standardError.write(Data("Error: unknown platform \(platform); use one of \(Platform.allCases.map(\.rawValue).joined(separator: ", ")).\n".utf8))
+                throw ExitCode(2)
+            }
+            chosen = parsed
+        }
+        let text: String
+        if let file, file != "-" {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                FileHandle.standardError.write(Data("Error: cannot read \(file).\n".utf8))
+                throw ExitCode(2)
+            }
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("Error: \(file) is not UTF-8 text.\n".utf8))
+                throw ExitCode(2)
+            }
+            text = decoded
+        } else {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("Error: standard input is not UTF-8 text.\n".utf8))
+                throw ExitCode(2)
+            }
+            text = decoded
+        }
+        var lists: [ComplianceWordList] = []
+        if let database {
+            let configuration = try Configuration.resolve(database: database)
+            var logger = makeLogger(configuration)
+            logger.logLevel = .error
+            let db = try await openDatabase(configuration, logger: logger)
+            lists = try await WordListRepository(db.sql).checkerLists()
+            await db.close()
+        }
+        let findings = ComplianceChecker(wordLists: lists).check(text, platform: chosen)
+        let summary = ComplianceChecker.summary(findings)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            say(String(decoding: try encoder.encode(findings), as: UTF8.self))
+        } else {
+            let scalars = Array(text.unicodeScalars)
+            for finding in findings {
+                let line = scalars[..<min(finding.start, scalars.count)].filter { $0 == "\n" }.count + 1
+                let marker = finding.severity == .block ? "BLOCK" : "WARN "
+                say("\(marker) \(line):\(finding.start)-\(finding.end) 「\(finding.term)」 \(finding.category.rawValue)\(finding.article.map { " · \($0)" } ?? "")")
+                say("      \(finding.suggestionZh)")
+            }
+            say("\(summary.blocking) blocking, \(summary.warnings) warnings")
+        }
+        if summary.blocking > 0 { throw ExitCode(1) }
+    }
 }

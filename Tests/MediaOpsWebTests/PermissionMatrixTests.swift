@@ -15,10 +15,7 @@ struct PermissionMatrixTests {
     @Test("each built-in role reaches exactly the routes its permissions allow", arguments: TestDatabase.available)
     func matrix(db: TestDatabase) async throws {
         try await WebHarness.run(db) { app in
-            let (target, _) = try await app.member(["content"], email: "target@example.com", name: "目标成员")
-            let account = try await app.team.createAccount(.init(platform: "weibo", name: "微博", handle: "matrix", groups: ["矩阵"]), by: app.ownerPrincipal)
-            let group = try #require(account.groupIDs.first)
-            _ = try await app.team.createRole(.init(key: "matrix_role", name: "矩阵", description: nil, permissions: ["members.view"]), by: app.ownerPrincipal)
+            let fixtures = try await MatrixFixtures.make(app)
             let records = app.routeTable.records
             #expect(records.count > 60)
 
@@ -29,16 +26,7 @@ struct PermissionMatrixTests {
                 for record in records {
                     let token = try await app.token(for: member)
                     let tokenRecord = try await ApiTokenRepository(app.database.sql).create(userID: member.id, name: "victim")
-                    let path = record.path
-                        .replacingOccurrences(of: "/api/v1/members/{id}", with: "/api/v1/members/\(target.id)")
-                        .replacingOccurrences(of: "/team/members/{id}", with: "/team/members/\(target.id)")
-                        .replacingOccurrences(of: "/api/v1/accounts/{id}", with: "/api/v1/accounts/\(account.id)")
-                        .replacingOccurrences(of: "/accounts/groups/{id}", with: "/accounts/groups/\(group)")
-                        .replacingOccurrences(of: "/accounts/{id}", with: "/accounts/\(account.id)")
-                        .replacingOccurrences(of: "/api/v1/account-groups/{id}", with: "/api/v1/account-groups/\(group)")
-                        .replacingOccurrences(of: "{key}", with: "matrix_role")
-                        .replacingOccurrences(of: "/me/tokens/{id}", with: "/me/tokens/\(tokenRecord.record.id)")
-                        .replacingOccurrences(of: "{name}", with: "app.css")
+                    let path = fixtures.substitute(record.path, tokenID: tokenRecord.record.id)
                     #expect(!path.contains("{"), "unsubstituted parameter in \(path)")
                     let body: String? = record.method == .get || record.method == .delete ? nil : "{}"
                     let response = try await app.api(record.method, path, token: token, json: body, headers: [.accept: "application/json"])
@@ -94,5 +82,45 @@ struct PermissionMatrixTests {
             }
             #expect(try await AccountRepository(app.database.sql).list(filter: AccountFilter(), page: PageRequest()).total == 0)
         }
+    }
+}
+
+/// One real thing of every kind a route can name, so every route in the table
+/// can be called with ids that exist.
+struct MatrixFixtures {
+    var values: [(prefix: String, id: String)]
+
+    static func make(_ app: WebHarness) async throws -> MatrixFixtures {
+        let owner = app.ownerPrincipal
+        let (target, _) = try await app.member(["content"], email: "target@example.com", name: "目标成员")
+        let account = try await app.team.createAccount(.init(platform: "weibo", name: "微博", handle: "matrix", groups: ["矩阵"]), by: owner)
+        _ = try await app.team.createRole(.init(key: "matrix_role", name: "矩阵", description: nil, permissions: ["members.view"]), by: owner)
+        let content = try await ContentService(database: app.database).create(.init(title: "矩阵内容", body: "<p>正文</p>"), by: owner)
+        _ = try await ContentService(database: app.database).addVariant(contentID: content.id, platform: .weibo, expectedVersion: nil, by: owner)
+        let topic = try await TopicService(database: app.database).propose(.init(title: "矩阵选题"), by: owner)
+        let word = try await WordListRepository(app.database.sql).add(category: .competitor, term: "某竞品", severity: .warn)
+        return MatrixFixtures(values: [
+            ("/api/v1/members/", target.id), ("/team/members/", target.id),
+            ("/api/v1/accounts/", account.id), ("/accounts/groups/", account.groupIDs[0]), ("/accounts/", account.id),
+            ("/api/v1/account-groups/", account.groupIDs[0]),
+            ("/api/v1/content/", content.id), ("/content/", content.id),
+            ("/api/v1/topics/", topic.id), ("/topics/", topic.id),
+            ("/api/v1/compliance/word-lists/", word.id), ("/compliance/words/", word.id),
+        ])
+    }
+
+    func substitute(_ path: String, tokenID: String) -> String {
+        var result = path
+        if result.contains("/me/tokens/{id}") { result = result.replacingOccurrences(of: "{id}", with: tokenID) }
+        for (prefix, id) in values where result.hasPrefix(prefix + "{id}") || result.hasPrefix(prefix + "{file}") {
+            result = result.replacingOccurrences(of: prefix + "{id}", with: prefix + id)
+            break
+        }
+        return result
+            .replacingOccurrences(of: "{key}", with: "matrix_role")
+            .replacingOccurrences(of: "{platform}", with: "weibo")
+            .replacingOccurrences(of: "{name}", with: "app.css")
+            .replacingOccurrences(of: "{file}", with: "nothing.ics")
+            .replacingOccurrences(of: "{id}", with: "x_unknown")
     }
 }

@@ -26,7 +26,9 @@ struct WebHarness: Sendable {
     }
 
     static func configuration(_ db: TestDatabase) -> Configuration {
-        var configuration = Configuration(database: db == .sqlite ? .sqliteMemory : .postgres(url: TestDatabase.postgresURL ?? ""))
+        // A data folder of its own (uploaded assets land there), removed after the run.
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-web-\(UUID().uuidString.lowercased())").path
+        var configuration = Configuration(database: db == .sqlite ? .sqliteMemory : .postgres(url: TestDatabase.postgresURL ?? ""), dataDirectory: dataDirectory)
         configuration.bcryptCost = 4
         configuration.secretKey = "web tests"
         configuration.logLevel = .warning
@@ -35,9 +37,13 @@ struct WebHarness: Sendable {
 
     /// Runs `body` with an app on a fresh database; with `setUp`, the workspace
     /// and its owner exist already.
-    static func run(_ db: TestDatabase, setUp: Bool = true, _ body: @escaping @Sendable (WebHarness) async throws -> Void) async throws {
-        try await db.with { database in
-            let components = try await buildComponents(configuration: configuration(db), database: database, logger: TestDatabase.logger)
+    static func run(_ db: TestDatabase, setUp: Bool = true, configure: @Sendable (inout Configuration) -> Void = { _ in },
+                    _ body: @escaping @Sendable (WebHarness) async throws -> Void) async throws {
+        var configuration = configuration(db)
+        configure(&configuration)
+        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        try await db.with { [configuration] database in
+            let components = try await buildComponents(configuration: configuration, database: database, logger: TestDatabase.logger)
             let app = Application(router: components.router, logger: TestDatabase.logger)
             let team = components.team
             let table = components.routeTable

@@ -98,3 +98,15 @@ public enum Validate {
         return value
     }
 }
+
+/// The member may use the route but not take this action on this thing, e.g.
+/// approving outside their review stage (HTTP 403 with a specific code).
+public struct PermissionError: Error, Sendable, Equatable {
+    public var code: String
+    public var params: [String: String]
+
+    public init(code: String, params: [String: String] = [:]) {
+        self.code = code
+        self.params = params
+    }
+}

@@ -117,10 +117,12 @@ public struct Account: Sendable, Equatable {
     public var state: AccountState
     /// Which secret fields are set; their values never leave the store decrypted except to connectors.
     public var credentialKeys: [String]
+    /// The account's own best posting time ("HH:MM"), overriding its platform's default.
+    public var bestTime: String?
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: String, platform: Platform, name: String, handle: String, kind: String?, fields: [String: String], ownerID: String?, groupIDs: [String], state: AccountState, credentialKeys: [String], createdAt: Date, updatedAt: Date) {
+    public init(id: String, platform: Platform, name: String, handle: String, kind: String?, fields: [String: String], ownerID: String?, groupIDs: [String], state: AccountState, credentialKeys: [String], bestTime: String? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.platform = platform
         self.name = name
@@ -131,6 +133,7 @@ public struct Account: Sendable, Equatable {
         self.groupIDs = groupIDs
         self.state = state
         self.credentialKeys = credentialKeys
+        self.bestTime = bestTime
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

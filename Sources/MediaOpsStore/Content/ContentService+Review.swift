@@ -64,13 +64,13 @@ extension ContentService {
             let flow = try await reviews.flow(groupID: item.groupID)
             switch action {
             case .submit, .withdraw:
-                guard principal.can(.contentWrite) else { throw ConflictError(code: "not_allowed_to_submit") }
+                guard principal.can(.contentWrite) else { throw PermissionError(code: "not_allowed_to_submit") }
             case .approve, .requestChanges:
-                guard principal.can(.contentApprove) else { throw ConflictError(code: "not_a_reviewer") }
+                guard principal.can(.contentApprove) else { throw PermissionError(code: "not_a_reviewer") }
                 guard item.state == .inReview else { break }  // the transition below explains the refusal
                 let stage = flow.stages[min(item.reviewStage, flow.stages.count - 1)]
                 guard let member = principal.memberID, stage.admits(memberID: member, roleKeys: principal.roleKeys) else {
-                    throw ConflictError(code: "not_in_review_stage", params: ["stage": stage.name])
+                    throw PermissionError(code: "not_in_review_stage", params: ["stage": stage.name])
                 }
             }
             if action == .requestChanges && comment.isEmpty { throw ValidationError(field: "comment", code: "comment_required") }
@@ -106,7 +106,7 @@ extension ContentService {
 
     /// Records why a blocking finding is acceptable for this version (audited).
     public func overrideCompliance(id: String, reason: String?, by principal: Principal) async throws {
-        guard principal.can(.complianceOverride) else { throw ConflictError(code: "not_allowed_to_override") }
+        guard principal.can(.complianceOverride) else { throw PermissionError(code: "not_allowed_to_override") }
         let reason = try Validate.requiredText(reason, field: "reason", max: 1_000)
         try await database.transaction { db in
             guard let item = try await ContentRepository(db, kind: kind).find(id: id) else { throw NotFoundError(entity: "content") }

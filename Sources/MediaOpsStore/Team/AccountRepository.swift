@@ -94,6 +94,9 @@ public struct AccountRepository: Sendable {
             \(bind: account.createdAt.epochMilliseconds), \(bind: account.updatedAt.epochMilliseconds))
             """).run()
         try await setGroups(account.groupIDs, for: account.id)
+        if account.bestTime != nil {
+            try await db.raw("UPDATE accounts SET best_time = \(bind: account.bestTime) WHERE id = \(bind: account.id)").run()
+        }
     }
 
     /// Updates the visible fields; `sealedCredentials` replaces the stored secrets only when given.
@@ -102,7 +105,7 @@ public struct AccountRepository: Sendable {
             UPDATE accounts SET name = \(bind: account.name), handle = \(bind: account.handle), sort_key = \(bind: SortKey.make(account.name)),
             kind = \(bind: account.kind), fields = \(bind: JSONText.encode(account.fields)), owner_id = \(bind: account.ownerID),
             state = \(bind: account.state.rawValue), credential_keys = \(bind: account.credentialKeys.sorted().joined(separator: ",")),
-            updated_at = \(bind: Date().epochMilliseconds) WHERE id = \(bind: account.id)
+            best_time = \(bind: account.bestTime), updated_at = \(bind: Date().epochMilliseconds) WHERE id = \(bind: account.id)
             """).run()
         if case .some(let sealed) = sealedCredentials {
             try await db.raw("UPDATE accounts SET credentials = \(bind: sealed) WHERE id = \(bind: account.id)").run()
@@ -137,6 +140,7 @@ public struct AccountRepository: Sendable {
             groupIDs: groups,
             state: AccountState(rawValue: try row.string("state")) ?? .paused,
             credentialKeys: keys,
+            bestTime: try row.optionalString("best_time"),
             createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")
         )

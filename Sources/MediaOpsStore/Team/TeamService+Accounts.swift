@@ -61,9 +61,11 @@ extension TeamService {
         public var state: String?
         /// Secret values to set; an empty string clears that secret.
         public var credentials: [String: String]?
+        /// "HH:MM" best posting time; an empty string returns to the platform default.
+        public var bestTime: String?
 
         public init(platform: String? = nil, name: String? = nil, handle: String? = nil, kind: String? = nil, fields: [String: String]? = nil,
-                    groups: [String]? = nil, ownerID: String?? = .none, state: String? = nil, credentials: [String: String]? = nil) {
+                    groups: [String]? = nil, ownerID: String?? = .none, state: String? = nil, credentials: [String: String]? = nil, bestTime: String? = nil) {
             self.platform = platform
             self.name = name
             self.handle = handle
@@ -73,6 +75,7 @@ extension TeamService {
             self.ownerID = ownerID
             self.state = state
             self.credentials = credentials
+            self.bestTime = bestTime
         }
     }
 
@@ -126,6 +129,7 @@ extension TeamService {
             changes.record("owner_id", before.ownerID, account.ownerID)
             changes.record("state", before.state.rawValue, account.state.rawValue)
             changes.record("groups", before.groupIDs.sorted().joined(separator: ","), account.groupIDs.sorted().joined(separator: ","))
+            changes.record("best_time", before.bestTime, account.bestTime)
             for key in Set(before.fields.keys).union(account.fields.keys).sorted() {
                 changes.record("fields.\(key)", before.fields[key], account.fields[key])
             }
@@ -184,6 +188,15 @@ extension TeamService {
             }
             if creating && parsed == .retired { throw ValidationError(field: "state", code: "invalid_choice", params: ["choices": "active, paused"]) }
             account.state = parsed
+        }
+        if let time = input.bestTime {
+            let trimmed = time.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty {
+                account.bestTime = nil
+            } else {
+                guard let parsed = PostingTimes.parse(trimmed) else { throw ValidationError(field: "best_time", code: "invalid_time") }
+                account.bestTime = PostingTimes.format(parsed)
+            }
         }
         if creating || input.fields != nil {
             let given = input.fields ?? [:]

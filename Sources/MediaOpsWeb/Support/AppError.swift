@@ -31,6 +31,7 @@ public struct AppError: Error, Sendable {
         case let error as ValidationError: return AppError(.unprocessableContent, error.code, field: error.field, params: error.params)
         case let error as ConflictError: return AppError(.conflict, error.code, field: error.field, params: error.params)
         case let error as NotFoundError: return AppError(.notFound, "not_found", params: ["entity": error.entity])
+        case let error as PermissionError: return AppError(.forbidden, error.code, params: error.params)
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge: return AppError(.contentTooLarge, "too_large")

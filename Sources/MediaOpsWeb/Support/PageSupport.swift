@@ -73,6 +73,16 @@ struct PageSupport: Sendable {
             if can(.membersView) { team.append(item("nav.members", "/team/members")); team.append(item("nav.roles", "/team/roles")) }
             if can(.accountsView) { team.append(item("nav.accounts", "/accounts")); team.append(item("nav.groups", "/accounts/groups")) }
             if let first = team.first { nav.append(item("nav.team", first.href, team)) }
+            var content: [LayoutModel.NavItem] = []
+            if can(.contentView) {
+                content.append(item("nav.topics", "/topics"))
+                content.append(item("nav.content", "/content"))
+                content.append(item("nav.review", "/content/review"))
+                content.append(item("nav.calendar", "/calendar"))
+                content.append(item("nav.library", "/content/library"))
+                content.append(item("nav.compliance", "/compliance"))
+            }
+            if let first = content.first { nav.append(item("nav.content_room", first.href, content)) }
             var settings: [LayoutModel.NavItem] = []
             if can(.settingsManage) { settings.append(item("nav.workspace", "/settings")) }
             if can(.auditView) { settings.append(item("nav.audit", "/settings/audit")) }

@@ -144,7 +144,8 @@ struct AccountsController {
     private func accountInput(_ input: JSONInput) throws -> TeamService.AccountInput {
         TeamService.AccountInput(platform: try input.string("platform"), name: try input.string("name"), handle: try input.string("handle"),
                                  kind: try input.string("kind"), fields: try input.stringMap("fields"), groups: try input.strings("groups"),
-                                 ownerID: try input.nullableString("owner_id"), state: try input.string("state"), credentials: try input.stringMap("credentials"))
+                                 ownerID: try input.nullableString("owner_id"), state: try input.string("state"), credentials: try input.stringMap("credentials"),
+                                 bestTime: try input.string("best_time"))
     }
 
     /// Form fields are named `field_<key>` and `secret_<key>`; only the chosen platform's are read.
@@ -162,7 +163,7 @@ struct AccountsController {
             platform: form["platform"], name: form["name"] ?? "", handle: form["handle"] ?? "",
             kind: platform?.kinds.isEmpty == false ? form["kind"] : nil,
             fields: fields, groups: form.all("groups") + (form["new_group"].map { [$0] } ?? []),
-            ownerID: .some(form["owner_id"]), state: creating ? nil : form["state"], credentials: secrets)
+            ownerID: .some(form["owner_id"]), state: creating ? nil : form["state"], credentials: secrets, bestTime: form["best_time"])
     }
 
     private func visibleValues(_ form: FormData) -> [String: String] {
@@ -172,7 +173,7 @@ struct AccountsController {
 
     private func values(of account: Account) -> [String: String] {
         var values = ["platform": account.platform.rawValue, "name": account.name, "handle": account.handle, "kind": account.kind ?? "",
-                      "owner_id": account.ownerID ?? "", "state": account.state.rawValue]
+                      "owner_id": account.ownerID ?? "", "state": account.state.rawValue, "best_time": account.bestTime ?? ""]
         for (key, value) in account.fields { values["\(account.platform.rawValue)__field_\(key)"] = value }
         return values
     }
@@ -333,6 +334,7 @@ struct AccountsController {
         var retired: Bool
         var history: [AuditRow]
         var showHistory: Bool
+        var defaultBestTime: String
     }
 
     private func formPage(account: Account?, values: [String: String], groups checked: Set<String>, errors: FormErrors,
@@ -379,7 +381,8 @@ struct AccountsController {
             editable: identity.permissions.contains(.accountsManage),
             retired: account?.state == .retired,
             history: history.map { AuditRow($0, localizer: t) },
-            showHistory: account != nil && identity.permissions.contains(.auditView)
+            showHistory: account != nil && identity.permissions.contains(.auditView),
+            defaultBestTime: PostingTimes.format(PostingTimes.defaultTime(for: selected))
         )
         let title = account?.name ?? t.t("accounts.new_title")
         return pages.render("account_form", title: title, page: model, request: request, context: context, status: status)

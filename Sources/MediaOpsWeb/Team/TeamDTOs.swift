@@ -118,6 +118,7 @@ struct AccountDTO: Encodable {
     var state: String
     var capabilities: [String]
     var credentials_set: [String]
+    var best_time: String
     var created_at: Date
     var updated_at: Date
 
@@ -133,6 +134,7 @@ struct AccountDTO: Encodable {
         state = account.state.rawValue
         capabilities = account.platform.capabilities.names
         credentials_set = account.credentialKeys
+        best_time = account.bestTime ?? PostingTimes.format(PostingTimes.defaultTime(for: account.platform))
         created_at = account.createdAt
         updated_at = account.updatedAt
     }
@@ -150,11 +152,12 @@ struct AccountDTO: Encodable {
         try container.encode(state, forKey: .state)
         try container.encode(capabilities, forKey: .capabilities)
         try container.encode(credentials_set, forKey: .credentials_set)
+        try container.encode(best_time, forKey: .best_time)
         try container.encode(created_at, forKey: .created_at)
         try container.encode(updated_at, forKey: .updated_at)
     }
     enum CodingKeys: String, CodingKey {
-        case id, platform, name, handle, kind, fields, owner_id, groups, state, capabilities, credentials_set, created_at, updated_at
+        case id, platform, name, handle, kind, fields, owner_id, groups, state, capabilities, credentials_set, best_time, created_at, updated_at
     }
 }
 

@@ -97,29 +97,29 @@ public struct ComplianceWordList: Sendable, Equatable {
 }
 
 public struct ComplianceChecker: Sendable {
-    private let lists: [CompiledRule]
+    private let lists: [CompiledComplianceRule]
 
     public init(wordLists: [ComplianceWordList] = []) {
-        lists = wordLists.enumerated().compactMap { index, list in CompiledRule(list: list, order: index) }
+        lists = wordLists.enumerated().compactMap { index, list in CompiledComplianceRule(list: list, order: index) }
     }
 
     /// Findings in text order, without overlaps. `platform` tunes diversion rules:
     /// pointing readers to WeChat is not diversion on WeChat itself, and the
     /// platforms that punish diversion hardest get `.block` instead of `.warn`.
     public func check(_ text: String, platform: Platform? = nil) -> [ComplianceFinding] {
-        let prepared = PreparedText(text)
+        let prepared = CompliancePreparedText(text)
         if prepared.visible.isEmpty { return [] }
-        var candidates: [Candidate] = []
+        var candidates: [ComplianceCandidate] = []
         for rule in lists { rule.collect(in: prepared, platform: platform, into: &candidates) }
-        for rule in CompiledRule.builtin { rule.collect(in: prepared, platform: platform, into: &candidates) }
+        for rule in CompiledComplianceRule.builtin { rule.collect(in: prepared, platform: platform, into: &candidates) }
         return Self.resolve(candidates, in: prepared)
     }
 
     /// How many rules the built-in table holds.
-    public static var builtinRuleCount: Int { CompiledRule.builtin.count }
+    public static var builtinRuleCount: Int { CompiledComplianceRule.builtin.count }
 
     /// Ids of the built-in rules, in table order.
-    public static var builtinRuleIDs: [String] { CompiledRule.builtin.map(\.spec.id) }
+    public static var builtinRuleIDs: [String] { CompiledComplianceRule.builtin.map(\.spec.id) }
 
     /// Counts findings by severity.
     public static func summary(_ findings: [ComplianceFinding]) -> (blocking: Int, warnings: Int) {
@@ -129,14 +129,14 @@ public struct ComplianceChecker: Sendable {
 
     /// Keeps the strongest of overlapping matches: blocking before warning, then
     /// the longer match, then the earlier one, then workspace lists before built-ins.
-    private static func resolve(_ candidates: [Candidate], in text: PreparedText) -> [ComplianceFinding] {
+    private static func resolve(_ candidates: [ComplianceCandidate], in text: CompliancePreparedText) -> [ComplianceFinding] {
         let ranked = candidates.sorted { a, b in
             if a.severity != b.severity { return a.severity == .block }
             if a.length != b.length { return a.length > b.length }
             if a.start != b.start { return a.start < b.start }
             return a.order < b.order
         }
-        var kept: [Candidate] = []
+        var kept: [ComplianceCandidate] = []
         for candidate in ranked where !kept.contains(where: { $0.start < candidate.end && candidate.start < $0.end }) {
             kept.append(candidate)
         }
@@ -153,36 +153,36 @@ public struct ComplianceChecker: Sendable {
 
 // MARK: - Matching
 
-struct Candidate {
+struct ComplianceCandidate {
     var start: Int   // original code points
     var end: Int
     var severity: ComplianceSeverity
-    var spec: RuleSpec
+    var spec: ComplianceRuleSpec
     var order: Int
     var length: Int { end - start }
 }
 
 /// NSRegularExpression is immutable and documented as safe to share between
 /// threads; the box only states that for toolchains that do not mark it Sendable.
-final class RegexBox: @unchecked Sendable {
+final class ComplianceRegexBox: @unchecked Sendable {
     let regex: NSRegularExpression
     init(_ regex: NSRegularExpression) { self.regex = regex }
 }
 
-struct CompiledRule: Sendable {
-    let spec: RuleSpec
-    let box: RegexBox
+struct CompiledComplianceRule: Sendable {
+    let spec: ComplianceRuleSpec
+    let box: ComplianceRegexBox
     let order: Int
 
-    static let builtin: [CompiledRule] = BuiltinRules.all.enumerated().map { index, spec in
+    static let builtin: [CompiledComplianceRule] = BuiltinComplianceRules.all.enumerated().map { index, spec in
         do {
-            return CompiledRule(spec: spec, box: RegexBox(try NSRegularExpression(pattern: spec.pattern)), order: 1000 + index)
+            return CompiledComplianceRule(spec: spec, box: ComplianceRegexBox(try NSRegularExpression(pattern: spec.pattern)), order: 1000 + index)
         } catch {
             preconditionFailure("compliance rule \(spec.id) has an invalid pattern: \(error)")
         }
     }
 
-    init(spec: RuleSpec, box: RegexBox, order: Int) {
+    init(spec: ComplianceRuleSpec, box: ComplianceRegexBox, order: Int) {
         self.spec = spec
         self.box = box
         self.order = order
@@ -190,50 +190,50 @@ struct CompiledRule: Sendable {
 
     /// A workspace list as one alternation, longest terms first; nil when empty.
     init?(list: ComplianceWordList, order: Int) {
-        let terms = Set(list.terms.map { PreparedText.normalizedTerm($0) }.filter { !$0.isEmpty })
+        let terms = Set(list.terms.map { CompliancePreparedText.normalizedTerm($0) }.filter { !$0.isEmpty })
         guard !terms.isEmpty else { return nil }
         let alternatives = terms.sorted { $0.unicodeScalars.count != $1.unicodeScalars.count ? $0.unicodeScalars.count > $1.unicodeScalars.count : $0 < $1 }.map { term -> String in
             var pattern = NSRegularExpression.escapedPattern(for: term)
-            if let first = term.unicodeScalars.first, first.isASCIIWordCharacter { pattern = "(?<![a-z0-9_])" + pattern }
-            if let last = term.unicodeScalars.last, last.isASCIIWordCharacter { pattern += "(?![a-z0-9_])" }
+            if let first = term.unicodeScalars.first, first.isComplianceWordCharacter { pattern = "(?<![a-z0-9_])" + pattern }
+            if let last = term.unicodeScalars.last, last.isComplianceWordCharacter { pattern += "(?![a-z0-9_])" }
             return pattern
         }
         guard let regex = try? NSRegularExpression(pattern: alternatives.joined(separator: "|")) else { return nil }
-        let advice = Advice.forList(list.category)
-        spec = RuleSpec(id: "list.\(list.category.rawValue)", category: list.category, article: nil, severity: list.severity, pattern: "", advice: advice, negatable: false)
-        box = RegexBox(regex)
+        let advice = ComplianceAdvice.forList(list.category)
+        spec = ComplianceRuleSpec(id: "list.\(list.category.rawValue)", category: list.category, article: nil, severity: list.severity, pattern: "", advice: advice, negatable: false)
+        box = ComplianceRegexBox(regex)
         self.order = order
     }
 
-    func collect(in text: PreparedText, platform: Platform?, into candidates: inout [Candidate]) {
+    func collect(in text: CompliancePreparedText, platform: Platform?, into candidates: inout [ComplianceCandidate]) {
         guard let severity = spec.platformPolicy.severity(spec.severity, platform: platform) else { return }
         let matches = box.regex.matches(in: text.visible, range: NSRange(location: 0, length: text.utf16Count))
         for match in matches {
             let from = text.visibleIndex(utf16: match.range.location)
             let to = text.visibleIndex(utf16: match.range.location + match.range.length)
             guard from < to, spec.gate.admits(text: text, from: from, to: to) else { continue }
-            if spec.negatable, text.isNegated(before: from) { continue }
+            if spec.negatable, text.isNegated(before: from) || text.isHearsayOrQuestion(from: from, to: to) { continue }
             let (start, end) = text.originalRange(from: from, to: to)
-            candidates.append(Candidate(start: start, end: end, severity: severity, spec: spec, order: order))
+            candidates.append(ComplianceCandidate(start: start, end: end, severity: severity, spec: spec, order: order))
         }
     }
 }
 
-extension Unicode.Scalar {
-    var isASCIIWordCharacter: Bool {
+fileprivate extension Unicode.Scalar {
+    var isComplianceWordCharacter: Bool {
         (value >= 0x30 && value <= 0x39) || (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A) || value == 0x5F
     }
 }
 
 // MARK: - Rule description
 
-struct Advice: Sendable {
+struct ComplianceAdvice: Sendable {
     var zh: String
     var en: String
 }
 
 /// Sentence-level conditions around a match. A sentence ends at 。！？；or a line break.
-struct ContextGate: Sendable {
+struct ComplianceContextGate: Sendable {
     /// The sentence must contain one of these (or one of `strongAny`).
     var requireAny: [String] = []
     /// Markers of a sales pitch; when present they satisfy `requireAny` and override `newsAny`.
@@ -245,9 +245,9 @@ struct ContextGate: Sendable {
     /// The match is skipped when its clause (up to a comma) contains one of these.
     var clauseVetoAny: [String] = []
 
-    static let none = ContextGate()
+    static let none = ComplianceContextGate()
 
-    func admits(text: PreparedText, from: Int, to: Int) -> Bool {
+    func admits(text: CompliancePreparedText, from: Int, to: Int) -> Bool {
         if requireAny.isEmpty, strongAny.isEmpty, newsAny.isEmpty, vetoAny.isEmpty, clauseVetoAny.isEmpty { return true }
         if !clauseVetoAny.isEmpty {
             let clause = text.span(around: from, to: to, breakingAtCommas: true)
@@ -263,7 +263,7 @@ struct ContextGate: Sendable {
 }
 
 /// How a rule's severity depends on the target platform.
-enum PlatformPolicy: Sendable {
+enum CompliancePlatformPolicy: Sendable {
     /// Same everywhere.
     case fixed
     /// Diversion to WeChat: not reported on WeChat's own surfaces, blocking where
@@ -287,7 +287,7 @@ enum PlatformPolicy: Sendable {
     }
 }
 
-struct RuleSpec: Sendable {
+struct ComplianceRuleSpec: Sendable {
     var id: String
     var category: ComplianceCategory
     var article: String?
@@ -295,18 +295,18 @@ struct RuleSpec: Sendable {
     /// ICU regular expression over the visible, normalised text (lower-case,
     /// half-width; ！？，；： appear as ASCII).
     var pattern: String
-    var advice: Advice
-    var gate: ContextGate = .none
+    var advice: ComplianceAdvice
+    var gate: ComplianceContextGate = .none
     /// Skip the match when a negation or warning word directly precedes it.
     var negatable: Bool = true
-    var platformPolicy: PlatformPolicy = .fixed
+    var platformPolicy: CompliancePlatformPolicy = .fixed
 }
 
 // MARK: - Text preparation
 
 /// The input with markup removed and characters normalised, keeping a map from
 /// every visible character back to the code points it came from.
-struct PreparedText {
+struct CompliancePreparedText {
     let original: [Unicode.Scalar]
     let scalars: [Unicode.Scalar]       // visible, normalised
     let starts: [Int]                   // per visible scalar: first original code point
@@ -355,6 +355,20 @@ struct PreparedText {
             }
             emit(c, i, i + 1)
             i += 1
+        }
+        // Spaces between two Chinese characters carry no meaning and are a common
+        // way to dodge filters (加 微 信), so they are dropped.
+        var kept = [Bool](repeating: true, count: scalars.count)
+        for index in scalars.indices where scalars[index] == " " && index > 0 {
+            var next = index + 1
+            while next < scalars.count, scalars[next] == " " { next += 1 }
+            if next < scalars.count, Self.isHan(scalars[index - 1]), Self.isHan(scalars[next]) { kept[index] = false }
+        }
+        if kept.contains(false) {
+            let indices = scalars.indices.filter { kept[$0] }
+            scalars = indices.map { scalars[$0] }
+            starts = indices.map { starts[$0] }
+            ends = indices.map { ends[$0] }
         }
         self.original = source
         self.scalars = scalars
@@ -418,6 +432,25 @@ struct PreparedText {
             }
         }
         return false
+    }
+
+    private static let hearsay = ["号称", "自称", "据说", "传说", "听说", "所谓"]
+    private static let whWords = ["哪", "什么", "谁", "多少", "怎么", "为什么", "为何", "是否", "是不是"]
+
+    /// True when the claim is reported rather than made (号称全城最好吃, 据说能招财)
+    /// or sits in a real question (世界第一的产区在哪里？).
+    func isHearsayOrQuestion(from: Int, to: Int) -> Bool {
+        var lower = from
+        while lower > 0, !Self.clauseBreaks.contains(scalars[lower - 1]) { lower -= 1 }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[lower..<from])
+        let before = String(view)
+        if Self.hearsay.contains(where: before.contains) { return true }
+        var upper = to
+        while upper < scalars.count, !Self.sentenceBreaks.contains(scalars[upper]) { upper += 1 }
+        guard upper < scalars.count, scalars[upper] == "?" else { return false }
+        let sentence = span(around: from, to: to, breakingAtCommas: false)
+        return Self.whWords.contains(where: sentence.contains) || sentence.hasSuffix("吗") || sentence.hasSuffix("么")
     }
 
     // MARK: normalisation
@@ -487,6 +520,10 @@ struct PreparedText {
             j += 1
         }
         return nil
+    }
+
+    static func isHan(_ c: Unicode.Scalar) -> Bool {
+        (0x4E00...0x9FFF).contains(c.value) || (0x3400...0x4DBF).contains(c.value) || (0xF900...0xFAFF).contains(c.value)
     }
 
     static func isASCIILetter(_ c: Unicode.Scalar) -> Bool {

@@ -1,0 +1,227 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// Compliance: the check endpoint, the workspace word lists and review flows.
+struct ComplianceController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+    typealias Option = AuthController.Option
+
+    func register(_ routes: Routes) {
+        routes.post("/api/v1/compliance/check", .permission(.contentView)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            guard let text = try input.string("text") else { throw ValidationError(field: "text", code: "required") }
+            guard text.count <= 200_000 else { throw ValidationError(field: "text", code: "too_long", params: ["max": "200000"]) }
+            var platform: Platform?
+            if let raw = try input.string("platform"), !raw.isEmpty { platform = try ContentInputParsing.platform(raw) }
+            let checker = try await ContentService(database: db).checker()
+            let findings = checker.check(text, platform: platform)
+            let summary = ComplianceChecker.summary(findings)
+            struct Body: Encodable { var blocking: Int; var warnings: Int; var findings: [FindingDTO] }
+            return try JSONOutput.response(Body(blocking: summary.blocking, warnings: summary.warnings,
+                                                findings: findings.map { FindingDTO($0, field: nil, locale: context.locale) }))
+        }
+        routes.get("/api/v1/compliance/word-lists", .permission(.contentView)) { _, _ in
+            struct Entry: Encodable { var id: String; var category: String; var term: String; var severity: String; var created_at: Date }
+            return try JSONOutput.response(ItemsDTO(items: try await WordListRepository(db.sql).all().map {
+                Entry(id: $0.id, category: $0.category.rawValue, term: $0.term, severity: $0.severity.rawValue, created_at: $0.createdAt)
+            }))
+        }
+        routes.post("/api/v1/compliance/word-lists", .permission(.complianceManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            let entry = try await addTerm(category: try input.string("category"), term: try input.string("term"), severity: try input.string("severity"), context: context)
+            struct Entry: Encodable { var id: String; var category: String; var term: String; var severity: String; var created_at: Date }
+            return try JSONOutput.response(Entry(id: entry.id, category: entry.category.rawValue, term: entry.term, severity: entry.severity.rawValue,
+                                                 created_at: entry.createdAt), status: .created)
+        }
+        routes.delete("/api/v1/compliance/word-lists/{id}", .permission(.complianceManage)) { _, context in
+            try await removeTerm(context)
+            return JSONOutput.noContent()
+        }
+        routes.get("/api/v1/review-flows", .permission(.contentView)) { _, _ in
+            struct Stage: Encodable { var name: String; var roles: [String]; var members: [String] }
+            struct Flow: Encodable { var group_id: String?; var stages: [Stage] }
+            var flows: [Flow] = []
+            for (key, stages) in try await ReviewRepository(db.sql).definedFlows().sorted(by: { $0.key < $1.key }) {
+                flows.append(Flow(group_id: key == "default" ? nil : key, stages: stages.map { Stage(name: $0.name, roles: $0.roleKeys, members: $0.memberIDs) }))
+            }
+            return try JSONOutput.response(ItemsDTO(items: flows))
+        }
+        routes.post("/api/v1/review-flows", .permission(.complianceManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            guard case .array(let values)? = input.object["stages"] else { throw ValidationError(field: "stages", code: "invalid_type", params: ["type": "array"]) }
+            var stages: [ReviewStage] = []
+            for (index, value) in values.enumerated() {
+                guard case .object(let object) = value else { throw ValidationError(field: "stages.\(index)", code: "invalid_type", params: ["type": "object"]) }
+                let stage = JSONInput(object: object)
+                stages.append(ReviewStage(name: try stage.string("name") ?? "", roleKeys: try stage.strings("roles") ?? [], memberIDs: try stage.strings("members") ?? []))
+            }
+            let group = try input.string("group_id").flatMap { $0.isEmpty ? nil : $0 }
+            try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: context.identity!.principal)
+            return JSONOutput.noContent()
+        }
+
+        // MARK: Pages
+        routes.get("/compliance", .permission(.contentView)) { request, context in
+            try await page(errors: FormErrors(), checkText: nil, request, context)
+        }
+        routes.post("/compliance/check", .permission(.contentView)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            return try await page(errors: FormErrors(), checkText: form["text"] ?? "", checkPlatform: form["platform"], request, context)
+        }
+        routes.post("/compliance/words", .permission(.complianceManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                _ = try await addTerm(category: form["category"], term: form["term"], severity: form["severity"], context: context)
+                return pages.redirect("/compliance#words", flash: "flash.term_added")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await page(errors: FormErrors(appError, localizer: pages.localizer(context)), checkText: nil, request, context, status: appError.status)
+            }
+        }
+        routes.post("/compliance/words/{id}/delete", .permission(.complianceManage)) { request, context in
+            _ = try await pages.readForm(request, context: context)
+            try await removeTerm(context)
+            return pages.redirect("/compliance#words", flash: "flash.term_removed")
+        }
+        routes.post("/compliance/flows", .permission(.complianceManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                var stages: [ReviewStage] = []
+                for index in 0..<3 {
+                    let name = (form["stage\(index)_name"] ?? "").trimmingCharacters(in: .whitespaces)
+                    let roles = form.all("stage\(index)_roles")
+                    if name.isEmpty && roles.isEmpty { continue }
+                    stages.append(ReviewStage(name: name, roleKeys: roles, memberIDs: []))
+                }
+                let group = form["group_id"].flatMap { $0.isEmpty ? nil : $0 }
+                try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: context.identity!.principal)
+                return pages.redirect("/compliance#flows", flash: "flash.flow_saved")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await page(errors: FormErrors(appError, localizer: pages.localizer(context)), checkText: nil, request, context, status: appError.status)
+            }
+        }
+    }
+
+    private func addTerm(category: String?, term: String?, severity: String?, context: AppRequestContext) async throws -> WordListEntry {
+        guard let raw = category, !raw.isEmpty else { throw ValidationError(field: "category", code: "required") }
+        guard let parsed = ComplianceCategory(rawValue: raw), WordListRepository.categories.contains(parsed) else {
+            throw ValidationError(field: "category", code: "invalid_choice", params: ["choices": WordListRepository.categories.map(\.rawValue).joined(separator: ", ")])
+        }
+        let term = try Validate.requiredText(term, field: "term", max: 40)
+        var level = ComplianceSeverity.warn
+        if let severity, !severity.isEmpty {
+            guard let parsedLevel = ComplianceSeverity(rawValue: severity) else {
+                throw ValidationError(field: "severity", code: "invalid_choice", params: ["choices": "block, warn"])
+            }
+            level = parsedLevel
+        }
+        let identity = context.identity!
+        let severityLevel = level
+        return try await db.transaction { tx in
+            let level = severityLevel
+            let repository = WordListRepository(tx)
+            if try await repository.exists(category: parsed, term: term) { throw ConflictError(code: "term_exists", field: "term") }
+            let entry = try await repository.add(category: parsed, term: term, severity: level)
+            try await AuditRepository(tx).record(AuditEntry(id: Identifier.makeOrdered("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
+                                                            action: .create, entityType: "word_list", entityID: entry.id, summary: "\(parsed.rawValue): \(term)",
+                                                            changes: ["severity": ["", level.rawValue]]))
+            return entry
+        }
+    }
+
+    private func removeTerm(_ context: AppRequestContext) async throws {
+        let identity = context.identity!
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let entry = try await WordListRepository(db.sql).find(id: id) else {
+            throw AppError.notFound
+        }
+        try await db.transaction { tx in
+            try await WordListRepository(tx).delete(id: id)
+            try await AuditRepository(tx).record(AuditEntry(id: Identifier.makeOrdered("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
+                                                            action: .delete, entityType: "word_list", entityID: id,
+                                                            summary: "\(entry.category.rawValue): \(entry.term)", changes: [:]))
+        }
+    }
+
+    // MARK: Page
+
+    struct Term { var id: String; var term: String; var severity: String; var blocking: Bool }
+    struct TermGroup { var label: String; var terms: [Term]; var hasTerms: Bool }
+    struct FindingRow { var term: String; var category: String; var article: String?; var severity: String; var blocking: Bool; var suggestion: String; var position: String }
+    struct RoleChoice { var key: String; var name: String; var checked: Bool }
+    struct StageForm { var index: Int; var name: String; var roles: [RoleChoice] }
+    struct FlowRow { var group: String; var stages: String }
+
+    struct CompliancePage {
+        var groups: [TermGroup]
+        var categories: [Option]
+        var canManage: Bool
+        var errors: [String: String]
+        var summary: String?
+        var checkText: String
+        var checked: Bool
+        var findings: [FindingRow]
+        var checkSummary: String
+        var platforms: [Option]
+        var flowGroups: [Option]
+        var stageForms: [StageForm]
+        var flows: [FlowRow]
+        var ruleCount: Int
+    }
+
+    private func page(errors: FormErrors, checkText: String?, checkPlatform: String? = nil, _ request: Request, _ context: AppRequestContext,
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let entries = try await WordListRepository(db.sql).all()
+        let groups = WordListRepository.categories.map { category in
+            let terms = entries.filter { $0.category == category }.map {
+                Term(id: $0.id, term: $0.term, severity: t.t("compliance.severity_\($0.severity.rawValue)"), blocking: $0.severity == .block)
+            }
+            return TermGroup(label: t.t("compliance.category_\(category.rawValue)"), terms: terms, hasTerms: !terms.isEmpty)
+        }
+        var findings: [FindingRow] = []
+        var checkSummary = ""
+        if let text = checkText {
+            let platform = checkPlatform.flatMap(Platform.init(rawValue:))
+            let result = try await ContentService(database: db).checker().check(text, platform: platform)
+            findings = result.map {
+                FindingRow(term: $0.term, category: t.t("compliance.category_\($0.category.rawValue)"), article: $0.article,
+                           severity: t.t("compliance.severity_\($0.severity.rawValue)"), blocking: $0.severity == .block,
+                           suggestion: t.locale == .zhHans ? $0.suggestionZh : $0.suggestionEn, position: "\($0.start)–\($0.end)")
+            }
+            let counts = ComplianceChecker.summary(result)
+            checkSummary = t.t("compliance.check_summary", ["blocking": String(counts.blocking), "warnings": String(counts.warnings)])
+        }
+        let roles = try await RoleRepository(db.sql).all()
+        let flows = try await ReviewRepository(db.sql).definedFlows()
+        let groupNames = Dictionary(uniqueKeysWithValues: try await AccountGroupRepository(db.sql).all().map { ($0.id, $0.name) })
+        let standard = ReviewFlow.standard.stages
+        let model = CompliancePage(
+            groups: groups,
+            categories: WordListRepository.categories.map { Option(value: $0.rawValue, label: t.t("compliance.category_\($0.rawValue)"), selected: false) },
+            canManage: context.identity!.permissions.contains(.complianceManage),
+            errors: errors.messages, summary: errors.summary,
+            checkText: checkText ?? "", checked: checkText != nil, findings: findings, checkSummary: checkSummary,
+            platforms: [Option(value: "", label: t.t("compliance.any_platform"), selected: (checkPlatform ?? "").isEmpty)]
+                + Platform.allCases.map { Option(value: $0.rawValue, label: t.platformName($0), selected: $0.rawValue == checkPlatform) },
+            flowGroups: [Option(value: "", label: t.t("compliance.default_flow"), selected: true)]
+                + groupNames.sorted { SortKey.make($0.value) < SortKey.make($1.value) }.map { Option(value: $0.key, label: $0.value, selected: false) },
+            stageForms: (0..<3).map { index in
+                StageForm(index: index, name: index < standard.count ? standard[index].name : "",
+                          roles: roles.map { RoleChoice(key: $0.key, name: t.roleName($0), checked: index < standard.count && standard[index].roleKeys.contains($0.key)) })
+            },
+            flows: flows.sorted { $0.key < $1.key }.map { key, stages in
+                FlowRow(group: key == "default" ? t.t("compliance.default_flow") : (groupNames[key] ?? key),
+                        stages: stages.map { stage in
+                            stage.name + "（" + stage.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) }.joined(separator: "、") + "）"
+                        }.joined(separator: " → "))
+            },
+            ruleCount: ComplianceChecker.builtinRuleCount)
+        return pages.render("compliance", title: t.t("compliance.title"), page: model, request: request, context: context, status: status)
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+extension ContentController {
+    struct FindingRow {
+        var field: String
+        var term: String
+        var category: String
+        var article: String?
+        var severity: String
+        var blocking: Bool
+        var suggestion: String
+        var context: String
+    }
+
+    struct ViolationRow { var message: String }
+
+    struct VariantSection {
+        var platform: String
+        var platformName: String
+        var shortName: String
+        var title: String
+        var body: String
+        var bodyText: String
+        var tags: String
+        var link: String
+        var hasTitle: Bool
+        var titleMax: String
+        var bodyMax: String
+        var counting: String
+        var titleLength: Int
+        var bodyLength: Int
+        var findings: [FindingRow]
+        var violations: [ViolationRow]
+        var previewParagraphs: [String]
+        var previewClass: String
+    }
+
+    struct ReviewEventRow { var at: String; var who: String; var action: String; var comment: String }
+    struct CommentRow { var author: String; var at: String; var body: String; var anchor: String; var quote: String }
+    struct StageRow { var name: String; var approvers: String; var current: Bool; var done: Bool }
+
+    struct EditorPage {
+        var id: String
+        var version: Int
+        var values: [String: String]
+        var errors: [String: String]
+        var summary: String?
+        var state: String
+        var stateKey: String
+        var categories: [Option]
+        var groups: [Option]
+        var owners: [Option]
+        var timeZone: String
+        var masterFindings: [FindingRow]
+        var blocking: Int
+        var warnings: Int
+        var violations: Int
+        var clean: Bool
+        var variants: [VariantSection]
+        var addablePlatforms: [Option]
+        var canWrite: Bool
+        var canSubmit: Bool
+        var canWithdraw: Bool
+        var canDecide: Bool
+        var canOverride: Bool
+        var overridden: Bool
+        var stages: [StageRow]
+        var events: [ReviewEventRow]
+        var comments: [CommentRow]
+        var anchors: [Option]
+        var isTemplate: Bool
+        var topicID: String?
+    }
+
+    func findingRows(_ findings: [CheckedFinding], text: (String) -> String, _ t: Localizer) -> [FindingRow] {
+        findings.map { checked in
+            let finding = checked.finding
+            let source = text(checked.field)
+            let scalars = Array(source.unicodeScalars)
+            let from = max(0, finding.start - 12), to = min(scalars.count, finding.end + 12)
+            var snippet = ""
+            if from < to, finding.end <= scalars.count {
+                snippet = String(String.UnicodeScalarView(scalars[from..<to]))
+                snippet = HTMLSanitizer.plainText(snippet)
+            }
+            return FindingRow(field: t.t("content.field_\(checked.field)"), term: finding.term,
+                              category: t.t("compliance.category_\(finding.category.rawValue)"), article: finding.article,
+                              severity: t.t("compliance.severity_\(finding.severity.rawValue)"), blocking: finding.severity == .block,
+                              suggestion: context(t) == .zhHans ? finding.suggestionZh : finding.suggestionEn, context: snippet)
+        }
+    }
+
+    private func context(_ t: Localizer) -> AppLocale { t.locale }
+
+    func editorPage(_ item: ContentItem, errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+                    status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let identity = context.identity!
+        let can = identity.permissions.contains
+        let variants = try await repository.variants(contentID: item.id)
+        let check = try await service.check(item: item, variants: variants)
+        let reviews = ReviewRepository(db.sql)
+        let flow = try await reviews.flow(groupID: item.groupID)
+        let overridden = try await reviews.hasOverride(contentID: item.id, version: item.version)
+        let roles = try await RoleRepository(db.sql).all()
+        let members = try await MemberRepository(db.sql).all()
+
+        let masterFindings = findingRows(check.part("master")?.findings ?? [], text: { field in
+            field == "title" ? item.title : field == "summary" ? item.summary : item.body
+        }, t)
+        let sections: [VariantSection] = variants.map { variant in
+            let limits = PlatformLimits.of(variant.platform)
+            let measure = variant.measure
+            let part = check.part(variant.platform.rawValue)
+            let plain = HTMLSanitizer.plainText(variant.body)
+            return VariantSection(
+                platform: variant.platform.rawValue, platformName: t.platformName(variant.platform), shortName: t.platformShortName(variant.platform),
+                // Long-form platforms keep their markup in the editor; short-text ones edit plain text.
+                title: variant.title, body: variant.body, bodyText: (limits.bodyMax ?? 0) >= 3_000 ? variant.body : plain, tags: variant.tags.joined(separator: " "), link: variant.link,
+                hasTitle: limits.hasTitle, titleMax: limits.titleMax.map(String.init) ?? "", bodyMax: limits.bodyMax.map(String.init) ?? "",
+                counting: limits.counting.rawValue, titleLength: limits.counting.count(measure.title), bodyLength: limits.counting.count(measure.bodyText),
+                findings: findingRows(part?.findings ?? [], text: { $0 == "title" ? variant.title : variant.body }, t),
+                violations: (part?.violations ?? []).map {
+                    ViolationRow(message: t.t("content.limit_violation", ["field": t.t("content.field_\($0.field)"), "limit": String($0.limit), "actual": String($0.actual)]))
+                },
+                previewParagraphs: plain.components(separatedBy: "\n").filter { !$0.isEmpty },
+                previewClass: "preview-\(variant.platform.rawValue)")
+        }
+        let present = Set(variants.map(\.platform))
+        let zone = t.timeZone
+        let values = errors.isEmpty || request.method == .get ? [
+            "title": item.title, "summary": item.summary, "body": item.body, "tags": item.tags.joined(separator: " "),
+            "category": item.category.rawValue, "group_id": item.groupID ?? "", "owner_id": item.ownerID ?? "",
+            "planned_at": ContentInputParsing.localInputValue(item.plannedAt, zone: zone),
+        ] : [
+            "title": item.title, "summary": item.summary, "body": item.body, "tags": item.tags.joined(separator: " "),
+            "category": item.category.rawValue, "group_id": item.groupID ?? "", "owner_id": item.ownerID ?? "",
+            "planned_at": ContentInputParsing.localInputValue(item.plannedAt, zone: zone),
+        ]
+        let stageRows = flow.stages.enumerated().map { index, stage in
+            let names = stage.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) }
+                + stage.memberIDs.compactMap { id in members.first { $0.id == id }?.name }
+            return StageRow(name: stage.name, approvers: names.joined(separator: "、"),
+                            current: item.state == .inReview && index == item.reviewStage,
+                            done: item.state == .approved || item.state == .scheduled || item.state == .published || (item.state == .inReview && index < item.reviewStage))
+        }
+        let currentStage = flow.stages[min(item.reviewStage, flow.stages.count - 1)]
+        let model = EditorPage(
+            id: item.id, version: item.version, values: values, errors: errors.messages, summary: errors.summary,
+            state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
+            categories: categoryOptions(t, selected: item.category.rawValue),
+            groups: try await groupOptions(t, selected: item.groupID, emptyLabel: t.t("content.no_group")),
+            owners: try await ownerOptions(t, selected: item.ownerID, emptyLabel: t.t("accounts.no_owner")),
+            timeZone: zone.identifier,
+            masterFindings: masterFindings, blocking: check.blocking, warnings: check.warnings, violations: check.violationCount,
+            clean: check.blocking == 0 && check.warnings == 0 && check.violationCount == 0,
+            variants: sections,
+            addablePlatforms: Platform.allCases.filter { !present.contains($0) }.map { Option(value: $0.rawValue, label: t.platformName($0), selected: false) },
+            canWrite: can(.contentWrite) && item.state != .published,
+            canSubmit: can(.contentWrite) && (item.state == .draft || item.state == .changesRequested),
+            canWithdraw: can(.contentWrite) && (item.state == .inReview || item.state == .changesRequested),
+            canDecide: can(.contentApprove) && item.state == .inReview && currentStage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys),
+            canOverride: can(.complianceOverride) && check.blocking > 0 && !overridden,
+            overridden: overridden,
+            stages: stageRows,
+            events: try await reviews.events(contentID: item.id).prefix(20).map {
+                ReviewEventRow(at: t.dateTime($0.at), who: $0.memberName, action: t.t("content.event_\($0.action)"), comment: $0.comment)
+            },
+            comments: try await reviews.comments(contentID: item.id).map {
+                CommentRow(author: $0.authorName, at: t.dateTime($0.at), body: $0.body,
+                           anchor: $0.anchor == "master" ? t.t("content.master") : (Platform(rawValue: $0.anchor).map(t.platformShortName) ?? $0.anchor),
+                           quote: $0.quote)
+            },
+            anchors: [Option(value: "master", label: t.t("content.master"), selected: true)]
+                + variants.map { Option(value: $0.platform.rawValue, label: t.platformShortName($0.platform), selected: false) },
+            isTemplate: item.isTemplate, topicID: item.topicID)
+        return pages.render("content_editor", title: item.title, page: model, request: request, context: context, status: status)
+    }
+
+    // MARK: Versions
+
+    struct VersionRow { var number: Int; var author: String; var at: String; var title: String; var isFrom: Bool; var isTo: Bool }
+    struct Segment { var kind: String; var text: String }
+
+    func versionsPage(_ item: ContentItem, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        let versions = try await repository.versions(contentID: item.id)
+        let to = try request.query("to").map { raw -> Int in
+            guard let value = Int(raw) else { throw ValidationError(field: "to", code: "invalid_number") }
+            return value
+        } ?? item.version
+        let from = try request.query("from").map { raw -> Int in
+            guard let value = Int(raw) else { throw ValidationError(field: "from", code: "invalid_number") }
+            return value
+        } ?? max(1, to - 1)
+        let old = versions.first { $0.version == from }
+        let new = versions.first { $0.version == to }
+        let segments = (old != nil && new != nil) ? TextDiff.segments(from: old!.snapshot.readableText, to: new!.snapshot.readableText) : []
+        struct VersionsPage {
+            var id: String
+            var title: String
+            var rows: [VersionRow]
+            var from: Int
+            var to: Int
+            var segments: [Segment]
+            var hasDiff: Bool
+            var identical: Bool
+            var fromOptions: [Option]
+            var toOptions: [Option]
+        }
+        let model = VersionsPage(
+            id: item.id, title: item.title,
+            rows: versions.map { VersionRow(number: $0.version, author: $0.authorName, at: t.fullDateTime($0.createdAt), title: $0.snapshot.title,
+                                            isFrom: $0.version == from, isTo: $0.version == to) },
+            from: from, to: to,
+            segments: segments.map { Segment(kind: $0.kind.rawValue, text: $0.text) },
+            hasDiff: old != nil && new != nil,
+            identical: segments.allSatisfy { $0.kind == .same },
+            fromOptions: versions.map { Option(value: String($0.version), label: "v\($0.version)", selected: $0.version == from) },
+            toOptions: versions.map { Option(value: String($0.version), label: "v\($0.version)", selected: $0.version == to) })
+        return pages.render("content_versions", title: t.t("content.versions_title", ["title": item.title]), page: model, request: request, context: context)
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+extension ContentController {
+    typealias Option = AuthController.Option
+
+    func registerPages(_ routes: Routes) {
+        routes.get("/content", .permission(.contentView)) { request, context in try await listPage(request, context) }
+        routes.get("/content/review", .permission(.contentView)) { request, context in try await reviewQueuePage(request, context) }
+        routes.get("/content/new", .permission(.contentWrite)) { request, context in
+            try await newPage(values: ["category": "industry"], errors: FormErrors(), request, context)
+        }
+        routes.post("/content", .permission(.contentWrite)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                let item = try await service.create(try formInput(form, context: context), by: context.identity!.principal)
+                return pages.redirect("/content/\(item.id)", flash: "flash.content_created")
+            } catch {
+                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                return try await newPage(values: form.values.compactMapValues(\.first), errors: FormErrors(appError, localizer: pages.localizer(context)),
+                                         request, context, status: appError.status)
+            }
+        }
+        routes.get("/content/{id}", .permission(.contentView)) { request, context in
+            try await editorPage(try await item(context), errors: FormErrors(), request, context)
+        }
+        routes.post("/content/{id}", .permission(.contentWrite)) { request, context in
+            let item = try await item(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await act(item, request, context) {
+                _ = try await service.update(id: item.id, try formInput(form, context: context), expectedVersion: try ContentInputParsing.version(form["version"]),
+                                             by: context.identity!.principal)
+                return "flash.content_saved"
+            }
+        }
+        routes.post("/content/{id}/variants", .permission(.contentWrite)) { request, context in
+            let item = try await item(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await act(item, request, context, anchor: "variants") {
+                _ = try await service.addVariant(contentID: item.id, platform: try ContentInputParsing.platform(form["platform"]),
+                                                 expectedVersion: try ContentInputParsing.version(form["version"]), by: context.identity!.principal)
+                return "flash.variant_added"
+            }
+        }
+        routes.post("/content/{id}/variants/{platform}", .permission(.contentWrite)) { request, context in
+            let item = try await item(context)
+            guard let platform = context.parameters.get("platform").flatMap(Platform.init(rawValue:)) else { throw AppError.notFound }
+            let form = try await pages.readForm(request, context: context)
+            return try await act(item, request, context, anchor: "variant-\(platform.rawValue)") {
+                _ = try await service.updateVariant(contentID: item.id, platform: platform,
+                                                    .init(title: form["title"] ?? "", body: ContentInputParsing.body(fromForm: form["body"] ?? ""),
+                                                          tags: ContentInputParsing.tags(fromForm: form["tags"]), link: form["link"] ?? ""),
+                                                    expectedVersion: try ContentInputParsing.version(form["version"]), by: context.identity!.principal)
+                return "flash.variant_saved"
+            }
+        }
+        routes.post("/content/{id}/variants/{platform}/delete", .permission(.contentWrite)) { request, context in
+            let item = try await item(context)
+            guard let platform = context.parameters.get("platform").flatMap(Platform.init(rawValue:)) else { throw AppError.notFound }
+            let form = try await pages.readForm(request, context: context)
+            return try await act(item, request, context, anchor: "variants") {
+                try await service.removeVariant(contentID: item.id, platform: platform, expectedVersion: try ContentInputParsing.version(form["version"]),
+                                                by: context.identity!.principal)
+                return "flash.variant_removed"
+            }
+        }
+        routes.post("/content/{id}/review", .permission(.contentView)) { request, context in
+            let item = try await item(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await act(item, request, context, anchor: "review") {
+                guard let action = form["action"].flatMap(ReviewAction.init(rawValue:)) else {
+                    throw ValidationError(field: "action", code: "invalid_choice", params: ["choices": ReviewAction.allCases.map(\.rawValue).joined(separator: ", ")])
+                }
+                _ = try await service.review(id: item.id, action: action, comment: form["comment"], expectedVersion: try ContentInputParsing.version(form["version"]),
+                                             by: context.identity!.principal)
+                return "flash.review_\(action.rawValue)"
+            }
+        }
+        routes.post("/content/{id}/override", .permission(.complianceOverride)) { request, context in
+            let item = try await item(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await act(item, request, context, anchor: "review") {
+                try await service.overrideCompliance(id: item.id, reason: form["reason"], by: context.identity!.principal)
+                return "flash.override_recorded"
+            }
+        }
+        routes.post("/content/{id}/comments", .permission(.contentView)) { request, context in
+            let item = try await item(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await act(item, request, context, anchor: "comments") {
+                _ = try await service.comment(id: item.id, body: form["body"], anchor: form["anchor"], rangeStart: nil, rangeEnd: nil,
+                                              quote: form["quote"], by: context.identity!.principal)
+                return "flash.comment_added"
+            }
+        }
+        routes.post("/content/{id}/duplicate", .permission(.contentWrite)) { request, context in
+            let item = try await item(context)
+            _ = try await pages.readForm(request, context: context)
+            let copy = try await service.duplicate(id: item.id, by: context.identity!.principal)
+            return pages.redirect("/content/\(copy.id)", flash: "flash.content_duplicated")
+        }
+        routes.get("/content/{id}/versions", .permission(.contentView)) { request, context in
+            try await versionsPage(try await item(context), request, context)
+        }
+    }
+
+    /// Runs a change from the editor page: on success back to the editor with a
+    /// notice, on a refusal the editor again with the reason next to the form.
+    private func act(_ item: ContentItem, _ request: Request, _ context: AppRequestContext, anchor: String? = nil,
+                     _ change: () async throws -> String) async throws -> Response {
+        do {
+            let flash = try await change()
+            return pages.redirect("/content/\(item.id)" + (anchor.map { "#\($0)" } ?? ""), flash: flash)
+        } catch {
+            guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+            let fresh = try await repository.find(id: item.id) ?? item
+            return try await editorPage(fresh, errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+        }
+    }
+
+    private func formInput(_ form: FormData, context: AppRequestContext) throws -> ContentService.ItemInput {
+        let zone = pages.localizer(context).timeZone
+        return ContentService.ItemInput(
+            title: form["title"] ?? "", body: ContentInputParsing.body(fromForm: form["body"] ?? ""), summary: form["summary"] ?? "",
+            tags: ContentInputParsing.tags(fromForm: form["tags"]) ?? [], category: form["category"],
+            ownerID: form.has("owner_id") ? .some(form["owner_id"]) : .none, groupID: form.has("group_id") ? .some(form["group_id"]) : .none,
+            plannedAt: try ContentInputParsing.localDateTime(form["planned_at"], field: "planned_at", zone: zone),
+            isTemplate: form.has("is_template_present") ? form.has("is_template") : nil)
+    }
+
+    // MARK: Option lists
+
+    func categoryOptions(_ t: Localizer, selected: String?, includeAll: Bool = false) -> [Option] {
+        (includeAll ? [Option(value: "", label: t.t("content.all_categories"), selected: (selected ?? "").isEmpty)] : [])
+            + ContentCategory.allCases.map { Option(value: $0.rawValue, label: t.t("content.category_\($0.rawValue)"), selected: $0.rawValue == selected) }
+    }
+
+    func groupOptions(_ t: Localizer, selected: String?, emptyLabel: String) async throws -> [Option] {
+        [Option(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
+            + (try await AccountGroupRepository(db.sql).all()).map { Option(value: $0.id, label: $0.name, selected: $0.id == selected) }
+    }
+
+    func ownerOptions(_ t: Localizer, selected: String?, emptyLabel: String) async throws -> [Option] {
+        [Option(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
+            + (try await MemberRepository(db.sql).all()).filter { $0.isActive || $0.id == selected }.map { Option(value: $0.id, label: $0.name, selected: $0.id == selected) }
+    }
+
+    // MARK: List
+
+    struct Row {
+        var id: String
+        var title: String
+        var state: String
+        var stateKey: String
+        var category: String
+        var owner: String
+        var planned: String
+        var updated: String
+        var tags: [String]
+        var isTemplate: Bool
+    }
+
+    struct ListPage {
+        var rows: [Row]
+        var query: String
+        var states: [Option]
+        var categories: [Option]
+        var groups: [Option]
+        var owners: [Option]
+        var sort: [String: Pagination.SortLink]
+        var pagination: Pagination
+        var canWrite: Bool
+        var filtered: Bool
+    }
+
+    func rows(_ items: [ContentItem], _ t: Localizer) async throws -> [Row] {
+        let names = Dictionary(uniqueKeysWithValues: try await MemberRepository(db.sql).all().map { ($0.id, $0.name) })
+        return items.map { item in
+            Row(id: item.id, title: item.title, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
+                category: t.t("content.category_\(item.category.rawValue)"), owner: item.ownerID.flatMap { names[$0] } ?? "—",
+                planned: item.plannedAt.map(t.dateTime) ?? "—", updated: t.dateTime(item.updatedAt), tags: item.tags, isTemplate: item.isTemplate)
+        }
+    }
+
+    private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        let filter = try filter(request)
+        let (sort, descending) = try request.sort(ContentSort.self, default: .updated)
+        let page = try await repository.list(filter: filter, sort: sort, descending: request.query("order") == nil ? true : descending,
+                                             page: try request.pageRequest(defaultPerPage: 25))
+        let selectedState = request.query("state") ?? ""
+        let model = ListPage(
+            rows: try await rows(page.items, t), query: request.query("q") ?? "",
+            states: [Option(value: "", label: t.t("content.all_states"), selected: selectedState.isEmpty)]
+                + ContentState.allCases.map { Option(value: $0.rawValue, label: t.t("content.state_\($0.rawValue)"), selected: $0.rawValue == selectedState) },
+            categories: categoryOptions(t, selected: request.query("category"), includeAll: true),
+            groups: try await groupOptions(t, selected: request.query("group"), emptyLabel: t.t("accounts.all_groups")),
+            owners: try await ownerOptions(t, selected: request.query("owner"), emptyLabel: t.t("accounts.all_owners")),
+            sort: Pagination.sortLinks(request, keys: ContentSort.allCases.map(\.rawValue), current: sort.rawValue, descending: request.query("order") == nil ? true : descending),
+            pagination: Pagination(request, page: page, localizer: t),
+            canWrite: context.identity!.permissions.contains(.contentWrite),
+            filtered: filter != ContentFilter())
+        return pages.render("content_list", title: t.t("content.title"), page: model, request: request, context: context)
+    }
+
+    private func reviewQueuePage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        let identity = context.identity!
+        let reviews = ReviewRepository(db.sql)
+        var mine: [ContentItem] = []
+        for entry in try await reviews.queue() {
+            let flow = try await reviews.flow(groupID: entry.groupID)
+            let stage = flow.stages[min(entry.stage, flow.stages.count - 1)]
+            if identity.permissions.contains(.contentApprove), stage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys),
+               let item = try await repository.find(id: entry.id) {
+                mine.append(item)
+            }
+        }
+        struct QueuePage { var rows: [Row] }
+        return pages.render("content_review", title: t.t("content.review_title"), page: QueuePage(rows: try await rows(mine, t)), request: request, context: context)
+    }
+
+    // MARK: New
+
+    struct NewPage {
+        var values: [String: String]
+        var errors: [String: String]
+        var summary: String?
+        var categories: [Option]
+        var groups: [Option]
+        var owners: [Option]
+        var timeZone: String
+    }
+
+    private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+                         status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let model = NewPage(values: values, errors: errors.messages, summary: errors.summary,
+                            categories: categoryOptions(t, selected: values["category"]),
+                            groups: try await groupOptions(t, selected: values["group_id"], emptyLabel: t.t("content.no_group")),
+                            owners: try await ownerOptions(t, selected: values["owner_id"] ?? context.identity?.member.id, emptyLabel: t.t("accounts.no_owner")),
+                            timeZone: t.timeZone.identifier)
+        return pages.render("content_new", title: t.t("content.new_title"), page: model, request: request, context: context, status: status)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import MediaOpsDomain
+import MediaOpsStore
+
+/// Reading content fields from forms and JSON the same way.
+enum ContentInputParsing {
+    /// A textarea may hold HTML or plain text; plain text becomes paragraphs.
+    static func body(fromForm text: String) -> String {
+        text.range(of: #"<[a-zA-Z/][^>]*>"#, options: .regularExpression) != nil ? text : HTMLSanitizer.paragraphs(fromPlainText: text)
+    }
+
+    static func tags(fromForm text: String?) -> [String]? {
+        text.map { $0.split(whereSeparator: { ",，、 #＃\n".contains($0) }).map(String.init) }
+    }
+
+    /// "2026-11-22T20:00" from a datetime-local input, read in the workspace zone.
+    static func localDateTime(_ text: String?, field: String, zone: TimeZone) throws -> Date?? {
+        guard let text else { return .none }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .some(nil) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: trimmed) { return .some(date) }
+        }
+        throw ValidationError(field: field, code: "invalid_date")
+    }
+
+    /// An ISO 8601 instant (with offset) from the API, or null to clear.
+    static func instant(_ value: String??, field: String) throws -> Date?? {
+        switch value {
+        case .none: return .none
+        case .some(.none): return .some(nil)
+        case .some(.some(let text)):
+            let formatter = ISO8601DateFormatter()
+            if let date = formatter.date(from: text) { return .some(date) }
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if let date = formatter.date(from: text) { return .some(date) }
+            throw ValidationError(field: field, code: "invalid_date")
+        }
+    }
+
+    static func localInputValue(_ date: Date?, zone: TimeZone) -> String {
+        guard let date else { return "" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: date)
+    }
+
+    static func platform(_ raw: String?, field: String = "platform") throws -> Platform {
+        guard let raw, !raw.isEmpty else { throw ValidationError(field: field, code: "required") }
+        guard let platform = Platform(rawValue: raw) else {
+            throw ValidationError(field: field, code: "invalid_choice", params: ["choices": Platform.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+        return platform
+    }
+
+    static func version(_ raw: String?) throws -> Int? {
+        guard let raw, !raw.isEmpty else { return nil }
+        guard let value = Int(raw) else { throw ValidationError(field: "version", code: "invalid_number") }
+        return value
+    }
+}
+
+extension JSONInput {
+    func int(_ key: String) throws -> Int? {
+        switch object[key] {
+        case .none, .null: return nil
+        case .number(let value) where value == value.rounded() && abs(value) < 1e12: return Int(value)
+        default: throw ValidationError(field: key, code: "invalid_type", params: ["type": "integer"])
+        }
+    }
+}

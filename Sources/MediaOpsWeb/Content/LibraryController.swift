@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// The content library (内容库): finished and reusable pieces by category and
+/// tag, searchable in Chinese, each one a template for the next post.
+struct LibraryController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+    typealias Option = AuthController.Option
+
+    /// What the library holds: published and approved pieces, and templates.
+    static let states: [ContentState] = [.approved, .scheduled, .published]
+
+    func register(_ routes: Routes) {
+        routes.get("/api/v1/library", .permission(.contentView)) { request, _ in
+            let page = try await search(request)
+            return try JSONOutput.response(PageDTO(items: page.items.map { ContentItemDTO($0) }, total: page.total, page: page.page, per_page: page.perPage))
+        }
+        routes.get("/content/library", .permission(.contentView)) { request, context in
+            let t = pages.localizer(context)
+            let started = ContinuousClock.now
+            let page = try await search(request)
+            let elapsed = ContinuousClock.now - started
+            let names = Dictionary(uniqueKeysWithValues: try await MemberRepository(db.sql).all().map { ($0.id, $0.name) })
+            struct Card { var id: String; var title: String; var excerpt: String; var category: String; var tags: [String]; var owner: String; var updated: String; var isTemplate: Bool }
+            struct Tab { var label: String; var href: String; var active: Bool }
+            struct Tag { var name: String; var count: Int; var href: String; var active: Bool }
+            struct LibraryPage {
+                var cards: [Card]
+                var tabs: [Tab]
+                var tags: [Tag]
+                var query: String
+                var pagination: Pagination
+                var canWrite: Bool
+                var searched: Bool
+                var searchSummary: String
+            }
+            let category = request.query("category") ?? ""
+            let activeTag = request.query("tag") ?? ""
+            let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            let model = LibraryPage(
+                cards: page.items.map { item in
+                    let plain = HTMLSanitizer.plainText(item.body)
+                    return Card(id: item.id, title: item.title, excerpt: item.summary.isEmpty ? String(plain.prefix(80)) : item.summary,
+                                category: t.t("content.category_\(item.category.rawValue)"), tags: item.tags, owner: item.ownerID.flatMap { names[$0] } ?? "—",
+                                updated: t.dateTime(item.updatedAt), isTemplate: item.isTemplate)
+                },
+                tabs: [Tab(label: t.t("content.all_categories"), href: Pagination.url(request, ["category": "", "page": "1"]), active: category.isEmpty)]
+                    + ContentCategory.allCases.map { Tab(label: t.t("content.category_\($0.rawValue)"), href: Pagination.url(request, ["category": $0.rawValue, "page": "1"]),
+                                                         active: $0.rawValue == category) },
+                tags: try await ContentRepository(db.sql, kind: db.kind).tagCounts(states: Self.states).prefix(30).map {
+                    Tag(name: $0.tag, count: $0.count, href: Pagination.url(request, ["tag": $0.tag == activeTag ? "" : $0.tag, "page": "1"]), active: $0.tag == activeTag)
+                },
+                query: request.query("q") ?? "",
+                pagination: Pagination(request, page: page, localizer: t),
+                canWrite: context.identity!.permissions.contains(.contentWrite),
+                searched: request.query("q") != nil,
+                searchSummary: t.t("library.search_summary", ["count": String(page.total), "ms": String(format: "%.1f", milliseconds)]))
+            return pages.render("library", title: t.t("library.title"), page: model, request: request, context: context)
+        }
+    }
+
+    private func search(_ request: Request) async throws -> Page<ContentItem> {
+        var filter = ContentFilter(query: request.query("q"), tag: request.query("tag"))
+        if let raw = request.query("category") {
+            guard let category = ContentCategory(rawValue: raw) else {
+                throw ValidationError(field: "category", code: "invalid_choice", params: ["choices": ContentCategory.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            filter.category = category
+        }
+        if try request.boolQuery("templates") == true {
+            filter.templatesOnly = true
+        } else {
+            filter.states = Self.states
+        }
+        return try await ContentRepository(db.sql, kind: db.kind).list(filter: filter, sort: .updated, descending: true, page: try request.pageRequest(defaultPerPage: 24))
+    }
+}
+
+/// The notification centre: mentions, review requests and decisions.
+struct NotificationsController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+
+    func register(_ routes: Routes) {
+        routes.get("/api/v1/notifications", .signedIn) { request, context in
+            let unread = try request.boolQuery("unread") ?? false
+            return try JSONOutput.response(ItemsDTO(items: try await NotificationRepository(db.sql).list(userID: context.identity!.member.id, unreadOnly: unread)
+                .map(NotificationDTO.init)))
+        }
+        routes.post("/api/v1/notifications/read", .signedIn) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            try await NotificationRepository(db.sql).markRead(userID: context.identity!.member.id, id: try input.string("id"))
+            return JSONOutput.noContent()
+        }
+        routes.get("/notifications", .signedIn) { request, context in
+            let t = pages.localizer(context)
+            struct Row { var title: String; var body: String; var link: String; var kind: String; var at: String; var unread: Bool }
+            struct NotificationsPage { var rows: [Row]; var hasUnread: Bool }
+            let items = try await NotificationRepository(db.sql).list(userID: context.identity!.member.id, limit: 100)
+            let model = NotificationsPage(rows: items.map {
+                Row(title: $0.title, body: $0.body, link: $0.link, kind: t.t("notifications.kind_\($0.kind)"), at: t.dateTime($0.createdAt), unread: $0.readAt == nil)
+            }, hasUnread: items.contains { $0.readAt == nil })
+            return pages.render("notifications", title: t.t("notifications.title"), page: model, request: request, context: context)
+        }
+        routes.post("/notifications/read", .signedIn) { request, context in
+            _ = try await pages.readForm(request, context: context)
+            try await NotificationRepository(db.sql).markRead(userID: context.identity!.member.id)
+            return pages.redirect("/notifications", flash: "flash.notifications_read")
+        }
+    }
+}
