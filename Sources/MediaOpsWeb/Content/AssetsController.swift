@@ -122,7 +122,7 @@ struct AssetsController {
         do {
             return try await body()
         } catch let error as UploadTooLarge {
-            throw AppError(.contentTooLarge, "file_too_large", field: "file", params: ["max": String(error.limit / (1024 * 1024))])
+            throw AppError(.contentTooLarge, "file_too_large", field: "file", params: ["max": Self.formatSize(error.limit)])
         }
     }
 
@@ -367,7 +367,7 @@ struct AssetsController {
         let t = pages.localizer(context)
         let accept = FileFormat.allCases.flatMap(\.extensions).map { "." + $0 }.joined(separator: ",")
         let model = UploadPage(values: values, errors: errors.messages, summary: errors.summary,
-                               maxSize: t.t("assets.max_size", ["max": String(service.maxBytes / (1024 * 1024))]),
+                               maxSize: t.t("assets.max_size", ["max": Self.formatSize(service.maxBytes)]),
                                accept: accept, folders: try await AssetRepository(db.sql).folders().map(\.value))
         return pages.render("asset_upload", title: t.t("assets.upload_title"), page: model, request: request, context: context, status: status)
     }
@@ -449,7 +449,7 @@ struct AssetsController {
 
     // MARK: Formats
 
-    /// "1.5 MB", "320 KB", "12 B": binary units, one decimal from MB up.
+    /// "1.5 MB", "200 MB", "320 KB", "12 B": binary units, one decimal from MB up when it is not whole.
     static func formatSize(_ bytes: Int64) -> String {
         let units = ["KB", "MB", "GB", "TB"]
         guard bytes >= 1024 else { return "\(bytes) B" }
@@ -459,7 +459,8 @@ struct AssetsController {
             value /= 1024
             unit += 1
         }
-        return unit == 0 ? "\(Int(value.rounded())) KB" : String(format: "%.1f", value) + " " + units[unit]
+        if unit == 0 || value.rounded() == value { return "\(Int(value.rounded())) \(units[unit])" }
+        return String(format: "%.1f", value) + " " + units[unit]
     }
 
     /// "2026年3月31日" / "31 Mar 2026".

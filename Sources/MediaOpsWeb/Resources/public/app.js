@@ -32,3 +32,51 @@
     tokens[j].addEventListener("focus", function (event) { event.target.select(); });
   }
 })();
+
+// Live length counters on platform variants: counted the platform's way
+// (characters, or X's weighting where CJK and emoji weigh 2 and URLs 23).
+(function () {
+  "use strict";
+  function weighted(text) {
+    var total = 0;
+    text = text.replace(/https?:\/\/[^\s\u3000，。！？、]+/g, function () { total += 23; return ""; });
+    Array.from(text).forEach(function (ch) {
+      var c = ch.codePointAt(0);
+      var light = c <= 0x10FF || (c >= 0x2000 && c <= 0x200D) || (c >= 0x2010 && c <= 0x201F) || (c >= 0x2032 && c <= 0x2037);
+      total += light ? 1 : 2;
+    });
+    return total;
+  }
+  function plain(text) {
+    return text.replace(/<[^>]*>/g, "").replace(/&nbsp;/g, " ").replace(/\n{2,}/g, "\n").trim();
+  }
+  function count(text, counting) {
+    text = plain(text);
+    if (counting === "xWeighted") return weighted(text);
+    // Grapheme clusters where the browser can, else code points.
+    if (window.Intl && Intl.Segmenter) return Array.from(new Intl.Segmenter().segment(text)).length;
+    return Array.from(text).length;
+  }
+  var forms = document.querySelectorAll("[data-limits]");
+  for (var i = 0; i < forms.length; i++) {
+    (function (form) {
+      var counting = form.getAttribute("data-counting");
+      var fields = form.querySelectorAll("[data-counted]");
+      for (var j = 0; j < fields.length; j++) {
+        (function (field) {
+          var counter = field.parentNode.querySelector("[data-counter]");
+          var max = parseInt(field.getAttribute("data-max"), 10);
+          function update() {
+            var n = count(field.value, counting);
+            if (counter) counter.textContent = n + (isNaN(max) ? "" : " / " + max);
+            var over = !isNaN(max) && n > max;
+            field.classList.toggle("over-limit", over);
+            if (counter) counter.classList.toggle("over-limit", over);
+          }
+          field.addEventListener("input", update);
+          update();
+        })(fields[j]);
+      }
+    })(forms[i]);
+  }
+})();
