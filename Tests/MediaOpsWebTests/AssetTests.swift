@@ -228,6 +228,50 @@ struct AssetTests {
         }
     }
 
+    @Test("a file of several megabytes streams through under the default limit")
+    func largeUpload() async throws {
+        try await Self.run { app, root in
+            // A PDF padded to 3 MB: well past the 1 MiB cap on JSON bodies, well under 200 MB.
+            let pdf = AssetFixtures.pdf() + [UInt8](repeating: 0x20, count: 3 * 1024 * 1024)
+            let response = try await app.upload(.file(pdf, name: "品牌手册.pdf"), token: app.ownerToken)
+            #expect(response.status == .created, "\(response.text)")
+            #expect(response.json["size"] as? Int == pdf.count && response.json["kind"] as? String == "document")
+            let id = try #require(response.json["id"] as? String)
+            let file = try await app.api(.get, "/api/v1/assets/\(id)/file", token: app.ownerToken)
+            #expect(file.body.readableBytes == pdf.count)
+            #expect(Self.files(root).stored.count == 1 && Self.files(root).staged.isEmpty)
+        }
+    }
+
+    @Test("asset pages render in both languages with no missing text", arguments: AppLocale.allCases)
+    func pagesRender(locale: AppLocale) async throws {
+        try await Self.run { app, _ in
+            let today = Self.today()
+            let image = try await app.uploadAsset(AssetFixtures.png(seed: 50), name: "kv.png",
+                                                  fields: [("folder", "品牌/春季"), ("tags", "KV, 春季"), ("licence_expires_on", today.adding(days: 2).description),
+                                                           ("rights_note", "摄影师授权")])
+            let font = try await app.uploadAsset(AssetFixtures.openTypeFont(), name: "font.otf",
+                                                 fields: [("licence_expires_on", today.adding(days: -2).description)])
+            let pdf = try await app.uploadAsset(AssetFixtures.pdf(), name: "brief.pdf")
+            _ = try await app.team.updateMember(id: app.owner.id, .init(locale: locale.rawValue), by: app.ownerPrincipal)
+            let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let folder = "品牌".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            for uri in ["/assets", "/assets?kind=image&folder=\(folder)", "/assets?q=nothing-matches", "/assets/upload", "/assets/\(image)", "/assets/\(font)",
+                        "/assets/\(pdf)"] {
+                let page = try await browser.get(uri)
+                #expect(page.status == .ok, "\(uri)")
+                if let range = page.text.range(of: #"(?<!code)>\s*[a-z]+\.[a-z_]+\.?[a-z_]*\s*<"#, options: .regularExpression) {
+                    Issue.record("\(uri) shows a raw catalog key: \(page.text[range])")
+                }
+                #expect(!page.text.contains("{"), "\(uri) shows an unfilled placeholder")
+                #expect(page.text.contains(locale == .zhHans ? "素材库" : "Asset library"), "\(uri)")
+            }
+            let list = try await browser.get("/assets")
+            #expect(list.text.contains(locale == .zhHans ? "文件夹：品牌/春季" : "Folder: 品牌/春季"))
+            #expect(list.text.contains("aria-current=\"page\">\(locale == .zhHans ? "素材库" : "Asset library")</a>"), "the nav marks the library")
+        }
+    }
+
     @Test("downloads carry the stored type, nosniff, the right disposition, ETag and ranges")
     func downloads() async throws {
         try await Self.run { app, _ in

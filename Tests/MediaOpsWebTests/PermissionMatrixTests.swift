@@ -99,6 +99,7 @@ struct MatrixFixtures {
         _ = try await ContentService(database: app.database).addVariant(contentID: content.id, platform: .weibo, expectedVersion: nil, by: owner)
         let topic = try await TopicService(database: app.database).propose(.init(title: "矩阵选题"), by: owner)
         let word = try await WordListRepository(app.database.sql).add(category: .competitor, term: "某竞品", severity: .warn)
+        let asset = try await app.uploadAsset(AssetFixtures.png(seed: 200), name: "矩阵.png")
         return MatrixFixtures(values: [
             ("/api/v1/members/", target.id), ("/team/members/", target.id),
             ("/api/v1/accounts/", account.id), ("/accounts/groups/", account.groupIDs[0]), ("/accounts/", account.id),
@@ -106,6 +107,7 @@ struct MatrixFixtures {
             ("/api/v1/content/", content.id), ("/content/", content.id),
             ("/api/v1/topics/", topic.id), ("/topics/", topic.id),
             ("/api/v1/compliance/word-lists/", word.id), ("/compliance/words/", word.id),
+            ("/api/v1/assets/", asset), ("/assets/", asset),
         ])
     }
 

@@ -168,6 +168,11 @@ public enum ReviewTransition {
     public struct Outcome: Sendable, Equatable {
         public var state: ContentState
         public var stage: Int
+
+        public init(state: ContentState, stage: Int) {
+            self.state = state
+            self.stage = stage
+        }
     }
 
     public static func apply(_ action: ReviewAction, state: ContentState, stage: Int, stageCount: Int) throws(ConflictError) -> Outcome {

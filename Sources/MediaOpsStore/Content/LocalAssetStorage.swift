@@ -8,10 +8,18 @@ public struct LocalAssetStorage: AssetStorage {
     public let directory: URL
     public var stagingDirectory: URL { directory.appendingPathComponent(".incoming", isDirectory: true) }
 
-    /// Creates the folder (and the staging folder) if needed.
+    /// Creates the folder (and the staging folder) if needed, and clears
+    /// uploads left half-received by a previous run (older than a day).
     public init(directory: URL) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent(".incoming", isDirectory: true), withIntermediateDirectories: true)
+        let staging = directory.appendingPathComponent(".incoming", isDirectory: true)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        let cutoff = Date().addingTimeInterval(-86_400)
+        for url in (try? FileManager.default.contentsOfDirectory(at: staging, includingPropertiesForKeys: [.contentModificationDateKey])) ?? [] {
+            if let modified = try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate, modified < cutoff {
+                try? FileManager.default.removeItem(at: url)
+            }
+        }
     }
 
     public func put(key: String, stagedFile: URL) async throws -> Bool {

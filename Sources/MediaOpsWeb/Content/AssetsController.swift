@@ -314,7 +314,7 @@ struct AssetsController {
             pagination: Pagination(request, page: page, localizer: t),
             expiring: expiring.map { asset in
                 let days = today.days(until: asset.licenceExpiresOn ?? today)
-                return ExpiringRow(id: asset.id, name: asset.name, date: Self.formatDay(asset.licenceExpiresOn ?? today, t),
+                return ExpiringRow(id: asset.id, name: asset.name, date: t.t("assets.ends_on", ["date": Self.formatDay(asset.licenceExpiresOn ?? today, t)]),
                                    remaining: days == 0 ? t.t("assets.expires_today") : t.t("assets.days_left", ["count": String(days)]))
             },
             hasExpiring: !expiring.isEmpty,
@@ -332,7 +332,7 @@ struct AssetsController {
     private func card(_ asset: Asset, today: LocalDate, _ t: Localizer) -> AssetCard {
         AssetCard(id: asset.id, name: asset.name, kind: t.t("asset.kind_\(asset.kind.rawValue)"), kindKey: asset.kind.rawValue,
                   format: asset.format.primaryExtension.uppercased(), size: Self.formatSize(asset.byteSize),
-                  dimensions: dimensions(asset), folder: asset.folder.isEmpty ? nil : asset.folder, tags: asset.tags,
+                  dimensions: dimensions(asset), folder: asset.folder.isEmpty ? nil : t.t("assets.in_folder", ["folder": asset.folder]), tags: asset.tags,
                   preview: asset.format.isPreviewableImage, licence: licenceMarker(asset, today: today, t), hasTags: !asset.tags.isEmpty)
     }
 

@@ -84,6 +84,13 @@ extension ContentController {
             var snippet = ""
             if from < to, finding.end <= scalars.count {
                 snippet = String(String.UnicodeScalarView(scalars[from..<to]))
+                // The window may cut a tag in half: drop the broken ends before removing tags.
+                if let close = snippet.firstIndex(of: ">"), snippet[..<close].firstIndex(of: "<") == nil {
+                    snippet = String(snippet[snippet.index(after: close)...])
+                }
+                if let open = snippet.lastIndex(of: "<"), snippet[open...].firstIndex(of: ">") == nil {
+                    snippet = String(snippet[..<open])
+                }
                 snippet = HTMLSanitizer.plainText(snippet)
             }
             return FindingRow(field: t.t("content.field_\(checked.field)"), term: finding.term,

@@ -80,6 +80,7 @@ struct PageSupport: Sendable {
                 content.append(item("nav.review", "/content/review"))
                 content.append(item("nav.calendar", "/calendar"))
                 content.append(item("nav.library", "/content/library"))
+                content.append(item("nav.assets", "/assets"))
                 content.append(item("nav.compliance", "/compliance"))
             }
             if let first = content.first { nav.append(item("nav.content_room", first.href, content)) }

@@ -1,0 +1,223 @@
+import Foundation
+import MediaOpsDomain
+import MediaOpsStore
+import MediaOpsTestSupport
+import SQLKit
+import Testing
+
+@Suite("Content service")
+struct ContentServiceTests {
+    struct Fixture {
+        let team: TeamService
+        let content: ContentService
+        let owner: Principal
+        let manager: Principal
+        let reviewer: Principal
+        let writer: Principal
+        let groupID: String
+    }
+
+    static func fixture(_ database: Database) async throws -> Fixture {
+        let team = TeamServiceTests.service(database)
+        let (_, owner) = try await TeamServiceTests.setUp(team)
+        func principal(_ role: BuiltinRole, _ email: String) async throws -> Principal {
+            let member = try await team.createMember(.init(email: email, name: role.rawValue, roles: [role.rawValue], password: "password123"), by: owner)
+            return Principal(memberID: member.id, name: member.name, roleKeys: member.roleKeys, permissions: role.permissions)
+        }
+        let group = try await team.createGroup(name: "主品牌", description: "", by: owner)
+        let content = ContentService(database: database)
+        try await content.saveFlow(groupID: group.id, stages: [
+            ReviewStage(name: "内容主管", roleKeys: ["manager"], memberIDs: []),
+            ReviewStage(name: "合规", roleKeys: ["reviewer"], memberIDs: []),
+        ], by: owner)
+        return Fixture(team: team, content: content, owner: owner, manager: try await principal(.manager, "m@example.com"),
+                       reviewer: try await principal(.reviewer, "r@example.com"), writer: try await principal(.content, "w@example.com"), groupID: group.id)
+    }
+
+    @Test("a stale version is refused and nothing is overwritten", arguments: TestDatabase.available)
+    func staleVersion(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let item = try await f.content.create(.init(title: "初稿", body: "<p>正文</p>"), by: f.writer)
+            let saved = try await f.content.update(id: item.id, .init(title: "同事的修改"), expectedVersion: 1, by: f.manager)
+            #expect(saved.version == 2)
+            await #expect(throws: ConflictError(code: "stale_version", field: "version", params: ["current": "2", "given": "1"])) {
+                _ = try await f.content.update(id: item.id, .init(title: "我的修改"), expectedVersion: 1, by: f.writer)
+            }
+            #expect(try await ContentRepository(database.sql, kind: database.kind).find(id: item.id)?.title == "同事的修改")
+            #expect(try await ContentRepository(database.sql, kind: database.kind).versions(contentID: item.id).map(\.version) == [2, 1])
+        }
+    }
+
+    @Test("bodies are sanitised before they are stored", arguments: TestDatabase.available)
+    func sanitised(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let item = try await f.content.create(.init(title: "标题", body: "<p onclick=\"x()\">好<script>alert(1)</script></p>"), by: f.writer)
+            #expect(item.body == "<p>好</p>")
+            let stored = try await database.sql.raw("SELECT body FROM content_items WHERE id = \(bind: item.id)").first()?.decode(column: "body", as: String.self)
+            #expect(stored == "<p>好</p>")
+        }
+    }
+
+    @Test("two review stages, each only for its own reviewers; editing after approval reopens review", arguments: TestDatabase.available)
+    func twoStages(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let item = try await f.content.create(.init(title: "冬季新品上市", body: "<p>桂花乌龙拿铁回归。</p>", groupID: .some(f.groupID)), by: f.writer)
+            _ = try await f.content.addVariant(contentID: item.id, platform: .wechatOA, expectedVersion: nil, by: f.writer)
+            _ = try await f.content.addVariant(contentID: item.id, platform: .weibo, expectedVersion: nil, by: f.writer)
+            await #expect(throws: ConflictError.self) { _ = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.manager) }
+            var current = try await f.content.review(id: item.id, action: .submit, comment: nil, expectedVersion: nil, by: f.writer)
+            #expect(current.state == .inReview && current.reviewStage == 0)
+            await #expect(throws: PermissionError(code: "not_in_review_stage", params: ["stage": "内容主管"])) {
+                _ = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.reviewer)
+            }
+            await #expect(throws: PermissionError(code: "not_a_reviewer")) {
+                _ = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.writer)
+            }
+            current = try await f.content.review(id: item.id, action: .approve, comment: "可以", expectedVersion: nil, by: f.manager)
+            #expect(current.state == .inReview && current.reviewStage == 1)
+            current = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.reviewer)
+            #expect(current.state == .approved)
+            // The reviewers of stage 1 were told it waits for them; the author that it passed.
+            let writerNotes = try await NotificationRepository(database.sql).list(userID: f.writer.memberID!)
+            #expect(writerNotes.contains { $0.kind == "approved" })
+            let reviewerNotes = try await NotificationRepository(database.sql).list(userID: f.reviewer.memberID!)
+            #expect(reviewerNotes.contains { $0.kind == "review_requested" })
+
+            let edited = try await f.content.update(id: item.id, .init(body: "<p>桂花乌龙拿铁本周回归。</p>"), expectedVersion: nil, by: f.writer)
+            #expect(edited.state == .inReview)
+            #expect(edited.reviewStage == 0)
+            // Moving the slot alone does not reopen review.
+            let reapproved = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.manager)
+            let final = try await f.content.review(id: reapproved.id, action: .approve, comment: nil, expectedVersion: nil, by: f.reviewer)
+            let moved = try await f.content.plan(id: final.id, at: Date().addingTimeInterval(86_400), by: f.writer)
+            #expect(moved.state == .approved)
+        }
+    }
+
+    @Test("blocking findings stop approval until fixed or overridden with a reason", arguments: TestDatabase.available)
+    func complianceGate(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let item = try await f.content.create(.init(title: "年终促销", body: "<p>我们的茶是全网最低价。</p>"), by: f.writer)
+            _ = try await f.content.review(id: item.id, action: .submit, comment: nil, expectedVersion: nil, by: f.writer)
+            await #expect(throws: ConflictError(code: "compliance_blocked", params: ["count": "1"])) {
+                _ = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.manager)
+            }
+            await #expect(throws: PermissionError(code: "not_allowed_to_override")) {
+                try await f.content.overrideCompliance(id: item.id, reason: "活动价确为最低", by: f.manager)
+            }
+            await #expect(throws: ValidationError(field: "reason", code: "required")) {
+                try await f.content.overrideCompliance(id: item.id, reason: "  ", by: f.owner)
+            }
+            try await f.content.overrideCompliance(id: item.id, reason: "价格经法务确认，且附有比价说明", by: f.owner)
+            let approved = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.manager)
+            #expect(approved.state == .approved)
+            let audit = try await AuditRepository(database.sql).list(filter: AuditFilter(entityType: "content", entityID: item.id), page: PageRequest())
+            #expect(audit.items.contains { $0.changes["compliance_override"]?.last == "价格经法务确认，且附有比价说明" })
+        }
+    }
+
+    @Test("a variant over its platform's limit cannot be approved", arguments: TestDatabase.available)
+    func limitGate(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let item = try await f.content.create(.init(title: "长文", body: "<p>正文</p>"), by: f.writer)
+            _ = try await f.content.addVariant(contentID: item.id, platform: .xiaohongshu, expectedVersion: nil, by: f.writer)
+            _ = try await f.content.updateVariant(contentID: item.id, platform: .xiaohongshu, .init(title: String(repeating: "长", count: 21)),
+                                                  expectedVersion: nil, by: f.writer)
+            _ = try await f.content.review(id: item.id, action: .submit, comment: nil, expectedVersion: nil, by: f.writer)
+            await #expect(throws: ConflictError(code: "limits_exceeded", params: ["count": "1"])) {
+                _ = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.manager)
+            }
+            await #expect(throws: ValidationError(field: "comment", code: "comment_required")) {
+                _ = try await f.content.review(id: item.id, action: .requestChanges, comment: "", expectedVersion: nil, by: f.manager)
+            }
+            let back = try await f.content.review(id: item.id, action: .requestChanges, comment: "小红书标题超过 20 字", expectedVersion: nil, by: f.manager)
+            #expect(back.state == .changesRequested)
+        }
+    }
+
+    @Test("@mentions in comments notify the member named", arguments: TestDatabase.available)
+    func mentions(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let item = try await f.content.create(.init(title: "标题"), by: f.writer)
+            _ = try await f.content.comment(id: item.id, body: "@r 请看第二段的说法，@nobody 不存在", anchor: "master", rangeStart: 3, rangeEnd: 8, quote: "第二段",
+                                            by: f.writer)
+            let notes = try await NotificationRepository(database.sql).list(userID: f.reviewer.memberID!)
+            #expect(notes.count == 1)
+            #expect(notes.first?.kind == "mention")
+            #expect(try await ReviewRepository(database.sql).comments(contentID: item.id).first?.rangeEnd == 8)
+        }
+    }
+
+    @Test("an accepted topic becomes a linked draft exactly once", arguments: TestDatabase.available)
+    func topics(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let topics = TopicService(database: database)
+            let topic = try await topics.propose(.init(title: "冬至喝什么茶", source: "hot_topic", category: "trending", priority: "high", notes: "结合节气",
+                                                       groups: [f.groupID]), by: f.writer)
+            await #expect(throws: ConflictError.self) { _ = try await topics.convert(id: topic.id, by: f.writer) }
+            #expect(try await topics.toggleVote(id: topic.id, by: f.manager) == (true, 1))
+            #expect(try await topics.toggleVote(id: topic.id, by: f.manager) == (false, 0))
+            _ = try await topics.decide(id: topic.id, status: .accepted, by: f.manager)
+            let item = try await topics.convert(id: topic.id, by: f.writer)
+            #expect(item.topicID == topic.id)
+            #expect(item.groupID == f.groupID)
+            #expect(item.category == .trending)
+            #expect(try await topics.find(id: topic.id)?.status == .converted)
+            await #expect(throws: ConflictError.self) { _ = try await topics.convert(id: topic.id, by: f.writer) }
+        }
+    }
+
+    /// Search must answer the same on both databases, for short Chinese words too.
+    @Test("Chinese full-text search finds one-, two- and long queries the same way on every database", arguments: TestDatabase.available)
+    func search(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let corpus = [
+                ("手机壳开箱", "<p>这款手机壳的手感不错。</p>"),
+                ("酒店入住体验", "<p>酒店的服务态度很好，性价比高。</p>"),
+                ("茶叶储存", "<p>茶叶要密封、避光、防潮。</p>"),
+                ("冬季新品", "<p>桂花乌龙拿铁回归，欢迎品尝。</p>"),
+                ("Tea Notes", "<p>Oolong and Black tea, 100% leaves.</p>"),
+            ]
+            var ids: [String: String] = [:]
+            for (title, body) in corpus {
+                ids[title] = try await f.content.create(.init(title: title, body: body), by: f.writer).id
+            }
+            let repository = ContentRepository(database.sql, kind: database.kind)
+            func hits(_ query: String) async throws -> Set<String> {
+                Set(try await repository.list(filter: ContentFilter(query: query), page: PageRequest(perPage: 50)).items.map(\.title))
+            }
+            #expect(try await hits("手机") == ["手机壳开箱"])          // two characters: below the trigram size
+            #expect(try await hits("茶") == ["茶叶储存"])             // one character
+            #expect(try await hits("性价比") == ["酒店入住体验"])      // three: from the trigram index on SQLite
+            #expect(try await hits("服务态度很好") == ["酒店入住体验"])
+            #expect(try await hits("oolong") == ["Tea Notes"])        // ASCII case-insensitive
+            #expect(try await hits("100%") == ["Tea Notes"])          // LIKE wildcards are literal
+            #expect(try await hits("咖啡").isEmpty)
+            // Editing re-indexes.
+            _ = try await f.content.update(id: ids["茶叶储存"]!, .init(body: "<p>咖啡豆也要密封。</p>"), expectedVersion: nil, by: f.writer)
+            #expect(try await hits("咖啡") == ["茶叶储存"])
+            #expect(try await hits("避光").isEmpty)
+        }
+    }
+
+    @Test("a template is copied with its variants into a new draft", arguments: TestDatabase.available)
+    func duplicate(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let item = try await f.content.create(.init(title: "模板", body: "<p>正文</p>", tags: ["模板"], isTemplate: true), by: f.writer)
+            _ = try await f.content.addVariant(contentID: item.id, platform: .weibo, expectedVersion: nil, by: f.writer)
+            let copy = try await f.content.duplicate(id: item.id, by: f.manager)
+            #expect(copy.id != item.id)
+            #expect(copy.state == .draft && !copy.isTemplate && copy.tags == ["模板"])
+            #expect(try await ContentRepository(database.sql, kind: database.kind).variants(contentID: copy.id).map(\.platform) == [.weibo])
+        }
+    }
+}
