@@ -247,12 +247,12 @@ struct AssetTests {
     func pagesRender(locale: AppLocale) async throws {
         try await Self.run { app, _ in
             let today = Self.today()
-            let image = try await app.uploadAsset(AssetFixtures.png(seed: 50), name: "kv.png",
+            let image = try await app.uploadAsset(AssetFixtures.png(seed: 50), name: "主视觉KV.png",
                                                   fields: [("folder", "品牌/春季"), ("tags", "KV, 春季"), ("licence_expires_on", today.adding(days: 2).description),
                                                            ("rights_note", "摄影师授权")])
-            let font = try await app.uploadAsset(AssetFixtures.openTypeFont(), name: "font.otf",
+            let font = try await app.uploadAsset(AssetFixtures.openTypeFont(), name: "思源黑体.otf",
                                                  fields: [("licence_expires_on", today.adding(days: -2).description)])
-            let pdf = try await app.uploadAsset(AssetFixtures.pdf(), name: "brief.pdf")
+            let pdf = try await app.uploadAsset(AssetFixtures.pdf(), name: "品牌简报.pdf")
             _ = try await app.team.updateMember(id: app.owner.id, .init(locale: locale.rawValue), by: app.ownerPrincipal)
             let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
             let folder = "品牌".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
