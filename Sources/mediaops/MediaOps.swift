@@ -13,7 +13,7 @@ struct MediaOps: AsyncParsableCommand {
         commandName: "mediaops",
         abstract: "MediaOps (媒体运营台): the self-hosted workspace for a new-media operations team.",
         version: Configuration.version,
-        subcommands: [Serve.self, Migrate.self, User.self, Backup.self, Demo.self, Check.self]
+        subcommands: [Serve.self, Migrate.self, User.self, Backup.self, Demo.self, Check.self, Bench.self]
     )
 }
 
@@ -253,5 +253,49 @@ struct Check: AsyncParsableCommand {
             say("\(summary.blocking) blocking, \(summary.warnings) warnings")
         }
         if summary.blocking > 0 { throw ExitCode(1) }
+    }
+}
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a benchmark and print its figures.", subcommands: [SearchBench.self])
+
+    struct SearchBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "search",
+            abstract: "Time content search on a generated library of Chinese posts.",
+            discussion: "Without --database a temporary SQLite file is used. With a postgres:// URL the database must be empty (it is migrated and filled)."
+        )
+        @Option(help: "How many content items to generate.") var items = 100_000
+        @Option(help: "Timed runs per query (medians are reported).") var runs = 21
+        @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
+
+        func run() async throws {
+            var configuration = try Configuration.resolve(database: database ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("mediaops-bench-\(UUID().uuidString).sqlite").path)
+            configuration.secretKey = "benchmark"
+            var logger = makeLogger(configuration)
+            logger.logLevel = .notice
+            let db = try await openDatabase(configuration, logger: logger)
+            guard try await db.sql.raw("SELECT COUNT(*) AS n FROM content_items").first()?.decode(column: "n", as: Int.self) == 0 else {
+                await db.close()
+                throw ValidationFailure(message: "The benchmark database must be empty.")
+            }
+            let bench = SearchBenchmark(database: db, items: items, runs: runs)
+            let fillStart = ContinuousClock.now
+            try await bench.fill(logger: logger)
+            say("filled \(items) items on \(db.kind.rawValue) in \(ContinuousClock.now - fillStart)")
+            let (lookup, results) = try await bench.measure()
+            say(String(format: "baseline: primary-key lookup median %.3f ms", lookup))
+            say("| query | kind | hits | median ms | p90 ms | × lookup |")
+            say("|---|---|---|---|---|---|")
+            for result in results {
+                say("| \(result.query) | \(result.kind) | \(result.hits) | " + String(format: "%.2f | %.2f | %.0f |", result.medianMilliseconds,
+                                                                                          result.p90Milliseconds, result.ratioToLookup))
+            }
+            await db.close()
+            if database == nil, case .sqliteFile(let path) = configuration.database {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        }
     }
 }
