@@ -357,7 +357,7 @@ struct AssetsController {
         var values: [String: String]
         var errors: [String: String]
         var summary: String?
-        var maxSize: String
+        var fileHelp: String
         var accept: String
         var folders: [String]
     }
@@ -367,7 +367,7 @@ struct AssetsController {
         let t = pages.localizer(context)
         let accept = FileFormat.allCases.flatMap(\.extensions).map { "." + $0 }.joined(separator: ",")
         let model = UploadPage(values: values, errors: errors.messages, summary: errors.summary,
-                               maxSize: t.t("assets.max_size", ["max": Self.formatSize(service.maxBytes)]),
+                               fileHelp: t.t("assets.file_help", ["max": Self.formatSize(service.maxBytes)]),
                                accept: accept, folders: try await AssetRepository(db.sql).folders().map(\.value))
         return pages.render("asset_upload", title: t.t("assets.upload_title"), page: model, request: request, context: context, status: status)
     }
@@ -394,7 +394,7 @@ struct AssetsController {
         var tags: [TagLink]
         var hasTags: Bool
         var licence: Marker?
-        var rightsNote: String
+        var rightsNote: String?
         var usage: [UsageRow]
         var hasUsage: Bool
         var values: [String: String]
@@ -435,7 +435,7 @@ struct AssetsController {
             tags: asset.tags.map { TagLink(name: $0, href: "/assets?tag=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) },
             hasTags: !asset.tags.isEmpty,
             licence: licenceMarker(asset, today: today, t),
-            rightsNote: asset.rightsNote,
+            rightsNote: asset.rightsNote.isEmpty ? nil : asset.rightsNote,
             usage: usage,
             hasUsage: !usage.isEmpty,
             values: values, errors: errors.messages, summary: errors.summary,

@@ -36,6 +36,8 @@ public struct AppRequestContext: RequestContext {
     /// The token for forms shown before sign-in (setup, login), from a cookie.
     public var anonymousCSRF: String?
     public var workspace: Workspace?
+    /// Unread notifications, for the top bar of pages (not counted for API calls).
+    public var unreadNotifications: Int = 0
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

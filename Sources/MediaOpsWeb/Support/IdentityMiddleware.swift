@@ -49,6 +49,9 @@ struct IdentityMiddleware: RouterMiddleware {
         context.workspace = try await WorkspaceRepository(database.sql).get()
         context.identity = try await identify(request)
         context.anonymousCSRF = request.cookies[Self.csrfCookie]?.value
+        if let member = context.identity?.member, !path.hasPrefix("/api/"), request.method == .get, !path.hasPrefix("/static/") {
+            context.unreadNotifications = try await NotificationRepository(database.sql).unreadCount(userID: member.id)
+        }
         context.locale = context.identity?.member.locale
             ?? request.cookies[Self.localeCookie].flatMap { AppLocale(rawValue: $0.value) }
             ?? context.workspace?.defaultLocale

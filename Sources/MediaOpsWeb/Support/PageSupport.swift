@@ -104,7 +104,8 @@ struct PageSupport: Sendable {
             switchLocale: other.rawValue,
             switchLocaleLabel: other == .en ? "English" : "简体中文",
             currentPath: path + (request.uri.query.map { "?\($0)" } ?? ""),
-            searchQuery: request.uri.path == "/search" ? (request.query("q") ?? "") : ""
+            searchQuery: request.uri.path == "/search" ? (request.query("q") ?? "") : "",
+            unread: context.unreadNotifications > 0 ? String(context.unreadNotifications) : nil
         )
     }
 }

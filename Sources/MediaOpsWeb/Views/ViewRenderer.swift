@@ -68,4 +68,6 @@ public struct LayoutModel: Sendable {
     public var switchLocaleLabel: String
     public var currentPath: String
     public var searchQuery: String
+    /// Unread count as text, nil when there is none (so templates can test for it).
+    public var unread: String?
 }
