@@ -259,3 +259,24 @@ struct AssetServiceTests {
         #expect(try await storage.size(key: key) == nil)
     }
 }
+
+@Suite("Asset licences and approval")
+struct AssetApprovalGateTests {
+    @Test("content using an asset whose licence has expired cannot be approved", arguments: TestDatabase.available)
+    func expiredLicenceBlocksApproval(db: TestDatabase) async throws {
+        try await AssetServiceTests.run(db) { fixture in
+            let uploaded = try await AssetServiceTests.upload(AssetFixtures.png(seed: 77), name: "过期海报.png", fixture, licence: "2020-01-31")
+            let content = ContentService(database: fixture.database)
+            let item = try await content.create(.init(title: "海报推文", body: "<p>正文</p><img src=\"/assets/\(uploaded.asset.id)/file\" alt=\"海报\">"),
+                                                by: fixture.owner)
+            _ = try await content.review(id: item.id, action: .submit, comment: nil, expectedVersion: nil, by: fixture.owner)
+            await #expect(throws: ConflictError(code: "asset_licence_expired", params: ["assets": "过期海报.png"])) {
+                _ = try await content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: fixture.owner)
+            }
+            // Renewing the licence lifts the block.
+            _ = try await fixture.service.update(id: uploaded.asset.id, .init(licenceExpiresOn: .some("2099-12-31")), by: fixture.owner)
+            let approved = try await content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: fixture.owner)
+            #expect(approved.state == .approved)
+        }
+    }
+}
