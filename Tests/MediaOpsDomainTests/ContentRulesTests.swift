@@ -134,3 +134,15 @@ struct TextDiffTests {
         #expect(added.contains("实惠"))
     }
 }
+
+@Suite("Editable body text")
+struct EditableTextTests {
+    @Test("simple paragraphs edit as plain text and save back to the same HTML")
+    func roundTrip() {
+        let html = "<p>第一段 &amp; 说明</p><p>第二段<br>换行</p>"
+        let text = HTMLSanitizer.editableText(html)
+        #expect(text == "第一段 & 说明\n\n第二段\n换行")
+        #expect(HTMLSanitizer.paragraphs(fromPlainText: text) == html)
+        #expect(HTMLSanitizer.editableText("<p><strong>粗</strong></p>") == "<p><strong>粗</strong></p>")
+    }
+}

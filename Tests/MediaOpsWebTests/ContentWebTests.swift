@@ -104,6 +104,10 @@ struct ContentWebTests {
             #expect(try await app.api(.post, "/api/v1/content", token: app.ownerToken, json: #"{"title":"x","category":"poetry"}"#).errorField == "category")
             #expect(try await app.api(.post, "/api/v1/content", token: app.ownerToken, json: #"{"title":"x","planned_at":"tomorrow"}"#).errorField == "planned_at")
             #expect(try await app.api(.get, "/api/v1/content/cnt_missing0000000", token: app.ownerToken).status == .notFound)
+            #expect(try await app.api(.patch, "/api/v1/content/\(id)", token: app.ownerToken, json: #"{"cover_asset_id":"ast_missing000000"}"#).errorField == "cover_asset_id")
+            let ranged = try await app.api(.post, "/api/v1/content/\(id)/comments", token: app.ownerToken,
+                                           json: #"{"body":"这句要改","anchor":"master","range_start":5,"range_end":2}"#)
+            #expect(ranged.errorField == "range_end")
             let (_, viewer) = try await app.member(["viewer"])
             #expect(try await app.api(.post, "/api/v1/content", token: viewer, json: #"{"title":"x"}"#).status == .forbidden)
             let submit = try await app.api(.post, "/api/v1/content/\(id)/review", token: viewer, json: #"{"action":"submit"}"#)
@@ -192,6 +196,13 @@ struct ContentWebTests {
             let stored = try await ContentRepository(app.database.sql, kind: app.database.kind).find(id: item.id)
             #expect(stored?.title == "第一次修改")
             #expect(stored?.body == "<p>第一段</p><p>第二段</p>")
+            // The editor shows plain paragraphs again, and a selected passage is commented with its range.
+            #expect(try await session.get("/content/\(item.id)").text.contains("第一段\n\n第二段"))
+            let comment = try await session.post("/content/\(item.id)/comments", form: [("anchor", "master"), ("quote", "第二段"), ("range_start", "5"),
+                                                                                   ("range_end", "8"), ("body", "这段再改改")], from: "/content/\(item.id)")
+            #expect(comment.status == .seeOther)
+            let saved = try await ReviewRepository(app.database.sql).comments(contentID: item.id)
+            #expect(saved.first?.rangeStart == 5 && saved.first?.rangeEnd == 8 && saved.first?.quote == "第二段")
         }
     }
 }

@@ -86,6 +86,19 @@ public enum HTMLSanitizer {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// What an editor's textarea should show: plain paragraphs when the HTML is
+    /// nothing but paragraphs and line breaks (saving turns them back into the
+    /// same HTML), the HTML itself when it carries richer formatting.
+    public static func editableText(_ html: String) -> String {
+        let tags = html.matches(of: /<\/?([a-zA-Z0-9]+)[^>]*>/).map { $0.output.1.lowercased() }
+        guard tags.allSatisfy({ $0 == "p" || $0 == "br" }) else { return html }
+        let paragraphs = html.components(separatedBy: "</p>").map { paragraph in
+            decodeEntities(paragraph.replacingOccurrences(of: "<p>", with: "").replacingOccurrences(of: "<br>", with: "\n"))
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return paragraphs.filter { !$0.isEmpty }.joined(separator: "\n\n")
+    }
+
     /// Wraps plain text (a textarea, an import) into paragraphs of escaped HTML.
     public static func paragraphs(fromPlainText text: String) -> String {
         text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }

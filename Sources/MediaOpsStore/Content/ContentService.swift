@@ -308,7 +308,15 @@ public struct ContentService: Sendable {
             }
         }
         if case .some(let cover) = input.coverAssetID {
-            item.coverAssetID = cover.flatMap { $0.isEmpty ? nil : $0 }
+            if let cover, !cover.isEmpty {
+                guard Identifier.isPlausible(cover), let asset = try await AssetRepository(db).find(id: cover) else {
+                    throw ValidationError(field: "cover_asset_id", code: "unknown_asset")
+                }
+                guard asset.kind == .image else { throw ValidationError(field: "cover_asset_id", code: "cover_not_image") }
+                item.coverAssetID = asset.id
+            } else {
+                item.coverAssetID = nil
+            }
         }
     }
 

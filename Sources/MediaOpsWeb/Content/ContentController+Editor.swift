@@ -53,6 +53,8 @@ extension ContentController {
         var categories: [Option]
         var groups: [Option]
         var owners: [Option]
+        var covers: [Option]
+        var coverID: String?
         var timeZone: String
         var masterFindings: [FindingRow]
         var blocking: Int
@@ -126,7 +128,7 @@ extension ContentController {
             return VariantSection(
                 platform: variant.platform.rawValue, platformName: t.platformName(variant.platform), shortName: t.platformShortName(variant.platform),
                 // Long-form platforms keep their markup in the editor; short-text ones edit plain text.
-                title: variant.title, body: variant.body, bodyText: (limits.bodyMax ?? 0) >= 3_000 ? variant.body : plain, tags: variant.tags.joined(separator: " "), link: variant.link,
+                title: variant.title, body: variant.body, bodyText: (limits.bodyMax ?? 0) >= 3_000 ? HTMLSanitizer.editableText(variant.body) : plain, tags: variant.tags.joined(separator: " "), link: variant.link,
                 hasTitle: limits.hasTitle, titleMax: limits.titleMax.map(String.init) ?? "", bodyMax: limits.bodyMax.map(String.init) ?? "",
                 counting: limits.counting.rawValue, titleLength: limits.counting.count(measure.title), bodyLength: limits.counting.count(measure.bodyText),
                 findings: findingRows(part?.findings ?? [], text: { $0 == "title" ? variant.title : variant.body }, t),
@@ -139,11 +141,11 @@ extension ContentController {
         let present = Set(variants.map(\.platform))
         let zone = t.timeZone
         let values = errors.isEmpty || request.method == .get ? [
-            "title": item.title, "summary": item.summary, "body": item.body, "tags": item.tags.joined(separator: " "),
+            "title": item.title, "summary": item.summary, "body": HTMLSanitizer.editableText(item.body), "tags": item.tags.joined(separator: " "),
             "category": item.category.rawValue, "group_id": item.groupID ?? "", "owner_id": item.ownerID ?? "",
             "planned_at": ContentInputParsing.localInputValue(item.plannedAt, zone: zone),
         ] : [
-            "title": item.title, "summary": item.summary, "body": item.body, "tags": item.tags.joined(separator: " "),
+            "title": item.title, "summary": item.summary, "body": HTMLSanitizer.editableText(item.body), "tags": item.tags.joined(separator: " "),
             "category": item.category.rawValue, "group_id": item.groupID ?? "", "owner_id": item.ownerID ?? "",
             "planned_at": ContentInputParsing.localInputValue(item.plannedAt, zone: zone),
         ]
@@ -161,6 +163,8 @@ extension ContentController {
             categories: categoryOptions(t, selected: item.category.rawValue),
             groups: try await groupOptions(t, selected: item.groupID, emptyLabel: t.t("content.no_group")),
             owners: try await ownerOptions(t, selected: item.ownerID, emptyLabel: t.t("accounts.no_owner")),
+            covers: try await coverOptions(t, selected: item.coverAssetID),
+            coverID: item.coverAssetID,
             timeZone: zone.identifier,
             masterFindings: masterFindings, blocking: check.blocking, warnings: check.warnings, violations: check.violationCount,
             clean: check.blocking == 0 && check.warnings == 0 && check.violationCount == 0,

@@ -90,7 +90,9 @@ extension ContentController {
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(item, request, context, anchor: "comments") {
-                _ = try await service.comment(id: item.id, body: form["body"], anchor: form["anchor"], rangeStart: nil, rangeEnd: nil,
+                _ = try await service.comment(id: item.id, body: form["body"], anchor: form["anchor"],
+                                              rangeStart: try Self.optionalInt(form["range_start"], field: "range_start"),
+                                              rangeEnd: try Self.optionalInt(form["range_end"], field: "range_end"),
                                               quote: form["quote"], by: context.identity!.principal)
                 return "flash.comment_added"
             }
@@ -120,11 +122,18 @@ extension ContentController {
         }
     }
 
+    static func optionalInt(_ raw: String?, field: String) throws -> Int? {
+        guard let raw, !raw.isEmpty else { return nil }
+        guard let value = Int(raw) else { throw ValidationError(field: field, code: "invalid_number") }
+        return value
+    }
+
     private func formInput(_ form: FormData, context: AppRequestContext) throws -> ContentService.ItemInput {
         let zone = pages.localizer(context).timeZone
         return ContentService.ItemInput(
             title: form["title"] ?? "", body: ContentInputParsing.body(fromForm: form["body"] ?? ""), summary: form["summary"] ?? "",
             tags: ContentInputParsing.tags(fromForm: form["tags"]) ?? [], category: form["category"],
+            coverAssetID: form.has("cover_asset_id") ? .some(form["cover_asset_id"]) : .none,
             ownerID: form.has("owner_id") ? .some(form["owner_id"]) : .none, groupID: form.has("group_id") ? .some(form["group_id"]) : .none,
             plannedAt: try ContentInputParsing.localDateTime(form["planned_at"], field: "planned_at", zone: zone),
             isTemplate: form.has("is_template_present") ? form.has("is_template") : nil)
@@ -231,7 +240,15 @@ extension ContentController {
         var categories: [Option]
         var groups: [Option]
         var owners: [Option]
+        var covers: [Option]
         var timeZone: String
+    }
+
+    /// Image assets to choose a cover from, newest first.
+    func coverOptions(_ t: Localizer, selected: String?) async throws -> [Option] {
+        let images = try await AssetRepository(db.sql).list(filter: AssetFilter(kind: .image), page: PageRequest(page: 1, perPage: 100)).items
+        return [Option(value: "", label: t.t("content.no_cover"), selected: (selected ?? "").isEmpty)]
+            + images.map { Option(value: $0.id, label: $0.name, selected: $0.id == selected) }
     }
 
     private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
@@ -241,6 +258,7 @@ extension ContentController {
                             categories: categoryOptions(t, selected: values["category"]),
                             groups: try await groupOptions(t, selected: values["group_id"], emptyLabel: t.t("content.no_group")),
                             owners: try await ownerOptions(t, selected: values["owner_id"] ?? context.identity?.member.id, emptyLabel: t.t("accounts.no_owner")),
+                            covers: try await coverOptions(t, selected: values["cover_asset_id"]),
                             timeZone: t.timeZone.identifier)
         return pages.render("content_new", title: t.t("content.new_title"), page: model, request: request, context: context, status: status)
     }

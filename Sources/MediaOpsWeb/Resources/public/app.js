@@ -80,3 +80,26 @@
     })(forms[i]);
   }
 })();
+
+// Comment on a passage: selecting text in the master or a variant body fills the
+// comment form's quote, target and code-point range.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-comment-form]");
+  if (!form) return;
+  var areas = document.querySelectorAll("[data-quote-anchor]");
+  function codePoints(text) { return Array.from(text).length; }
+  for (var i = 0; i < areas.length; i++) {
+    areas[i].addEventListener("select", function (event) {
+      var area = event.target;
+      var start = area.selectionStart, end = area.selectionEnd;
+      if (end <= start) return;
+      var quote = area.value.slice(start, end).slice(0, 500);
+      form.querySelector("[name=quote]").value = quote;
+      form.querySelector("[name=range_start]").value = codePoints(area.value.slice(0, start));
+      form.querySelector("[name=range_end]").value = codePoints(area.value.slice(0, end));
+      var anchor = form.querySelector("[name=anchor]");
+      if (anchor) anchor.value = area.getAttribute("data-quote-anchor");
+    });
+  }
+})();
