@@ -82,9 +82,10 @@ struct AssetsController {
                 }
                 return pages.redirect("/assets/\(result.asset.id)", flash: result.created ? "flash.asset_uploaded" : "flash.asset_exists")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500, appError.code != AppError.csrf.code else { throw error }
-                return try await uploadPage(values: values, errors: FormErrors(appError, localizer: pages.localizer(context)), request, context,
-                                            status: appError.status)
+                // A forged upload is not re-rendered as a form error: it goes to the error page.
+                guard AppError.from(error)?.code != AppError.csrf.code else { throw error }
+                let refusal = try pages.refusal(error, context)
+                return try await uploadPage(values: values, errors: refusal.errors, request, context, status: refusal.status)
             }
         }
         routes.get("/assets/{id}", .permission(.contentView)) { request, context in
@@ -100,9 +101,9 @@ struct AssetsController {
                 _ = try await service.update(id: asset.id, changes, by: context.identity!.principal)
                 return pages.redirect("/assets/\(asset.id)", flash: "flash.asset_updated")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await detailPage(asset, values: form.values.compactMapValues(\.first), errors: FormErrors(appError, localizer: pages.localizer(context)),
-                                            request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await detailPage(asset, values: form.values.compactMapValues(\.first), errors: refusal.errors,
+                                            request, context, status: refusal.status)
             }
         }
         routes.get("/assets/{id}/file", .permission(.contentView)) { request, context in

@@ -40,14 +40,10 @@ struct CalendarController {
                 throw AppError.notFound
             }
             let back = safeNext(form["next"])
-            do {
-                let planned = try ContentInputParsing.localDateTime(form["planned_at"], field: "planned_at", zone: zone)
-                _ = try await ContentService(database: db).plan(id: id, at: planned ?? nil, by: context.identity!.principal)
-                return pages.redirect(back, flash: "flash.content_moved")
-            } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                throw appError
-            }
+            // A refusal (bad time, published item) is shown on the error page in the member's language.
+            let planned = try ContentInputParsing.localDateTime(form["planned_at"], field: "planned_at", zone: zone)
+            _ = try await ContentService(database: db).plan(id: id, at: planned ?? nil, by: context.identity!.principal)
+            return pages.redirect(back, flash: "flash.content_moved")
         }
         routes.get("/calendar.csv", .permission(.contentView)) { request, context in
             let t = pages.localizer(context)

@@ -79,8 +79,8 @@ struct ComplianceController {
                 _ = try await addTerm(category: form["category"], term: form["term"], severity: form["severity"], context: context)
                 return pages.redirect("/compliance#words", flash: "flash.term_added")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await page(errors: FormErrors(appError, localizer: pages.localizer(context)), checkText: nil, request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await page(errors: refusal.errors, checkText: nil, request, context, status: refusal.status)
             }
         }
         routes.post("/compliance/words/{id}/delete", .permission(.complianceManage)) { request, context in
@@ -102,8 +102,8 @@ struct ComplianceController {
                 try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: context.identity!.principal)
                 return pages.redirect("/compliance#flows", flash: "flash.flow_saved")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await page(errors: FormErrors(appError, localizer: pages.localizer(context)), checkText: nil, request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await page(errors: refusal.errors, checkText: nil, request, context, status: refusal.status)
             }
         }
     }

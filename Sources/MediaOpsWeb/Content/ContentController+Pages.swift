@@ -18,9 +18,9 @@ extension ContentController {
                 let item = try await service.create(try formInput(form, context: context), by: context.identity!.principal)
                 return pages.redirect("/content/\(item.id)", flash: "flash.content_created")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await newPage(values: form.values.compactMapValues(\.first), errors: FormErrors(appError, localizer: pages.localizer(context)),
-                                         request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await newPage(values: form.values.compactMapValues(\.first), errors: refusal.errors,
+                                         request, context, status: refusal.status)
             }
         }
         routes.get("/content/{id}", .permission(.contentView)) { request, context in
@@ -116,9 +116,9 @@ extension ContentController {
             let flash = try await change()
             return pages.redirect("/content/\(item.id)" + (anchor.map { "#\($0)" } ?? ""), flash: flash)
         } catch {
-            guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+            let refusal = try pages.refusal(error, context)
             let fresh = try await repository.find(id: item.id) ?? item
-            return try await editorPage(fresh, errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+            return try await editorPage(fresh, errors: refusal.errors, request, context, status: refusal.status)
         }
     }
 

@@ -70,9 +70,9 @@ struct TopicsController {
                                                       by: context.identity!.principal)
                 return pages.redirect("/topics/\(topic.id)", flash: "flash.topic_proposed")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await listPage(values: form.values.compactMapValues(\.first), errors: FormErrors(appError, localizer: pages.localizer(context)),
-                                          request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await listPage(values: form.values.compactMapValues(\.first), errors: refusal.errors,
+                                          request, context, status: refusal.status)
             }
         }
         routes.get("/topics/{id}", .permission(.contentView)) { request, context in
@@ -107,8 +107,8 @@ struct TopicsController {
                 let item = try await service.convert(id: topic.id, by: context.identity!.principal)
                 return pages.redirect("/content/\(item.id)", flash: "flash.topic_converted")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await detailPage(topic, errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await detailPage(topic, errors: refusal.errors, request, context, status: refusal.status)
             }
         }
     }
@@ -117,9 +117,9 @@ struct TopicsController {
         do {
             return pages.redirect("/topics/\(topic.id)", flash: try await change())
         } catch {
-            guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-            return try await detailPage(try await service.find(id: topic.id) ?? topic, errors: FormErrors(appError, localizer: pages.localizer(context)),
-                                        request, context, status: appError.status)
+            let refusal = try pages.refusal(error, context)
+            return try await detailPage(try await service.find(id: topic.id) ?? topic, errors: refusal.errors,
+                                        request, context, status: refusal.status)
         }
     }
 

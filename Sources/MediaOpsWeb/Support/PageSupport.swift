@@ -40,6 +40,13 @@ struct PageSupport: Sendable {
         return render("error", title: page.heading, page: page, request: request, context: context, status: status)
     }
 
+    /// A refused change (a 4xx the user can fix) as the field errors and status
+    /// its form re-renders with; anything else is rethrown for the error page.
+    func refusal(_ error: any Error, _ context: AppRequestContext) throws -> (errors: FormErrors, status: HTTPResponse.Status) {
+        guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+        return (FormErrors(appError, localizer: localizer(context)), appError.status)
+    }
+
     /// Reads a submitted form and checks its CSRF token against the session (or,
     /// before sign-in, against the CSRF cookie).
     func readForm(_ request: Request, context: AppRequestContext) async throws -> FormData {

@@ -77,9 +77,9 @@ struct AccountsController {
                 let account = try await dependencies.team.createAccount(input, by: context.identity!.principal)
                 return pages.redirect("/accounts/\(account.id)", flash: "flash.account_created")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                let refusal = try pages.refusal(error, context)
                 return try await formPage(account: nil, values: visibleValues(form), groups: Set(form.all("groups")),
-                                          errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+                                          errors: refusal.errors, request, context, status: refusal.status)
             }
         }
         routes.get("/accounts/groups", .permission(.accountsView)) { request, context in
@@ -91,9 +91,9 @@ struct AccountsController {
                 _ = try await dependencies.team.createGroup(name: form["name"], description: form["description"], by: context.identity!.principal)
                 return pages.redirect("/accounts/groups", flash: "flash.group_created")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await groupsPage(errors: FormErrors(appError, localizer: pages.localizer(context)), values: form.values.compactMapValues(\.first),
-                                            request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await groupsPage(errors: refusal.errors, values: form.values.compactMapValues(\.first),
+                                            request, context, status: refusal.status)
             }
         }
         routes.post("/accounts/groups/{id}", .permission(.accountsManage)) { request, context in
@@ -103,8 +103,8 @@ struct AccountsController {
                 _ = try await dependencies.team.updateGroup(id: group.id, name: form["name"], description: form["description"], by: context.identity!.principal)
                 return pages.redirect("/accounts/groups", flash: "flash.group_updated")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await groupsPage(errors: FormErrors(appError, localizer: pages.localizer(context)), values: [:], request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await groupsPage(errors: refusal.errors, values: [:], request, context, status: refusal.status)
             }
         }
         routes.post("/accounts/groups/{id}/delete", .permission(.accountsManage)) { request, context in
@@ -124,11 +124,11 @@ struct AccountsController {
                 _ = try await dependencies.team.updateAccount(id: account.id, formInput(form, creating: false), by: context.identity!.principal)
                 return pages.redirect("/accounts/\(account.id)", flash: "flash.account_updated")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                let refusal = try pages.refusal(error, context)
                 var values = visibleValues(form)
                 values["platform"] = account.platform.rawValue
                 return try await formPage(account: account, values: values, groups: Set(form.all("groups")),
-                                          errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+                                          errors: refusal.errors, request, context, status: refusal.status)
             }
         }
         routes.post("/accounts/{id}/retire", .permission(.accountsManage)) { request, context in

@@ -42,11 +42,11 @@ struct AuthController {
                 let owner = try await dependencies.team.setUp(input)
                 return try await signIn(owner, next: "/accounts/new", flash: "flash.setup_done")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                let refusal = try pages.refusal(error, context)
                 var values = form.values.compactMapValues(\.first)
                 values["password"] = nil
-                return setupPage(values: values, errors: FormErrors(appError, localizer: pages.localizer(context)), request: request,
-                                 context: context, status: appError.status)
+                return setupPage(values: values, errors: refusal.errors, request: request,
+                                 context: context, status: refusal.status)
             }
         }
         routes.get("/login", .anyone) { request, context in

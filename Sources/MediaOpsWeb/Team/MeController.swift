@@ -56,8 +56,8 @@ struct MeController {
                 }
                 return response
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await mePage(errors: FormErrors(appError, localizer: pages.localizer(context)), newToken: nil, request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await mePage(errors: refusal.errors, newToken: nil, request, context, status: refusal.status)
             }
         }
         routes.post("/me/password", .signedIn) { request, context in
@@ -68,8 +68,8 @@ struct MeController {
                                                               new: form["new_password"], keepSession: sessionToken(context))
                 return pages.redirect("/me", flash: "flash.password_changed")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await mePage(errors: FormErrors(appError, localizer: pages.localizer(context)), newToken: nil, request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await mePage(errors: refusal.errors, newToken: nil, request, context, status: refusal.status)
             }
         }
         routes.post("/me/tokens", .signedIn) { request, context in
@@ -79,8 +79,8 @@ struct MeController {
                 // Shown on this response only; it is never retrievable again.
                 return try await mePage(errors: FormErrors(), newToken: token, request, context, status: .created)
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return try await mePage(errors: FormErrors(appError, localizer: pages.localizer(context)), newToken: nil, request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return try await mePage(errors: refusal.errors, newToken: nil, request, context, status: refusal.status)
             }
         }
         routes.post("/me/tokens/{id}/revoke", .signedIn) { request, context in

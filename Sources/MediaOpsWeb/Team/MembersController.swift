@@ -50,11 +50,11 @@ struct MembersController {
                     locale: form["locale"]), by: context.identity!.principal)
                 return pages.redirect("/team/members/\(member.id)", flash: "flash.member_created")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                let refusal = try pages.refusal(error, context)
                 var values = form.values.compactMapValues(\.first)
                 values["password"] = nil
                 values["roles"] = form.all("roles").joined(separator: ",")
-                return try await newPage(values: values, errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+                return try await newPage(values: values, errors: refusal.errors, request, context, status: refusal.status)
             }
         }
         routes.get("/team/members/{id}", .permission(.membersView)) { request, context in
@@ -108,8 +108,8 @@ struct MembersController {
             _ = try await dependencies.team.updateMember(id: target.id, changes, by: context.identity!.principal)
             return pages.redirect("/team/members/\(target.id)", flash: flash)
         } catch {
-            guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-            return try await detailPage(target, errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+            let refusal = try pages.refusal(error, context)
+            return try await detailPage(target, errors: refusal.errors, request, context, status: refusal.status)
         }
     }
 

@@ -71,9 +71,9 @@ struct RolesController {
                                                                         permissions: form.all("permissions")), by: context.identity!.principal)
                 return pages.redirect("/team/roles/\(role.key)", flash: "flash.role_created")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                let refusal = try pages.refusal(error, context)
                 return formPage(role: nil, values: form.values.compactMapValues(\.first), checked: Set(form.all("permissions")),
-                                errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+                                errors: refusal.errors, request, context, status: refusal.status)
             }
         }
         routes.get("/team/roles/{key}", .permission(.membersView)) { request, context in
@@ -89,11 +89,11 @@ struct RolesController {
                                                                                 permissions: form.all("permissions")), by: context.identity!.principal)
                 return pages.redirect("/team/roles/\(role.key)", flash: "flash.role_updated")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                let refusal = try pages.refusal(error, context)
                 var values = form.values.compactMapValues(\.first)
                 values["key"] = role.key
                 return formPage(role: role, values: values, checked: Set(form.all("permissions")),
-                                errors: FormErrors(appError, localizer: pages.localizer(context)), request, context, status: appError.status)
+                                errors: refusal.errors, request, context, status: refusal.status)
             }
         }
         routes.post("/team/roles/{key}/delete", .permission(.rolesManage)) { request, context in
@@ -103,10 +103,10 @@ struct RolesController {
                 try await dependencies.team.deleteRole(key: role.key, by: context.identity!.principal)
                 return pages.redirect("/team/roles", flash: "flash.role_deleted")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
+                let refusal = try pages.refusal(error, context)
                 return formPage(role: role, values: ["key": role.key, "name": role.name ?? "", "description": role.description ?? ""],
-                                checked: Set(role.permissions.map(\.rawValue)), errors: FormErrors(appError, localizer: pages.localizer(context)),
-                                request, context, status: appError.status)
+                                checked: Set(role.permissions.map(\.rawValue)), errors: refusal.errors,
+                                request, context, status: refusal.status)
             }
         }
     }

@@ -38,9 +38,9 @@ struct SettingsController {
                                                                 locale: form["default_locale"] ?? "", by: context.identity!.principal)
                 return pages.redirect("/settings", flash: "flash.settings_saved")
             } catch {
-                guard let appError = AppError.from(error), appError.status.code < 500 else { throw error }
-                return settingsPage(values: form.values.compactMapValues(\.first), errors: FormErrors(appError, localizer: pages.localizer(context)),
-                                    request, context, status: appError.status)
+                let refusal = try pages.refusal(error, context)
+                return settingsPage(values: form.values.compactMapValues(\.first), errors: refusal.errors,
+                                    request, context, status: refusal.status)
             }
         }
         routes.get("/settings/audit", .permission(.auditView)) { request, context in
