@@ -16,6 +16,7 @@ public struct AppComponents {
     public let team: TeamService
     public let router: Router<AppRequestContext>
     public let routeTable: RouteTable
+    public let assets: AssetService
 }
 
 public enum MetricsBootstrap {
@@ -54,7 +55,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let dependencies = WebDependencies(database: database, team: team, renderer: renderer, version: Configuration.version,
                                        secureCookies: configuration.secureCookies, metrics: { registry.emitToString() }, assets: assets)
     let (router, table) = try buildRouter(dependencies)
-    return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table)
+    return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table, assets: assets)
 }
 
 /// Closes the database when the service group shuts down.

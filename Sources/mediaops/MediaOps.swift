@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
         let database = try await openDatabase(configuration, logger: logger)
         let components = try await buildComponents(configuration: configuration, database: database, logger: logger)
         if demo {
-            switch try await DemoWorkspace.load(into: database, team: components.team) {
+            switch try await DemoWorkspace.load(components: components) {
             case .loaded(let members, let accounts):
                 say("Demo workspace loaded: \(members) members, \(accounts) accounts.")
             case .skippedNotEmpty:
@@ -168,8 +168,8 @@ struct Demo: AsyncParsableCommand {
         let configuration = try options.configuration()
         let logger = makeLogger(configuration)
         let database = try await openDatabase(configuration, logger: logger)
-        let team = TeamService(database: database, secrets: try configuration.secretBox(), hasher: PasswordHasher(cost: configuration.bcryptCost))
-        let outcome = try await DemoWorkspace.load(into: database, team: team)
+        let components = try await buildComponents(configuration: configuration, database: database, logger: logger)
+        let outcome = try await DemoWorkspace.load(components: components)
         await database.close()
         switch outcome {
         case .loaded(let members, let accounts):

@@ -81,6 +81,16 @@ public enum DemoWorkspace {
                     groups: ["青禾茶饮"], owner: ownerEmail, state: .active, secrets: ["signing_secret": "demo-signing-secret"]),
     ]
 
+    /// Loads the demo and its asset library (the files are stored once the data is in).
+    public static func load(components: AppComponents) async throws -> Outcome {
+        let outcome = try await load(into: components.database, team: components.team)
+        if case .loaded = outcome, let owner = try await MemberRepository(components.database.sql).find(email: ownerEmail) {
+            let principal = Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases))
+            try await DemoAssets.load(service: components.assets, database: components.database, owner: principal)
+        }
+        return outcome
+    }
+
     /// Loads the demo into an empty database, all in one transaction.
     public static func load(into database: Database, team: TeamService) async throws -> Outcome {
         // One bcrypt for everyone: hashing thirteen times would slow the first start for nothing.
