@@ -177,6 +177,8 @@ struct ContentWebTests {
                     Issue.record("\(uri) shows a raw catalog key: \(page.text[range])")
                 }
             }
+            // Home lists what goes out today.
+            #expect(try await session.get("/").text.contains("全网最低价的茶"))
             let editor = try await session.get("/content/\(item.id)")
             #expect(editor.text.contains(locale == .zhHans ? "绝对化用语" : "Absolute terms"))
             #expect(editor.text.contains("data-max=\"280\""))  // the X variant counts against 280

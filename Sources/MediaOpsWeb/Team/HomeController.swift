@@ -24,7 +24,13 @@ struct HomeController {
         var shortcuts: [Shortcut]
         var canSeeAccounts: Bool
         var canSeeAudit: Bool
+        var canSeeContent: Bool
+        var toReview: [ContentRow]
+        var dueToday: [ContentRow]
+        var sentBack: [ContentRow]
     }
+
+    struct ContentRow { var id: String; var title: String; var detail: String; var state: String; var stateKey: String }
 
     func register(_ routes: Routes) {
         routes.get("/", .signedIn) { request, context in
@@ -59,13 +65,47 @@ struct HomeController {
             let recent = can(.auditView)
                 ? try await AuditRepository(db.sql).list(filter: AuditFilter(), page: PageRequest(page: 1, perPage: 8)).items.map { AuditRow($0, localizer: t) }
                 : []
+            // The content that needs this member today: their review queue, today's
+            // planned posts, and their own drafts sent back for changes.
+            var toReview: [ContentRow] = []
+            var dueToday: [ContentRow] = []
+            var sentBack: [ContentRow] = []
+            if can(.contentView) {
+                let repository = ContentRepository(db.sql, kind: db.kind)
+                func row(_ item: ContentItem, _ detail: String) -> ContentRow {
+                    ContentRow(id: item.id, title: item.title, detail: detail, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue)
+                }
+                if can(.contentApprove) {
+                    let reviews = ReviewRepository(db.sql)
+                    for entry in try await reviews.queue().prefix(50) {
+                        let flow = try await reviews.flow(groupID: entry.groupID)
+                        let stage = flow.stages[min(entry.stage, flow.stages.count - 1)]
+                        if stage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys), let item = try await repository.find(id: entry.id) {
+                            toReview.append(row(item, stage.name))
+                        }
+                    }
+                }
+                let day = CalendarRange(view: .week, containing: Date(), timeZone: t.timeZone).anchor
+                let planned = try await repository.list(filter: ContentFilter(plannedFrom: day, plannedTo: day.addingTimeInterval(86_400 + 3_600)),
+                                                        sort: .planned, descending: false, page: PageRequest(page: 1, perPage: 20)).items
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = t.timeZone
+                dueToday = planned.filter { $0.plannedAt.map { calendar.isDate($0, inSameDayAs: Date()) } ?? false }
+                    .map { row($0, $0.plannedAt.map(t.dateTime) ?? "") }
+                sentBack = try await repository.list(filter: ContentFilter(states: [.changesRequested], ownerID: identity.member.id),
+                                                     page: PageRequest(page: 1, perPage: 10)).items.map { row($0, t.dateTime($0.updatedAt)) }
+                stats.insert(Stat(label: t.t("home.stat_review"), value: t.count(toReview.count), exact: t.grouped(toReview.count), href: "/content/review"), at: 0)
+                stats.insert(Stat(label: t.t("home.stat_today"), value: t.count(dueToday.count), exact: t.grouped(dueToday.count), href: "/calendar?view=week"), at: 1)
+            }
             var shortcuts: [Shortcut] = []
+            if can(.contentWrite) { shortcuts.append(Shortcut(label: t.t("content.new"), href: "/content/new")) }
             if can(.accountsManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_add_account"), href: "/accounts/new")) }
             if can(.membersManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_invite"), href: "/team/members/new")) }
             shortcuts.append(Shortcut(label: t.t("home.shortcut_tokens"), href: "/me"))
             let model = HomePage(greeting: t.t("home.greeting", ["name": identity.member.name]), today: t.dateTime(Date()),
                                  stats: stats, attention: attention, mine: mine, recent: recent, shortcuts: shortcuts,
-                                 canSeeAccounts: can(.accountsView), canSeeAudit: can(.auditView))
+                                 canSeeAccounts: can(.accountsView), canSeeAudit: can(.auditView), canSeeContent: can(.contentView),
+                                 toReview: toReview, dueToday: dueToday, sentBack: sentBack)
             return pages.render("home", title: t.t("nav.home"), page: model, request: request, context: context)
         }
 
