@@ -119,6 +119,26 @@ public struct JobQueue: Sendable {
         return next
     }
 
+    /// Moves a job that has not started yet; false once a worker holds it.
+    @discardableResult
+    public func reschedule(id: String, runAt: Date, on db: (any SQLDatabase)? = nil) async throws -> Bool {
+        let rows = try await (db ?? database.sql).raw("""
+            UPDATE jobs SET run_at = \(bind: runAt.epochMilliseconds), updated_at = \(bind: Date().epochMilliseconds)
+            WHERE id = \(bind: id) AND state = 'queued' RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+
+    /// Withdraws a job that has not started yet (it ends as dead with the reason).
+    @discardableResult
+    public func cancel(id: String, reason: String, on db: (any SQLDatabase)? = nil) async throws -> Bool {
+        let rows = try await (db ?? database.sql).raw("""
+            UPDATE jobs SET state = 'dead', last_error = \(bind: reason), updated_at = \(bind: Date().epochMilliseconds)
+            WHERE id = \(bind: id) AND state = 'queued' RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+
     /// Extends the lease of a job still being worked on.
     public func heartbeat(id: String, owner: String, lease: TimeInterval, now: Date = Date()) async throws {
         try await database.sql.raw("""

@@ -1,0 +1,124 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+/// Scheduling approved content onto accounts: one target per (item, account),
+/// each with a durable job keyed by the target so it can never be queued twice.
+/// The connectors that carry the jobs out belong to the publishing engine.
+public struct PublishingService: Sendable {
+    public let database: Database
+    public static let jobKind = "publish"
+
+    public init(database: Database) { self.database = database }
+
+    /// Schedules `contentID` on each account at `dueAt` (the same instant for
+    /// all). Only approved (or already scheduled) content may be scheduled; an
+    /// account already holding a live target for the item is refused.
+    public func schedule(contentID: String, accountIDs: [String], at dueAt: Date, by principal: Principal) async throws -> [PublishTarget] {
+        let accounts = Array(Set(accountIDs.filter { !$0.isEmpty })).sorted()
+        guard !accounts.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
+        return try await database.transaction { db in
+            let content = ContentRepository(db, kind: database.kind)
+            guard var item = try await content.findForUpdate(id: contentID) else { throw NotFoundError(entity: "content") }
+            guard item.state == .approved || item.state == .scheduled else {
+                throw ConflictError(code: "not_approved", field: "content_id", params: ["state": item.state.rawValue])
+            }
+            let existing = try await targets(contentID: contentID, db: db)
+            var created: [PublishTarget] = []
+            let now = Date()
+            for accountID in accounts {
+                guard let account = try await AccountRepository(db).find(id: accountID) else {
+                    throw ValidationError(field: "account_ids", code: "unknown_account")
+                }
+                guard account.state == .active else { throw ConflictError(code: "account_unavailable", field: "account_ids", params: ["account": account.name]) }
+                if existing.contains(where: { $0.accountID == accountID && $0.state != .cancelled }) {
+                    throw ConflictError(code: "already_scheduled", field: "account_ids", params: ["account": account.name])
+                }
+                let id = Identifier.make("tgt")
+                let job = try await JobQueue(database: database).enqueue(kind: Self.jobKind, payload: id, runAt: dueAt, idempotencyKey: "publish:\(id)", on: db)
+                let target = PublishTarget(id: id, contentID: contentID, accountID: accountID, platform: account.platform, dueAt: dueAt, state: .scheduled,
+                                           externalID: nil, externalURL: nil, failureReason: nil, jobID: job.id, createdAt: now, updatedAt: now)
+                try await db.raw("""
+                    INSERT INTO publish_targets (id, content_id, account_id, platform, due_at, state, job_id, created_at, updated_at)
+                    VALUES (\(bind: target.id), \(bind: contentID), \(bind: accountID), \(bind: account.platform.rawValue), \(bind: dueAt.epochMilliseconds),
+                    \(bind: TargetState.scheduled.rawValue), \(bind: job.id), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
+                    """).run()
+                created.append(target)
+                try await Self.audit(db, principal, .create, target, "\(item.title) → \(account.name)")
+            }
+            if item.state != .scheduled {
+                item.state = .scheduled
+                item.plannedAt = item.plannedAt ?? dueAt
+                item.updatedAt = now
+                try await content.update(item)
+            }
+            return created
+        }
+    }
+
+    /// Moves a target that has not started; refused (409) once publishing began.
+    public func reschedule(targetID: String, to dueAt: Date, by principal: Principal) async throws -> PublishTarget {
+        try await database.transaction { db in
+            guard var target = try await target(id: targetID, db: db) else { throw NotFoundError(entity: "target") }
+            guard target.state.isOpen, let jobID = target.jobID, try await JobQueue(database: database).reschedule(id: jobID, runAt: dueAt, on: db) else {
+                throw ConflictError(code: "target_started", params: ["state": target.state.rawValue])
+            }
+            target.dueAt = dueAt
+            target.updatedAt = Date()
+            try await db.raw("UPDATE publish_targets SET due_at = \(bind: dueAt.epochMilliseconds), updated_at = \(bind: target.updatedAt.epochMilliseconds) WHERE id = \(bind: targetID)").run()
+            try await Self.audit(db, principal, .update, target, ISO8601DateFormatter().string(from: dueAt))
+            return target
+        }
+    }
+
+    /// Cancels a target that has not started. When no live target is left the
+    /// item goes back to approved.
+    public func cancel(targetID: String, by principal: Principal) async throws -> PublishTarget {
+        try await database.transaction { db in
+            guard var target = try await target(id: targetID, db: db) else { throw NotFoundError(entity: "target") }
+            guard target.state.isOpen, let jobID = target.jobID, try await JobQueue(database: database).cancel(id: jobID, reason: "cancelled", on: db) else {
+                throw ConflictError(code: "target_started", params: ["state": target.state.rawValue])
+            }
+            target.state = .cancelled
+            target.updatedAt = Date()
+            try await db.raw("UPDATE publish_targets SET state = 'cancelled', updated_at = \(bind: target.updatedAt.epochMilliseconds) WHERE id = \(bind: targetID)").run()
+            let remaining = try await targets(contentID: target.contentID, db: db).filter { $0.state != .cancelled }
+            let content = ContentRepository(db, kind: database.kind)
+            if remaining.isEmpty, var item = try await content.findForUpdate(id: target.contentID), item.state == .scheduled {
+                item.state = .approved
+                item.updatedAt = Date()
+                try await content.update(item)
+            }
+            try await Self.audit(db, principal, .update, target, "cancelled")
+            return target
+        }
+    }
+
+    public func targets(contentID: String, db: (any SQLDatabase)? = nil) async throws -> [PublishTarget] {
+        try await (db ?? database.sql).raw("SELECT * FROM publish_targets WHERE content_id = \(bind: contentID) ORDER BY due_at, id").all().map(Self.target(from:))
+    }
+
+    public func summary(contentID: String) async throws -> PublishingSummary {
+        PublishingSummary.derive(try await targets(contentID: contentID).map(\.state))
+    }
+
+    func target(id: String, db: any SQLDatabase) async throws -> PublishTarget? {
+        let lock: SQLQueryString = database.kind == .postgresql ? " FOR UPDATE" : ""
+        return try await db.raw("SELECT * FROM publish_targets WHERE id = \(bind: id)" + lock).first().map(Self.target(from:))
+    }
+
+    static func target(from row: any SQLRow) throws -> PublishTarget {
+        PublishTarget(id: try row.string("id"), contentID: try row.string("content_id"), accountID: try row.string("account_id"),
+                      platform: Platform(rawValue: try row.string("platform")) ?? .webhook, dueAt: try row.date("due_at"),
+                      state: TargetState(rawValue: try row.string("state")) ?? .scheduled, externalID: try row.optionalString("external_id"),
+                      externalURL: try row.optionalString("external_url"), failureReason: try row.optionalString("failure_reason"),
+                      jobID: try row.optionalString("job_id"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+
+    static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ target: PublishTarget, _ summary: String) async throws {
+        try await AuditRepository(db).record(AuditEntry(
+            id: Identifier.makeOrdered("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name, action: action,
+            entityType: "publish_target", entityID: target.id, summary: summary,
+            changes: ["state": ["", target.state.rawValue], "due_at": ["", ISO8601DateFormatter().string(from: target.dueAt)]]))
+    }
+}
