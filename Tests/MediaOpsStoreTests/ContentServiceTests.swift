@@ -70,6 +70,10 @@ struct ContentServiceTests {
             await #expect(throws: ConflictError.self) { _ = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.manager) }
             var current = try await f.content.review(id: item.id, action: .submit, comment: nil, expectedVersion: nil, by: f.writer)
             #expect(current.state == .inReview && current.reviewStage == 0)
+            // The queue shows it to the first stage's reviewers only.
+            #expect(try await f.content.reviewQueue(for: f.manager).map(\.item.id) == [item.id])
+            #expect(try await f.content.reviewQueue(for: f.reviewer).isEmpty)
+            #expect(try await f.content.reviewQueue(for: f.writer).isEmpty)
             await #expect(throws: PermissionError(code: "not_in_review_stage", params: ["stage": "内容主管"])) {
                 _ = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.reviewer)
             }
@@ -78,6 +82,8 @@ struct ContentServiceTests {
             }
             current = try await f.content.review(id: item.id, action: .approve, comment: "可以", expectedVersion: nil, by: f.manager)
             #expect(current.state == .inReview && current.reviewStage == 1)
+            #expect(try await f.content.reviewQueue(for: f.reviewer).map(\.stage.name) == ["合规"])
+            #expect(try await f.content.reviewQueue(for: f.manager).isEmpty)
             current = try await f.content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: f.reviewer)
             #expect(current.state == .approved)
             // The reviewers of stage 1 were told it waits for them; the author that it passed.

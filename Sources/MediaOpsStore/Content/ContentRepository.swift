@@ -127,6 +127,22 @@ public struct ContentRepository: Sendable {
         return variants.sorted { (order.firstIndex(of: $0.platform) ?? 0) < (order.firstIndex(of: $1.platform) ?? 0) }
     }
 
+    /// The platforms each item has a variant for, in one query (calendar cells
+    /// and exports show them for every item at once).
+    public func platforms(contentIDs: [String]) async throws -> [String: [Platform]] {
+        guard !contentIDs.isEmpty else { return [:] }
+        var result: [String: [Platform]] = [:]
+        // Chunks keep the bind count far below both databases' limits.
+        for start in stride(from: 0, to: contentIDs.count, by: 500) {
+            let chunk = Array(contentIDs[start..<min(start + 500, contentIDs.count)])
+            for row in try await db.raw("SELECT content_id, platform FROM content_variants WHERE content_id IN (\(binds: chunk))").all() {
+                if let platform = Platform(rawValue: try row.string("platform")) { result[try row.string("content_id"), default: []].append(platform) }
+            }
+        }
+        let order = Platform.allCases
+        return result.mapValues { $0.sorted { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) } }
+    }
+
     public func saveVariant(_ variant: ContentVariant) async throws {
         try await db.raw("DELETE FROM content_variants WHERE content_id = \(bind: variant.contentID) AND platform = \(bind: variant.platform.rawValue)").run()
         try await db.raw("""

@@ -145,6 +145,26 @@ extension ContentService {
         }
     }
 
+    /// The items waiting at a review stage `member` belongs to, oldest first,
+    /// with that stage. Flows are read once per group, not once per item.
+    public func reviewQueue(for principal: Principal, limit: Int = 200) async throws -> [(item: ContentItem, stage: ReviewStage)] {
+        guard principal.can(.contentApprove), let memberID = principal.memberID else { return [] }
+        let reviews = ReviewRepository(database.sql)
+        let repository = ContentRepository(database.sql, kind: kind)
+        var flows: [String: ReviewFlow] = [:]
+        var queue: [(item: ContentItem, stage: ReviewStage)] = []
+        for entry in try await reviews.queue() where queue.count < limit {
+            let key = entry.groupID ?? ""
+            if flows[key] == nil { flows[key] = try await reviews.flow(groupID: entry.groupID) }
+            let stages = flows[key]!.stages
+            let stage = stages[min(entry.stage, stages.count - 1)]
+            if stage.admits(memberID: memberID, roleKeys: principal.roleKeys), let item = try await repository.find(id: entry.id) {
+                queue.append((item, stage))
+            }
+        }
+        return queue
+    }
+
     // MARK: Comments
 
     /// A comment on the whole item or on a passage; @name or @e-mail mentions notify those members.

@@ -17,10 +17,11 @@ public enum TokenHasher {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Compares two secrets in time independent of where they differ.
+    /// Compares two secrets in time independent of where they differ. An empty
+    /// secret never matches, so a missing token cannot equal a missing one.
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let left = Array(a.utf8), right = Array(b.utf8)
-        guard left.count == right.count else { return false }
+        guard left.count == right.count, !left.isEmpty else { return false }
         var difference: UInt8 = 0
         for index in left.indices { difference |= left[index] ^ right[index] }
         return difference == 0

@@ -273,9 +273,9 @@ struct AssetsController {
     struct ListPage {
         var cards: [AssetCard]
         var query: String
-        var folderOptions: [AuthController.Option]
-        var kindOptions: [AuthController.Option]
-        var tagOptions: [AuthController.Option]
+        var folderOptions: [SelectOption]
+        var kindOptions: [SelectOption]
+        var tagOptions: [SelectOption]
         var pagination: Pagination
         var expiring: [ExpiringRow]
         var hasExpiring: Bool
@@ -297,7 +297,7 @@ struct AssetsController {
         let today = try await service.today()
         let expiring = try await repository.expiring(from: today, through: today.adding(days: Self.expiryWarningDays), limit: 10)
         let expired = try await repository.expired(before: today, limit: 1000).count
-        let option = AuthController.Option.init
+        let option = SelectOption.init
         let folders = try await repository.folders()
         let tags = try await repository.tags()
         var folderOptions = [option("", t.t("assets.all_folders"), filter.folder == nil)]

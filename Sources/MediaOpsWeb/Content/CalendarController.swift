@@ -10,8 +10,6 @@ struct CalendarController {
     let pages: PageSupport
 
     var db: Database { dependencies.database }
-    typealias Option = AuthController.Option
-
     struct Query {
         var view: CalendarRange.View
         var range: CalendarRange
@@ -150,10 +148,7 @@ struct CalendarController {
     }
 
     private func platformsByItem(_ ids: [String]) async throws -> [String: [String]] {
-        var result: [String: [String]] = [:]
-        let repository = ContentRepository(db.sql, kind: db.kind)
-        for id in ids { result[id] = try await repository.variants(contentID: id).map(\.platform.rawValue) }
-        return result
+        try await ContentRepository(db.sql, kind: db.kind).platforms(contentIDs: ids).mapValues { $0.map(\.rawValue) }
     }
 
     // MARK: Page
@@ -194,11 +189,11 @@ struct CalendarController {
         var monthLink: String
         var csvLink: String
         var timeZone: String
-        var groups: [Option]
-        var accounts: [Option]
-        var owners: [Option]
-        var states: [Option]
-        var categories: [Option]
+        var groups: [SelectOption]
+        var accounts: [SelectOption]
+        var owners: [SelectOption]
+        var states: [SelectOption]
+        var categories: [SelectOption]
         var bestTimes: [BestTime]
         var canMove: Bool
         var currentPath: String
@@ -258,7 +253,7 @@ struct CalendarController {
         } else {
             heading = "\(labelFormatter.string(from: query.range.days.first!)) – \(labelFormatter.string(from: query.range.days.last!))"
         }
-        let option = Option.init
+        let option = SelectOption.init
         let model = CalendarPage(
             heading: heading, weeks: weeks, isMonth: query.view == .month, weekdays: weekdaySymbols,
             previous: Pagination.url(request, ["date": isoFormatter.string(from: previous.anchor)]),

@@ -9,8 +9,6 @@ struct ComplianceController {
     let pages: PageSupport
 
     var db: Database { dependencies.database }
-    typealias Option = AuthController.Option
-
     func register(_ routes: Routes) {
         routes.post("/api/v1/compliance/check", .permission(.contentView)) { request, context in
             let input = try await JSONInput.read(request, context: context)
@@ -159,7 +157,7 @@ struct ComplianceController {
 
     struct CompliancePage {
         var groups: [TermGroup]
-        var categories: [Option]
+        var categories: [SelectOption]
         var canManage: Bool
         var errors: [String: String]
         var summary: String?
@@ -167,8 +165,8 @@ struct ComplianceController {
         var checked: Bool
         var findings: [FindingRow]
         var checkSummary: String
-        var platforms: [Option]
-        var flowGroups: [Option]
+        var platforms: [SelectOption]
+        var flowGroups: [SelectOption]
         var stageForms: [StageForm]
         var flows: [FlowRow]
         var ruleCount: Int
@@ -203,14 +201,14 @@ struct ComplianceController {
         let standard = ReviewFlow.standard.stages
         let model = CompliancePage(
             groups: groups,
-            categories: WordListRepository.categories.map { Option(value: $0.rawValue, label: t.t("compliance.category_\($0.rawValue)"), selected: false) },
+            categories: WordListRepository.categories.map { SelectOption(value: $0.rawValue, label: t.t("compliance.category_\($0.rawValue)"), selected: false) },
             canManage: context.identity!.permissions.contains(.complianceManage),
             errors: errors.messages, summary: errors.summary,
             checkText: checkText ?? "", checked: checkText != nil, findings: findings, checkSummary: checkSummary,
-            platforms: [Option(value: "", label: t.t("compliance.any_platform"), selected: (checkPlatform ?? "").isEmpty)]
-                + Platform.allCases.map { Option(value: $0.rawValue, label: t.platformName($0), selected: $0.rawValue == checkPlatform) },
-            flowGroups: [Option(value: "", label: t.t("compliance.default_flow"), selected: true)]
-                + groupNames.sorted { SortKey.make($0.value) < SortKey.make($1.value) }.map { Option(value: $0.key, label: $0.value, selected: false) },
+            platforms: [SelectOption(value: "", label: t.t("compliance.any_platform"), selected: (checkPlatform ?? "").isEmpty)]
+                + Platform.allCases.map { SelectOption(value: $0.rawValue, label: t.platformName($0), selected: $0.rawValue == checkPlatform) },
+            flowGroups: [SelectOption(value: "", label: t.t("compliance.default_flow"), selected: true)]
+                + groupNames.sorted { SortKey.make($0.value) < SortKey.make($1.value) }.map { SelectOption(value: $0.key, label: $0.value, selected: false) },
             stageForms: (0..<3).map { index in
                 StageForm(index: index, name: index < standard.count ? standard[index].name : "",
                           roles: roles.map { RoleChoice(key: $0.key, name: t.roleName($0), checked: index < standard.count && standard[index].roleKeys.contains($0.key)) })

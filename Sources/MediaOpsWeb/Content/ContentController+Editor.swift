@@ -50,10 +50,10 @@ extension ContentController {
         var summary: String?
         var state: String
         var stateKey: String
-        var categories: [Option]
-        var groups: [Option]
-        var owners: [Option]
-        var covers: [Option]
+        var categories: [SelectOption]
+        var groups: [SelectOption]
+        var owners: [SelectOption]
+        var covers: [SelectOption]
         var coverID: String?
         var timeZone: String
         var masterFindings: [FindingRow]
@@ -62,7 +62,7 @@ extension ContentController {
         var violations: Int
         var clean: Bool
         var variants: [VariantSection]
-        var addablePlatforms: [Option]
+        var addablePlatforms: [SelectOption]
         var canWrite: Bool
         var canSubmit: Bool
         var canWithdraw: Bool
@@ -72,7 +72,7 @@ extension ContentController {
         var stages: [StageRow]
         var events: [ReviewEventRow]
         var comments: [CommentRow]
-        var anchors: [Option]
+        var anchors: [SelectOption]
         var isTemplate: Bool
         var topicID: String?
     }
@@ -98,11 +98,9 @@ extension ContentController {
             return FindingRow(field: t.t("content.field_\(checked.field)"), term: finding.term,
                               category: t.t("compliance.category_\(finding.category.rawValue)"), article: finding.article,
                               severity: t.t("compliance.severity_\(finding.severity.rawValue)"), blocking: finding.severity == .block,
-                              suggestion: context(t) == .zhHans ? finding.suggestionZh : finding.suggestionEn, context: snippet)
+                              suggestion: t.locale == .zhHans ? finding.suggestionZh : finding.suggestionEn, context: snippet)
         }
     }
-
-    private func context(_ t: Localizer) -> AppLocale { t.locale }
 
     func editorPage(_ item: ContentItem, errors: FormErrors, _ request: Request, _ context: AppRequestContext,
                     status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -140,11 +138,9 @@ extension ContentController {
         }
         let present = Set(variants.map(\.platform))
         let zone = t.timeZone
-        let values = errors.isEmpty || request.method == .get ? [
-            "title": item.title, "summary": item.summary, "body": HTMLSanitizer.editableText(item.body), "tags": item.tags.joined(separator: " "),
-            "category": item.category.rawValue, "group_id": item.groupID ?? "", "owner_id": item.ownerID ?? "",
-            "planned_at": ContentInputParsing.localInputValue(item.plannedAt, zone: zone),
-        ] : [
+        // The form always shows the stored item: a refused save re-renders the
+        // latest version next to the reason, so nobody edits a stale copy.
+        let values = [
             "title": item.title, "summary": item.summary, "body": HTMLSanitizer.editableText(item.body), "tags": item.tags.joined(separator: " "),
             "category": item.category.rawValue, "group_id": item.groupID ?? "", "owner_id": item.ownerID ?? "",
             "planned_at": ContentInputParsing.localInputValue(item.plannedAt, zone: zone),
@@ -169,7 +165,7 @@ extension ContentController {
             masterFindings: masterFindings, blocking: check.blocking, warnings: check.warnings, violations: check.violationCount,
             clean: check.blocking == 0 && check.warnings == 0 && check.violationCount == 0,
             variants: sections,
-            addablePlatforms: Platform.allCases.filter { !present.contains($0) }.map { Option(value: $0.rawValue, label: t.platformName($0), selected: false) },
+            addablePlatforms: Platform.allCases.filter { !present.contains($0) }.map { SelectOption(value: $0.rawValue, label: t.platformName($0), selected: false) },
             canWrite: can(.contentWrite) && item.state != .published,
             canSubmit: can(.contentWrite) && (item.state == .draft || item.state == .changesRequested),
             canWithdraw: can(.contentWrite) && (item.state == .inReview || item.state == .changesRequested),
@@ -185,8 +181,8 @@ extension ContentController {
                            anchor: $0.anchor == "master" ? t.t("content.master") : (Platform(rawValue: $0.anchor).map(t.platformShortName) ?? $0.anchor),
                            quote: $0.quote)
             },
-            anchors: [Option(value: "master", label: t.t("content.master"), selected: true)]
-                + variants.map { Option(value: $0.platform.rawValue, label: t.platformShortName($0.platform), selected: false) },
+            anchors: [SelectOption(value: "master", label: t.t("content.master"), selected: true)]
+                + variants.map { SelectOption(value: $0.platform.rawValue, label: t.platformShortName($0.platform), selected: false) },
             isTemplate: item.isTemplate, topicID: item.topicID)
         return pages.render("content_editor", title: item.title, page: model, request: request, context: context, status: status)
     }
@@ -219,8 +215,8 @@ extension ContentController {
             var segments: [Segment]
             var hasDiff: Bool
             var identical: Bool
-            var fromOptions: [Option]
-            var toOptions: [Option]
+            var fromOptions: [SelectOption]
+            var toOptions: [SelectOption]
         }
         let model = VersionsPage(
             id: item.id, title: item.title,
@@ -230,8 +226,8 @@ extension ContentController {
             segments: segments.map { Segment(kind: $0.kind.rawValue, text: $0.text) },
             hasDiff: old != nil && new != nil,
             identical: segments.allSatisfy { $0.kind == .same },
-            fromOptions: versions.map { Option(value: String($0.version), label: "v\($0.version)", selected: $0.version == from) },
-            toOptions: versions.map { Option(value: String($0.version), label: "v\($0.version)", selected: $0.version == to) })
+            fromOptions: versions.map { SelectOption(value: String($0.version), label: "v\($0.version)", selected: $0.version == from) },
+            toOptions: versions.map { SelectOption(value: String($0.version), label: "v\($0.version)", selected: $0.version == to) })
         return pages.render("content_versions", title: t.t("content.versions_title", ["title": item.title]), page: model, request: request, context: context)
     }
 }

@@ -4,8 +4,6 @@ import MediaOpsDomain
 import MediaOpsStore
 
 extension ContentController {
-    typealias Option = AuthController.Option
-
     func registerPages(_ routes: Routes) {
         routes.get("/content", .permission(.contentView)) { request, context in try await listPage(request, context) }
         routes.get("/content/review", .permission(.contentView)) { request, context in try await reviewQueuePage(request, context) }
@@ -139,21 +137,21 @@ extension ContentController {
             isTemplate: form.has("is_template_present") ? form.has("is_template") : nil)
     }
 
-    // MARK: Option lists
+    // MARK: SelectOption lists
 
-    func categoryOptions(_ t: Localizer, selected: String?, includeAll: Bool = false) -> [Option] {
-        (includeAll ? [Option(value: "", label: t.t("content.all_categories"), selected: (selected ?? "").isEmpty)] : [])
-            + ContentCategory.allCases.map { Option(value: $0.rawValue, label: t.t("content.category_\($0.rawValue)"), selected: $0.rawValue == selected) }
+    func categoryOptions(_ t: Localizer, selected: String?, includeAll: Bool = false) -> [SelectOption] {
+        (includeAll ? [SelectOption(value: "", label: t.t("content.all_categories"), selected: (selected ?? "").isEmpty)] : [])
+            + ContentCategory.allCases.map { SelectOption(value: $0.rawValue, label: t.t("content.category_\($0.rawValue)"), selected: $0.rawValue == selected) }
     }
 
-    func groupOptions(_ t: Localizer, selected: String?, emptyLabel: String) async throws -> [Option] {
-        [Option(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
-            + (try await AccountGroupRepository(db.sql).all()).map { Option(value: $0.id, label: $0.name, selected: $0.id == selected) }
+    func groupOptions(_ t: Localizer, selected: String?, emptyLabel: String) async throws -> [SelectOption] {
+        [SelectOption(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
+            + (try await AccountGroupRepository(db.sql).all()).map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
     }
 
-    func ownerOptions(_ t: Localizer, selected: String?, emptyLabel: String) async throws -> [Option] {
-        [Option(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
-            + (try await MemberRepository(db.sql).all()).filter { $0.isActive || $0.id == selected }.map { Option(value: $0.id, label: $0.name, selected: $0.id == selected) }
+    func ownerOptions(_ t: Localizer, selected: String?, emptyLabel: String) async throws -> [SelectOption] {
+        [SelectOption(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
+            + (try await MemberRepository(db.sql).all()).filter { $0.isActive || $0.id == selected }.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
     }
 
     // MARK: List
@@ -174,10 +172,10 @@ extension ContentController {
     struct ListPage {
         var rows: [Row]
         var query: String
-        var states: [Option]
-        var categories: [Option]
-        var groups: [Option]
-        var owners: [Option]
+        var states: [SelectOption]
+        var categories: [SelectOption]
+        var groups: [SelectOption]
+        var owners: [SelectOption]
         var sort: [String: Pagination.SortLink]
         var pagination: Pagination
         var canWrite: Bool
@@ -196,18 +194,18 @@ extension ContentController {
     private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let t = pages.localizer(context)
         let filter = try filter(request)
-        let (sort, descending) = try request.sort(ContentSort.self, default: .updated)
-        let page = try await repository.list(filter: filter, sort: sort, descending: request.query("order") == nil ? true : descending,
+        let (sort, descending) = try request.sort(ContentSort.self, default: .updated, descendingByDefault: true)
+        let page = try await repository.list(filter: filter, sort: sort, descending: descending,
                                              page: try request.pageRequest(defaultPerPage: 25))
         let selectedState = request.query("state") ?? ""
         let model = ListPage(
             rows: try await rows(page.items, t), query: request.query("q") ?? "",
-            states: [Option(value: "", label: t.t("content.all_states"), selected: selectedState.isEmpty)]
-                + ContentState.allCases.map { Option(value: $0.rawValue, label: t.t("content.state_\($0.rawValue)"), selected: $0.rawValue == selectedState) },
+            states: [SelectOption(value: "", label: t.t("content.all_states"), selected: selectedState.isEmpty)]
+                + ContentState.allCases.map { SelectOption(value: $0.rawValue, label: t.t("content.state_\($0.rawValue)"), selected: $0.rawValue == selectedState) },
             categories: categoryOptions(t, selected: request.query("category"), includeAll: true),
             groups: try await groupOptions(t, selected: request.query("group"), emptyLabel: t.t("accounts.all_groups")),
             owners: try await ownerOptions(t, selected: request.query("owner"), emptyLabel: t.t("accounts.all_owners")),
-            sort: Pagination.sortLinks(request, keys: ContentSort.allCases.map(\.rawValue), current: sort.rawValue, descending: request.query("order") == nil ? true : descending),
+            sort: Pagination.sortLinks(request, keys: ContentSort.allCases.map(\.rawValue), current: sort.rawValue, descending: descending),
             pagination: Pagination(request, page: page, localizer: t),
             canWrite: context.identity!.permissions.contains(.contentWrite),
             filtered: filter != ContentFilter())
@@ -216,17 +214,7 @@ extension ContentController {
 
     private func reviewQueuePage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let t = pages.localizer(context)
-        let identity = context.identity!
-        let reviews = ReviewRepository(db.sql)
-        var mine: [ContentItem] = []
-        for entry in try await reviews.queue() {
-            let flow = try await reviews.flow(groupID: entry.groupID)
-            let stage = flow.stages[min(entry.stage, flow.stages.count - 1)]
-            if identity.permissions.contains(.contentApprove), stage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys),
-               let item = try await repository.find(id: entry.id) {
-                mine.append(item)
-            }
-        }
+        let mine = try await service.reviewQueue(for: context.identity!.principal).map(\.item)
         struct QueuePage { var rows: [Row] }
         return pages.render("content_review", title: t.t("content.review_title"), page: QueuePage(rows: try await rows(mine, t)), request: request, context: context)
     }
@@ -237,18 +225,18 @@ extension ContentController {
         var values: [String: String]
         var errors: [String: String]
         var summary: String?
-        var categories: [Option]
-        var groups: [Option]
-        var owners: [Option]
-        var covers: [Option]
+        var categories: [SelectOption]
+        var groups: [SelectOption]
+        var owners: [SelectOption]
+        var covers: [SelectOption]
         var timeZone: String
     }
 
     /// Image assets to choose a cover from, newest first.
-    func coverOptions(_ t: Localizer, selected: String?) async throws -> [Option] {
+    func coverOptions(_ t: Localizer, selected: String?) async throws -> [SelectOption] {
         let images = try await AssetRepository(db.sql).list(filter: AssetFilter(kind: .image), page: PageRequest(page: 1, perPage: 100)).items
-        return [Option(value: "", label: t.t("content.no_cover"), selected: (selected ?? "").isEmpty)]
-            + images.map { Option(value: $0.id, label: $0.name, selected: $0.id == selected) }
+        return [SelectOption(value: "", label: t.t("content.no_cover"), selected: (selected ?? "").isEmpty)]
+            + images.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
     }
 
     private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,

@@ -20,9 +20,9 @@ struct ContentController {
 
     private func registerAPI(_ routes: Routes) {
         routes.get("/api/v1/content", .permission(.contentView)) { request, _ in
-            let (sort, descending) = try request.sort(ContentSort.self, default: .updated)
+            let (sort, descending) = try request.sort(ContentSort.self, default: .updated, descendingByDefault: true)
             let page = try await ContentRepository(db.sql, kind: db.kind).list(filter: try filter(request), sort: sort,
-                                                                                descending: request.query("order") == nil ? true : descending,
+                                                                                descending: descending,
                                                                                 page: try request.pageRequest())
             return try JSONOutput.response(PageDTO(items: page.items.map { ContentItemDTO($0) }, total: page.total, page: page.page, per_page: page.perPage))
         }

@@ -10,8 +10,6 @@ struct LibraryController {
     let pages: PageSupport
 
     var db: Database { dependencies.database }
-    typealias Option = AuthController.Option
-
     /// What the library holds: published and approved pieces, and templates.
     static let states: [ContentState] = [.approved, .scheduled, .published]
 

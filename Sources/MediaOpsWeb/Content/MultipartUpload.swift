@@ -51,7 +51,7 @@ struct MultipartUpload {
             }
             // A body that ends inside a part was cut off.
             guard state.current == nil, state.headers.isEmpty, state.parts > 0 else { throw AppError(.badRequest, "invalid_multipart") }
-            if let csrfToken, !TokenCompare.equal(state.upload.fields["_csrf"] ?? "", csrfToken) { throw AppError.csrf }
+            if let csrfToken, !TokenHasher.constantTimeEquals(state.upload.fields["_csrf"] ?? "", csrfToken) { throw AppError.csrf }
             return state.upload
         } catch {
             state.discard()
@@ -152,7 +152,7 @@ struct MultipartUpload {
                 fail(ValidationError(field: "file", code: "one_file_only"))
                 return
             }
-            if let csrfToken, !TokenCompare.equal(upload.fields["_csrf"] ?? "", csrfToken) {
+            if let csrfToken, !TokenHasher.constantTimeEquals(upload.fields["_csrf"] ?? "", csrfToken) {
                 fail(AppError.csrf)
                 return
             }

@@ -10,8 +10,6 @@ struct TopicsController {
 
     var db: Database { dependencies.database }
     var service: TopicService { TopicService(database: dependencies.database) }
-    typealias Option = AuthController.Option
-
     func register(_ routes: Routes) {
         routes.get("/api/v1/topics", .permission(.contentView)) { request, _ in
             let page = try await service.list(filter: try filter(request), page: try request.pageRequest())
@@ -177,19 +175,19 @@ struct TopicsController {
 
     struct ListPage {
         var rows: [Row]
-        var statuses: [Option]
-        var sources: [Option]
+        var statuses: [SelectOption]
+        var sources: [SelectOption]
         var query: String
         var pagination: Pagination
         var canPropose: Bool
         var values: [String: String]
         var errors: [String: String]
         var summary: String?
-        var formSources: [Option]
-        var formCategories: [Option]
-        var formPriorities: [Option]
-        var formOwners: [Option]
-        var formGroups: [Option]
+        var formSources: [SelectOption]
+        var formCategories: [SelectOption]
+        var formPriorities: [SelectOption]
+        var formOwners: [SelectOption]
+        var formGroups: [SelectOption]
         var filtered: Bool
     }
 
@@ -214,21 +212,21 @@ struct TopicsController {
         let checkedGroups = Set((values["groups"] ?? "").split(separator: ",").map(String.init))
         let model = ListPage(
             rows: try await rows(page.items, t),
-            statuses: [Option(value: "", label: t.t("topics.all_statuses"), selected: selectedStatus.isEmpty)]
-                + TopicStatus.allCases.map { Option(value: $0.rawValue, label: t.t("topics.status_\($0.rawValue)"), selected: $0.rawValue == selectedStatus) },
-            sources: [Option(value: "", label: t.t("topics.all_sources"), selected: selectedSource.isEmpty)]
-                + TopicSource.allCases.map { Option(value: $0.rawValue, label: t.t("topics.source_\($0.rawValue)"), selected: $0.rawValue == selectedSource) },
+            statuses: [SelectOption(value: "", label: t.t("topics.all_statuses"), selected: selectedStatus.isEmpty)]
+                + TopicStatus.allCases.map { SelectOption(value: $0.rawValue, label: t.t("topics.status_\($0.rawValue)"), selected: $0.rawValue == selectedStatus) },
+            sources: [SelectOption(value: "", label: t.t("topics.all_sources"), selected: selectedSource.isEmpty)]
+                + TopicSource.allCases.map { SelectOption(value: $0.rawValue, label: t.t("topics.source_\($0.rawValue)"), selected: $0.rawValue == selectedSource) },
             query: request.query("q") ?? "",
             pagination: Pagination(request, page: page, localizer: t),
             canPropose: context.identity!.permissions.contains(.contentWrite),
             values: values, errors: errors.messages, summary: errors.summary,
-            formSources: TopicSource.allCases.map { Option(value: $0.rawValue, label: t.t("topics.source_\($0.rawValue)"), selected: $0.rawValue == values["source"]) },
-            formCategories: ContentCategory.allCases.map { Option(value: $0.rawValue, label: t.t("content.category_\($0.rawValue)"), selected: $0.rawValue == values["category"]) },
-            formPriorities: TopicPriority.allCases.map { Option(value: $0.key, label: t.t("topics.priority_\($0.key)"), selected: $0.key == values["priority"]) },
+            formSources: TopicSource.allCases.map { SelectOption(value: $0.rawValue, label: t.t("topics.source_\($0.rawValue)"), selected: $0.rawValue == values["source"]) },
+            formCategories: ContentCategory.allCases.map { SelectOption(value: $0.rawValue, label: t.t("content.category_\($0.rawValue)"), selected: $0.rawValue == values["category"]) },
+            formPriorities: TopicPriority.allCases.map { SelectOption(value: $0.key, label: t.t("topics.priority_\($0.key)"), selected: $0.key == values["priority"]) },
             formOwners: try await MemberRepository(db.sql).all().filter(\.isActive).map {
-                Option(value: $0.id, label: $0.name, selected: $0.id == (values["owner_id"] ?? context.identity!.member.id))
+                SelectOption(value: $0.id, label: $0.name, selected: $0.id == (values["owner_id"] ?? context.identity!.member.id))
             },
-            formGroups: try await AccountGroupRepository(db.sql).all().map { Option(value: $0.id, label: $0.name, selected: checkedGroups.contains($0.id)) },
+            formGroups: try await AccountGroupRepository(db.sql).all().map { SelectOption(value: $0.id, label: $0.name, selected: checkedGroups.contains($0.id)) },
             filtered: filter != TopicFilter())
         return pages.render("topics", title: t.t("topics.title"), page: model, request: request, context: context, status: status)
     }
@@ -245,7 +243,7 @@ struct TopicsController {
         var voted: Bool
         var canDecide: Bool
         var canConvert: Bool
-        var decisions: [Option]
+        var decisions: [SelectOption]
         var created: String
     }
 
@@ -261,7 +259,7 @@ struct TopicsController {
             voted: try await service.hasVoted(topicID: topic.id, memberID: identity.member.id),
             canDecide: identity.permissions.contains(.contentApprove) && !decisions.isEmpty,
             canConvert: identity.permissions.contains(.contentWrite) && topic.status == .accepted,
-            decisions: decisions.map { Option(value: $0.rawValue, label: t.t("topics.decide_\($0.rawValue)"), selected: false) },
+            decisions: decisions.map { SelectOption(value: $0.rawValue, label: t.t("topics.decide_\($0.rawValue)"), selected: false) },
             created: t.dateTime(topic.createdAt))
         return pages.render("topic_detail", title: topic.title, page: model, request: request, context: context, status: status)
     }

@@ -167,8 +167,10 @@ extension Request {
         return PageRequest(page: page, perPage: perPage)
     }
 
-    /// Reads a sort key from the allowed set, and the order (asc/desc).
-    func sort<S: RawRepresentable & CaseIterable>(_ type: S.Type, default value: S) throws -> (S, Bool) where S.RawValue == String {
+    /// Reads a sort key from the allowed set, and the order (asc/desc); without
+    /// an order the listing's own default applies (newest first for content).
+    func sort<S: RawRepresentable & CaseIterable>(_ type: S.Type, default value: S, descendingByDefault: Bool = false) throws -> (S, Bool)
+        where S.RawValue == String {
         var sort = value
         if let raw = query("sort") {
             guard let parsed = S(rawValue: raw) else {
@@ -176,7 +178,7 @@ extension Request {
             }
             sort = parsed
         }
-        var descending = false
+        var descending = descendingByDefault
         if let order = query("order") {
             guard order == "asc" || order == "desc" else { throw ValidationError(field: "order", code: "invalid_choice", params: ["choices": "asc, desc"]) }
             descending = order == "desc"

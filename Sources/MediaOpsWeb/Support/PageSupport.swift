@@ -52,7 +52,7 @@ struct PageSupport: Sendable {
     func readForm(_ request: Request, context: AppRequestContext) async throws -> FormData {
         let form = try await FormData.read(request)
         let expected = context.identity?.csrfToken ?? context.anonymousCSRF ?? ""
-        guard TokenCompare.equal(form["_csrf"] ?? "", expected) else { throw AppError.csrf }
+        guard TokenHasher.constantTimeEquals(form["_csrf"] ?? "", expected) else { throw AppError.csrf }
         return form
     }
 
@@ -107,7 +107,6 @@ struct PageSupport: Sendable {
             nav: nav,
             csrf: csrf,
             flash: flash.flatMap { key in key.hasPrefix("flash.") ? t.t(key) : nil },
-            flashError: nil,
             switchLocale: other.rawValue,
             switchLocaleLabel: other == .en ? "English" : "简体中文",
             currentPath: path + (request.uri.query.map { "?\($0)" } ?? ""),

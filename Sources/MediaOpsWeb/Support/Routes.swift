@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MediaOpsDomain
+import MediaOpsStore
 
 /// Who may call a route. Every route declares one; there is no other gate.
 public enum Access: Sendable, Equatable, CustomStringConvertible {
@@ -66,7 +67,7 @@ struct Routes {
             // A browser session calling the API from script must prove it is our page.
             if isAPI, !method.isSafe, let expected = identity.csrfToken {
                 let given = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
-                guard TokenCompare.equal(given, expected) else { throw AppError.csrf }
+                guard TokenHasher.constantTimeEquals(given, expected) else { throw AppError.csrf }
             }
         }
     }
@@ -79,14 +80,4 @@ struct RedirectRequired: Error {
 
 extension HTTPRequest.Method {
     var isSafe: Bool { self == .get || self == .head || self == .options }
-}
-
-enum TokenCompare {
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let left = Array(a.utf8), right = Array(b.utf8)
-        guard left.count == right.count, !left.isEmpty else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
-    }
 }

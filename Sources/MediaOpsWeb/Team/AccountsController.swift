@@ -235,10 +235,10 @@ struct AccountsController {
     struct ListPage {
         var rows: [AccountRow]
         var query: String
-        var platformOptions: [AuthController.Option]
-        var groupOptions: [AuthController.Option]
-        var stateOptions: [AuthController.Option]
-        var ownerOptions: [AuthController.Option]
+        var platformOptions: [SelectOption]
+        var groupOptions: [SelectOption]
+        var stateOptions: [SelectOption]
+        var ownerOptions: [SelectOption]
         var sort: [String: Pagination.SortLink]
         var pagination: Pagination
         var canManage: Bool
@@ -265,7 +265,7 @@ struct AccountsController {
                        state: t.t("account.state_\(account.state.rawValue)"), stateKey: account.state.rawValue,
                        capabilities: capabilityChips(account.platform, t))
         }
-        let option = AuthController.Option.init
+        let option = SelectOption.init
         let model = ListPage(
             rows: rows, query: request.query("q") ?? "",
             platformOptions: [option("", t.t("accounts.all_platforms"), filter.platform == nil)]
@@ -308,7 +308,7 @@ struct AccountsController {
         var label: String
         var selected: Bool
         var capabilities: [Chip]
-        var kinds: [AuthController.Option]
+        var kinds: [SelectOption]
         var hasKinds: Bool
         var fields: [FieldInput]
         var secrets: [SecretInput]
@@ -328,8 +328,8 @@ struct AccountsController {
         var platforms: [PlatformSection]
         var currentPlatform: String
         var groups: [GroupOption]
-        var owners: [AuthController.Option]
-        var states: [AuthController.Option]
+        var owners: [SelectOption]
+        var states: [SelectOption]
         var editable: Bool
         var retired: Bool
         var history: [AuditRow]
@@ -347,7 +347,7 @@ struct AccountsController {
             return PlatformSection(
                 key: prefix, label: t.platformName(platform), selected: platform == selected,
                 capabilities: capabilityChips(platform, t),
-                kinds: platform.kinds.map { AuthController.Option(value: $0, label: t.t("account.kind_\($0)"), selected: $0 == (values["kind"] ?? platform.kinds.first)) },
+                kinds: platform.kinds.map { SelectOption(value: $0, label: t.t("account.kind_\($0)"), selected: $0 == (values["kind"] ?? platform.kinds.first)) },
                 hasKinds: !platform.kinds.isEmpty,
                 fields: platform.fields.map { field in
                     FieldInput(name: "\(prefix)__field_\(field.key)", label: t.fieldLabel("fields.\(field.key)"), value: values["\(prefix)__field_\(field.key)"] ?? "",
@@ -375,9 +375,9 @@ struct AccountsController {
             values: values, errors: errors.messages, summary: errors.summary,
             platforms: platforms, currentPlatform: t.platformName(selected),
             groups: allGroups.map { GroupOption(id: $0.id, name: $0.name, checked: checked.contains($0.id)) },
-            owners: [AuthController.Option(value: "", label: t.t("accounts.no_owner"), selected: owner.isEmpty)]
-                + members.map { AuthController.Option(value: $0.id, label: "\($0.name) · \($0.email)", selected: $0.id == owner) },
-            states: AccountState.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("account.state_\($0.rawValue)"), selected: $0.rawValue == (values["state"] ?? "active")) },
+            owners: [SelectOption(value: "", label: t.t("accounts.no_owner"), selected: owner.isEmpty)]
+                + members.map { SelectOption(value: $0.id, label: "\($0.name) · \($0.email)", selected: $0.id == owner) },
+            states: AccountState.allCases.map { SelectOption(value: $0.rawValue, label: t.t("account.state_\($0.rawValue)"), selected: $0.rawValue == (values["state"] ?? "active")) },
             editable: identity.permissions.contains(.accountsManage),
             retired: account?.state == .retired,
             history: history.map { AuditRow($0, localizer: t) },

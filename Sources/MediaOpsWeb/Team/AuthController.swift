@@ -12,14 +12,8 @@ struct AuthController {
         var values: [String: String]
         var errors: [String: String]
         var summary: String?
-        var timeZones: [Option]
-        var locales: [Option]
-    }
-
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
+        var timeZones: [SelectOption]
+        var locales: [SelectOption]
     }
 
     struct LoginPage {
@@ -132,14 +126,12 @@ struct AuthController {
                            status: HTTPResponse.Status = .ok) -> Response {
         let t = pages.localizer(context)
         let zone = values["time_zone"] ?? "Asia/Shanghai"
-        var zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") && !$0.hasPrefix("Etc/") }.sorted()
-        zones.insert("UTC", at: 0)
         let page = SetupPage(
             values: values,
             errors: errors.messages,
             summary: errors.summary,
-            timeZones: zones.map { Option(value: $0, label: $0, selected: $0 == zone) },
-            locales: AppLocale.allCases.map { Option(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == (values["locale"] ?? "zh-Hans")) }
+            timeZones: SelectOption.timeZones(selected: zone),
+            locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == (values["locale"] ?? "zh-Hans")) }
         )
         return pages.render("setup", title: t.t("setup.title"), page: page, request: request, context: context, status: status)
     }

@@ -75,22 +75,14 @@ struct HomeController {
                 func row(_ item: ContentItem, _ detail: String) -> ContentRow {
                     ContentRow(id: item.id, title: item.title, detail: detail, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue)
                 }
-                if can(.contentApprove) {
-                    let reviews = ReviewRepository(db.sql)
-                    for entry in try await reviews.queue().prefix(50) {
-                        let flow = try await reviews.flow(groupID: entry.groupID)
-                        let stage = flow.stages[min(entry.stage, flow.stages.count - 1)]
-                        if stage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys), let item = try await repository.find(id: entry.id) {
-                            toReview.append(row(item, stage.name))
-                        }
-                    }
-                }
-                let day = CalendarRange(view: .week, containing: Date(), timeZone: t.timeZone).anchor
-                let planned = try await repository.list(filter: ContentFilter(plannedFrom: day, plannedTo: day.addingTimeInterval(86_400 + 3_600)),
-                                                        sort: .planned, descending: false, page: PageRequest(page: 1, perPage: 20)).items
+                toReview = try await ContentService(database: db).reviewQueue(for: identity.principal, limit: 50).map { row($0.item, $0.stage.name) }
+                // Today in the workspace zone: from its midnight to the next (a calendar day, DST included).
                 var calendar = Calendar(identifier: .gregorian)
                 calendar.timeZone = t.timeZone
-                dueToday = planned.filter { $0.plannedAt.map { calendar.isDate($0, inSameDayAs: Date()) } ?? false }
+                let start = calendar.startOfDay(for: Date())
+                let end = calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400)
+                dueToday = try await repository.list(filter: ContentFilter(plannedFrom: start, plannedTo: end), sort: .planned, descending: false,
+                                                     page: PageRequest(page: 1, perPage: 20)).items
                     .map { row($0, $0.plannedAt.map(t.dateTime) ?? "") }
                 sentBack = try await repository.list(filter: ContentFilter(states: [.changesRequested], ownerID: identity.member.id),
                                                      page: PageRequest(page: 1, perPage: 10)).items.map { row($0, t.dateTime($0.updatedAt)) }

@@ -127,7 +127,7 @@ struct MeController {
         var name: String
         var email: String
         var roles: [String]
-        var locales: [AuthController.Option]
+        var locales: [SelectOption]
         var errors: [String: String]
         var summary: String?
         var tokens: [TokenRow]
@@ -144,7 +144,7 @@ struct MeController {
         let model = MePage(
             name: member.name, email: member.email,
             roles: member.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) },
-            locales: AppLocale.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0 == context.locale) },
+            locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0 == context.locale) },
             errors: errors.messages, summary: errors.summary,
             tokens: tokens.map { TokenRow(id: $0.id, name: $0.name, prefix: $0.prefix, created: t.dateTime($0.createdAt),
                                           lastUsed: $0.lastUsedAt.map(t.dateTime) ?? t.t("me.never_used"), revoked: $0.revokedAt != nil) },

@@ -131,8 +131,8 @@ struct MembersController {
         var total: Int
         var totalText: String
         var query: String
-        var roleOptions: [AuthController.Option]
-        var statusOptions: [AuthController.Option]
+        var roleOptions: [SelectOption]
+        var statusOptions: [SelectOption]
         var sortLinks: [String: Pagination.SortLink]
         var pagination: Pagination
         var canManage: Bool
@@ -158,9 +158,9 @@ struct MembersController {
         let model = ListPage(
             rows: rows, total: page.total, totalText: t.t("common.total", ["count": String(page.total)]),
             query: request.query("q") ?? "",
-            roleOptions: [AuthController.Option(value: "", label: t.t("members.all_roles"), selected: selectedRole.isEmpty)]
-                + roles.map { AuthController.Option(value: $0.key, label: t.roleName($0), selected: $0.key == selectedRole) },
-            statusOptions: ["active", "inactive", "all"].map { AuthController.Option(value: $0, label: t.t("members.status_\($0)"), selected: $0 == status) },
+            roleOptions: [SelectOption(value: "", label: t.t("members.all_roles"), selected: selectedRole.isEmpty)]
+                + roles.map { SelectOption(value: $0.key, label: t.roleName($0), selected: $0.key == selectedRole) },
+            statusOptions: ["active", "inactive", "all"].map { SelectOption(value: $0, label: t.t("members.status_\($0)"), selected: $0 == status) },
             sortLinks: Pagination.sortLinks(request, keys: MemberSort.allCases.map(\.rawValue), current: sort.rawValue, descending: descending),
             pagination: Pagination(request, page: page, localizer: t),
             canManage: context.identity?.permissions.contains(.membersManage) ?? false,
@@ -182,7 +182,7 @@ struct MembersController {
         var errors: [String: String]
         var summary: String?
         var roles: [RoleCheckbox]
-        var locales: [AuthController.Option]
+        var locales: [SelectOption]
         var minPassword: Int
     }
 
@@ -202,8 +202,8 @@ struct MembersController {
         let locale = values["locale"] ?? ""
         let model = NewPage(values: values, errors: errors.messages, summary: errors.summary,
                             roles: try await roleCheckboxes(checked: checked, context: context),
-                            locales: [AuthController.Option(value: "", label: t.t("members.locale_default"), selected: locale.isEmpty)]
-                                + AppLocale.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == locale) },
+                            locales: [SelectOption(value: "", label: t.t("members.locale_default"), selected: locale.isEmpty)]
+                                + AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == locale) },
                             minPassword: Validate.minimumPasswordLength)
         return pages.render("member_new", title: t.t("members.new_title"), page: model, request: request, context: context, status: status)
     }

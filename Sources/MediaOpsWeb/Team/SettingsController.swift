@@ -86,27 +86,25 @@ struct SettingsController {
         var values: [String: String]
         var errors: [String: String]
         var summary: String?
-        var timeZones: [AuthController.Option]
-        var locales: [AuthController.Option]
+        var timeZones: [SelectOption]
+        var locales: [SelectOption]
     }
 
     private func settingsPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
                               status: HTTPResponse.Status = .ok) -> Response {
         let t = pages.localizer(context)
         let zone = values["time_zone"] ?? "Asia/Shanghai"
-        var zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") && !$0.hasPrefix("Etc/") }.sorted()
-        zones.insert("UTC", at: 0)
         let model = SettingsPage(values: values, errors: errors.messages, summary: errors.summary,
-                                 timeZones: zones.map { AuthController.Option(value: $0, label: $0, selected: $0 == zone) },
-                                 locales: AppLocale.allCases.map { AuthController.Option(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == values["default_locale"]) })
+                                 timeZones: SelectOption.timeZones(selected: zone),
+                                 locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == values["default_locale"]) })
         return pages.render("settings", title: t.t("settings.title"), page: model, request: request, context: context, status: status)
     }
 
     struct AuditPage {
         var rows: [AuditRow]
-        var actors: [AuthController.Option]
-        var entityTypes: [AuthController.Option]
-        var actions: [AuthController.Option]
+        var actors: [SelectOption]
+        var entityTypes: [SelectOption]
+        var actions: [SelectOption]
         var from: String
         var to: String
         var pagination: Pagination
@@ -119,7 +117,7 @@ struct SettingsController {
         let filter = try auditFilter(request, zone: t.timeZone)
         let page = try await AuditRepository(db.sql).list(filter: filter, page: try request.pageRequest(defaultPerPage: 50))
         let members = try await MemberRepository(db.sql).all()
-        let option = AuthController.Option.init
+        let option = SelectOption.init
         let model = AuditPage(
             rows: page.items.map { AuditRow($0, localizer: t) },
             actors: [option("", t.t("audit.all_actors"), filter.actorID == nil)] + members.map { option($0.id, $0.name, $0.id == filter.actorID) },

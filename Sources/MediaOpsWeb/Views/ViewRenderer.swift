@@ -63,7 +63,6 @@ public struct LayoutModel: Sendable {
     public var nav: [NavItem]
     public var csrf: String
     public var flash: String?
-    public var flashError: String?
     public var switchLocale: String
     public var switchLocaleLabel: String
     public var currentPath: String
