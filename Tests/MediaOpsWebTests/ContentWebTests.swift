@@ -29,6 +29,7 @@ struct ContentWebTests {
                 """)
             #expect(topic.status == .created)
             let topicID = try #require(topic.json["id"] as? String)
+            #expect(topic.json["content_id"] is NSNull)
             #expect(try await app.api(.post, "/api/v1/topics/\(topicID)/decision", token: writer, json: #"{"status":"accepted"}"#).status == .forbidden)
             #expect(try await app.api(.post, "/api/v1/topics/\(topicID)/decision", token: manager, json: #"{"status":"accepted"}"#).status == .ok)
             let converted = try await app.api(.post, "/api/v1/topics/\(topicID)/convert", token: writer)

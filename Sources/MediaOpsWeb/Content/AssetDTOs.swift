@@ -6,15 +6,8 @@ import MediaOpsStore
 
 struct AssetDTO: Encodable {
     struct Uploader: Encodable {
-        var id: String?
+        @Nullable var id: String?
         var name: String
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(name, forKey: .name)
-        }
-        enum CodingKeys: String, CodingKey { case id, name }
     }
 
     struct Usage: Encodable {
@@ -30,12 +23,12 @@ struct AssetDTO: Encodable {
     var mime_type: String
     var size: Int64
     var sha256: String
-    var width: Int?
-    var height: Int?
+    @Nullable var width: Int?
+    @Nullable var height: Int?
     var folder: String
     var tags: [String]
     var uploaded_by: Uploader
-    var licence_expires_on: String?
+    @Nullable var licence_expires_on: String?
     var licence_status: String
     var rights_note: String
     var file_url: String
@@ -64,32 +57,5 @@ struct AssetDTO: Encodable {
         created_at = asset.createdAt
         updated_at = asset.updatedAt
         used_by = usage?.map { Usage(id: $0.contentID, title: $0.title, url: "/content/\($0.contentID)") }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(format, forKey: .format)
-        try container.encode(mime_type, forKey: .mime_type)
-        try container.encode(size, forKey: .size)
-        try container.encode(sha256, forKey: .sha256)
-        try container.encode(width, forKey: .width)  // explicit null when unknown, as documented
-        try container.encode(height, forKey: .height)
-        try container.encode(folder, forKey: .folder)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(uploaded_by, forKey: .uploaded_by)
-        try container.encode(licence_expires_on, forKey: .licence_expires_on)
-        try container.encode(licence_status, forKey: .licence_status)
-        try container.encode(rights_note, forKey: .rights_note)
-        try container.encode(file_url, forKey: .file_url)
-        try container.encode(created_at, forKey: .created_at)
-        try container.encode(updated_at, forKey: .updated_at)
-        try container.encodeIfPresent(used_by, forKey: .used_by)
-    }
-    enum CodingKeys: String, CodingKey {
-        case id, name, kind, format, mime_type, size, sha256, width, height, folder, tags, uploaded_by, licence_expires_on, licence_status,
-             rights_note, file_url, created_at, updated_at, used_by
     }
 }

@@ -11,12 +11,12 @@ struct ContentItemDTO: Encodable {
     var summary: String
     var tags: [String]
     var category: String
-    var cover_asset_id: String?
+    @Nullable var cover_asset_id: String?
     var state: String
-    var owner_id: String?
-    var group_id: String?
-    var topic_id: String?
-    var planned_at: Date?
+    @Nullable var owner_id: String?
+    @Nullable var group_id: String?
+    @Nullable var topic_id: String?
+    @Nullable var planned_at: Date?
     var version: Int
     var review_stage: Int
     var is_template: Bool
@@ -46,34 +46,6 @@ struct ContentItemDTO: Encodable {
         self.variants = variants.map { $0.map { ContentVariantDTO($0) } }
         self.check = check.map(ContentCheckDTO.init)
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(title, forKey: .title)
-        try c.encode(body, forKey: .body)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(tags, forKey: .tags)
-        try c.encode(category, forKey: .category)
-        try c.encode(cover_asset_id, forKey: .cover_asset_id)
-        try c.encode(state, forKey: .state)
-        try c.encode(owner_id, forKey: .owner_id)
-        try c.encode(group_id, forKey: .group_id)
-        try c.encode(topic_id, forKey: .topic_id)
-        try c.encode(planned_at, forKey: .planned_at)
-        try c.encode(version, forKey: .version)
-        try c.encode(review_stage, forKey: .review_stage)
-        try c.encode(is_template, forKey: .is_template)
-        try c.encode(created_at, forKey: .created_at)
-        try c.encode(updated_at, forKey: .updated_at)
-        try c.encodeIfPresent(variants, forKey: .variants)
-        try c.encodeIfPresent(check, forKey: .check)
-    }
-
-    enum Keys: String, CodingKey {
-        case id, title, body, summary, tags, category, cover_asset_id, state, owner_id, group_id, topic_id, planned_at, version, review_stage
-        case is_template, created_at, updated_at, variants, check
-    }
 }
 
 struct ContentVariantDTO: Encodable {
@@ -102,10 +74,10 @@ struct ContentVariantDTO: Encodable {
 
 struct LimitsDTO: Encodable {
     var counting: String
-    var title_max: Int?
-    var body_max: Int?
-    var tags_max: Int?
-    var images_max: Int?
+    @Nullable var title_max: Int?
+    @Nullable var body_max: Int?
+    @Nullable var tags_max: Int?
+    @Nullable var images_max: Int?
     var title_length: Int
     var body_length: Int
     var violations: [LimitViolation]
@@ -123,12 +95,12 @@ struct LimitsDTO: Encodable {
 }
 
 struct FindingDTO: Encodable {
-    var field: String?
+    @Nullable var field: String?
     var start: Int
     var end: Int
     var term: String
     var category: String
-    var article: String?
+    @Nullable var article: String?
     var severity: String
     var suggestion: String
     var rule: String
@@ -171,12 +143,12 @@ struct ContentCheckDTO: Encodable {
 
 struct ReviewCommentDTO: Encodable {
     var id: String
-    var author_id: String?
+    @Nullable var author_id: String?
     var author_name: String
     var body: String
     var anchor: String
-    var range_start: Int?
-    var range_end: Int?
+    @Nullable var range_start: Int?
+    @Nullable var range_end: Int?
     var quote: String
     var created_at: Date
 
@@ -195,7 +167,7 @@ struct ReviewCommentDTO: Encodable {
 
 struct VersionDTO: Encodable {
     var version: Int
-    var author_id: String?
+    @Nullable var author_id: String?
     var author_name: String
     var created_at: Date
     var title: String
@@ -222,11 +194,11 @@ struct TopicDTO: Encodable {
     var source: String
     var category: String
     var priority: String
-    var owner_id: String?
+    @Nullable var owner_id: String?
     var notes: String
     var status: String
     var groups: [String]
-    var content_id: String?
+    @Nullable var content_id: String?
     var votes: Int
     var created_at: Date
     var updated_at: Date
@@ -255,7 +227,7 @@ struct NotificationDTO: Encodable {
     var body: String
     var link: String
     var created_at: Date
-    var read_at: Date?
+    @Nullable var read_at: Date?
 
     init(_ notification: AppNotification) {
         id = notification.id

@@ -133,15 +133,7 @@ struct ErrorDTO: Encodable {
     struct Body: Encodable {
         var code: String
         var message: String
-        var field: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(code, forKey: .code)
-            try container.encode(message, forKey: .message)
-            try container.encode(field, forKey: .field)
-        }
-        enum CodingKeys: String, CodingKey { case code, message, field }
+        @Nullable var field: String?
     }
     var error: Body
 }
@@ -193,5 +185,21 @@ extension Request {
         case "false", "0", "no": return false
         default: throw ValidationError(field: name, code: "invalid_type", params: ["type": "boolean"])
         }
+    }
+}
+
+/// An optional that is written as `null` when empty instead of being left out,
+/// so every API object has the same keys whether a value is set or not.
+/// (Synthesised Encodable skips nil optionals; this wrapper is the one place
+/// that changes that.)
+@propertyWrapper
+struct Nullable<Value: Encodable>: Encodable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value = wrappedValue { try container.encode(value) } else { try container.encodeNil() }
     }
 }

@@ -10,7 +10,7 @@ struct MemberDTO: Encodable {
     var email: String
     var name: String
     var roles: [String]
-    var locale: String?
+    @Nullable var locale: String?
     var active: Bool
     var created_at: Date
     var updated_at: Date
@@ -25,19 +25,6 @@ struct MemberDTO: Encodable {
         created_at = member.createdAt
         updated_at = member.updatedAt
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(email, forKey: .email)
-        try container.encode(name, forKey: .name)
-        try container.encode(roles, forKey: .roles)
-        try container.encode(locale, forKey: .locale)  // explicit null, as documented
-        try container.encode(active, forKey: .active)
-        try container.encode(created_at, forKey: .created_at)
-        try container.encode(updated_at, forKey: .updated_at)
-    }
-    enum CodingKeys: String, CodingKey { case id, email, name, roles, locale, active, created_at, updated_at }
 }
 
 struct MeDTO: Encodable {
@@ -111,9 +98,9 @@ struct AccountDTO: Encodable {
     var platform: String
     var name: String
     var handle: String
-    var kind: String?
+    @Nullable var kind: String?
     var fields: [String: String]
-    var owner_id: String?
+    @Nullable var owner_id: String?
     var groups: [GroupRefDTO]
     var state: String
     var capabilities: [String]
@@ -138,27 +125,6 @@ struct AccountDTO: Encodable {
         created_at = account.createdAt
         updated_at = account.updatedAt
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(platform, forKey: .platform)
-        try container.encode(name, forKey: .name)
-        try container.encode(handle, forKey: .handle)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(fields, forKey: .fields)
-        try container.encode(owner_id, forKey: .owner_id)
-        try container.encode(groups, forKey: .groups)
-        try container.encode(state, forKey: .state)
-        try container.encode(capabilities, forKey: .capabilities)
-        try container.encode(credentials_set, forKey: .credentials_set)
-        try container.encode(best_time, forKey: .best_time)
-        try container.encode(created_at, forKey: .created_at)
-        try container.encode(updated_at, forKey: .updated_at)
-    }
-    enum CodingKeys: String, CodingKey {
-        case id, platform, name, handle, kind, fields, owner_id, groups, state, capabilities, credentials_set, best_time, created_at, updated_at
-    }
 }
 
 struct AccountGroupDTO: Encodable {
@@ -180,7 +146,7 @@ struct AccountGroupDTO: Encodable {
 struct AuditEntryDTO: Encodable {
     var id: String
     var at: Date
-    var actor_id: String?
+    @Nullable var actor_id: String?
     var actor_name: String
     var action: String
     var entity_type: String
@@ -199,20 +165,6 @@ struct AuditEntryDTO: Encodable {
         summary = entry.summary
         changes = entry.changes
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(at, forKey: .at)
-        try container.encode(actor_id, forKey: .actor_id)
-        try container.encode(actor_name, forKey: .actor_name)
-        try container.encode(action, forKey: .action)
-        try container.encode(entity_type, forKey: .entity_type)
-        try container.encode(entity_id, forKey: .entity_id)
-        try container.encode(summary, forKey: .summary)
-        try container.encode(changes, forKey: .changes)
-    }
-    enum CodingKeys: String, CodingKey { case id, at, actor_id, actor_name, action, entity_type, entity_id, summary, changes }
 }
 
 struct ApiTokenDTO: Encodable {
@@ -220,8 +172,9 @@ struct ApiTokenDTO: Encodable {
     var name: String
     var prefix: String
     var created_at: Date
-    var last_used_at: Date?
-    var revoked_at: Date?
+    @Nullable var last_used_at: Date?
+    @Nullable var revoked_at: Date?
+    /// Only in the response that creates the token.
     var token: String?
 
     init(_ token: ApiToken, secret: String? = nil) {
@@ -233,18 +186,6 @@ struct ApiTokenDTO: Encodable {
         revoked_at = token.revokedAt
         self.token = secret
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(prefix, forKey: .prefix)
-        try container.encode(created_at, forKey: .created_at)
-        try container.encode(last_used_at, forKey: .last_used_at)
-        try container.encode(revoked_at, forKey: .revoked_at)
-        if let token { try container.encode(token, forKey: .token) }
-    }
-    enum CodingKeys: String, CodingKey { case id, name, prefix, created_at, last_used_at, revoked_at, token }
 }
 
 struct SettingsDTO: Encodable {
