@@ -183,6 +183,14 @@ struct ContentWebTests {
             let editor = try await session.get("/content/\(item.id)")
             #expect(editor.text.contains(locale == .zhHans ? "绝对化用语" : "Absolute terms"))
             #expect(editor.text.contains("data-max=\"280\""))  // the X variant counts against 280
+            // Lists and labels follow the language: no Chinese punctuation glued into English pages.
+            if locale == .en {
+                #expect(editor.text.contains("Owner, Director"))
+                #expect(!editor.text.contains("、") && !editor.text.contains("："))
+                #expect(editor.text.contains("<strong>Review</strong>"))  // the built-in stage is named by the catalog
+            } else {
+                #expect(editor.text.contains("所有者、运营总监"))
+            }
         }
     }
 

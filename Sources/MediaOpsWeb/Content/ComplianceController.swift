@@ -153,7 +153,8 @@ struct ComplianceController {
     struct FindingRow { var term: String; var category: String; var article: String?; var severity: String; var blocking: Bool; var suggestion: String; var position: String }
     struct RoleChoice { var key: String; var name: String; var checked: Bool }
     struct StageForm { var index: Int; var name: String; var roles: [RoleChoice] }
-    struct FlowRow { var group: String; var stages: String }
+    struct FlowStage { var name: String; var approvers: String }
+    struct FlowRow { var group: String; var stages: [FlowStage] }
 
     struct CompliancePage {
         var groups: [TermGroup]
@@ -216,8 +217,8 @@ struct ComplianceController {
             flows: flows.sorted { $0.key < $1.key }.map { key, stages in
                 FlowRow(group: key == "default" ? t.t("compliance.default_flow") : (groupNames[key] ?? key),
                         stages: stages.map { stage in
-                            stage.name + "（" + stage.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) }.joined(separator: "、") + "）"
-                        }.joined(separator: " → "))
+                            FlowStage(name: t.stageName(stage), approvers: t.list(stage.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) }))
+                        })
             },
             ruleCount: ComplianceChecker.builtinRuleCount)
         return pages.render("compliance", title: t.t("compliance.title"), page: model, request: request, context: context, status: status)

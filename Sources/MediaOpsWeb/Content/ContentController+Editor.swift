@@ -148,7 +148,7 @@ extension ContentController {
         let stageRows = flow.stages.enumerated().map { index, stage in
             let names = stage.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) }
                 + stage.memberIDs.compactMap { id in members.first { $0.id == id }?.name }
-            return StageRow(name: stage.name, approvers: names.joined(separator: "、"),
+            return StageRow(name: t.stageName(stage), approvers: t.list(names),
                             current: item.state == .inReview && index == item.reviewStage,
                             done: item.state == .approved || item.state == .scheduled || item.state == .published || (item.state == .inReview && index < item.reviewStage))
         }

@@ -94,6 +94,16 @@ public struct Localizer: Sendable {
         role.isBuiltin ? t("role.\(role.key).description") : (role.description ?? "")
     }
 
+    /// Names listed the way the language lists them: 甲、乙 / A, B.
+    public func list(_ items: [String]) -> String {
+        items.joined(separator: t("common.list_separator"))
+    }
+
+    /// A review stage's name; the built-in single stage is named by the catalogs.
+    public func stageName(_ stage: ReviewStage) -> String {
+        ReviewFlow.standard.stages.contains(stage) ? t("content.default_stage") : stage.name
+    }
+
     public func platformName(_ platform: Platform) -> String { t("platform.\(platform.rawValue).name") }
     public func platformShortName(_ platform: Platform) -> String { t("platform.\(platform.rawValue).short") }
 

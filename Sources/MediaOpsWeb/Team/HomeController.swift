@@ -75,7 +75,7 @@ struct HomeController {
                 func row(_ item: ContentItem, _ detail: String) -> ContentRow {
                     ContentRow(id: item.id, title: item.title, detail: detail, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue)
                 }
-                toReview = try await ContentService(database: db).reviewQueue(for: identity.principal, limit: 50).map { row($0.item, $0.stage.name) }
+                toReview = try await ContentService(database: db).reviewQueue(for: identity.principal, limit: 50).map { row($0.item, t.stageName($0.stage)) }
                 // Today in the workspace zone: from its midnight to the next (a calendar day, DST included).
                 var calendar = Calendar(identifier: .gregorian)
                 calendar.timeZone = t.timeZone
