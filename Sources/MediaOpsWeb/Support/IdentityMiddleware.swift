@@ -46,10 +46,17 @@ struct IdentityMiddleware: RouterMiddleware {
             if path.hasPrefix("/api/") { throw AppError(.conflict, "setup_required") }
             return Response.redirect(to: "/setup", type: .found)
         }
+        // Stylesheet and script need no member, workspace or language: skip the
+        // database on the requests every page makes.
+        if path.hasPrefix("/static/") {
+            var response = try await next(request, context)
+            response.headers[HTTPField.Name("X-Request-ID")!] = requestID
+            return response
+        }
         context.workspace = try await WorkspaceRepository(database.sql).get()
         context.identity = try await identify(request)
         context.anonymousCSRF = request.cookies[Self.csrfCookie]?.value
-        if let member = context.identity?.member, !path.hasPrefix("/api/"), request.method == .get, !path.hasPrefix("/static/") {
+        if let member = context.identity?.member, !path.hasPrefix("/api/"), request.method == .get {
             context.unreadNotifications = try await NotificationRepository(database.sql).unreadCount(userID: member.id)
         }
         context.locale = context.identity?.member.locale
