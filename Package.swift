@@ -23,19 +23,20 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
             name: "mediaops",
             dependencies: [
-                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain",
+                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors", "MediaOpsSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "MediaOpsApp",
             dependencies: [
-                "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain",
+                "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors", "MediaOpsSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -45,7 +46,7 @@ let package = Package(
         .target(
             name: "MediaOpsWeb",
             dependencies: [
-                "MediaOpsStore", "MediaOpsDomain",
+                "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -68,6 +69,27 @@ let package = Package(
             ]
         ),
         .target(name: "MediaOpsDomain"),
+        // Platform clients, group robots and outbound webhooks: pure HTTP, no database.
+        .target(
+            name: "MediaOpsConnectors",
+            dependencies: [
+                "MediaOpsDomain",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Imitation platform servers (`mediaops sandbox`, the demo and the connector tests).
+        .target(
+            name: "MediaOpsSandbox",
+            dependencies: [
+                "MediaOpsDomain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Shared by the test targets: temporary SQLite and PostgreSQL databases.
         .target(
             name: "MediaOpsTestSupport",
@@ -75,11 +97,15 @@ let package = Package(
             path: "Tests/MediaOpsTestSupport"
         ),
         .testTarget(name: "MediaOpsDomainTests", dependencies: ["MediaOpsDomain"]),
+        .testTarget(
+            name: "MediaOpsConnectorsTests",
+            dependencies: ["MediaOpsConnectors", "MediaOpsSandbox", "MediaOpsDomain", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "MediaOpsStoreTests", dependencies: ["MediaOpsStore", "MediaOpsDomain", "MediaOpsTestSupport", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "MediaOpsWebTests",
             dependencies: [
-                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsTestSupport",
+                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsTestSupport", "MediaOpsConnectors", "MediaOpsSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],

@@ -15,16 +15,22 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
             // Sees and steers everything except redefining what roles mean.
             return Set(Permission.allCases).subtracting([.rolesManage])
         case .manager:
-            return writer.union([.accountsManage, .auditView, .contentApprove, .complianceManage])
+            return writer.union([.accountsManage, .auditView, .contentApprove, .contentPublish, .complianceManage])
         case .tech:
             // Looks after the accounts' back-office settings and integrations.
             return reader.union([.accountsManage, .auditView])
-        case .content, .copywriter, .campaign, .designer:
+        case .content, .campaign:
+            // Operators run their accounts: they publish what was approved.
+            return writer.union([.contentPublish])
+        case .copywriter, .designer:
             return writer
         case .reviewer:
             // Clears the review queue and keeps the word lists; writes no copy.
             return reader.union([.contentApprove, .complianceManage])
-        case .community, .analyst, .channel, .pr:
+        case .channel:
+            // Channel operators publish on the platforms they look after.
+            return reader.union([.contentPublish])
+        case .community, .analyst, .pr:
             return reader
         case .viewer:
             return reader

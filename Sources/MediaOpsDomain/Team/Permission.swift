@@ -11,6 +11,8 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
     case contentView = "content.view"
     case contentWrite = "content.write"
     case contentApprove = "content.approve"
+    /// Schedule, publish, cancel and confirm publications; mark assisted posts published.
+    case contentPublish = "content.publish"
     case complianceOverride = "compliance.override"
     case complianceManage = "compliance.manage"
 

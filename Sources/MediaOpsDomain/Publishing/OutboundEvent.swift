@@ -1,0 +1,68 @@
+import Foundation
+
+/// Events the publishing engine announces to group robots and outbound webhooks.
+public enum OutboundEventKind: String, CaseIterable, Sendable, Codable {
+    case targetPublished = "target.published"
+    case targetFailed = "target.failed"
+    case targetUnconfirmed = "target.unconfirmed"
+    case tokenExpiring = "token.expiring"
+    case manualDue = "manual.due"
+}
+
+/// One announcement, with what a robot message or webhook body needs.
+public struct OutboundEvent: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: OutboundEventKind
+    public var at: Date
+    public var contentTitle: String?
+    public var accountName: String?
+    public var platform: String?
+    public var targetID: String?
+    public var reason: String?
+    public var url: String?
+    /// A link back into MediaOps (absolute when MEDIAOPS_PUBLIC_URL is set).
+    public var link: String?
+
+    public init(id: String = Identifier.makeOrdered("evt"), kind: OutboundEventKind, at: Date = Date(), contentTitle: String? = nil, accountName: String? = nil,
+                platform: String? = nil, targetID: String? = nil, reason: String? = nil, url: String? = nil, link: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.at = at
+        self.contentTitle = contentTitle
+        self.accountName = accountName
+        self.platform = platform
+        self.targetID = targetID
+        self.reason = reason
+        self.url = url
+        self.link = link
+    }
+}
+
+/// Where announcements go: a group robot or a signed webhook.
+public enum ChannelKind: String, CaseIterable, Sendable, Codable {
+    case wecom, dingtalk, feishu, webhook
+}
+
+public struct NotificationChannel: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var kind: ChannelKind
+    public var url: String
+    public var hasSecret: Bool
+    public var events: Set<OutboundEventKind>
+    public var active: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: String, name: String, kind: ChannelKind, url: String, hasSecret: Bool, events: Set<OutboundEventKind>, active: Bool, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.url = url
+        self.hasSecret = hasSecret
+        self.events = events
+        self.active = active
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+/// Fans an event out to the channels routed to receive it: one durable
+/// `notify` job per (event, channel), so a robot that is down gets the message
+/// later instead of never, and no event is announced twice to one channel.
+public struct NotificationRouter: Sendable {
+    public static let jobKind = "notify"
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public struct Delivery: Codable, Sendable {
+        public var channelID: String
+        public var event: OutboundEvent
+    }
+
+    public func enqueue(_ event: OutboundEvent, on db: (any SQLDatabase)? = nil) async throws {
+        let sql = db ?? database.sql
+        let rows = try await sql.raw("SELECT id, events FROM notification_channels WHERE active = \(bind: true)").all()
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        for row in rows {
+            let events = try row.string("events").split(separator: ",").map(String.init)
+            guard events.contains(event.kind.rawValue) else { continue }
+            let channelID = try row.string("id")
+            let payload = String(decoding: try encoder.encode(Delivery(channelID: channelID, event: event)), as: UTF8.self)
+            try await JobQueue(database: database).enqueue(kind: Self.jobKind, payload: payload, idempotencyKey: "notify:\(event.id):\(channelID)",
+                                                          maxAttempts: 6, on: sql)
+        }
+    }
+
+    public static func decode(_ payload: String) throws -> Delivery {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try decoder.decode(Delivery.self, from: Data(payload.utf8))
+    }
+}
