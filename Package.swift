@@ -31,6 +31,7 @@ let package = Package(
             dependencies: [
                 "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors", "MediaOpsSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -88,6 +89,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // Shared by the test targets: temporary SQLite and PostgreSQL databases.

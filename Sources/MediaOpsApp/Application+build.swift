@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import MediaOpsConnectors
 import MediaOpsDomain
 import MediaOpsStore
 import MediaOpsWeb
@@ -17,6 +18,7 @@ public struct AppComponents {
     public let router: Router<AppRequestContext>
     public let routeTable: RouteTable
     public let assets: AssetService
+    public let engine: PublishingEngine
 }
 
 public enum MetricsBootstrap {
@@ -52,28 +54,48 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let renderer = try await ViewRenderer.bundled()
     let storage = try LocalAssetStorage(directory: URL(fileURLWithPath: configuration.assetsDirectory, isDirectory: true))
     let assets = AssetService(database: database, storage: storage, maxBytes: configuration.uploadMaxBytes)
-    let dependencies = WebDependencies(database: database, team: team, renderer: renderer, version: Configuration.version,
+    var dependencies = WebDependencies(database: database, team: team, renderer: renderer, version: Configuration.version,
                                        secureCookies: configuration.secureCookies, metrics: { registry.emitToString() }, assets: assets)
+    dependencies.outbound = configuration.outbound
+    dependencies.endpoints = configuration.endpoints
     let (router, table) = try buildRouter(dependencies)
-    return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table, assets: assets)
+    let engine = PublishingEngine(database: database, connectors: .standard, http: configuration.outbound, endpoints: configuration.endpoints,
+                                  secrets: try configuration.secretBox(), assets: assets, logger: logger)
+    return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table, assets: assets, engine: engine)
 }
 
 /// Closes the database when the service group shuts down.
-struct DatabaseService: Service {
+public struct DatabaseService: Service {
     let database: Database
+    public init(database: Database) { self.database = database }
 
-    func run() async throws {
+    public func run() async throws {
         try? await gracefulShutdown()
         await database.close()
     }
 }
 
-public func buildApplication(_ components: AppComponents, logger: Logger) -> some ApplicationProtocol {
+/// Every job handler a worker runs: publishing, reconciliation, reminders, notifications.
+public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] {
+    components.engine.handlers + [NotificationJobHandler(database: components.database, secrets: try components.configuration.secretBox(),
+                                                         http: components.configuration.outbound)]
+}
+
+/// The worker service `serve` runs in-process and `mediaops worker` runs alone.
+public func buildWorker(_ components: AppComponents, logger: Logger, name: String = JobWorker.defaultName(), waitIfQueueHeld: Bool = false) throws -> JobWorker {
+    JobWorker(database: components.database, handlers: try jobHandlers(components),
+              options: .init(name: name, concurrency: components.configuration.workerConcurrency, waitIfQueueHeld: waitIfQueueHeld), logger: logger,
+              onStart: { [engine = components.engine] in try await engine.startup() })
+}
+
+public func buildApplication(_ components: AppComponents, logger: Logger, worker: JobWorker? = nil) -> some ApplicationProtocol {
     var app = Application(
         router: components.router,
         configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "MediaOps"),
         logger: logger
     )
+    // Services stop in reverse order: the server, then the worker, then the database.
     app.addServices(DatabaseService(database: components.database))
+    if let worker { app.addServices(worker) }
     return app
 }

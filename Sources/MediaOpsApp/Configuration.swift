@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MediaOpsConnectors
 import MediaOpsStore
 
 /// Every setting in one place: command-line flags win, then MEDIAOPS_*
@@ -18,6 +19,17 @@ public struct Configuration: Sendable {
     public var publicURL: String?
     /// The largest asset upload accepted, in bytes (MEDIAOPS_UPLOAD_MAX_MB, default 200 MB).
     public var uploadMaxBytes: Int64 = 200 * 1024 * 1024
+    /// Platform API bases overridden by MEDIAOPS_<PLATFORM>_API_BASE (proxies, the sandbox).
+    public var endpoints = PlatformEndpoints()
+    /// Lets robots, outbound webhooks and webhook accounts reach private and
+    /// loopback addresses (MEDIAOPS_ALLOW_PRIVATE_ADDRESSES=true). Off by default.
+    public var allowPrivateAddresses = false
+    /// How many jobs one worker runs at once (MEDIAOPS_WORKER_CONCURRENCY).
+    public var workerConcurrency = 32
+    /// Seconds to wait for a platform's answer before the outcome counts as unknown (MEDIAOPS_PUBLISH_TIMEOUT).
+    public var publishTimeout: TimeInterval = 30
+    /// The imitation platforms this process started (`serve --demo`); trusted like an operator-set base.
+    public var sandboxURL: String?
 
     public static let version = "0.1.0"
 
@@ -67,7 +79,39 @@ public struct Configuration: Sendable {
             }
             configuration.uploadMaxBytes = value * 1024 * 1024
         }
+        configuration.endpoints = PlatformEndpoints.fromEnvironment(environment)
+        if let raw = environment["MEDIAOPS_ALLOW_PRIVATE_ADDRESSES"], !raw.isEmpty {
+            guard let value = ["true": true, "1": true, "yes": true, "false": false, "0": false, "no": false][raw.lowercased()] else {
+                throw Problem.invalid(name: "MEDIAOPS_ALLOW_PRIVATE_ADDRESSES", value: raw, expected: "true or false")
+            }
+            configuration.allowPrivateAddresses = value
+        }
+        if let raw = environment["MEDIAOPS_WORKER_CONCURRENCY"], !raw.isEmpty {
+            guard let value = Int(raw), (1...512).contains(value) else {
+                throw Problem.invalid(name: "MEDIAOPS_WORKER_CONCURRENCY", value: raw, expected: "a number from 1 to 512")
+            }
+            configuration.workerConcurrency = value
+        }
+        if let raw = environment["MEDIAOPS_PUBLISH_TIMEOUT"], !raw.isEmpty {
+            guard let value = Double(raw), (1...600).contains(value) else {
+                throw Problem.invalid(name: "MEDIAOPS_PUBLISH_TIMEOUT", value: raw, expected: "seconds from 1 to 600")
+            }
+            configuration.publishTimeout = value
+        }
         return configuration
+    }
+
+    /// Sends every platform without an explicit MEDIAOPS_<PLATFORM>_API_BASE to the imitation platforms at `url`.
+    public mutating func useSandbox(_ url: String) {
+        var overrides = PlatformEndpoints.all(url).overrides
+        for (platform, base) in endpoints.overrides { overrides[platform] = base }
+        endpoints = PlatformEndpoints(overrides: overrides)
+        sandboxURL = url
+    }
+
+    /// The outbound HTTP transport: operator-set API bases are trusted as they are.
+    public var outbound: HTTPTransport {
+        HTTPTransport(timeout: publishTimeout, policy: OutboundPolicy(allowPrivate: allowPrivateAddresses, trustedPrefixes: Array(endpoints.overrides.values) + [sandboxURL].compactMap { $0 }))
     }
 
     /// The key file sits beside the SQLite database (or in the data folder for PostgreSQL).

@@ -18,6 +18,9 @@ public struct SandboxServer: Sendable {
 
     /// Every imitation platform module; each lives in its own file.
     static let platforms: [any SandboxPlatform] = [
+        SandboxWeChat(), SandboxMastodon(), SandboxTelegram(), SandboxWebhookReceiver(),
+        SandboxRobots(),
+        SandboxWeibo(), SandboxDouyin(), SandboxBilibili(), SandboxX(), SandboxFacebook(), SandboxLinkedIn(),
     ]
 
     public func router() -> Router<BasicRequestContext> {
@@ -48,11 +51,14 @@ public struct SandboxServer: Sendable {
 
     /// Starts the server on `host:port` (0 picks a free port) and returns once it
     /// listens. Cancel the returned task to stop it.
-    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningSandbox {
+    public func start(host: String = "127.0.0.1", port: Int = 0, logLevel: Logger.Level = .critical) async throws -> RunningSandbox {
+        var logger = Logger(label: "mediaops.sandbox")
+        // Quiet by default: stopping logs a cancellation as an error, which is noise in tests and the demo.
+        logger.logLevel = logLevel
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "MediaOps-Sandbox"),
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? port) },
-                              logger: Logger(label: "mediaops.sandbox"))
+                              logger: logger)
         let task = Task { try await app.run() }
         var iterator = stream.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw CancellationError() }

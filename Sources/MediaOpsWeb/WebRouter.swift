@@ -1,4 +1,5 @@
 import Foundation
+import MediaOpsConnectors
 import Hummingbird
 import MediaOpsDomain
 import MediaOpsStore
@@ -14,6 +15,10 @@ public struct WebDependencies: Sendable {
     public var metrics: @Sendable () -> String
     /// The asset library; its `maxBytes` is the upload limit (MEDIAOPS_UPLOAD_MAX_MB).
     public var assets: AssetService
+    /// Outbound HTTP for robots, webhooks and test sends; its policy refuses private addresses unless allowed.
+    public var outbound: HTTPTransport = HTTPTransport()
+    /// Platform API bases (MEDIAOPS_<PLATFORM>_API_BASE), for the pages that explain where posts go.
+    public var endpoints: PlatformEndpoints = PlatformEndpoints()
 
     public init(database: Database, team: TeamService, renderer: ViewRenderer, version: String, secureCookies: Bool, metrics: @escaping @Sendable () -> String,
                 assets: AssetService) {
@@ -49,10 +54,13 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     RolesController(dependencies: dependencies, pages: pages).register(routes)
     AccountsController(dependencies: dependencies, pages: pages).register(routes)
     SettingsController(dependencies: dependencies, pages: pages).register(routes)
+    NotificationChannelsController(dependencies: dependencies, pages: pages).register(routes)
     MeController(dependencies: dependencies, pages: pages).register(routes)
     ContentController(dependencies: dependencies, pages: pages).register(routes)
     TopicsController(dependencies: dependencies, pages: pages).register(routes)
     CalendarController(dependencies: dependencies, pages: pages).register(routes)
+    PublishingController(dependencies: dependencies, pages: pages).register(routes)
+    AccountHealthController(dependencies: dependencies, pages: pages).register(routes)
     LibraryController(dependencies: dependencies, pages: pages).register(routes)
     ComplianceController(dependencies: dependencies, pages: pages).register(routes)
     NotificationsController(dependencies: dependencies, pages: pages).register(routes)

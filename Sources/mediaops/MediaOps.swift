@@ -6,6 +6,8 @@ import MediaOpsApp
 import MediaOpsDomain
 import MediaOpsStore
 import MediaOpsWeb
+import MediaOpsSandbox
+import ServiceLifecycle
 
 @main
 struct MediaOps: AsyncParsableCommand {
@@ -13,7 +15,7 @@ struct MediaOps: AsyncParsableCommand {
         commandName: "mediaops",
         abstract: "MediaOps (媒体运营台): the self-hosted workspace for a new-media operations team.",
         version: Configuration.version,
-        subcommands: [Serve.self, Migrate.self, User.self, Backup.self, Demo.self, Check.self, Bench.self]
+        subcommands: [Serve.self, Worker.self, Sandbox.self, Migrate.self, User.self, Backup.self, Demo.self, Check.self, Bench.self]
     )
 }
 
@@ -33,15 +35,27 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (default: MEDIAOPS_HOST, else 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (default: MEDIAOPS_PORT, else 8080).") var port: Int?
     @OptionGroup var options: DatabaseOptions
-    @Flag(help: "Fill an empty database with a demo workspace and print how to sign in.") var demo = false
+    @Flag(help: "Fill an empty database with a demo workspace and print how to sign in. Also starts the imitation platforms so the demo accounts publish end to end.")
+    var demo = false
+    @Flag(help: "Do not run the in-process job worker (run `mediaops worker` processes instead; PostgreSQL).") var noWorker = false
+    @Option(help: "Port of the imitation platforms started with --demo (default: MEDIAOPS_SANDBOX_PORT, else the server port + 1).") var sandboxPort: Int?
 
     func run() async throws {
-        let configuration = try options.configuration(host: host, port: port)
+        var configuration = try options.configuration(host: host, port: port)
         let logger = makeLogger(configuration)
+        var sandbox: RunningSandbox?
+        if demo {
+            // The demo's accounts publish to imitation platforms on loopback, never to real ones.
+            let port = sandboxPort ?? ProcessInfo.processInfo.environment["MEDIAOPS_SANDBOX_PORT"].flatMap(Int.init) ?? configuration.port + 1
+            let running = try await SandboxServer().start(host: "127.0.0.1", port: port)
+            sandbox = running
+            configuration.useSandbox(running.url)
+            say("Imitation platforms (sandbox) on \(running.url)")
+        }
         let database = try await openDatabase(configuration, logger: logger)
         let components = try await buildComponents(configuration: configuration, database: database, logger: logger)
-        if demo {
-            switch try await DemoWorkspace.load(components: components) {
+        if demo, let sandbox {
+            switch try await DemoWorkspace.load(components: components, sandbox: sandbox) {
             case .loaded(let members, let accounts):
                 say("Demo workspace loaded: \(members) members, \(accounts) accounts.")
             case .skippedNotEmpty:
@@ -50,7 +64,62 @@ struct Serve: AsyncParsableCommand {
             say("Sign in as \(DemoWorkspace.ownerEmail) with password \(DemoWorkspace.password)")
         }
         say("MediaOps \(Configuration.version) on http://\(configuration.host):\(configuration.port) (\(database.kind.rawValue): \(configuration.database.redacted))")
-        try await buildApplication(components, logger: logger).runService()
+        let worker = noWorker ? nil : try buildWorker(components, logger: logger, waitIfQueueHeld: true)
+        if noWorker { say("No in-process worker: due posts are published by `mediaops worker` processes.") }
+        try await buildApplication(components, logger: logger, worker: worker).runService()
+        sandbox?.stop()
+    }
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run only the job worker: publishing, reconciliation, reminders and notifications.",
+        discussion: "On PostgreSQL run as many as you like; they share the queue. On SQLite one worker holds the queue at a time (`serve` runs one unless --no-worker)."
+    )
+    @OptionGroup var options: DatabaseOptions
+    @Option(help: "Jobs run at once (default: MEDIAOPS_WORKER_CONCURRENCY, else 32).") var concurrency: Int?
+    @Option(help: "Worker name in leases and the attempt log (default: host-pid-random).") var name: String?
+
+    func run() async throws {
+        var configuration = try options.configuration()
+        if let concurrency {
+            guard (1...512).contains(concurrency) else { throw ValidationFailure(message: "--concurrency must be from 1 to 512.") }
+            configuration.workerConcurrency = concurrency
+        }
+        let logger = makeLogger(configuration, label: "mediaops.worker")
+        let database = try await openDatabase(configuration, logger: logger)
+        let components = try await buildComponents(configuration: configuration, database: database, logger: logger)
+        let worker = try buildWorker(components, logger: logger, name: name ?? JobWorker.defaultName())
+        do {
+            try await worker.acquireQueue()
+        } catch let error as JobWorker.StartError {
+            await database.close()
+            throw ValidationFailure(message: error.description)
+        }
+        say("MediaOps worker \(worker.options.name) on \(database.kind.rawValue) (\(configuration.database.redacted)), \(configuration.workerConcurrency) at once")
+        let group = ServiceGroup(configuration: .init(services: [DatabaseService(database: database), worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+struct Sandbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the imitation platforms (公众号, 微博, 抖音, B站, X, Mastodon, Telegram, LinkedIn, Facebook, robots, webhooks) on loopback.",
+        discussion: "Point MediaOps at it with MEDIAOPS_<PLATFORM>_API_BASE=http://127.0.0.1:PORT (e.g. MEDIAOPS_WECHAT_OA_API_BASE). Control API: GET /_sandbox/received, POST /_sandbox/scenarios, POST /_sandbox/clock, POST /_sandbox/reset."
+    )
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8090
+
+    func run() async throws {
+        let running = try await SandboxServer().start(host: host, port: port, logLevel: .info)
+        say("Imitation platforms on \(running.url) — press Ctrl-C to stop.")
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
+        signal(SIGINT, SIG_IGN)
+        source.setEventHandler { continuation.finish() }
+        source.resume()
+        for await _ in stream {}
+        running.stop()
     }
 }
 

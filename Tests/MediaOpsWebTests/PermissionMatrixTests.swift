@@ -100,6 +100,15 @@ struct MatrixFixtures {
         let topic = try await TopicService(database: app.database).propose(.init(title: "矩阵选题"), by: owner)
         let word = try await WordListRepository(app.database.sql).add(category: .competitor, term: "某竞品", severity: .warn)
         let asset = try await app.uploadAsset(AssetFixtures.png(seed: 200), name: "矩阵.png")
+        // An approved item scheduled on the account, so publishing routes have a target to name.
+        let scheduled = try await ContentService(database: app.database).create(.init(title: "矩阵发布", body: "<p>正文</p>"), by: owner)
+        _ = try await ContentService(database: app.database).review(id: scheduled.id, action: .submit, comment: nil, expectedVersion: nil, by: owner)
+        _ = try await ContentService(database: app.database).review(id: scheduled.id, action: .approve, comment: nil, expectedVersion: nil, by: owner)
+        let publishTarget = try await PublishingService(database: app.database)
+            .schedule(contentID: scheduled.id, accountIDs: [account.id], at: Date().addingTimeInterval(86_400), by: owner)[0]
+        // A loopback webhook: the default outbound policy refuses it, so test sends never leave the machine.
+        let channel = try await NotificationChannelService(database: app.database, secrets: app.team.secrets)
+            .create(.init(name: "矩阵通知", kind: "webhook", url: "http://127.0.0.1:9/matrix", events: ["target.failed"]), by: owner)
         return MatrixFixtures(values: [
             ("/api/v1/members/", target.id), ("/team/members/", target.id),
             ("/api/v1/accounts/", account.id), ("/accounts/groups/", account.groupIDs[0]), ("/accounts/", account.id),
@@ -108,6 +117,8 @@ struct MatrixFixtures {
             ("/api/v1/topics/", topic.id), ("/topics/", topic.id),
             ("/api/v1/compliance/word-lists/", word.id), ("/compliance/words/", word.id),
             ("/api/v1/assets/", asset), ("/assets/", asset),
+            ("/api/v1/targets/", publishTarget.id), ("/publishing/targets/", publishTarget.id),
+            ("/api/v1/notification-channels/", channel.id), ("/settings/notifications/", channel.id),
         ])
     }
 

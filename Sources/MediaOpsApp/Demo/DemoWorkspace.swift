@@ -1,5 +1,6 @@
 import Foundation
 import MediaOpsDomain
+import MediaOpsSandbox
 import MediaOpsStore
 import SQLKit
 
@@ -52,9 +53,9 @@ public enum DemoWorkspace {
 
     static let accounts: [DemoAccount] = [
         DemoAccount(platform: .wechatOA, name: "青禾茶饮服务号", handle: "gh_qinghe_fw", kind: "service", fields: ["app_id": "wx5f1c2d3e4a6b7c80"],
-                    groups: ["青禾茶饮"], owner: "wangyutong@mediaops.local", state: .active, secrets: ["app_secret": "demo-secret-not-real"]),
+                    groups: ["青禾茶饮"], owner: "wangyutong@mediaops.local", state: .active, secrets: ["app_secret": "sandbox-secret", "callback_token": "demo-callback-token"]),
         DemoAccount(platform: .wechatOA, name: "青禾茶研社", handle: "gh_qinghe_dy", kind: "subscription", fields: ["app_id": "wx0a9b8c7d6e5f4a31"],
-                    groups: ["青禾茶饮"], owner: "liuyang@mediaops.local", state: .active, secrets: ["app_secret": "demo-secret-not-real"]),
+                    groups: ["青禾茶饮"], owner: "liuyang@mediaops.local", state: .active, secrets: ["app_secret": "sandbox-secret", "callback_token": "demo-callback-token"]),
         DemoAccount(platform: .wechatChannels, name: "青禾茶饮视频号", handle: "qinghe_video", kind: nil, fields: [:],
                     groups: ["青禾茶饮"], owner: "wangyutong@mediaops.local", state: .active, secrets: [:]),
         DemoAccount(platform: .weibo, name: "青禾茶饮官方微博", handle: "qinghetea", kind: nil, fields: ["uid": "7321456890"],
@@ -72,21 +73,23 @@ public enum DemoWorkspace {
         DemoAccount(platform: .toutiao, name: "青禾茶饮头条号", handle: "qinghe_tt", kind: nil, fields: [:],
                     groups: ["青禾零售"], owner: "hechang@mediaops.local", state: .paused, secrets: [:]),
         DemoAccount(platform: .x, name: "Qinghe Tea", handle: "qinghetea_global", kind: nil, fields: [:],
-                    groups: ["海外"], owner: "maxiao@mediaops.local", state: .active, secrets: [:]),
+                    groups: ["海外"], owner: "maxiao@mediaops.local", state: .active, secrets: ["access_token": "sandbox-x-token"]),
         DemoAccount(platform: .mastodon, name: "Qinghe Tea", handle: "qinghe@mastodon.social", kind: nil, fields: ["instance_url": "https://mastodon.social"],
-                    groups: ["海外"], owner: "maxiao@mediaops.local", state: .active, secrets: [:]),
+                    groups: ["海外"], owner: "maxiao@mediaops.local", state: .active, secrets: ["access_token": "sandbox-mastodon-token"]),
         DemoAccount(platform: .telegram, name: "Qinghe Tea News", handle: "qinghe_news", kind: nil, fields: ["chat_id": "@qinghe_news"],
-                    groups: ["海外"], owner: "huanglei@mediaops.local", state: .active, secrets: [:]),
+                    groups: ["海外"], owner: "huanglei@mediaops.local", state: .active, secrets: ["bot_token": "700100:sandbox-demo-bot"]),
         DemoAccount(platform: .webhook, name: "官网内容中心", handle: "site-cms", kind: nil, fields: ["url": "https://www.example.com/hooks/mediaops"],
                     groups: ["青禾茶饮"], owner: ownerEmail, state: .active, secrets: ["signing_secret": "demo-signing-secret"]),
     ]
 
     /// Loads the demo and its asset library (the files are stored once the data is in).
-    public static func load(components: AppComponents) async throws -> Outcome {
+    /// With `sandbox` (serve --demo) the demo also gets a publishing plan that runs against the imitation platforms.
+    public static func load(components: AppComponents, sandbox: RunningSandbox? = nil) async throws -> Outcome {
         let outcome = try await load(into: components.database, team: components.team)
         if case .loaded = outcome, let owner = try await MemberRepository(components.database.sql).find(email: ownerEmail) {
             let principal = Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases))
             try await DemoAssets.load(service: components.assets, database: components.database, owner: principal)
+            if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
         }
         return outcome
     }

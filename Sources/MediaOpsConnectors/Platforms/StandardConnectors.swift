@@ -5,5 +5,7 @@ extension ConnectorRegistry {
     /// (小红书, 视频号, 快手, 知乎, 头条, Instagram) are published with assistance.
     public static let standard = ConnectorRegistry([
         WebhookConnector(), MastodonConnector(), TelegramConnector(), WeChatOAConnector(),
+        WeiboConnector(), DouyinConnector(), BilibiliConnector(),
+        XConnector(), FacebookConnector(), LinkedInConnector(),
     ])
 }

@@ -55,7 +55,7 @@ public enum Platform: String, CaseIterable, Sendable, Codable {
     /// Secret fields: encrypted at rest, write-only through every interface.
     public var secretFields: [String] {
         switch self {
-        case .wechatOA: ["app_secret"]
+        case .wechatOA: ["app_secret", "callback_token"]
         case .weibo, .douyin, .x, .facebook, .instagram, .linkedin, .mastodon: ["access_token", "refresh_token"]
         case .bilibili: ["client_secret", "access_token", "refresh_token"]
         case .telegram: ["bot_token"]

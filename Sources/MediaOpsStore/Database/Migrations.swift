@@ -448,6 +448,8 @@ public enum Migrations {
             )
             """,
             "CREATE INDEX notification_deliveries_channel ON notification_deliveries (channel_id, created_at)",
+            // Announcements made once per key (a token warning per account and day).
+            "CREATE TABLE announcements (key TEXT PRIMARY KEY, created_at BIGINT NOT NULL)",
         ]),
     ]
 

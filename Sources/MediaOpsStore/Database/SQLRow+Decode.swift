@@ -2,13 +2,14 @@ import Foundation
 import MediaOpsDomain
 import SQLKit
 
+/// Column readers in the store's one representation (instants as epoch milliseconds).
 extension SQLRow {
-    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
-    func optionalString(_ column: String) throws -> String? { try decodeNil(column: column) ? nil : decode(column: column, as: String.self) }
-    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
-    func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
-    func date(_ column: String) throws -> Date { Date(epochMilliseconds: try decode(column: column, as: Int64.self)) }
-    func optionalDate(_ column: String) throws -> Date? {
+    public func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    public func optionalString(_ column: String) throws -> String? { try decodeNil(column: column) ? nil : decode(column: column, as: String.self) }
+    public func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
+    public func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
+    public func date(_ column: String) throws -> Date { Date(epochMilliseconds: try decode(column: column, as: Int64.self)) }
+    public func optionalDate(_ column: String) throws -> Date? {
         try decodeNil(column: column) ? nil : Date(epochMilliseconds: decode(column: column, as: Int64.self))
     }
 }

@@ -17,6 +17,7 @@ public struct PublishingService: Sendable {
     public func schedule(contentID: String, accountIDs: [String], at dueAt: Date, by principal: Principal) async throws -> [PublishTarget] {
         let accounts = Array(Set(accountIDs.filter { !$0.isEmpty })).sorted()
         guard !accounts.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
+        guard dueAt > Date().addingTimeInterval(-300) else { throw ValidationError(field: "due_at", code: "in_the_past") }
         return try await database.transaction { db in
             let content = ContentRepository(db, kind: database.kind)
             guard var item = try await content.findForUpdate(id: contentID) else { throw NotFoundError(entity: "content") }
@@ -38,10 +39,11 @@ public struct PublishingService: Sendable {
                 let job = try await JobQueue(database: database).enqueue(kind: Self.jobKind, payload: id, runAt: dueAt, idempotencyKey: "publish:\(id)", on: db)
                 let target = PublishTarget(id: id, contentID: contentID, accountID: accountID, platform: account.platform, dueAt: dueAt, state: .scheduled,
                                            externalID: nil, externalURL: nil, failureReason: nil, jobID: job.id, createdAt: now, updatedAt: now)
+                let mode = Self.mode(for: account)
                 try await db.raw("""
-                    INSERT INTO publish_targets (id, content_id, account_id, platform, due_at, state, job_id, created_at, updated_at)
+                    INSERT INTO publish_targets (id, content_id, account_id, platform, due_at, state, job_id, mode, created_at, updated_at)
                     VALUES (\(bind: target.id), \(bind: contentID), \(bind: accountID), \(bind: account.platform.rawValue), \(bind: dueAt.epochMilliseconds),
-                    \(bind: TargetState.scheduled.rawValue), \(bind: job.id), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
+                    \(bind: TargetState.scheduled.rawValue), \(bind: job.id), \(bind: mode), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
                     """).run()
                 created.append(target)
                 try await Self.audit(db, principal, .create, target, "\(item.title) → \(account.name)")
@@ -54,6 +56,14 @@ public struct PublishingService: Sendable {
             }
             return created
         }
+    }
+
+    /// Assisted when the platform has no publishing API or the account holds no
+    /// credentials to use it; the worker also hands over when no connector exists.
+    static func mode(for account: Account) -> String {
+        if account.platform.capabilities.contains(.assistedOnly) { return "assisted" }
+        if !account.platform.secretFields.isEmpty && account.credentialKeys.isEmpty { return "assisted" }
+        return "api"
     }
 
     /// Moves a target that has not started; refused (409) once publishing began.

@@ -75,6 +75,8 @@ extension ContentController {
         var anchors: [SelectOption]
         var isTemplate: Bool
         var topicID: String?
+        /// The "发布" section (targets and the schedule form), once the item is approved.
+        var publishing: PublishingController.ContentSection?
     }
 
     func findingRows(_ findings: [CheckedFinding], text: (String) -> String, _ t: Localizer) -> [FindingRow] {
@@ -103,7 +105,7 @@ extension ContentController {
     }
 
     func editorPage(_ item: ContentItem, errors: FormErrors, _ request: Request, _ context: AppRequestContext,
-                    status: HTTPResponse.Status = .ok) async throws -> Response {
+                    status: HTTPResponse.Status = .ok, scheduleForm: FormData? = nil) async throws -> Response {
         let t = pages.localizer(context)
         let identity = context.identity!
         let can = identity.permissions.contains
@@ -183,7 +185,9 @@ extension ContentController {
             },
             anchors: [SelectOption(value: "master", label: t.t("content.master"), selected: true)]
                 + variants.map { SelectOption(value: $0.platform.rawValue, label: t.platformShortName($0.platform), selected: false) },
-            isTemplate: item.isTemplate, topicID: item.topicID)
+            isTemplate: item.isTemplate, topicID: item.topicID,
+            publishing: try await PublishingController(dependencies: dependencies, pages: pages)
+                .contentSection(item, errors: errors, form: scheduleForm, context: context))
         return pages.render("content_editor", title: item.title, page: model, request: request, context: context, status: status)
     }
 

@@ -86,6 +86,7 @@ struct PageSupport: Sendable {
                 content.append(item("nav.content", "/content"))
                 content.append(item("nav.review", "/content/review"))
                 content.append(item("nav.calendar", "/calendar"))
+                content.append(item("nav.publishing", "/publishing"))
                 content.append(item("nav.library", "/content/library"))
                 content.append(item("nav.assets", "/assets"))
                 content.append(item("nav.compliance", "/compliance"))

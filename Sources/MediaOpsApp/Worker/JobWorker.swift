@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+import MediaOpsStore
+import ServiceLifecycle
+
+/// The job worker: claims due jobs in batches, runs them concurrently with
+/// their handlers, keeps their leases alive, and records each result.
+/// `serve` runs one in-process; `mediaops worker` runs only this. On SQLite a
+/// worker first takes the queue's `WorkerLease`, so a second one refuses.
+public final class JobWorker: Service, Sendable {
+    public struct Options: Sendable {
+        public var name: String
+        public var concurrency: Int
+        public var lease: TimeInterval
+        public var idlePoll: TimeInterval
+        /// The in-process worker of `serve` waits for a SQLite queue another worker holds instead of refusing.
+        public var waitIfQueueHeld: Bool
+        public init(name: String = JobWorker.defaultName(), concurrency: Int = 32, lease: TimeInterval = 120, idlePoll: TimeInterval = 0.25,
+                    waitIfQueueHeld: Bool = false) {
+            self.name = name
+            self.waitIfQueueHeld = waitIfQueueHeld
+            self.concurrency = concurrency
+            self.lease = lease
+            self.idlePoll = idlePoll
+        }
+    }
+
+    public enum StartError: Error, CustomStringConvertible {
+        case queueHeld(by: String)
+        public var description: String {
+            switch self {
+            case .queueHeld(let holder):
+                "Another worker (\(holder)) already holds the job queue of this SQLite database. SQLite allows one worker at a time; stop it first, or move to PostgreSQL to run several."
+            }
+        }
+    }
+
+    public static let queueLeaseName = "job-queue"
+
+    let database: Database
+    let handlers: [String: any JobHandler]
+    public let options: Options
+    let logger: Logger
+    let publishing: PublishingService
+
+    /// Runs once when the worker has the queue (the engine queues its periodic checks here).
+    let onStart: @Sendable () async throws -> Void
+
+    public init(database: Database, handlers: [any JobHandler], options: Options = Options(), logger: Logger,
+                onStart: @escaping @Sendable () async throws -> Void = {}) {
+        self.onStart = onStart
+        self.database = database
+        self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.options = options
+        self.logger = logger
+        self.publishing = PublishingService(database: database)
+    }
+
+    public static func defaultName() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
+    }
+
+    /// Takes the SQLite queue lease (always succeeds on PostgreSQL).
+    public func acquireQueue() async throws {
+        guard database.kind == .sqlite else { return }
+        let lease = WorkerLease(database.sql)
+        guard try await lease.acquire(name: Self.queueLeaseName, owner: options.name, ttl: 30) else {
+            throw StartError.queueHeld(by: try await lease.holder(name: Self.queueLeaseName) ?? "?")
+        }
+    }
+
+    public func run() async throws {
+        if options.waitIfQueueHeld {
+            var warned = false
+            while true {
+                do {
+                    try await acquireQueue()
+                    break
+                } catch let error as StartError {
+                    if !warned { logger.warning("\(error.description) This server will publish once it is free.") }
+                    warned = true
+                    try await Task.sleep(for: .seconds(10))
+                }
+            }
+        } else {
+            try await acquireQueue()
+        }
+        do { try await onStart() } catch { logger.error("worker start-up step failed", metadata: ["error": "\(String(reflecting: error))"]) }
+        logger.info("worker started", metadata: ["worker": "\(options.name)", "concurrency": "\(options.concurrency)"])
+        try await cancelWhenGracefulShutdown {
+            try await self.loop()
+        }
+        if database.kind == .sqlite { try? await WorkerLease(database.sql).release(name: Self.queueLeaseName, owner: options.name) }
+        logger.info("worker stopped", metadata: ["worker": "\(options.name)"])
+    }
+
+    /// Claims and runs batches until cancelled.
+    func loop() async throws {
+        var lastLease = Date()
+        while !Task.isCancelled {
+            if database.kind == .sqlite, Date().timeIntervalSince(lastLease) > 10 {
+                try await acquireQueue()
+                lastLease = Date()
+            }
+            let ran: Int
+            do {
+                ran = try await runOnce()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("worker batch failed", metadata: ["error": "\(String(reflecting: error))"])
+                ran = 0
+            }
+            if ran == 0 { try? await Task.sleep(for: .milliseconds(Int(options.idlePoll * 1_000))) }
+        }
+    }
+
+    /// Claims one batch and runs it to the end. Returns how many jobs ran.
+    @discardableResult
+    public func runOnce(now: Date = Date()) async throws -> Int {
+        var kinds = Array(handlers.keys)
+        // A freeze holds publish jobs back; reconciliation and notifications go on.
+        if try await publishing.freeze() != nil { kinds.removeAll { $0 == PublishingService.jobKind } }
+        let queue = JobQueue(database: database)
+        let jobs = try await queue.claim(owner: options.name, limit: options.concurrency, lease: options.lease, kinds: kinds, now: now)
+        guard !jobs.isEmpty else { return 0 }
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(options.lease / 3))
+                for job in jobs { try? await queue.heartbeat(id: job.id, owner: options.name, lease: options.lease) }
+            }
+        }
+        defer { heartbeat.cancel() }
+        await withTaskGroup(of: Void.self) { group in
+            for job in jobs {
+                group.addTask { await self.execute(job, queue: queue) }
+            }
+        }
+        return jobs.count
+    }
+
+    func execute(_ job: Job, queue: JobQueue) async {
+        guard let handler = handlers[job.kind] else {
+            _ = try? await queue.fail(id: job.id, owner: options.name, error: "no handler for \(job.kind)", retryable: false)
+            return
+        }
+        do {
+            switch try await handler.handle(job, worker: options.name) {
+            case .done:
+                try await queue.complete(id: job.id, owner: options.name)
+            case .retry(let reason, let after):
+                try await queue.fail(id: job.id, owner: options.name, error: reason, retryable: true, retryAfter: after)
+            case .dead(let reason):
+                try await queue.fail(id: job.id, owner: options.name, error: reason, retryable: false)
+            }
+        } catch {
+            logger.error("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "error": "\(String(reflecting: error))"])
+            _ = try? await queue.fail(id: job.id, owner: options.name, error: String(describing: error), retryable: true)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import MediaOpsConnectors
+import MediaOpsDomain
+import MediaOpsStore
+
+/// Delivers one `notify` job: one event to one channel (group robot or signed
+/// webhook), written to the channel's delivery log. A channel that was paused
+/// or deleted since the event was queued is skipped.
+public struct NotificationJobHandler: JobHandler {
+    public let kind = NotificationRouter.jobKind
+    let channels: NotificationChannelService
+    let http: HTTPTransport
+    let now: @Sendable () -> Date
+
+    /// `http` decides, through its `OutboundPolicy`, whether private addresses may be called.
+    public init(channels: NotificationChannelService, http: HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.channels = channels
+        self.http = http
+        self.now = now
+    }
+
+    public init(database: Database, secrets: SecretBox, http: HTTPTransport) {
+        self.init(channels: NotificationChannelService(database: database, secrets: secrets), http: http)
+    }
+
+    public func handle(_ job: Job, worker: String) async throws -> JobResult {
+        let delivery: NotificationRouter.Delivery
+        do {
+            delivery = try NotificationRouter.decode(job.payload)
+        } catch {
+            return .dead(reason: "unreadable_payload")
+        }
+        guard let channel = try await channels.find(id: delivery.channelID), channel.active else { return .done }
+        let secret = channel.hasSecret ? try await channels.secret(for: channel.id) : nil
+        let language = try await Self.workspaceLanguage(channels.database)
+        let log = ExchangeLog()
+        let result = await ChannelSender.send(channel.kind, url: channel.url, secret: secret, event: delivery.event, language: language,
+                                              http: http, log: log, now: now())
+        let status = await log.exchanges.last?.status
+        let lastAttempt = job.attempts >= job.maxAttempts
+        let state: NotificationDelivery.State
+        let detail: String?
+        let outcome: JobResult
+        switch result {
+        case .delivered:
+            (state, detail, outcome) = (.delivered, nil, .done)
+        case .retry(let reason, let after):
+            (state, detail, outcome) = (lastAttempt ? .failed : .retrying, reason, .retry(reason: reason, after: after))
+        case .failed(let reason):
+            (state, detail, outcome) = (.failed, reason, .dead(reason: reason))
+        }
+        let at = now()
+        try await channels.record(NotificationDelivery(
+            id: Self.deliveryID(job), channelID: channel.id, event: delivery.event.kind.rawValue, payload: Self.payload(delivery.event),
+            state: state, status: status, detail: detail, attempts: max(1, job.attempts), createdAt: job.createdAt, updatedAt: at))
+        return outcome
+    }
+
+    /// One log row per job, updated as the job tries again.
+    static func deliveryID(_ job: Job) -> String { "ntd_" + job.id }
+
+    static func payload(_ event: OutboundEvent) -> String {
+        String(decoding: ChannelMessages.webhookBody(event), as: UTF8.self)
+    }
+
+    /// Robot messages are written in the workspace's default language (中文 unless changed).
+    static func workspaceLanguage(_ database: Database) async throws -> String {
+        try await WorkspaceRepository(database.sql).get()?.defaultLocale.rawValue ?? AppLocale.zhHans.rawValue
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import Logging
+import MediaOpsConnectors
+import MediaOpsDomain
+import MediaOpsStore
+
+/// What the publish, reconcile and reminder jobs share: the connectors, the
+/// outbound transport, the token cache and the way a payload is assembled from
+/// a content item's platform variant.
+public struct PublishingEngine: Sendable {
+    public let database: Database
+    public let publishing: PublishingService
+    public let connectors: ConnectorRegistry
+    public let http: HTTPTransport
+    public let endpoints: PlatformEndpoints
+    public let tokens: PlatformTokenRepository
+    public let assets: AssetService
+    public let logger: Logger
+    /// How long an assisted target waits between reminders to its owner.
+    public var reminderInterval: TimeInterval = 30 * 60
+    /// First look at an accepted (asynchronous) publication, then back off.
+    public var pollInterval: TimeInterval = 3
+
+    public init(database: Database, connectors: ConnectorRegistry, http: HTTPTransport, endpoints: PlatformEndpoints, secrets: SecretBox,
+                assets: AssetService, logger: Logger) {
+        self.database = database
+        self.publishing = PublishingService(database: database)
+        self.connectors = connectors
+        self.http = http
+        self.endpoints = endpoints
+        self.tokens = PlatformTokenRepository(database: database, secrets: secrets)
+        self.assets = assets
+        self.logger = logger
+    }
+
+    public var handlers: [any JobHandler] {
+        [PublishJobHandler(engine: self), ReconcileJobHandler(engine: self), AssistedReminderHandler(engine: self), TokenCheckHandler(engine: self)]
+    }
+
+    /// Work every worker queues when it starts: this hour's token check.
+    public func startup() async throws {
+        try await TokenCheckHandler.enqueue(database: database, at: Date())
+    }
+
+    func context(_ log: ExchangeLog) -> ConnectorContext {
+        ConnectorContext(http: http, tokens: DatabaseTokenCache(tokens: tokens), endpoints: endpoints, log: log)
+    }
+
+    /// The platform variant of the item, with the account's credentials and the pictures it needs.
+    func payload(for detail: TargetDetail) async throws -> PublishPayload? {
+        let target = detail.target
+        let content = ContentRepository(database.sql, kind: database.kind)
+        guard let item = try await content.find(id: target.contentID),
+              let account = try await AccountRepository(database.sql).find(id: target.accountID) else { return nil }
+        let variant = try await content.variants(contentID: item.id).first { $0.platform == target.platform }
+        var text = HTMLSanitizer.plainText(variant?.body ?? item.body)
+        if let link = variant?.link, !link.isEmpty, !text.contains(link) { text += "\n" + link }
+        let coverID = item.coverAssetID ?? variant?.mediaAssetIDs.first
+        let cover = try await coverID.asyncFlatMap { try await mediaFile(assetID: $0) }
+        var inline: [String: MediaFile] = [:]
+        for (src, assetID) in Self.inlineAssetSources(item.body) {
+            if let file = try await mediaFile(assetID: assetID) { inline[src] = file }
+        }
+        let secrets = try await tokens.credentials(accountID: account.id)
+        return PublishPayload(targetID: target.id, title: variant?.title.isEmpty == false ? variant!.title : item.title, text: text, html: item.body,
+                              summary: item.summary, cover: cover, inlineImages: inline,
+                              account: ConnectorAccount(id: account.id, platform: account.platform, name: account.name, handle: account.handle,
+                                                        fields: account.fields, secrets: secrets))
+    }
+
+    func mediaFile(assetID: String) async throws -> MediaFile? {
+        guard let asset = try await AssetRepository(database.sql).find(id: assetID),
+              let object = try await assets.storage.get(key: asset.sha256) else { return nil }
+        return MediaFile(filename: asset.downloadName, contentType: asset.mimeType, bytes: try await object.collect())
+    }
+
+    /// `src` values in the body that point at the asset library (`/assets/<id>/file`).
+    static func inlineAssetSources(_ html: String) -> [(String, String)] {
+        guard let regex = try? NSRegularExpression(pattern: #"src="([^"]*/assets/([A-Za-z0-9_\-]+)/file[^"]*)""#) else { return [] }
+        let range = NSRange(html.startIndex..., in: html)
+        return regex.matches(in: html, range: range).compactMap { match in
+            guard let src = Range(match.range(at: 1), in: html), let id = Range(match.range(at: 2), in: html) else { return nil }
+            return (String(html[src]), String(html[id]))
+        }
+    }
+
+    static func exchanges(_ log: ExchangeLog) async -> String {
+        let list = await log.exchanges
+        guard let data = try? JSONEncoder().encode(list) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Queues the next look at an unconfirmed or accepted target.
+    func scheduleReconcile(targetID: String, round: Int, after: TimeInterval) async throws {
+        try await JobQueue(database: database).enqueue(kind: PublishingService.reconcileJobKind, payload: "\(targetID)|\(round)",
+                                                       runAt: Date().addingTimeInterval(after), idempotencyKey: "reconcile:\(targetID):\(round):\(Identifier.makeOrdered("r"))",
+                                                       maxAttempts: 5)
+    }
+
+    func scheduleReminder(targetID: String, round: Int) async throws {
+        try await JobQueue(database: database).enqueue(kind: PublishingService.reminderJobKind, payload: "\(targetID)|\(round)",
+                                                       runAt: Date().addingTimeInterval(reminderInterval), idempotencyKey: "remind:\(targetID):\(round)", maxAttempts: 3)
+    }
+
+    /// Records a publish outcome and says what the job should do next.
+    func record(_ outcome: PublishOutcome, attemptID: String, detail: TargetDetail, job: Job?, log: ExchangeLog) async throws -> JobResult {
+        let exchanges = await Self.exchanges(log)
+        let id = detail.target.id
+        switch outcome {
+        case .published(let externalID, let url):
+            try await publishing.finish(attemptID: attemptID, targetID: id, result: .published(externalID: externalID, url: url), exchanges: exchanges)
+            return .done
+        case .accepted(let remoteID):
+            try await publishing.finish(attemptID: attemptID, targetID: id, result: .accepted(remoteID: remoteID), exchanges: exchanges)
+            try await scheduleReconcile(targetID: id, round: 1, after: pollInterval)
+            return .done
+        case .transient(let reason, let retryAfter):
+            if let job, job.attempts < job.maxAttempts {
+                try await publishing.finish(attemptID: attemptID, targetID: id, result: .retrying(reason: reason), exchanges: exchanges)
+                return .retry(reason: reason, after: retryAfter)
+            }
+            try await publishing.finish(attemptID: attemptID, targetID: id, result: .failed(reason: "retries_exhausted: \(reason)", reconnect: false), exchanges: exchanges)
+            return .dead(reason: reason)
+        case .permanent(let reason):
+            if reason == "douyin_needs_assisted_publishing" {
+                return try await handOver(attemptID: attemptID, detail: detail, exchanges: exchanges)
+            }
+            try await publishing.finish(attemptID: attemptID, targetID: id, result: .failed(reason: reason, reconnect: false), exchanges: exchanges)
+            return .dead(reason: reason)
+        case .reconnectNeeded(let reason):
+            try await publishing.finish(attemptID: attemptID, targetID: id, result: .failed(reason: reason, reconnect: true), exchanges: exchanges)
+            return .dead(reason: reason)
+        case .unknown(let reason):
+            try await publishing.finish(attemptID: attemptID, targetID: id, result: .unconfirmed(reason: reason), exchanges: exchanges)
+            try await scheduleReconcile(targetID: id, round: 1, after: pollInterval)
+            return .done
+        }
+    }
+
+    func handOver(attemptID: String, detail: TargetDetail, exchanges: String) async throws -> JobResult {
+        try await publishing.finish(attemptID: attemptID, targetID: detail.target.id, result: .handedToOwner, exchanges: exchanges)
+        try await scheduleReminder(targetID: detail.target.id, round: 1)
+        return .done
+    }
+}
+
+/// Carries out a due publish job.
+struct PublishJobHandler: JobHandler {
+    let engine: PublishingEngine
+    var kind: String { PublishingService.jobKind }
+
+    func handle(_ job: Job, worker: String) async throws -> JobResult {
+        let publishing = engine.publishing
+        switch try await publishing.begin(targetID: job.payload, worker: worker) {
+        case .skip:
+            return .done
+        case .send(let attemptID, let target):
+            guard let detail = try await publishing.detail(id: target.id) else { return .done }
+            let log = ExchangeLog()
+            guard detail.mode == "api", let connector = engine.connectors.connector(for: target.platform) else {
+                return try await engine.handOver(attemptID: attemptID, detail: detail, exchanges: "[]")
+            }
+            guard let payload = try await engine.payload(for: detail) else {
+                return try await engine.record(.permanent(reason: "content_or_account_missing"), attemptID: attemptID, detail: detail, job: job, log: log)
+            }
+            let outcome = await connector.publish(payload, context: engine.context(log))
+            return try await engine.record(outcome, attemptID: attemptID, detail: detail, job: job, log: log)
+        case .interrupted(let attemptID, let target, let startedAt):
+            // The last worker died during its call: what reached the platform is unknown.
+            guard let detail = try await publishing.detail(id: target.id) else { return .done }
+            try await publishing.finish(attemptID: attemptID, targetID: target.id, result: .unconfirmed(reason: "worker_interrupted"), exchanges: "[]")
+            engine.logger.warning("publish interrupted; reconciling", metadata: ["target": "\(target.id)", "since": "\(startedAt)"])
+            _ = detail
+            try await engine.scheduleReconcile(targetID: target.id, round: 1, after: 0)
+            return .done
+        }
+    }
+}
+
+/// Asks the platform what became of an unconfirmed or accepted publication.
+struct ReconcileJobHandler: JobHandler {
+    let engine: PublishingEngine
+    var kind: String { PublishingService.reconcileJobKind }
+    static let maxRounds = 120
+
+    func handle(_ job: Job, worker: String) async throws -> JobResult {
+        let parts = job.payload.split(separator: "|")
+        guard let targetID = parts.first.map(String.init) else { return .dead(reason: "bad payload") }
+        let round = parts.count > 1 ? Int(parts[1]) ?? 1 : 1
+        let publishing = engine.publishing
+        guard let detail = try await publishing.detail(id: targetID) else { return .done }
+        let waiting = detail.target.state == .unconfirmed || (detail.target.state == .publishing && detail.remoteID != nil)
+        guard waiting, let connector = engine.connectors.connector(for: detail.target.platform),
+              let payload = try await engine.payload(for: detail) else { return .done }
+        let log = ExchangeLog()
+        let answer = await connector.reconcile(payload, remoteID: detail.remoteID, context: engine.context(log))
+        let attemptID = try await publishing.startAttempt(targetID: targetID, kind: "reconcile", worker: worker)
+        let exchanges = await PublishingEngine.exchanges(log)
+        switch answer {
+        case .published(let externalID, let url):
+            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .published(externalID: externalID, url: url), exchanges: exchanges)
+        case .failed(let reason):
+            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .failed(reason: reason, reconnect: false), exchanges: exchanges)
+        case .pending, .retryLater:
+            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: detail.target.state == .unconfirmed
+                                        ? .unconfirmed(reason: detail.target.failureReason ?? "pending") : .accepted(remoteID: detail.remoteID ?? ""),
+                                        exchanges: exchanges)
+            if round >= Self.maxRounds {
+                try await publishing.finish(attemptID: try await publishing.startAttempt(targetID: targetID, kind: "reconcile", worker: worker),
+                                            targetID: targetID, result: .unconfirmed(reason: "needs_human: platform_never_answered"), exchanges: "[]")
+                return .done
+            }
+            var after = min(60, engine.pollInterval * Double(round))
+            if case .retryLater(_, let retry?) = answer { after = max(after, retry) }
+            try await engine.scheduleReconcile(targetID: targetID, round: round + 1, after: after)
+        case .safeToResend:
+            let since = detail.unconfirmedSince ?? Date()
+            if let window = connector.idempotencyWindow, Date().timeIntervalSince(since) < window {
+                await log.note("the platform de-duplicates by our idempotency key: sending again")
+                let outcome = await connector.publish(payload, context: engine.context(log))
+                // The resend is its own attempt row; the reconcile row records the decision.
+                try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .unconfirmed(reason: "resending"), exchanges: exchanges)
+                let resend = try await publishing.startAttempt(targetID: targetID, kind: "resend", worker: worker)
+                return try await engine.record(outcome, attemptID: resend, detail: detail, job: nil, log: log)
+            }
+            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .unconfirmed(reason: "needs_human: idempotency_window_passed"), exchanges: exchanges)
+        case .needsHuman(let reason):
+            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .unconfirmed(reason: "needs_human: \(reason)"), exchanges: exchanges)
+        }
+        return .done
+    }
+}
+
+/// Reminds the owner of an assisted target that is still not marked published.
+struct AssistedReminderHandler: JobHandler {
+    let engine: PublishingEngine
+    var kind: String { PublishingService.reminderJobKind }
+    static let maxRounds = 24
+
+    func handle(_ job: Job, worker: String) async throws -> JobResult {
+        let parts = job.payload.split(separator: "|")
+        guard let targetID = parts.first.map(String.init) else { return .dead(reason: "bad payload") }
+        let round = parts.count > 1 ? Int(parts[1]) ?? 1 : 1
+        guard let detail = try await engine.publishing.detail(id: targetID), detail.target.state == .publishing, detail.mode == "assisted" else { return .done }
+        try await engine.publishing.remindOwner(detail)
+        if round < Self.maxRounds { try await engine.scheduleReminder(targetID: targetID, round: round + 1) }
+        return .done
+    }
+}
+
+/// The connectors' token cache, kept in the database so every worker shares it.
+struct DatabaseTokenCache: TokenCache {
+    let tokens: PlatformTokenRepository
+
+    func token(accountID: String) async throws -> CachedToken? {
+        try await tokens.token(accountID: accountID).map { CachedToken(value: $0.value, expiresAt: $0.expiresAt) }
+    }
+
+    func store(_ token: CachedToken, accountID: String) async throws {
+        try await tokens.store(accountID: accountID, value: token.value, expiresAt: token.expiresAt)
+    }
+
+    func invalidate(accountID: String, value: String) async throws {
+        try await tokens.invalidate(accountID: accountID, value: value)
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
+/// The hourly token-health check; each run queues the next, and every worker
+/// start queues the current hour's (the idempotency key keeps it to one).
+struct TokenCheckHandler: JobHandler {
+    let engine: PublishingEngine
+    var kind: String { TokenHealthService.jobKind }
+    static let interval: TimeInterval = 3_600
+
+    static func enqueue(database: Database, at date: Date) async throws {
+        let bucket = Int(date.timeIntervalSince1970 / interval)
+        try await JobQueue(database: database).enqueue(kind: TokenHealthService.jobKind, payload: String(bucket), runAt: date,
+                                                       idempotencyKey: "token-check:\(bucket)", maxAttempts: 3)
+    }
+
+    func handle(_ job: Job, worker: String) async throws -> JobResult {
+        try await TokenHealthService(database: engine.database).check()
+        try await Self.enqueue(database: engine.database, at: Date().addingTimeInterval(Self.interval))
+        return .done
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Hummingbird
+import MediaOpsConnectors
+import MediaOpsDomain
+import MediaOpsStore
+
+/// Account health: whose authorisation runs out when, which accounts need
+/// reconnecting, and which scheduled posts that puts at risk. Also the WeChat
+/// callback that reports finished publish jobs (PUBLISHJOBFINISH).
+struct AccountHealthController {
+    let dependencies: WebDependencies
+    let pages: PageSupport
+
+    var db: Database { dependencies.database }
+    var health: TokenHealthService { TokenHealthService(database: db) }
+
+    func register(_ routes: Routes) {
+        routes.get("/api/v1/publishing/health", .permission(.accountsView)) { _, _ in
+            try JSONOutput.response(ItemsDTO(items: try await health.health().map(AccountHealthDTO.init)))
+        }
+        routes.patch("/api/v1/accounts/{id}/token-expiry", .permission(.accountsManage)) { request, context in
+            let input = try await JSONInput.read(request, context: context)
+            guard input.has("expires_at") else { throw ValidationError(field: "expires_at", code: "required") }
+            let expiresAt = try ContentInputParsing.instant(try input.nullableString("expires_at"), field: "expires_at") ?? nil
+            let account = try await health.setExpiry(accountID: try context.parameters.require("id"), expiresAt: expiresAt, by: context.identity!.principal)
+            let entry = try await health.health().first { $0.account.id == account.id }
+            return try JSONOutput.response(try entry.map(AccountHealthDTO.init) ?? { throw NotFoundError(entity: "account") }())
+        }
+        routes.get("/publishing/health", .permission(.accountsView)) { request, context in
+            try await page(request, context: context)
+        }
+        routes.post("/publishing/health/{id}", .permission(.accountsManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            let zone = pages.localizer(context).timeZone
+            do {
+                let raw = form["expires_on"]?.trimmingCharacters(in: .whitespaces) ?? ""
+                var expiresAt: Date?
+                if !raw.isEmpty {
+                    guard let day = LocalDate(raw) else { throw ValidationError(field: "expires_on", code: "invalid_date") }
+                    var calendar = Calendar(identifier: .gregorian)
+                    calendar.timeZone = zone
+                    // An authorisation "until" a day lasts to that day's end in the workspace zone.
+                    expiresAt = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 23, minute: 59, second: 59))
+                }
+                _ = try await health.setExpiry(accountID: try context.parameters.require("id"), expiresAt: expiresAt, by: context.identity!.principal)
+                return pages.redirect("/publishing/health", flash: "flash.token_expiry_saved")
+            } catch {
+                let refusal = try pages.refusal(error, context)
+                return try await page(request, context: context, errors: refusal.errors, status: refusal.status)
+            }
+        }
+        // WeChat pushes PUBLISHJOBFINISH here; the URL is configured in the 公众号 back office.
+        routes.get("/callbacks/wechat/{account}", .anyone) { request, context in
+            let account = try context.parameters.require("account")
+            guard try await verifyWeChat(request, accountID: account) else { return Response(status: .forbidden) }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: request.uri.queryParameters.get("echostr") ?? "")))
+        }
+        routes.post("/callbacks/wechat/{account}", .anyone) { request, context in
+            let account = try context.parameters.require("account")
+            guard try await verifyWeChat(request, accountID: account) else { return Response(status: .forbidden) }
+            let xml = String(decoding: Data(try await request.body.collect(upTo: 256 * 1_024).readableBytesView), as: UTF8.self)
+            if let event = WeChatCallback.parse(xml: xml) { try await apply(event, accountID: account) }
+            // WeChat expects "success" (or an empty body) and retries otherwise.
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "success")))
+        }
+    }
+
+    /// The callback signs with the account's callback token: sha1(sort(token, timestamp, nonce)).
+    func verifyWeChat(_ request: Request, accountID: String) async throws -> Bool {
+        let query = request.uri.queryParameters
+        guard let account = try await AccountRepository(db.sql).find(id: accountID), account.platform == .wechatOA,
+              let token = try await PlatformTokenRepository(database: db, secrets: dependencies.team.secrets).credentials(accountID: accountID)["callback_token"],
+              let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce") else { return false }
+        return WeChatCallback.verify(token: token, timestamp: timestamp, nonce: nonce, signature: signature)
+    }
+
+    func apply(_ event: WeChatCallback.PublishEvent, accountID: String) async throws {
+        let publishing = PublishingService(database: db)
+        guard let detail = try await publishing.target(platform: .wechatOA, remoteID: event.publishID), detail.target.accountID == accountID else { return }
+        let result: AttemptResult
+        switch event.outcome {
+        case .published(let id, let url): result = .published(externalID: id, url: url)
+        case .failed(let reason): result = .failed(reason: reason, reconnect: false)
+        default: return
+        }
+        let attempt = try await publishing.startAttempt(targetID: detail.target.id, kind: "callback", worker: nil)
+        try await publishing.finish(attemptID: attempt, targetID: detail.target.id, result: result, exchanges: "[]")
+    }
+
+    func page(_ request: Request, context: AppRequestContext, errors: FormErrors = FormErrors(), status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let entries = try await health.health()
+        let canManage = context.identity?.permissions.contains(.accountsManage) ?? false
+        let dayFormatter = DateFormatter()
+        dayFormatter.locale = Locale(identifier: "en_US_POSIX")
+        dayFormatter.timeZone = t.timeZone
+        dayFormatter.dateFormat = "yyyy-MM-dd"
+        struct Risk { var title: String; var link: String; var due: String }
+        struct Row {
+            var id: String; var name: String; var platform: String; var status: String; var statusKey: String; var expires: String
+            var expiresValue: String; var risks: [Risk]; var riskCount: Int; var canManage: Bool; var attention: Bool
+        }
+        struct Month { var label: String; var rows: [Row] }
+        struct HealthPage { var warnings: [Row]; var rows: [Row]; var calendar: [Month]; var hasWarnings: Bool; var formError: String? }
+        let rows = entries.map { entry in
+            let risks = entry.atRisk.map { Risk(title: $0.contentTitle, link: "/publishing/targets/\($0.target.id)", due: t.dateTime($0.target.dueAt)) }
+            return Row(id: entry.account.id, name: entry.account.name, platform: t.platformName(entry.account.platform),
+                       status: t.t("health.status_\(entry.status.rawValue)"), statusKey: entry.status.rawValue,
+                       expires: entry.tokenExpiresAt.map(t.dateTime) ?? t.t("health.no_expiry"),
+                       expiresValue: entry.tokenExpiresAt.map(dayFormatter.string) ?? "", risks: risks, riskCount: risks.count, canManage: canManage,
+                       attention: [.expiring, .expired, .reconnectNeeded].contains(entry.status))
+        }
+        let monthFormatter = DateFormatter()
+        monthFormatter.locale = Locale(identifier: t.locale == .en ? "en_US" : "zh_CN")
+        monthFormatter.timeZone = t.timeZone
+        monthFormatter.dateFormat = t.locale == .en ? "MMMM yyyy" : "yyyy年M月"
+        var months: [(Date, String, [Row])] = []
+        for (entry, row) in zip(entries, rows) {
+            guard let expires = entry.tokenExpiresAt else { continue }
+            let label = monthFormatter.string(from: expires)
+            if let index = months.firstIndex(where: { $0.1 == label }) { months[index].2.append(row) } else { months.append((expires, label, [row])) }
+        }
+        let calendar = months.sorted { $0.0 < $1.0 }.map { Month(label: $0.1, rows: $0.2) }
+        let warnings = rows.filter(\.attention)
+        let model = HealthPage(warnings: warnings, rows: rows, calendar: calendar, hasWarnings: !warnings.isEmpty, formError: errors.summary ?? errors.messages.values.first)
+        return pages.render("publishing_health", title: t.t("health.title"), page: model, request: request, context: context, status: status)
+    }
+}
+
+struct AccountHealthDTO: Encodable {
+    var account_id: String
+    var name: String
+    var platform: String
+    var account_state: String
+    @Nullable var token_expires_at: Date?
+    var status: String
+    var scheduled_at_risk: [String]
+
+    init(_ health: AccountHealth) {
+        account_id = health.account.id
+        name = health.account.name
+        platform = health.account.platform.rawValue
+        account_state = health.account.state.rawValue
+        token_expires_at = health.tokenExpiresAt
+        status = health.status.rawValue
+        scheduled_at_risk = health.atRisk.map(\.target.id)
+    }
+}

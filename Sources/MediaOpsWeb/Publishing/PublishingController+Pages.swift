@@ -1,0 +1,510 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+extension PublishingController {
+    func registerPages(_ routes: Routes) {
+        routes.get("/publishing", .permission(.contentView)) { request, context in
+            try await queuePage(request, context)
+        }
+        routes.post("/publishing/freeze", .permission(.settingsManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                _ = try await service.freeze(reason: form["reason"] ?? "", by: context.identity!.principal)
+                return pages.redirect("/publishing", flash: "flash.publishing_frozen")
+            } catch {
+                let refusal = try pages.refusal(error, context)
+                return try await queuePage(request, context, errors: refusal.errors, values: form.values.compactMapValues(\.first), status: refusal.status)
+            }
+        }
+        routes.post("/publishing/resume", .permission(.settingsManage)) { request, context in
+            let form = try await pages.readForm(request, context: context)
+            do {
+                let mode: ResumeMode
+                switch form["mode"] ?? "" {
+                case "publish_in_order": mode = .publishInOrder
+                case "reschedule":
+                    let zone = pages.localizer(context).timeZone
+                    guard case .some(.some(let at)) = try ContentInputParsing.localDateTime(form["at"], field: "at", zone: zone) else {
+                        throw ValidationError(field: "at", code: "required")
+                    }
+                    mode = .reschedule(at: at)
+                case "": throw ValidationError(field: "mode", code: "required")
+                default: throw ValidationError(field: "mode", code: "invalid_choice", params: ["choices": "publish_in_order, reschedule"])
+                }
+                _ = try await service.resume(mode, by: context.identity!.principal)
+                return pages.redirect("/publishing", flash: "flash.publishing_resumed")
+            } catch {
+                let refusal = try pages.refusal(error, context)
+                return try await queuePage(request, context, errors: refusal.errors, values: form.values.compactMapValues(\.first), status: refusal.status)
+            }
+        }
+        routes.get("/publishing/targets/{id}", .permission(.contentView)) { request, context in
+            try await targetPage(try await targetDetail(context), errors: FormErrors(), values: [:], request, context)
+        }
+        routes.post("/publishing/targets/{id}/cancel", .permission(.contentPublish)) { request, context in
+            let detail = try await targetDetail(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await act(detail, form, request, context) {
+                _ = try await service.cancel(targetID: detail.target.id, by: context.identity!.principal)
+                return "flash.target_cancelled"
+            }
+        }
+        routes.post("/publishing/targets/{id}/reschedule", .permission(.contentPublish)) { request, context in
+            let detail = try await targetDetail(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await act(detail, form, request, context) {
+                let zone = pages.localizer(context).timeZone
+                guard case .some(.some(let due)) = try ContentInputParsing.localDateTime(form["due_at"], field: "due_at", zone: zone) else {
+                    throw ValidationError(field: "due_at", code: "required")
+                }
+                _ = try await reschedule(detail.target.id, to: due, context: context)
+                return "flash.target_rescheduled"
+            }
+        }
+        routes.post("/publishing/targets/{id}/confirm", .permission(.contentPublish)) { request, context in
+            let detail = try await targetDetail(context)
+            let form = try await pages.readForm(request, context: context)
+            return try await act(detail, form, request, context) {
+                let published: Bool
+                switch form["published"] ?? "" {
+                case "1", "true": published = true
+                case "0", "false": published = false
+                default: throw ValidationError(field: "published", code: "required")
+                }
+                let zone = pages.localizer(context).timeZone
+                let retryAt: Date?
+                if !published, case .some(.some(let date)) = try ContentInputParsing.localDateTime(form["retry_at"], field: "retry_at", zone: zone) {
+                    retryAt = date
+                } else {
+                    retryAt = nil
+                }
+                _ = try await service.confirm(targetID: detail.target.id, published: published, url: form["url"], retryAt: retryAt,
+                                              by: context.identity!.principal)
+                return published ? "flash.target_confirmed" : "flash.target_requeued"
+            }
+        }
+        routes.post("/content/{id}/schedule", .permission(.contentPublish)) { request, context in
+            let item = try await contentItem(context)
+            let form = try await pages.readForm(request, context: context)
+            do {
+                let accountIDs = form.all("account_ids").filter { !$0.isEmpty }
+                guard !accountIDs.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
+                let now = form.has("publish_now")
+                let due: Date
+                if now {
+                    due = Date()
+                } else {
+                    let zone = pages.localizer(context).timeZone
+                    guard case .some(.some(let date)) = try ContentInputParsing.localDateTime(form["due_at"], field: "due_at", zone: zone) else {
+                        throw ValidationError(field: "due_at", code: "required")
+                    }
+                    due = date
+                }
+                _ = try await service.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: context.identity!.principal)
+                return pages.redirect("/content/\(item.id)#publishing", flash: now ? "flash.targets_publishing_now" : "flash.targets_scheduled")
+            } catch {
+                let refusal = try pages.refusal(error, context)
+                let fresh = try await ContentRepository(db.sql, kind: db.kind).find(id: item.id) ?? item
+                return try await ContentController(dependencies: dependencies, pages: pages)
+                    .editorPage(fresh, errors: refusal.errors, request, context, status: refusal.status, scheduleForm: form)
+            }
+        }
+    }
+
+    /// Runs a change from a target's page (or the queue): on success back where
+    /// the form came from with a notice, on a refusal the target page with the reason.
+    private func act(_ detail: TargetDetail, _ form: FormData, _ request: Request, _ context: AppRequestContext,
+                     _ change: () async throws -> String) async throws -> Response {
+        do {
+            let flash = try await change()
+            let back = form["next"].map(safeNext) ?? "/publishing/targets/\(detail.target.id)"
+            return pages.redirect(back, flash: flash)
+        } catch {
+            let refusal = try pages.refusal(error, context)
+            let fresh = try await service.detail(id: detail.target.id) ?? detail
+            return try await targetPage(fresh, errors: refusal.errors, values: form.values.compactMapValues(\.first), request, context,
+                                        status: refusal.status)
+        }
+    }
+
+    // MARK: Words
+
+    /// A catalog text when the key exists, else the raw value (an engine code the catalogs do not know yet).
+    static func known(_ key: String, _ t: Localizer, fallback: String) -> String {
+        t.catalogs.string(key, t.locale) != nil ? t.t(key) : fallback
+    }
+
+    static func stateName(_ state: TargetState, _ t: Localizer) -> String { known("publishing.state_\(state.rawValue)", t, fallback: state.rawValue) }
+
+    /// A failure reason in plain language. Engine reasons are codes with
+    /// details ("rate_limited: HTTP 429", "retries_exhausted: server_error",
+    /// "wechat_publish_status_3"); the leading code picks the sentence.
+    static func reasonText(_ raw: String, _ t: Localizer) -> String {
+        var rest = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var wrappers: [String] = []
+        for _ in 0..<3 {
+            guard let prefix = ["retries_exhausted", "needs_human"].first(where: { rest.hasPrefix($0 + ":") }) else { break }
+            wrappers.append(prefix)
+            rest = String(rest.dropFirst(prefix.count + 1)).trimmingCharacters(in: .whitespaces)
+        }
+        let code = reasonCode(rest)
+        var text = code.isEmpty ? t.t("publishing.reason_other") : known("publishing.reason_\(code)", t, fallback: t.t("publishing.reason_other"))
+        for wrapper in wrappers.reversed() { text = t.t("publishing.reason_\(wrapper)", ["reason": text]) }
+        return text
+    }
+
+    /// "wechat_publish_status_3" → "wechat_publish_status"; "notSent(…)" → "not_sent".
+    static func reasonCode(_ text: String) -> String {
+        var code = ""
+        for character in text {
+            if character.isLetter, character.isASCII {
+                if character.isUppercase, !code.isEmpty { code += "_" }
+                code += character.lowercased()
+            } else if character == "_" {
+                code.append(character)
+            } else {
+                break
+            }
+        }
+        while code.hasSuffix("_") { code.removeLast() }
+        return code
+    }
+
+    static func duration(from start: Date, to end: Date?, _ t: Localizer) -> String {
+        guard let end else { return "—" }
+        return milliseconds(Int(end.timeIntervalSince(start) * 1_000), t)
+    }
+
+    static func milliseconds(_ value: Int, _ t: Localizer) -> String {
+        if value < 1_000 { return t.t("publishing.duration_ms", ["n": String(max(0, value))]) }
+        return t.t("publishing.duration_s", ["n": String(format: "%.1f", Double(value) / 1_000)])
+    }
+
+    /// The next whole hour in the workspace zone, as a datetime-local value.
+    static func nextHourValue(_ zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let now = Date()
+        let hour = calendar.dateInterval(of: .hour, for: now)?.end ?? now.addingTimeInterval(3_600)
+        return ContentInputParsing.localInputValue(hour, zone: zone)
+    }
+
+    // MARK: Queue
+
+    struct Tab { var key: String; var label: String; var count: String; var href: String; var active: Bool; var alert: Bool }
+
+    struct QueueRow {
+        var id: String
+        var contentID: String
+        var title: String
+        var account: String
+        var platform: String
+        var time: String
+        var state: String
+        var stateKey: String
+        var reason: String?
+        var rawReason: String?
+        var assisted: Bool
+        var canChange: Bool
+        var dueValue: String
+        var externalURL: String?
+        var attempts: Int
+    }
+
+    struct FreezeBanner { var reason: String; var by: String; var since: String; var waiting: String }
+
+    struct QueuePage {
+        var tabs: [Tab]
+        var view: String
+        var viewLabel: String
+        var rows: [QueueRow]
+        var empty: String
+        var pagination: Pagination
+        var freeze: FreezeBanner?
+        var canFreeze: Bool
+        var canResume: Bool
+        var canPublish: Bool
+        var errors: [String: String]
+        var summary: String?
+        var values: [String: String]
+        var resumeReschedule: Bool
+        var resumeAt: String
+        var timeZone: String
+        var next: String
+    }
+
+    func queuePage(_ request: Request, _ context: AppRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:],
+                   status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let can = context.identity!.permissions.contains
+        let isQueue = request.uri.path == "/publishing"
+        let view = try queueView(isQueue ? request.query("view") : nil)
+        let pageRequest = isQueue ? try request.pageRequest(defaultPerPage: 25) : PageRequest(page: 1, perPage: 25)
+        let counts = try await service.queueCounts(zone: t.timeZone)
+        let result = try await service.queue(view, zone: t.timeZone, limit: pageRequest.perPage, offset: pageRequest.offset)
+        let page = Page(items: result.entries, total: result.total, page: pageRequest.page, perPage: pageRequest.perPage)
+        var pagination = Pagination(request, page: page, localizer: t)
+        if !isQueue {
+            // Re-rendered after a refused freeze or resume: links go to the queue, not the form's address.
+            let fix = { (href: String) in "/publishing" + href.dropFirst(request.uri.path.count) }
+            pagination.previous = pagination.previous.map(fix)
+            pagination.next = pagination.next.map(fix)
+            pagination.pages = pagination.pages.map { Pagination.Link(label: $0.label, href: fix($0.href), current: $0.current) }
+        }
+        let freeze = try await service.freeze()
+        let waiting = try await service.waitingCount()
+        let zone = t.timeZone
+        let tabs = QueueView.allCases.map { key in
+            Tab(key: key.rawValue, label: t.t("publishing.tab_\(key.rawValue)"), count: String(counts[key] ?? 0),
+                href: "/publishing?view=\(key.rawValue)", active: key == view,
+                alert: (counts[key] ?? 0) > 0 && (key == .failed || key == .unconfirmed || key == .manual))
+        }
+        let rows = result.entries.map { entry in
+            let target = entry.target
+            return QueueRow(id: target.id, contentID: target.contentID, title: entry.contentTitle, account: entry.accountName,
+                            platform: t.platformName(target.platform), time: t.dateTime(target.dueAt),
+                            state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
+                            reason: target.failureReason.map { Self.reasonText($0, t) }, rawReason: target.failureReason,
+                            assisted: entry.mode == "assisted", canChange: can(.contentPublish) && target.state == .scheduled,
+                            dueValue: ContentInputParsing.localInputValue(target.dueAt, zone: zone), externalURL: target.externalURL,
+                            attempts: entry.attempts)
+        }
+        let model = QueuePage(
+            tabs: tabs, view: view.rawValue, viewLabel: t.t("publishing.tab_\(view.rawValue)"), rows: rows,
+            empty: t.t("publishing.empty_\(view.rawValue)"), pagination: pagination,
+            freeze: freeze.map { FreezeBanner(reason: $0.reason, by: $0.byName, since: t.dateTime($0.since),
+                                              waiting: t.t("publishing.frozen_waiting", ["count": String(waiting)])) },
+            canFreeze: can(.settingsManage) && freeze == nil, canResume: can(.settingsManage) && freeze != nil,
+            canPublish: can(.contentPublish), errors: errors.messages, summary: errors.summary, values: values,
+            resumeReschedule: values["mode"] == "reschedule", resumeAt: values["at"] ?? Self.nextHourValue(zone),
+            timeZone: zone.identifier,
+            next: "/publishing?view=\(view.rawValue)" + (pageRequest.page > 1 ? "&page=\(pageRequest.page)" : ""))
+        return pages.render("publishing", title: t.t("publishing.title"), page: model, request: request, context: context, status: status)
+    }
+
+    // MARK: Target
+
+    struct ExchangeRow {
+        var method: String
+        var url: String
+        var status: String
+        var request: String
+        var response: String
+        var error: String?
+        var duration: String
+        var isNote: Bool
+        var failed: Bool
+    }
+
+    struct AttemptRow {
+        var kind: String
+        var worker: String
+        var started: String
+        var duration: String
+        var outcome: String
+        var outcomeKey: String
+        var detail: String?
+        var exchanges: [ExchangeRow]
+        var hasExchanges: Bool
+        var exchangeCount: String
+    }
+
+    struct AssetLink { var name: String; var href: String; var isImage: Bool }
+
+    struct PublishCard {
+        var platformName: String
+        var fromVariant: Bool
+        var title: String
+        var hasTitle: Bool
+        var text: String
+        var tags: String
+        var hasTags: Bool
+        var link: String
+        var hasLink: Bool
+        var cover: AssetLink?
+        var media: [AssetLink]
+        var hasAssets: Bool
+    }
+
+    struct TargetPage {
+        var id: String
+        var contentID: String
+        var contentTitle: String
+        var account: String
+        var accountID: String
+        var platform: String
+        var state: String
+        var stateKey: String
+        var mode: String
+        var assisted: Bool
+        var due: String
+        var dueValue: String
+        var publishedAt: String?
+        var unconfirmedSince: String?
+        var remindedAt: String?
+        var created: String
+        var updated: String
+        var externalURL: String?
+        var externalID: String?
+        var remoteID: String?
+        var reason: String?
+        var rawReason: String?
+        var attemptsCount: Int
+        var attempts: [AttemptRow]
+        var canPublish: Bool
+        var isScheduled: Bool
+        var isUnconfirmed: Bool
+        var isFailed: Bool
+        var card: PublishCard?
+        var errors: [String: String]
+        var summary: String?
+        var values: [String: String]
+        var timeZone: String
+        var retryValue: String
+    }
+
+    func targetPage(_ detail: TargetDetail, errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext,
+                    status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.localizer(context)
+        let can = context.identity!.permissions.contains
+        let target = detail.target
+        let zone = t.timeZone
+        let attempts = try await service.attempts(targetID: target.id).reversed().map { attempt in
+            let exchanges = PublishingExchanges.parse(attempt.exchanges).map { exchange in
+                ExchangeRow(method: exchange.method, url: exchange.url, status: exchange.status.map(String.init) ?? "—", request: exchange.request,
+                            response: exchange.response, error: exchange.error, duration: Self.milliseconds(exchange.milliseconds, t),
+                            isNote: exchange.method.isEmpty && exchange.url.isEmpty, failed: exchange.error != nil || (exchange.status ?? 200) >= 400)
+            }
+            return AttemptRow(kind: Self.known("publishing.attempt_\(attempt.kind)", t, fallback: attempt.kind), worker: attempt.worker ?? "—",
+                              started: t.fullDateTime(attempt.startedAt), duration: Self.duration(from: attempt.startedAt, to: attempt.finishedAt, t),
+                              outcome: attempt.outcome.map { Self.known("publishing.outcome_\($0)", t, fallback: $0) } ?? t.t("publishing.outcome_running"),
+                              outcomeKey: attempt.outcome ?? "running",
+                              detail: attempt.detail.map { attempt.outcome == "published" ? $0 : "\(Self.reasonText($0, t)) (\($0))" },
+                              exchanges: exchanges, hasExchanges: !exchanges.isEmpty,
+                              exchangeCount: t.t("publishing.exchanges_count", ["count": String(exchanges.count)]))
+        }
+        let assisted = detail.mode == "assisted"
+        let card = assisted && (target.state == .scheduled || target.state == .publishing) ? try await publishCard(detail, t) : nil
+        let model = TargetPage(
+            id: target.id, contentID: target.contentID, contentTitle: detail.contentTitle, account: detail.accountName, accountID: target.accountID,
+            platform: t.platformName(target.platform), state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
+            mode: t.t(assisted ? "publishing.mode_assisted" : "publishing.mode_api"), assisted: assisted,
+            due: t.dateTime(target.dueAt), dueValue: values["due_at"] ?? ContentInputParsing.localInputValue(target.dueAt, zone: zone),
+            publishedAt: detail.publishedAt.map(t.fullDateTime), unconfirmedSince: detail.unconfirmedSince.map(t.fullDateTime),
+            remindedAt: detail.remindedAt.map(t.fullDateTime), created: t.fullDateTime(target.createdAt), updated: t.fullDateTime(target.updatedAt),
+            externalURL: target.externalURL.flatMap { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? $0 : nil },
+            externalID: target.externalID, remoteID: detail.remoteID,
+            reason: target.failureReason.map { Self.reasonText($0, t) }, rawReason: target.failureReason,
+            attemptsCount: detail.attempts, attempts: attempts,
+            canPublish: can(.contentPublish), isScheduled: target.state == .scheduled, isUnconfirmed: target.state == .unconfirmed,
+            isFailed: target.state == .failed, card: card,
+            errors: errors.messages, summary: errors.summary, values: values, timeZone: zone.identifier,
+            retryValue: values["retry_at"] ?? "")
+        return pages.render("publishing_target", title: detail.contentTitle, page: model, request: request, context: context, status: status)
+    }
+
+    /// What a person needs to post an assisted target by hand: the platform's
+    /// copy (or the master copy when the item has no variant for it) and the files.
+    private func publishCard(_ detail: TargetDetail, _ t: Localizer) async throws -> PublishCard? {
+        let repository = ContentRepository(db.sql, kind: db.kind)
+        guard let item = try await repository.find(id: detail.target.contentID) else { return nil }
+        let variant = try await repository.variants(contentID: item.id).first { $0.platform == detail.target.platform }
+        let assets = AssetRepository(db.sql)
+        func link(_ id: String) async throws -> AssetLink? {
+            guard let asset = try await assets.find(id: id) else { return nil }
+            return AssetLink(name: asset.name, href: "/assets/\(asset.id)/file", isImage: asset.kind == .image)
+        }
+        var media: [AssetLink] = []
+        for id in variant?.mediaAssetIDs ?? [] where id != item.coverAssetID {
+            if let found = try await link(id) { media.append(found) }
+        }
+        var cover: AssetLink?
+        if let id = item.coverAssetID { cover = try await link(id) }
+        let title = variant?.title ?? item.title
+        let tags = (variant?.tags ?? item.tags).map { "#\($0)" }.joined(separator: " ")
+        let postLink = variant?.link ?? ""
+        return PublishCard(platformName: t.platformName(detail.target.platform), fromVariant: variant != nil,
+                           title: title, hasTitle: !title.isEmpty && PlatformLimits.of(detail.target.platform).hasTitle,
+                           text: HTMLSanitizer.plainText(variant?.body ?? item.body).trimmingCharacters(in: .whitespacesAndNewlines),
+                           tags: tags, hasTags: !tags.isEmpty, link: postLink, hasLink: !postLink.isEmpty,
+                           cover: cover, media: media, hasAssets: cover != nil || !media.isEmpty)
+    }
+
+    // MARK: The publishing section of a content item's page
+
+    struct SectionTarget {
+        var id: String
+        var account: String
+        var platform: String
+        var time: String
+        var state: String
+        var stateKey: String
+        var reason: String?
+        var externalURL: String?
+    }
+
+    struct AccountChoice {
+        var id: String
+        var name: String
+        var platform: String
+        var checked: Bool
+        var taken: Bool
+        var assisted: Bool
+    }
+
+    struct ContentSection {
+        var summary: String
+        var summaryKey: String
+        var targets: [SectionTarget]
+        var hasTargets: Bool
+        var canSchedule: Bool
+        var accounts: [AccountChoice]
+        var hasAccounts: Bool
+        var dueValue: String
+        var timeZone: String
+        var frozen: Bool
+    }
+
+    /// The "发布" section of the item page: shown once the item is approved
+    /// (or already has targets, or a scheduling attempt was just refused).
+    func contentSection(_ item: ContentItem, errors: FormErrors, form: FormData?, context: AppRequestContext) async throws -> ContentSection? {
+        let targets = try await service.targets(contentID: item.id)
+        let refused = form != nil && !errors.isEmpty
+        guard [.approved, .scheduled, .published].contains(item.state) || !targets.isEmpty || refused else { return nil }
+        let t = pages.localizer(context)
+        let zone = t.timeZone
+        let accounts = try await AccountRepository(db.sql).list(filter: AccountFilter(state: .active), page: PageRequest(page: 1, perPage: 200)).items
+        let names = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0.name) })
+        var missing: [String: String] = [:]
+        for target in targets where names[target.accountID] == nil {
+            missing[target.accountID] = try await AccountRepository(db.sql).find(id: target.accountID)?.name ?? target.accountID
+        }
+        let live = Set(targets.filter { $0.state != .cancelled }.map(\.accountID))
+        let chosen = Set(form?.all("account_ids") ?? [])
+        let summary = PublishingSummary.derive(targets.map(\.state))
+        let planned = item.plannedAt.flatMap { $0 > Date() ? ContentInputParsing.localInputValue($0, zone: zone) : nil }
+        return ContentSection(
+            summary: t.t("publishing.summary_\(summary.rawValue)"), summaryKey: summary.rawValue,
+            targets: targets.map { target in
+                SectionTarget(id: target.id, account: names[target.accountID] ?? missing[target.accountID] ?? target.accountID,
+                              platform: t.platformShortName(target.platform), time: t.dateTime(target.dueAt),
+                              state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
+                              reason: target.failureReason.map { Self.reasonText($0, t) }, externalURL: target.externalURL)
+            },
+            hasTargets: !targets.isEmpty,
+            canSchedule: context.identity!.permissions.contains(.contentPublish) && (item.state == .approved || item.state == .scheduled),
+            accounts: accounts.map { account in
+                AccountChoice(id: account.id, name: account.name, platform: t.platformShortName(account.platform),
+                              checked: chosen.contains(account.id), taken: live.contains(account.id),
+                              // The same rule the scheduler applies: no publishing API, or no credentials to use it.
+                              assisted: account.platform.capabilities.contains(.assistedOnly)
+                                  || (!account.platform.secretFields.isEmpty && account.credentialKeys.isEmpty))
+            },
+            hasAccounts: !accounts.isEmpty,
+            dueValue: form?["due_at"] ?? planned ?? Self.nextHourValue(zone),
+            timeZone: zone.identifier,
+            frozen: try await service.freeze() != nil)
+    }
+}
