@@ -84,7 +84,7 @@ public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] 
 /// The worker service `serve` runs in-process and `mediaops worker` runs alone.
 public func buildWorker(_ components: AppComponents, logger: Logger, name: String = JobWorker.defaultName(), waitIfQueueHeld: Bool = false) throws -> JobWorker {
     JobWorker(database: components.database, handlers: try jobHandlers(components),
-              options: .init(name: name, concurrency: components.configuration.workerConcurrency, waitIfQueueHeld: waitIfQueueHeld), logger: logger,
+              options: .init(name: name, concurrency: components.configuration.workerConcurrency, lease: components.configuration.jobLease, waitIfQueueHeld: waitIfQueueHeld), logger: logger,
               onStart: { [engine = components.engine] in try await engine.startup() })
 }
 

@@ -28,6 +28,9 @@ public struct Configuration: Sendable {
     public var workerConcurrency = 32
     /// Seconds to wait for a platform's answer before the outcome counts as unknown (MEDIAOPS_PUBLISH_TIMEOUT).
     public var publishTimeout: TimeInterval = 30
+    /// Seconds a worker holds a claimed job before another may take it over (MEDIAOPS_JOB_LEASE);
+    /// live jobs renew it every third of that, so it only matters when a worker dies.
+    public var jobLease: TimeInterval = 60
     /// The imitation platforms this process started (`serve --demo`); trusted like an operator-set base.
     public var sandboxURL: String?
 
@@ -97,6 +100,12 @@ public struct Configuration: Sendable {
                 throw Problem.invalid(name: "MEDIAOPS_PUBLISH_TIMEOUT", value: raw, expected: "seconds from 1 to 600")
             }
             configuration.publishTimeout = value
+        }
+        if let raw = environment["MEDIAOPS_JOB_LEASE"], !raw.isEmpty {
+            guard let value = Double(raw), (3...3_600).contains(value) else {
+                throw Problem.invalid(name: "MEDIAOPS_JOB_LEASE", value: raw, expected: "seconds from 3 to 3600")
+            }
+            configuration.jobLease = value
         }
         return configuration
     }

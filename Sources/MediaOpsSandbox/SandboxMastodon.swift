@@ -259,7 +259,7 @@ extension SandboxMastodon {
     /// validation and the insert run in one step, so two racing requests with
     /// one key still make one status.
     static func postStatus(_ request: Request, caller: Caller, state: SandboxState) async throws -> (HTTPResponse.Status, [String: Any]) {
-        let fields = try await request.fieldPairs()
+        let fields = try await request.fieldPairs().fields
         let text = fields.last { $0.0 == "status" }?.1 ?? ""
         let mediaIDs = fields.filter { $0.0 == "media_ids[]" || $0.0 == "media_ids" }.map(\.1)
         let visibility = fields.last { $0.0 == "visibility" }?.1 ?? "public"

@@ -82,7 +82,7 @@ extension SandboxTelegram {
                 let seconds = Int((scenario?.seconds ?? 30).rounded(.up))
                 throw TelegramError(429, "Too Many Requests: retry after \(seconds)", retryAfter: seconds)
             }
-            let fields = try await parameters(request)
+            let (fields, files) = try await parameters(request)
             let result: [String: Any]
             switch method {
             case "getMe":
@@ -90,7 +90,7 @@ extension SandboxTelegram {
             case "sendMessage":
                 result = try await sendMessage(fields, state: state)
             case "sendPhoto":
-                result = try await sendPhoto(fields, files: try await request.multipartParts(), state: state)
+                result = try await sendPhoto(fields, files: files, state: state)
             default:
                 throw TelegramError(404, "Not Found")
             }
@@ -109,12 +109,13 @@ extension SandboxTelegram {
         return token != "0:revoked"
     }
 
-    /// Query items overlaid by the body's fields (JSON, urlencoded or multipart).
-    static func parameters(_ request: Request) async throws -> [String: String] {
+    /// Query items overlaid by the body's fields (JSON, urlencoded or multipart), and the uploaded files.
+    static func parameters(_ request: Request) async throws -> (fields: [String: String], files: [SandboxPart]) {
         var fields: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { fields[String(key)] = String(value) }
-        for (key, value) in try await request.fieldPairs() where !key.isEmpty { fields[key] = value }
-        return fields
+        let body = try await request.fieldPairs()
+        for (key, value) in body.fields where !key.isEmpty { fields[key] = value }
+        return (fields, body.parts)
     }
 
     static func sendMessage(_ fields: [String: String], state: SandboxState) async throws -> [String: Any] {

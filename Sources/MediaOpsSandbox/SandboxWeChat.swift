@@ -82,7 +82,7 @@ struct SandboxWeChat: SandboxPlatform {
         }
 
         // Material.
-        business(router, "media/uploadimg", state: state) { request, caller in try await Self.uploadImage(request) }
+        business(router, "media/uploadimg", state: state) { request, _ in try await Self.uploadImage(request) }
         business(router, "material/add_material", state: state) { request, caller in try await Self.addMaterial(request, caller: caller, state: state) }
         business(router, "material/get_materialcount", method: .get, state: state) { _, caller in
             let mine = await state.all(Self.materials).values.compactMap { SandboxState.decode(Material.self, $0) }.filter { $0.appid == caller.appid }
@@ -495,7 +495,8 @@ extension SandboxWeChat {
         var articles: [Article] = []
         for item in items {
             let title = (item["title"] as? String) ?? ""
-            let content = (item["content"] as? String) ?? ""
+            // The platform strips scripts from article HTML; the default digest is the first 54 characters of the text.
+            let content = ((item["content"] as? String) ?? "").replacingOccurrences(of: "<script[\\s\\S]*?</script>", with: "", options: .regularExpression)
             let digest = (item["digest"] as? String) ?? String(content.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression).prefix(54))
             guard !title.isEmpty, !content.isEmpty else { throw WeChatError(44003) }
             guard title.count <= 64 else { throw WeChatError(45003) }
@@ -505,8 +506,7 @@ extension SandboxWeChat {
             guard let material = await state.load(Material.self, materials, thumb), material.appid == caller.appid,
                   material.type == "image" || material.type == "thumb" else { throw WeChatError(40007) }
             articles.append(Article(title: title, author: (item["author"] as? String) ?? "", digest: digest,
-                                    // The platform strips scripts from article HTML.
-                                    content: content.replacingOccurrences(of: "<script[\\s\\S]*?</script>", with: "", options: .regularExpression),
+                                    content: content,
                                     contentSourceURL: (item["content_source_url"] as? String) ?? "", thumbMediaID: thumb,
                                     needOpenComment: (item["need_open_comment"] as? Int) ?? 0, onlyFansCanComment: (item["only_fans_can_comment"] as? Int) ?? 0))
         }
@@ -685,23 +685,45 @@ struct SandboxPart: Sendable {
 }
 
 extension Request {
-    /// The parts of a multipart/form-data body; empty for other bodies.
+    /// The parts of a multipart/form-data body; empty for other bodies. Reads the
+    /// body, which a request allows once: to get fields too, use `fieldPairs`.
     func multipartParts() async throws -> [SandboxPart] {
-        guard let type = headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
-              let range = type.range(of: "boundary=") else { return [] }
-        let boundary = type[range.upperBound...].split(separator: ";").first.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) } ?? ""
-        guard !boundary.isEmpty else { return [] }
-        return try SandboxMultipart.parse(try await bodyData(), boundary: boundary)
+        guard SandboxMultipart.boundary(headers[.contentType]) != nil else { return [] }
+        return try SandboxMultipart.parts(contentType: headers[.contentType], data: try await bodyData())
     }
 
     /// Every field of the body, JSON, urlencoded or multipart, in order and with
-    /// repeated keys (`media_ids[]`); files appear as their filename.
-    func fieldPairs() async throws -> [(String, String)] {
-        let type = headers[.contentType]?.lowercased() ?? ""
-        if type.hasPrefix("multipart/form-data") {
-            return try await multipartParts().compactMap { part in part.name.map { ($0, part.filename ?? part.text) } }
-        }
+    /// repeated keys (`media_ids[]`), plus the multipart parts (files included).
+    func fieldPairs() async throws -> (fields: [(String, String)], parts: [SandboxPart]) {
+        let type = headers[.contentType]
         let data = try await bodyData()
+        let parts = try SandboxMultipart.parts(contentType: type, data: data)
+        return (SandboxMultipart.fields(contentType: type, data: data, parts: parts), parts)
+    }
+
+    /// The origin this request was addressed to, for URLs in answers (`http://127.0.0.1:PORT`).
+    var sandboxOrigin: String { "http://" + (head.authority ?? "127.0.0.1") }
+}
+
+enum SandboxMultipart {
+    /// The boundary of a multipart/form-data content type; nil for other types.
+    static func boundary(_ contentType: String?) -> String? {
+        guard let type = contentType, type.lowercased().hasPrefix("multipart/form-data"), let range = type.range(of: "boundary=") else { return nil }
+        let boundary = type[range.upperBound...].split(separator: ";").first.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) } ?? ""
+        return boundary.isEmpty ? nil : boundary
+    }
+
+    static func parts(contentType: String?, data: Data) throws -> [SandboxPart] {
+        guard let boundary = boundary(contentType) else { return [] }
+        return try parse(data, boundary: boundary)
+    }
+
+    /// Fields of a JSON, urlencoded or multipart body; files appear as their filename.
+    static func fields(contentType: String?, data: Data, parts: [SandboxPart]) -> [(String, String)] {
+        let type = contentType?.lowercased() ?? ""
+        if type.hasPrefix("multipart/form-data") {
+            return parts.compactMap { part in part.name.map { ($0, part.filename ?? part.text) } }
+        }
         if type.hasPrefix("application/json") {
             guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return [] }
             return object.sorted { $0.key < $1.key }.flatMap { key, value -> [(String, String)] in
@@ -715,11 +737,6 @@ extension Request {
         }
     }
 
-    /// The origin this request was addressed to, for URLs in answers (`http://127.0.0.1:PORT`).
-    var sandboxOrigin: String { "http://" + (head.authority ?? "127.0.0.1") }
-}
-
-enum SandboxMultipart {
     /// Parses with MultipartKit's streaming parser, collecting each part.
     static func parse(_ data: Data, boundary: String) throws -> [SandboxPart] {
         final class Collector {

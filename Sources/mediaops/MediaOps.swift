@@ -326,7 +326,39 @@ struct Check: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a benchmark and print its figures.", subcommands: [SearchBench.self])
+    static let configuration = CommandConfiguration(abstract: "Run a benchmark and print its figures.", subcommands: [SearchBench.self, PublishBench.self])
+
+    struct PublishBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "publish",
+            abstract: "Time N targets due in the same instant, published by workers to the imitation platforms on loopback.",
+            discussion: "Without --database a temporary SQLite file is used (one worker). With a postgres:// URL the database must be empty."
+        )
+        @Option(help: "How many publish targets fall due at once.") var targets = 10_000
+        @Option(help: "Workers (each with its own connection pool, as separate processes have). SQLite allows 1.") var workers = 1
+        @Option(help: "Jobs each worker runs at once.") var concurrency = 32
+        @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
+
+        func run() async throws {
+            var configuration = try Configuration.resolve(database: database ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("mediaops-bench-\(UUID().uuidString).sqlite").path)
+            configuration.secretKey = "benchmark"
+            if case .sqliteFile = configuration.database, workers != 1 { throw ValidationFailure(message: "SQLite runs one worker; use --workers 1.") }
+            var logger = makeLogger(configuration)
+            logger.logLevel = .error
+            let result = try await PublishBenchmark(configuration: configuration, targets: targets, workers: workers, concurrency: concurrency, logger: logger).run()
+            say("database: \(configuration.database.redacted)")
+            say(String(format: "baseline: one signed webhook POST to the sandbox, median %.2f ms", result.baselinePostMilliseconds))
+            say(String(format: "setup: %d targets scheduled in %.1f s", result.targets, result.setupSeconds))
+            say(String(format: "%d worker(s) × %d at once: all published %.2f s after the due instant (%.0f targets/s)",
+                       result.workers, result.concurrency, result.allPublishedSeconds, Double(result.targets) / max(result.allPublishedSeconds, 0.001)))
+            say(String(format: "lateness p50 %.2f s · p90 %.2f s · p99 %.2f s · max %.2f s; published %d, duplicates at the platform %d",
+                       result.percentile(0.5), result.percentile(0.9), result.percentile(0.99), result.percentile(1), result.lateness.count, result.duplicates))
+            say(String(format: "per target: %.2f ms of worker time = %.1f × the baseline POST",
+                       result.allPublishedSeconds * 1_000 * Double(result.workers) / Double(result.targets),
+                       result.allPublishedSeconds * 1_000 * Double(result.workers) / Double(result.targets) / max(result.baselinePostMilliseconds, 0.001)))
+        }
+    }
 
     struct SearchBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

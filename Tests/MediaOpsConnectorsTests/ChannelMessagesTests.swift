@@ -77,7 +77,7 @@ struct ChannelMessagesTests {
         let good = ChannelMessages.wecomBody(ChannelMessages.message(for: published, language: "en"))
         let english = try #require((good["markdown"] as? [String: Any])?["content"] as? String)
         #expect(english.contains("<font color=\"info\">Published</font>"))
-        #expect(english.contains("Account: 青禾茶饮官方微博 (Weibo)"))
+        #expect(english.contains("Account: <font color=\"comment\">青禾茶饮官方微博 (Weibo)</font>"))
         #expect(english.contains("[View post](https://weibo.com/123/456)"))
 
         var long = Self.failure

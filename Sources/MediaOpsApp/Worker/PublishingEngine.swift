@@ -154,10 +154,9 @@ struct PublishJobHandler: JobHandler {
         switch try await publishing.begin(targetID: job.payload, worker: worker) {
         case .skip:
             return .done
-        case .send(let attemptID, let target):
-            guard let detail = try await publishing.detail(id: target.id) else { return .done }
+        case .send(let attemptID, let detail):
             let log = ExchangeLog()
-            guard detail.mode == "api", let connector = engine.connectors.connector(for: target.platform) else {
+            guard detail.mode == "api", let connector = engine.connectors.connector(for: detail.target.platform) else {
                 return try await engine.handOver(attemptID: attemptID, detail: detail, exchanges: "[]")
             }
             guard let payload = try await engine.payload(for: detail) else {

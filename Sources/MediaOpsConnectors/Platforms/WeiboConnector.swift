@@ -11,8 +11,8 @@ public struct WeiboConnector: Connector {
     public let platform = Platform.weibo
     /// Weibo counts characters; we do not apply its "two ASCII count as one" rule.
     static let statusLimit = 140
-    /// Token expired, invalid, used, revoked, rejected (21314…21319 are the OAuth token family).
-    static let tokenErrors: Set<Int> = Set([21327, 21332, 21501]).union(21314...21319)
+    /// Auth failed, token expired, invalid, used, revoked, rejected (21314…21319 are the OAuth token family).
+    static let tokenErrors: Set<Int> = Set([21301, 21327, 21332, 21501]).union(21314...21319)
     /// 10023: user requests out of rate limit; 10024: user requests for a call out of rate limit.
     static let rateErrors: Set<Int> = [10023, 10024]
     public init() {}

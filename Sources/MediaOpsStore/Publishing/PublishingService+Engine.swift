@@ -44,9 +44,9 @@ public struct PublishAttempt: Sendable, Equatable {
 }
 
 /// How a worker should proceed with a claimed publish job.
-public enum BeginDecision: Sendable, Equatable {
+public enum BeginDecision: Sendable {
     /// Send it: the attempt row is written, so a crash from here on is visible.
-    case send(attemptID: String, target: PublishTarget)
+    case send(attemptID: String, detail: TargetDetail)
     /// A previous worker died during its call: the outcome is unknown.
     case interrupted(attemptID: String, target: PublishTarget, startedAt: Date)
     /// Nothing to do (cancelled, already published, or not this worker's business).
@@ -77,7 +77,7 @@ extension PublishingService {
     public func begin(targetID: String, worker: String, now: Date = Date()) async throws -> BeginDecision {
         try await database.transaction { db in
             guard let detail = try await detail(id: targetID, db: db, lock: true) else { return .skip }
-            var target = detail.target
+            let target = detail.target
             switch target.state {
             case .scheduled:
                 let attemptID = Identifier.makeOrdered("att")
@@ -86,8 +86,10 @@ extension PublishingService {
                     UPDATE publish_targets SET state = 'publishing', attempts = attempts + 1, failure_reason = NULL, updated_at = \(bind: now.epochMilliseconds)
                     WHERE id = \(bind: targetID)
                     """).run()
-                target.state = .publishing
-                return .send(attemptID: attemptID, target: target)
+                var started = detail
+                started.target.state = .publishing
+                started.attempts += 1
+                return .send(attemptID: attemptID, detail: started)
             case .publishing where detail.remoteID == nil && detail.mode == "api":
                 // Still marked as publishing with our job claimed again: the last worker died mid-call.
                 guard let open = try await db.raw("""
@@ -192,21 +194,27 @@ extension PublishingService {
     }
 
     /// Keeps the content item's own state in step: published once every live target is.
+    /// Counts by state instead of reading every target, and locks the item only
+    /// when its state actually changes, so many targets of one item finishing at
+    /// once do not queue behind each other.
     func syncItemState(contentID: String, db: any SQLDatabase, now: Date) async throws {
-        let states = try await targets(contentID: contentID, db: db).map(\.state)
-        let summary = PublishingSummary.derive(states)
-        let content = ContentRepository(db, kind: database.kind)
-        guard var item = try await content.findForUpdate(id: contentID) else { return }
-        let wanted: ContentState? = switch summary {
+        var states: [TargetState] = []
+        for row in try await db.raw("SELECT state, COUNT(*) AS n FROM publish_targets WHERE content_id = \(bind: contentID) GROUP BY state").all() {
+            guard let state = TargetState(rawValue: try row.string("state")) else { continue }
+            states.append(contentsOf: Array(repeating: state, count: min(try row.int("n"), 2)))
+        }
+        let wanted: ContentState? = switch PublishingSummary.derive(states) {
         case .published, .partiallyPublished: .published
         case .none: nil
         default: .scheduled
         }
-        if let wanted, item.state != wanted, item.state == .scheduled || item.state == .published {
-            item.state = wanted
-            item.updatedAt = now
-            try await content.update(item)
-        }
+        guard let wanted, let current = try await db.raw("SELECT state FROM content_items WHERE id = \(bind: contentID)").first()?.string("state"),
+              current != wanted.rawValue, current == ContentState.scheduled.rawValue || current == ContentState.published.rawValue else { return }
+        let content = ContentRepository(db, kind: database.kind)
+        guard var item = try await content.findForUpdate(id: contentID), item.state != wanted else { return }
+        item.state = wanted
+        item.updatedAt = now
+        try await content.update(item)
     }
 
     /// A person settles an unconfirmed or assisted target: published (with its
