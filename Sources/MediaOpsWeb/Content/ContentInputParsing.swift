@@ -13,19 +13,14 @@ enum ContentInputParsing {
         text.map { $0.split(whereSeparator: { ",，、 #＃\n".contains($0) }).map(String.init) }
     }
 
-    /// "2026-11-22T20:00" from a datetime-local input, read in the workspace zone.
+    /// "2026-11-22T20:00" from a datetime-local input, read in the workspace zone
+    /// (daylight-saving edges as `LocalDateTime` resolves them).
     static func localDateTime(_ text: String?, field: String, zone: TimeZone) throws -> Date?? {
         guard let text else { return .none }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .some(nil) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: trimmed) { return .some(date) }
-        }
-        throw ValidationError(field: field, code: "invalid_date")
+        guard let local = LocalDateTime(trimmed), let date = local.instant(in: zone) else { throw ValidationError(field: field, code: "invalid_date") }
+        return .some(date)
     }
 
     /// An ISO 8601 instant (with offset) from the API, or null to clear.

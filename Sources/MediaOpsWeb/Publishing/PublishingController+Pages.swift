@@ -232,6 +232,7 @@ extension PublishingController {
         var resumeReschedule: Bool
         var resumeAt: String
         var timeZone: String
+        var zoneNote: String
         var next: String
     }
 
@@ -279,7 +280,7 @@ extension PublishingController {
             canFreeze: can(.settingsManage) && freeze == nil, canResume: can(.settingsManage) && freeze != nil,
             canPublish: can(.contentPublish), errors: errors.messages, summary: errors.summary, values: values,
             resumeReschedule: values["mode"] == "reschedule", resumeAt: values["at"] ?? Self.nextHourValue(zone),
-            timeZone: zone.identifier,
+            timeZone: zone.identifier, zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]),
             next: "/publishing?view=\(view.rawValue)" + (pageRequest.page > 1 ? "&page=\(pageRequest.page)" : ""))
         return pages.render("publishing", title: t.t("publishing.title"), page: model, request: request, context: context, status: status)
     }
@@ -315,6 +316,7 @@ extension PublishingController {
 
     struct PublishCard {
         var platformName: String
+        var stepPost: String
         var fromVariant: Bool
         var title: String
         var hasTitle: Bool
@@ -362,6 +364,7 @@ extension PublishingController {
         var summary: String?
         var values: [String: String]
         var timeZone: String
+        var zoneNote: String
         var retryValue: String
     }
 
@@ -381,7 +384,8 @@ extension PublishingController {
                               started: t.fullDateTime(attempt.startedAt), duration: Self.duration(from: attempt.startedAt, to: attempt.finishedAt, t),
                               outcome: attempt.outcome.map { Self.known("publishing.outcome_\($0)", t, fallback: $0) } ?? t.t("publishing.outcome_running"),
                               outcomeKey: attempt.outcome ?? "running",
-                              detail: attempt.detail.map { attempt.outcome == "published" ? $0 : "\(Self.reasonText($0, t)) (\($0))" },
+                              // Reasons get their plain words; a URL, post id or platform job id is shown as it is.
+                              detail: attempt.detail.map { ["failed", "unconfirmed", "retrying"].contains(attempt.outcome ?? "") ? "\(Self.reasonText($0, t)) (\($0))" : $0 },
                               exchanges: exchanges, hasExchanges: !exchanges.isEmpty,
                               exchangeCount: t.t("publishing.exchanges_count", ["count": String(exchanges.count)]))
         }
@@ -401,7 +405,7 @@ extension PublishingController {
             canPublish: can(.contentPublish), isScheduled: target.state == .scheduled, isUnconfirmed: target.state == .unconfirmed,
             isFailed: target.state == .failed, card: card,
             errors: errors.messages, summary: errors.summary, values: values, timeZone: zone.identifier,
-            retryValue: values["retry_at"] ?? "")
+            zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]), retryValue: values["retry_at"] ?? "")
         return pages.render("publishing_target", title: detail.contentTitle, page: model, request: request, context: context, status: status)
     }
 
@@ -425,7 +429,8 @@ extension PublishingController {
         let title = variant?.title ?? item.title
         let tags = (variant?.tags ?? item.tags).map { "#\($0)" }.joined(separator: " ")
         let postLink = variant?.link ?? ""
-        return PublishCard(platformName: t.platformName(detail.target.platform), fromVariant: variant != nil,
+        return PublishCard(platformName: t.platformName(detail.target.platform),
+                           stepPost: t.t("publishing.step_post", ["platform": t.platformName(detail.target.platform)]), fromVariant: variant != nil,
                            title: title, hasTitle: !title.isEmpty && PlatformLimits.of(detail.target.platform).hasTitle,
                            text: HTMLSanitizer.plainText(variant?.body ?? item.body).trimmingCharacters(in: .whitespacesAndNewlines),
                            tags: tags, hasTags: !tags.isEmpty, link: postLink, hasLink: !postLink.isEmpty,
@@ -464,6 +469,7 @@ extension PublishingController {
         var hasAccounts: Bool
         var dueValue: String
         var timeZone: String
+        var zoneNote: String
         var frozen: Bool
     }
 
@@ -504,7 +510,7 @@ extension PublishingController {
             },
             hasAccounts: !accounts.isEmpty,
             dueValue: form?["due_at"] ?? planned ?? Self.nextHourValue(zone),
-            timeZone: zone.identifier,
+            timeZone: zone.identifier, zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]),
             frozen: try await service.freeze() != nil)
     }
 }
