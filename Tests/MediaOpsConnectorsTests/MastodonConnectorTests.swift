@@ -70,9 +70,9 @@ struct MastodonConnectorTests {
     func timeoutThenResend() async throws {
         let harness = try await SandboxHarness.start()
         defer { harness.stop() }
-        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 3, call: "statuses"))
+        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 8, call: "statuses"))
         let payload = Fixtures.payload(Fixtures.account(.mastodon), cover: nil)
-        let lost = await connector.publish(payload, context: harness.context(timeout: 1))
+        let lost = await connector.publish(payload, context: harness.context(timeout: 4))
         #expect(lost.isUnknown, "got \(lost)")
         try await Task.sleep(for: .milliseconds(2_500))  // the slow answer has gone out by now
 

@@ -67,8 +67,8 @@ struct TelegramConnectorTests {
     func transportFailures() async throws {
         let harness = try await SandboxHarness.start()
         defer { harness.stop() }
-        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 3, call: "sendMessage"))
-        let lost = await connector.publish(Fixtures.payload(Fixtures.account(.telegram), cover: nil), context: harness.context(timeout: 1))
+        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 8, call: "sendMessage"))
+        let lost = await connector.publish(Fixtures.payload(Fixtures.account(.telegram), cover: nil), context: harness.context(timeout: 4))
         #expect(lost.isUnknown, "got \(lost)")
         #expect(await harness.state.posts(platform: platform).count == 1)
 

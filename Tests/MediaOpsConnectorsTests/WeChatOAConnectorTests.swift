@@ -129,8 +129,8 @@ struct WeChatOAConnectorTests {
     func timeoutAfterSubmit() async throws {
         let harness = try await SandboxHarness.start()
         defer { harness.stop() }
-        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 3, call: "freepublish/submit"))
-        let outcome = await connector.publish(Fixtures.payload(Fixtures.account(.wechatOA)), context: harness.context(timeout: 1))
+        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 8, call: "freepublish/submit"))
+        let outcome = await connector.publish(Fixtures.payload(Fixtures.account(.wechatOA)), context: harness.context(timeout: 4))
         #expect(outcome.isUnknown, "got \(outcome)")
         #expect(await harness.waitForPosts(platform, count: 1).count == 1)
     }
@@ -139,8 +139,8 @@ struct WeChatOAConnectorTests {
     func timeoutBeforeSubmit() async throws {
         let harness = try await SandboxHarness.start()
         defer { harness.stop() }
-        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 3, call: "draft/add"))
-        let outcome = await connector.publish(Fixtures.payload(Fixtures.account(.wechatOA)), context: harness.context(timeout: 1))
+        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 8, call: "draft/add"))
+        let outcome = await connector.publish(Fixtures.payload(Fixtures.account(.wechatOA)), context: harness.context(timeout: 4))
         #expect(outcome.isTransient, "got \(outcome)")
         #expect(await harness.calls(platform, "freepublish/submit") == 0)
     }

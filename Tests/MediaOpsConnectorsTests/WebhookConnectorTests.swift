@@ -82,9 +82,9 @@ struct WebhookConnectorTests {
 
     @Test("A lost answer is unknown; a refused connection is transient")
     func transportFailures() async throws {
-        let harness = try await SandboxHarness.start(timeout: 1, trustSandbox: true)
+        let harness = try await SandboxHarness.start(timeout: 4, trustSandbox: true)
         defer { harness.stop() }
-        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 3, call: "crm"))
+        await harness.state.add(Scenario(platform: platform, kind: .slowAfterAccept, seconds: 8, call: "crm"))
         let lost = await connector.publish(Fixtures.payload(account(harness), cover: nil), context: harness.context)
         #expect(lost.isUnknown, "got \(lost)")
         #expect(await harness.state.posts(platform: platform).count == 1)

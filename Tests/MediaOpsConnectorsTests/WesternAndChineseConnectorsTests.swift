@@ -94,7 +94,7 @@ struct WesternAndChineseConnectorsTests {
         let rig = try await Rig.start()
         defer { rig.stop() }
         let token = Rig.token()
-        await rig.sandbox.state.add(Scenario(platform: platform.name, kind: .slowAfterAccept, seconds: 3, call: platform.decisiveCall))
+        await rig.sandbox.state.add(Scenario(platform: platform.name, kind: .slowAfterAccept, seconds: 8, call: platform.decisiveCall))
         let outcome = await platform.connector.publish(platform.payload(token: token), context: rig.context)
         guard case .unknown = outcome else { Issue.record("expected unknown, got \(outcome)"); return }
         #expect(await rig.sandbox.state.posts(platform: platform.name).count == 1)
@@ -339,7 +339,7 @@ struct WesternAndChineseConnectorsTests {
     func douyinUploadTimeout() async throws {
         let rig = try await Rig.start()
         defer { rig.stop() }
-        await rig.sandbox.state.add(Scenario(platform: "douyin", kind: .slowAfterAccept, seconds: 3, call: "upload_video"))
+        await rig.sandbox.state.add(Scenario(platform: "douyin", kind: .slowAfterAccept, seconds: 8, call: "upload_video"))
         let outcome = await DouyinConnector().publish(PlatformCase.douyin.payload(token: Rig.token()), context: rig.context)
         guard case .transient = outcome else { Issue.record("\(outcome)"); return }
         #expect(await rig.sandbox.state.posts(platform: "douyin").isEmpty)

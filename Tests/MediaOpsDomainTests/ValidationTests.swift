@@ -115,7 +115,7 @@ struct PlatformTests {
     func wechat() {
         #expect(Platform.wechatOA.kinds == ["service", "subscription"])
         #expect(Platform.wechatOA.fields.first { $0.key == "app_id" }?.required == true)
-        #expect(Platform.wechatOA.secretFields == ["app_secret"])
+        #expect(Platform.wechatOA.secretFields == ["app_secret", "callback_token"])
     }
 }
 

@@ -130,6 +130,7 @@ struct MatrixFixtures {
             break
         }
         return result
+            .replacingOccurrences(of: "{account}", with: "x_unknown")
             .replacingOccurrences(of: "{key}", with: "matrix_role")
             .replacingOccurrences(of: "{platform}", with: "weibo")
             .replacingOccurrences(of: "{name}", with: "app.css")

@@ -67,11 +67,22 @@ public struct HTTPTransport: Sendable {
     public var policy: OutboundPolicy
     let client: HTTPClient
 
-    public init(timeout: TimeInterval = 30, policy: OutboundPolicy = OutboundPolicy(), client: HTTPClient = .shared) {
+    public init(timeout: TimeInterval = 30, policy: OutboundPolicy = OutboundPolicy(), client: HTTPClient = HTTPTransport.sharedClient) {
         self.timeout = timeout
         self.policy = policy
         self.client = client
     }
+
+    /// One client for the process, kept for its lifetime. Up to 64 connections
+    /// per host (a busy minute sends hundreds of posts to one platform host);
+    /// connecting gives up after 5 s, which is still "not sent".
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     public func send(_ request: OutboundRequest, log: ExchangeLog?, checkDestination: Bool = false) async throws(TransportFailure) -> OutboundResponse {
         let started = Date()

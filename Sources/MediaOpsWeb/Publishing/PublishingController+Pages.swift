@@ -307,6 +307,8 @@ extension PublishingController {
         var outcome: String
         var outcomeKey: String
         var detail: String?
+        /// The engine's own words, when `detail` is their plain-language reading.
+        var rawDetail: String?
         var exchanges: [ExchangeRow]
         var hasExchanges: Bool
         var exchangeCount: String
@@ -380,12 +382,13 @@ extension PublishingController {
                             response: exchange.response, error: exchange.error, duration: Self.milliseconds(exchange.milliseconds, t),
                             isNote: exchange.method.isEmpty && exchange.url.isEmpty, failed: exchange.error != nil || (exchange.status ?? 200) >= 400)
             }
+            let isReason = ["failed", "unconfirmed", "retrying"].contains(attempt.outcome ?? "")
             return AttemptRow(kind: Self.known("publishing.attempt_\(attempt.kind)", t, fallback: attempt.kind), worker: attempt.worker ?? "—",
                               started: t.fullDateTime(attempt.startedAt), duration: Self.duration(from: attempt.startedAt, to: attempt.finishedAt, t),
                               outcome: attempt.outcome.map { Self.known("publishing.outcome_\($0)", t, fallback: $0) } ?? t.t("publishing.outcome_running"),
                               outcomeKey: attempt.outcome ?? "running",
                               // Reasons get their plain words; a URL, post id or platform job id is shown as it is.
-                              detail: attempt.detail.map { ["failed", "unconfirmed", "retrying"].contains(attempt.outcome ?? "") ? "\(Self.reasonText($0, t)) (\($0))" : $0 },
+                              detail: attempt.detail.map { isReason ? Self.reasonText($0, t) : $0 }, rawDetail: isReason ? attempt.detail : nil,
                               exchanges: exchanges, hasExchanges: !exchanges.isEmpty,
                               exchangeCount: t.t("publishing.exchanges_count", ["count": String(exchanges.count)]))
         }
