@@ -78,7 +78,7 @@ public struct DatabaseService: Service {
 /// Every job handler a worker runs: publishing, reconciliation, reminders, notifications.
 public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] {
     components.engine.handlers + [NotificationJobHandler(database: components.database, secrets: try components.configuration.secretBox(),
-                                                         http: components.configuration.outbound)]
+                                                         http: components.configuration.outbound, publicURL: components.configuration.publicURL)]
 }
 
 /// The worker service `serve` runs in-process and `mediaops worker` runs alone.

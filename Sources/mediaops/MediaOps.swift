@@ -337,20 +337,24 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "How many publish targets fall due at once.") var targets = 10_000
         @Option(help: "Workers (each with its own connection pool, as separate processes have). SQLite allows 1.") var workers = 1
         @Option(help: "Jobs each worker runs at once.") var concurrency = 32
+        @Option(help: "Seconds over which the due times are spread evenly (0: all due in the same instant).") var spread: Double = 0
         @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
 
         func run() async throws {
             var configuration = try Configuration.resolve(database: database ?? FileManager.default.temporaryDirectory
                 .appendingPathComponent("mediaops-bench-\(UUID().uuidString).sqlite").path)
             configuration.secretKey = "benchmark"
+            guard (0...3_600).contains(spread) else { throw ValidationFailure(message: "--spread must be from 0 to 3600 seconds.") }
             if case .sqliteFile = configuration.database, workers != 1 { throw ValidationFailure(message: "SQLite runs one worker; use --workers 1.") }
             var logger = makeLogger(configuration)
             logger.logLevel = .error
-            let result = try await PublishBenchmark(configuration: configuration, targets: targets, workers: workers, concurrency: concurrency, logger: logger).run()
+            let result = try await PublishBenchmark(configuration: configuration, targets: targets, workers: workers, concurrency: concurrency,
+                                                   spread: spread, logger: logger).run()
             say("database: \(configuration.database.redacted)")
             say(String(format: "baseline: one signed webhook POST to the sandbox, median %.2f ms", result.baselinePostMilliseconds))
             say(String(format: "setup: %d targets scheduled in %.1f s", result.targets, result.setupSeconds))
-            say(String(format: "%d worker(s) × %d at once: all published %.2f s after the due instant (%.0f targets/s)",
+            say(spread > 0 ? String(format: "due times spread evenly over %.0f s", spread) : "all due in the same instant")
+            say(String(format: "%d worker(s) × %d at once: all published %.2f s after the (first) due instant (%.0f targets/s)",
                        result.workers, result.concurrency, result.allPublishedSeconds, Double(result.targets) / max(result.allPublishedSeconds, 0.001)))
             say(String(format: "lateness p50 %.2f s · p90 %.2f s · p99 %.2f s · max %.2f s; published %d, duplicates at the platform %d",
                        result.percentile(0.5), result.percentile(0.9), result.percentile(0.99), result.percentile(1), result.lateness.count, result.duplicates))

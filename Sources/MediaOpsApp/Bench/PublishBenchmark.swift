@@ -10,7 +10,7 @@ import MediaOpsStore
 /// platforms on loopback. Reports the time until all are published and the
 /// lateness percentiles, beside a baseline measured in the same run (one
 /// signed webhook POST to the same sandbox, sent alone).
-public struct PublishBenchmark {
+public struct PublishBenchmark: Sendable {
     public struct Result: Sendable {
         public var targets: Int
         public var workers: Int
@@ -32,9 +32,12 @@ public struct PublishBenchmark {
     let targets: Int
     let workers: Int
     let concurrency: Int
+    /// Seconds over which the due times are spread (0: all in the same instant).
+    let spread: TimeInterval
     let logger: Logger
 
-    public init(configuration: Configuration, targets: Int, workers: Int, concurrency: Int, logger: Logger) {
+    public init(configuration: Configuration, targets: Int, workers: Int, concurrency: Int, spread: TimeInterval = 0, logger: Logger) {
+        self.spread = spread
         self.configuration = configuration
         self.targets = targets
         self.workers = workers
@@ -80,10 +83,21 @@ public struct PublishBenchmark {
             made += batch.count
             itemIndex += 1
         }
-        // Everything falls due in the same instant, a moment from now.
-        let due = Date().addingTimeInterval(2)
-        try await database.sql.raw("UPDATE jobs SET run_at = \(bind: due.epochMilliseconds) WHERE kind = 'publish'").run()
-        try await database.sql.raw("UPDATE publish_targets SET due_at = \(bind: due.epochMilliseconds)").run()
+        // Everything falls due a moment from now: in the same instant, or spread evenly over `spread` seconds.
+        let due = Date().addingTimeInterval(3)
+        if spread > 0 {
+            let rows = try await database.sql.raw("SELECT id, job_id FROM publish_targets ORDER BY id").all()
+            try await database.transaction { db in
+                for (index, row) in rows.enumerated() {
+                    let at = due.addingTimeInterval(spread * Double(index) / Double(rows.count)).epochMilliseconds
+                    try await db.raw("UPDATE publish_targets SET due_at = \(bind: at) WHERE id = \(bind: try row.string("id"))").run()
+                    try await db.raw("UPDATE jobs SET run_at = \(bind: at) WHERE id = \(bind: try row.string("job_id"))").run()
+                }
+            }
+        } else {
+            try await database.sql.raw("UPDATE jobs SET run_at = \(bind: due.epochMilliseconds) WHERE kind = 'publish'").run()
+            try await database.sql.raw("UPDATE publish_targets SET due_at = \(bind: due.epochMilliseconds)").run()
+        }
         let setupSeconds = (ContinuousClock.now - setupStart).seconds
 
         // Each worker gets its own connection pool, as a separate process would.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import MediaOpsStore
 import ServiceLifecycle
 
@@ -105,28 +106,68 @@ public final class JobWorker: Service, Sendable {
             }
         }
         defer { renewal.cancel() }
-        while !Task.isCancelled {
-            let ran: Int
-            do {
-                ran = try await runOnce()
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("worker batch failed", metadata: ["error": "\(String(reflecting: error))"])
-                ran = 0
+        let running = NIOLockedValueBox<Set<String>>([])
+        let queue = JobQueue(database: database)
+        // Live jobs keep their leases; a dead worker's run out and others take over.
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(options.lease / 3))
+                for id in running.withLockedValue({ $0 }) { try? await queue.heartbeat(id: id, owner: options.name, lease: options.lease) }
             }
-            if ran == 0 { try? await Task.sleep(for: .milliseconds(Int(options.idlePoll * 1_000))) }
         }
+        defer { heartbeat.cancel() }
+        // Slots refill as soon as any job ends, so one slow platform never holds up the rest.
+        await withTaskGroup(of: String?.self) { group in
+            var timerPending = false
+            while !Task.isCancelled {
+                let free = options.concurrency - running.withLockedValue { $0.count }
+                var claimed: [Job] = []
+                if free > 0 {
+                    do {
+                        claimed = try await claim(limit: free, queue: queue)
+                    } catch is CancellationError {
+                        break
+                    } catch {
+                        logger.error("claiming jobs failed", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                }
+                for job in claimed {
+                    running.withLockedValue { _ = $0.insert(job.id) }
+                    group.addTask {
+                        await self.execute(job, queue: queue)
+                        return job.id
+                    }
+                }
+                // Wait for a job to end or for the next look at the queue, whichever comes first.
+                if claimed.count < free || free == 0 {
+                    if !timerPending {
+                        timerPending = true
+                        let pause = options.idlePoll
+                        group.addTask {
+                            try? await Task.sleep(for: .milliseconds(Int(pause * 1_000)))
+                            return nil
+                        }
+                    }
+                    guard let finished = await group.next() else { break }
+                    if let id = finished { running.withLockedValue { _ = $0.remove(id) } } else { timerPending = false }
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Claims up to `limit` due jobs of the kinds this worker handles (publish jobs wait during a freeze).
+    func claim(limit: Int, queue: JobQueue, now: Date = Date()) async throws -> [Job] {
+        var kinds = Array(handlers.keys)
+        if try await publishing.freeze() != nil { kinds.removeAll { $0 == PublishingService.jobKind } }
+        return try await queue.claim(owner: options.name, limit: limit, lease: options.lease, kinds: kinds, now: now)
     }
 
     /// Claims one batch and runs it to the end. Returns how many jobs ran.
     @discardableResult
     public func runOnce(now: Date = Date()) async throws -> Int {
-        var kinds = Array(handlers.keys)
-        // A freeze holds publish jobs back; reconciliation and notifications go on.
-        if try await publishing.freeze() != nil { kinds.removeAll { $0 == PublishingService.jobKind } }
         let queue = JobQueue(database: database)
-        let jobs = try await queue.claim(owner: options.name, limit: options.concurrency, lease: options.lease, kinds: kinds, now: now)
+        let jobs = try await claim(limit: options.concurrency, queue: queue, now: now)
         guard !jobs.isEmpty else { return 0 }
         let heartbeat = Task {
             while !Task.isCancelled {

@@ -11,6 +11,8 @@ public struct NotificationJobHandler: JobHandler {
     let channels: NotificationChannelService
     let http: HTTPTransport
     let now: @Sendable () -> Date
+    /// MEDIAOPS_PUBLIC_URL: links in messages point into MediaOps only when people can reach it.
+    var publicURL: String?
 
     /// `http` decides, through its `OutboundPolicy`, whether private addresses may be called.
     public init(channels: NotificationChannelService, http: HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -19,8 +21,17 @@ public struct NotificationJobHandler: JobHandler {
         self.now = now
     }
 
-    public init(database: Database, secrets: SecretBox, http: HTTPTransport) {
+    public init(database: Database, secrets: SecretBox, http: HTTPTransport, publicURL: String? = nil) {
         self.init(channels: NotificationChannelService(database: database, secrets: secrets), http: http)
+        self.publicURL = publicURL
+    }
+
+    /// A path inside MediaOps becomes an absolute link under the public address; without one a
+    /// robot message carries no link, since a bare path means nothing in a chat group.
+    static func absolute(_ link: String?, publicURL: String?) -> String? {
+        guard let link, link.hasPrefix("/") else { return link }
+        guard let base = publicURL?.trimmingCharacters(in: CharacterSet(charactersIn: "/")), !base.isEmpty else { return nil }
+        return base + link
     }
 
     public func handle(_ job: Job, worker: String) async throws -> JobResult {
@@ -34,7 +45,9 @@ public struct NotificationJobHandler: JobHandler {
         let secret = channel.hasSecret ? try await channels.secret(for: channel.id) : nil
         let language = try await Self.workspaceLanguage(channels.database)
         let log = ExchangeLog()
-        let result = await ChannelSender.send(channel.kind, url: channel.url, secret: secret, event: delivery.event, language: language,
+        var event = delivery.event
+        event.link = Self.absolute(event.link, publicURL: publicURL)
+        let result = await ChannelSender.send(channel.kind, url: channel.url, secret: secret, event: event, language: language,
                                               http: http, log: log, now: now())
         let status = await log.exchanges.last?.status
         let lastAttempt = job.attempts >= job.maxAttempts

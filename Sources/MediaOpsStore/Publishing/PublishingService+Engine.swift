@@ -171,7 +171,7 @@ extension PublishingService {
     func announce(_ kind: OutboundEventKind, _ detail: TargetDetail, link: String?, events: NotificationRouter?, db: any SQLDatabase) async throws {
         let target = detail.target
         let event = OutboundEvent(kind: kind, contentTitle: detail.contentTitle, accountName: detail.accountName, platform: target.platform.rawValue,
-                                  targetID: target.id, reason: target.failureReason, url: target.externalURL, link: link)
+                                  targetID: target.id, reason: target.failureReason, url: target.externalURL, link: link ?? "/publishing/targets/\(target.id)")
         try await (events ?? NotificationRouter(database: database)).enqueue(event, on: db)
         guard kind != .targetPublished else { return }
         let recipients = Set([detail.contentOwnerID, detail.accountOwnerID].compactMap { $0 })
@@ -194,10 +194,14 @@ extension PublishingService {
     }
 
     /// Keeps the content item's own state in step: published once every live target is.
-    /// Counts by state instead of reading every target, and locks the item only
-    /// when its state actually changes, so many targets of one item finishing at
-    /// once do not queue behind each other.
+    /// The item row is locked first so that targets of one item finishing at the
+    /// same moment each count the others' committed states (under READ COMMITTED
+    /// two transactions would otherwise each miss the other); the count is by
+    /// state, not by reading every target.
     func syncItemState(contentID: String, db: any SQLDatabase, now: Date) async throws {
+        if database.kind == .postgresql {
+            try await db.raw("SELECT id FROM content_items WHERE id = \(bind: contentID) FOR UPDATE").run()
+        }
         var states: [TargetState] = []
         for row in try await db.raw("SELECT state, COUNT(*) AS n FROM publish_targets WHERE content_id = \(bind: contentID) GROUP BY state").all() {
             guard let state = TargetState(rawValue: try row.string("state")) else { continue }
