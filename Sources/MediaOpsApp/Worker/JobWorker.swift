@@ -43,6 +43,7 @@ public final class JobWorker: Service, Sendable {
     public let options: Options
     let logger: Logger
     let publishing: PublishingService
+    private let frozenCache = NIOLockedValueBox<(frozen: Bool, at: Date)?>(nil)
 
     /// Runs once when the worker has the queue (the engine queues its periodic checks here).
     let onStart: @Sendable () async throws -> Void
@@ -120,9 +121,11 @@ public final class JobWorker: Service, Sendable {
         await withTaskGroup(of: String?.self) { group in
             var timerPending = false
             while !Task.isCancelled {
-                let free = options.concurrency - running.withLockedValue { $0.count }
+                let inFlight = running.withLockedValue { $0.count }
+                let free = options.concurrency - inFlight
                 var claimed: [Job] = []
-                if free > 0 {
+                // Claim in handfuls: a claim per finished job would cost a queue scan per job.
+                if free > 0, inFlight == 0 || free >= max(1, options.concurrency / 4) {
                     do {
                         claimed = try await claim(limit: free, queue: queue)
                     } catch is CancellationError {
@@ -139,7 +142,7 @@ public final class JobWorker: Service, Sendable {
                     }
                 }
                 // Wait for a job to end or for the next look at the queue, whichever comes first.
-                if claimed.count < free || free == 0 {
+                if claimed.count < free || claimed.isEmpty {
                     if !timerPending {
                         timerPending = true
                         let pause = options.idlePoll
@@ -157,17 +160,26 @@ public final class JobWorker: Service, Sendable {
     }
 
     /// Claims up to `limit` due jobs of the kinds this worker handles (publish jobs wait during a freeze).
-    func claim(limit: Int, queue: JobQueue, now: Date = Date()) async throws -> [Job] {
+    func claim(limit: Int, queue: JobQueue, now: Date = Date(), freshFreeze: Bool = false) async throws -> [Job] {
         var kinds = Array(handlers.keys)
-        if try await publishing.freeze() != nil { kinds.removeAll { $0 == PublishingService.jobKind } }
+        if try await isFrozen(fresh: freshFreeze) { kinds.removeAll { $0 == PublishingService.jobKind } }
         return try await queue.claim(owner: options.name, limit: limit, lease: options.lease, kinds: kinds, now: now)
+    }
+
+    /// Whether publishing is frozen, read at most once a second.
+    func isFrozen(fresh: Bool = false) async throws -> Bool {
+        let now = Date()
+        if !fresh, let cached = frozenCache.withLockedValue({ $0 }), now.timeIntervalSince(cached.at) < 1 { return cached.frozen }
+        let frozen = try await publishing.freeze() != nil
+        frozenCache.withLockedValue { $0 = (frozen, now) }
+        return frozen
     }
 
     /// Claims one batch and runs it to the end. Returns how many jobs ran.
     @discardableResult
     public func runOnce(now: Date = Date()) async throws -> Int {
         let queue = JobQueue(database: database)
-        let jobs = try await claim(limit: options.concurrency, queue: queue, now: now)
+        let jobs = try await claim(limit: options.concurrency, queue: queue, now: now, freshFreeze: true)
         guard !jobs.isEmpty else { return 0 }
         let heartbeat = Task {
             while !Task.isCancelled {

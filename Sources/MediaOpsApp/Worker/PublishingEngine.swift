@@ -108,7 +108,8 @@ public struct PublishingEngine: Sendable {
         let id = detail.target.id
         switch outcome {
         case .published(let externalID, let url):
-            try await publishing.finish(attemptID: attemptID, targetID: id, result: .published(externalID: externalID, url: url), exchanges: exchanges)
+            try await publishing.finish(attemptID: attemptID, targetID: id, result: .published(externalID: externalID, url: url), exchanges: exchanges,
+                                        completing: job.flatMap { job in job.leaseOwner.map { (job.id, $0) } })
             return .done
         case .accepted(let remoteID):
             try await publishing.finish(attemptID: attemptID, targetID: id, result: .accepted(remoteID: remoteID), exchanges: exchanges)

@@ -78,19 +78,29 @@ public struct JobQueue: Sendable {
     /// Claims up to `limit` due jobs (queued and due, or running with an expired
     /// lease) for `owner`, counting an attempt for each.
     public func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [String]? = nil, now: Date = Date()) async throws -> [Job] {
+        guard limit > 0 else { return [] }
+        // Due jobs first, then jobs whose worker died (lease expired); each part reads its own index.
+        var jobs = try await claim(owner: owner, limit: limit, lease: lease, kinds: kinds, now: now,
+                                   condition: "state = 'queued' AND run_at <= \(bind: now.epochMilliseconds)", order: " ORDER BY run_at ASC, id ASC")
+        if jobs.count < limit {
+            jobs += try await claim(owner: owner, limit: limit - jobs.count, lease: lease, kinds: kinds, now: now,
+                                    condition: "state = 'running' AND lease_expires_at < \(bind: now.epochMilliseconds)", order: " ORDER BY lease_expires_at ASC, id ASC")
+        }
+        return jobs.sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
+    }
+
+    private func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [String]?, now: Date, condition: SQLQueryString, order: SQLQueryString) async throws -> [Job] {
         let nowMS = now.epochMilliseconds
         let until = now.addingTimeInterval(lease).epochMilliseconds
         var kindFilter: SQLQueryString = ""
         if let kinds, !kinds.isEmpty { kindFilter = " AND kind IN (\(binds: kinds))" }
         let lock: SQLQueryString = database.kind == .postgresql ? " FOR UPDATE SKIP LOCKED" : ""
-        let candidates: SQLQueryString = """
-            SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= \(bind: nowMS)) OR (state = 'running' AND lease_expires_at < \(bind: nowMS)))
-            """ + kindFilter + " ORDER BY run_at ASC, id ASC LIMIT \(bind: limit)" + lock
+        let candidates: SQLQueryString = "SELECT id FROM jobs WHERE " + condition + kindFilter + order + " LIMIT \(bind: limit)" + lock
         let rows = try await database.sql.raw("""
             UPDATE jobs SET state = 'running', lease_owner = \(bind: owner), lease_expires_at = \(bind: until), attempts = attempts + 1,
             updated_at = \(bind: nowMS) WHERE id IN (
             """ + candidates + ") RETURNING *").all()
-        return try rows.map(Self.job(from:)).sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
+        return try rows.map(Self.job(from:))
     }
 
     /// Marks a claimed job done. Only the lease holder may; returns false otherwise.

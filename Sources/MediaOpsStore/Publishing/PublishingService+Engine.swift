@@ -16,6 +16,14 @@ public enum AttemptResult: Sendable, Equatable {
     /// Assisted publishing: the owner has been asked to post it by hand.
     case handedToOwner
 
+    /// Whether the job that produced this result is finished (retries and failures are the worker's to record).
+    var endsJob: Bool {
+        switch self {
+        case .published, .accepted, .unconfirmed, .handedToOwner: true
+        case .retrying, .failed: false
+        }
+    }
+
     var code: String {
         switch self {
         case .published: "published"
@@ -114,8 +122,15 @@ extension PublishingService {
     /// results only apply while the target is still in flight.
     @discardableResult
     public func finish(attemptID: String, targetID: String, result: AttemptResult, exchanges: String, now: Date = Date(),
-                       events: NotificationRouter? = nil, link: String? = nil) async throws -> PublishTarget? {
+                       events: NotificationRouter? = nil, link: String? = nil, completing job: (id: String, owner: String)? = nil) async throws -> PublishTarget? {
         try await database.transaction { db in
+            // The job ends in the same commit as its outcome (one disk flush fewer per post).
+            if let job, result.endsJob {
+                try await db.raw("""
+                    UPDATE jobs SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: now.epochMilliseconds)
+                    WHERE id = \(bind: job.id) AND state = 'running' AND lease_owner = \(bind: job.owner)
+                    """).run()
+            }
             try await db.raw("""
                 UPDATE publish_attempts SET finished_at = \(bind: now.epochMilliseconds), outcome = \(bind: result.code),
                 detail = \(bind: Self.detail(result)), exchanges = \(bind: exchanges) WHERE id = \(bind: attemptID)
