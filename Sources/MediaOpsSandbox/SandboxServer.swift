@@ -59,9 +59,13 @@ public struct SandboxServer: Sendable {
         let app = Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "MediaOps-Sandbox"),
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? port) },
                               logger: logger)
-        let task = Task { try await app.run() }
+        // If the server cannot listen (port taken), the stream ends without a port instead of waiting forever.
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
         var iterator = stream.makeAsyncIterator()
-        guard let bound = await iterator.next() else { throw CancellationError() }
+        guard let bound = await iterator.next() else { throw SandboxStartError(host: host, port: port) }
         return RunningSandbox(url: "http://\(host):\(bound)", state: state, task: task)
     }
 
@@ -71,6 +75,12 @@ public struct SandboxServer: Sendable {
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+public struct SandboxStartError: Error, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public var description: String { "the imitation platforms could not listen on \(host):\(port) (is the port in use?)" }
 }
 
 public struct RunningSandbox: Sendable {

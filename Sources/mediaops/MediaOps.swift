@@ -47,14 +47,19 @@ struct Serve: AsyncParsableCommand {
         if demo {
             // The demo's accounts publish to imitation platforms on loopback, never to real ones.
             let port = sandboxPort ?? ProcessInfo.processInfo.environment["MEDIAOPS_SANDBOX_PORT"].flatMap(Int.init) ?? configuration.port + 1
-            let running = try await SandboxServer().start(host: "127.0.0.1", port: port)
-            sandbox = running
-            configuration.useSandbox(running.url)
-            say("Imitation platforms (sandbox) on \(running.url)")
+            do {
+                let running = try await SandboxServer().start(host: "127.0.0.1", port: port)
+                sandbox = running
+                configuration.useSandbox(running.url)
+                say("Imitation platforms (sandbox) on \(running.url)")
+            } catch {
+                // The demo still runs; only its publishing plan needs the sandbox.
+                say("Could not start: \(error). The demo runs without its publishing plan; choose another port with --sandbox-port.")
+            }
         }
         let database = try await openDatabase(configuration, logger: logger)
         let components = try await buildComponents(configuration: configuration, database: database, logger: logger)
-        if demo, let sandbox {
+        if demo {
             switch try await DemoWorkspace.load(components: components, sandbox: sandbox) {
             case .loaded(let members, let accounts):
                 say("Demo workspace loaded: \(members) members, \(accounts) accounts.")
