@@ -202,6 +202,174 @@ struct WesternAndChineseConnectorsTests {
         #expect(await rig.sandbox.state.posts(platform: "x").count == 1)
     }
 
+    @Test("X: a cover is uploaded (initialize, one append, finalize) and the tweet carries its media id")
+    func xCover() async throws {
+        let rig = try await Rig.start()
+        defer { rig.stop() }
+        let token = Rig.token()
+        var payload = PlatformCase.x.payload(token: token)
+        payload.cover = Rig.picture
+        let outcome = await XConnector().publish(payload, context: rig.context)
+        guard case .published(let id, _) = outcome else { Issue.record("\(outcome)"); return }
+        let calls = await rig.sandbox.state.calls
+        #expect(calls["x media/initialize"] == 1)
+        #expect(calls["x media/append"] == 1)
+        #expect(calls["x media/finalize"] == 1)
+        #expect(calls["x media/status"] == nil, "a picture is ready at finalize")
+        #expect(calls["x tweets"] == 1)
+        let posts = await rig.sandbox.state.posts(platform: "x")
+        #expect(posts.map(\.id) == [id])
+        #expect(posts.first?.text == payload.text)
+        let exchanges = await rig.log.exchanges
+        let steps: [String] = exchanges.map { exchange in String(exchange.url.split(separator: "/").last ?? "") }
+        #expect(steps == ["initialize", "append", "finalize", "tweets"])
+        let append = exchanges.first { $0.url.hasSuffix("/append") }?.request ?? ""
+        #expect(append.hasPrefix("multipart:"))
+        #expect(append.contains("media=<image/png, 12 bytes>"))
+        #expect(append.contains("segment_index=0"))
+        #expect(exchanges.first { $0.url.hasSuffix("/initialize") }?.request.contains("\"total_bytes\":12") == true)
+        let tweet = exchanges.last?.request ?? ""
+        #expect(tweet.contains("\"media_ids\""))
+        await rig.expectNoSecrets([token])
+    }
+
+    @Test("X: a video over 5 MB goes in 4 MB segments and the tweet waits for processing (STATUS)")
+    func xChunkedVideo() async throws {
+        let rig = try await Rig.start()
+        defer { rig.stop() }
+        // Big bodies: allow a slow machine more than the rig's 2 s.
+        let context = ConnectorContext(http: HTTPTransport(timeout: 30), tokens: MemoryTokenCache(), endpoints: .all(rig.sandbox.url), log: ExchangeLog())
+        let token = Rig.token()
+        var payload = PlatformCase.x.payload(token: token)
+        payload.cover = MediaFile(filename: "clip.mp4", contentType: "video/mp4", bytes: Data(repeating: 7, count: 6 * 1_024 * 1_024 + 5))
+        let outcome = await XConnector().publish(payload, context: context)
+        guard case .published = outcome else { Issue.record("\(outcome)"); return }
+        let calls = await rig.sandbox.state.calls
+        #expect(calls["x media/append"] == 2)
+        #expect(calls["x media/status"] == 1)
+        #expect(await rig.sandbox.state.posts(platform: "x").count == 1)
+        let appends = await context.log.exchanges.filter { $0.url.hasSuffix("/append") }.map(\.request)
+        #expect(appends.count == 2)
+        #expect(appends.first?.contains("media=<video/mp4, 4194304 bytes>, segment_index=0") == true)
+        #expect(appends.last?.contains("media=<video/mp4, 2097157 bytes>, segment_index=1") == true)
+        #expect(await context.log.exchanges.first?.request.contains("tweet_video") == true)
+    }
+
+    @Test("X: a rate limit on the media append is transient and nothing is posted")
+    func xAppendRateLimited() async throws {
+        let rig = try await Rig.start()
+        defer { rig.stop() }
+        let token = Rig.token()
+        await rig.sandbox.state.add(Scenario(platform: "x", kind: .rateLimit, seconds: 120, call: "media/append"))
+        var payload = PlatformCase.x.payload(token: token)
+        payload.cover = Rig.picture
+        let outcome = await XConnector().publish(payload, context: rig.context)
+        guard case .transient(let reason, let retryAfter) = outcome, let retryAfter else { Issue.record("\(outcome)"); return }
+        #expect(reason.hasPrefix("rate_limited"))
+        #expect(retryAfter >= 110 && retryAfter <= 121)
+        #expect(await rig.sandbox.state.calls["x tweets"] == nil)
+        #expect(await rig.sandbox.state.calls["x media/finalize"] == nil)
+        #expect(await rig.sandbox.state.posts(platform: "x").isEmpty)
+        await rig.expectNoSecrets([token])
+    }
+
+    @Test("X: a refused finalize, or processing that fails, is permanent and nothing is posted",
+          arguments: [Scenario.Kind.error, .asyncFailure])
+    func xFinalizeFails(_ kind: Scenario.Kind) async throws {
+        let rig = try await Rig.start()
+        defer { rig.stop() }
+        let token = Rig.token()
+        await rig.sandbox.state.add(Scenario(platform: "x", kind: kind, code: kind == .error ? 400 : nil, call: "media/finalize"))
+        var payload = PlatformCase.x.payload(token: token)
+        payload.cover = Rig.picture
+        let outcome = await XConnector().publish(payload, context: rig.context)
+        guard case .permanent(let reason) = outcome else { Issue.record("\(outcome)"); return }
+        if kind == .asyncFailure {
+            #expect(reason.hasPrefix("media_processing_failed"), "\(reason)")
+            #expect(await rig.sandbox.state.calls["x media/status"] == 1)
+        } else {
+            #expect(reason.hasPrefix("rejected 400"), "\(reason)")
+        }
+        #expect(await rig.sandbox.state.calls["x tweets"] == nil)
+        #expect(await rig.sandbox.state.posts(platform: "x").isEmpty)
+        await rig.expectNoSecrets([token])
+    }
+
+    @Test("X: upload failures are preparatory: a lost answer is transient, a dead token reconnects")
+    func xUploadPreparatory() async throws {
+        let rig = try await Rig.start()
+        defer { rig.stop() }
+        var payload = PlatformCase.x.payload(token: Rig.token())
+        payload.cover = Rig.picture
+        await rig.sandbox.state.add(Scenario(platform: "x", kind: .slowAfterAccept, seconds: 4, call: "media/initialize"))
+        guard case .transient = await XConnector().publish(payload, context: rig.context) else { Issue.record("lost upload answer not transient"); return }
+        await rig.sandbox.state.add(Scenario(platform: "x", kind: .expireToken, call: "media/initialize"))
+        guard case .reconnectNeeded = await XConnector().publish(payload, context: rig.context) else { Issue.record("dead token not reconnect"); return }
+        #expect(await rig.sandbox.state.calls["x tweets"] == nil)
+        #expect(await rig.sandbox.state.posts(platform: "x").isEmpty)
+    }
+
+    @Test("X sandbox: uploads are validated, finalize checks the byte count, tweets take only finalized media")
+    func xSandboxUploadRules() async throws {
+        let rig = try await Rig.start()
+        defer { rig.stop() }
+        let http = HTTPTransport(timeout: 5)
+        let auth = ("Authorization", "Bearer \(Rig.token())")
+        let base = rig.sandbox.url + "/2/media/upload"
+        func send(_ request: OutboundRequest) async throws -> OutboundResponse { try await http.send(request, log: nil) }
+        func message(_ response: OutboundResponse) -> String {
+            ((response.json?["errors"] as? [[String: Any]])?.first?["message"] as? String) ?? ""
+        }
+
+        #expect(try await send(.json("POST", base + "/initialize", ["total_bytes": 10], headers: [auth])).status == 400)
+        #expect(try await send(.json("POST", base + "/initialize", ["media_type": "image/png"], headers: [auth])).status == 400)
+        #expect(try await send(.json("POST", base + "/initialize", ["media_type": "image/png", "total_bytes": 6 * 1_024 * 1_024,
+                                                                        "media_category": "tweet_image"] as [String: Any], headers: [auth])).status == 400)
+        let initialized = try await send(.json("POST", base + "/initialize", ["media_type": "image/png", "total_bytes": 10,
+                                                                                "media_category": "tweet_image"] as [String: Any], headers: [auth]))
+        #expect(initialized.status == 200)
+        let id = try #require((initialized.json?["data"] as? [String: Any])?["id"] as? String)
+
+        var noIndex = MultipartBody()
+        noIndex.file("media", MediaFile(filename: "a.png", contentType: "image/png", bytes: Data(repeating: 1, count: 4)))
+        #expect(try await send(noIndex.request(base + "/\(id)/append", headers: [auth])).status == 400)
+        var noMedia = MultipartBody()
+        noMedia.field("segment_index", "0")
+        #expect(try await send(noMedia.request(base + "/\(id)/append", headers: [auth])).status == 400)
+        var short = MultipartBody()
+        short.file("media", MediaFile(filename: "a.png", contentType: "image/png", bytes: Data(repeating: 1, count: 4)))
+        short.field("segment_index", "0")
+        #expect(try await send(short.request(base + "/\(id)/append", headers: [auth])).status == 204)
+
+        // A tweet cannot use media that is not finalized.
+        let early = try await send(.json("POST", rig.sandbox.url + "/2/tweets", ["text": "early", "media": ["media_ids": [id]]] as [String: Any], headers: [auth]))
+        #expect(early.status == 400)
+        #expect(early.json?["title"] as? String == "Invalid Request")
+
+        let shortFinalize = try await send(OutboundRequest(method: "POST", url: base + "/\(id)/finalize", headers: [auth]))
+        #expect(shortFinalize.status == 400)
+        #expect(message(shortFinalize).contains("total_bytes"))
+
+        var rest = MultipartBody()
+        rest.file("media", MediaFile(filename: "a.png", contentType: "image/png", bytes: Data(repeating: 2, count: 6)))
+        rest.field("segment_index", "1")
+        #expect(try await send(rest.request(base + "/\(id)/append", headers: [auth])).status == 204)
+        let finalized = try await send(OutboundRequest(method: "POST", url: base + "/\(id)/finalize", headers: [auth]))
+        #expect(finalized.status == 200)
+        let status = try await send(OutboundRequest(method: "GET", url: base + "?command=STATUS&media_id=\(id)", headers: [auth]))
+        #expect(((status.json?["data"] as? [String: Any])?["processing_info"] as? [String: Any])?["state"] as? String == "succeeded")
+
+        let unknown = try await send(.json("POST", rig.sandbox.url + "/2/tweets", ["text": "unknown", "media": ["media_ids": ["123"]]] as [String: Any], headers: [auth]))
+        #expect(unknown.status == 400)
+        let tweet = try await send(.json("POST", rig.sandbox.url + "/2/tweets", ["text": "with media", "media": ["media_ids": [id]]] as [String: Any], headers: [auth]))
+        #expect(tweet.status == 201)
+        #expect(await rig.sandbox.state.posts(platform: "x").map(\.text) == ["with media"])
+        // Someone else cannot use it.
+        let other = ("Authorization", "Bearer \(Rig.token())")
+        let stolen = try await send(.json("POST", rig.sandbox.url + "/2/tweets", ["text": "stolen", "media": ["media_ids": [id]]] as [String: Any], headers: [other]))
+        #expect(stolen.status == 400)
+    }
+
     // MARK: LinkedIn
 
     @Test("LinkedIn: posts as the organization, with little-text escapes, URL from x-restli-id")

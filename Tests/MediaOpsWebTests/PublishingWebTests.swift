@@ -177,6 +177,40 @@ struct PublishingWebTests {
         }
     }
 
+    @Test("a workspace in Europe/Berlin schedules across daylight-saving changes by its wall clock", arguments: TestDatabase.available)
+    func daylightSaving(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            try await app.database.sql.raw("UPDATE workspace SET time_zone = 'Europe/Berlin'").run()
+            let fixture = try await Self.furnish(app)
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let formatter = ISO8601DateFormatter()
+            // 28 March 2027 the clocks jump from 02:00 to 03:00: 02:30 does not exist and means 03:30 CEST.
+            // 31 October 2027 they fall back: 02:30 happens twice and means the first (CEST).
+            // 10:00 on the day after each change is 10:00 in the new offset.
+            for (wallClock, utc) in [("2027-03-28T02:30", "2027-03-28T01:30:00Z"), ("2027-03-29T10:00", "2027-03-29T08:00:00Z"),
+                                     ("2027-10-31T02:30", "2027-10-31T00:30:00Z"), ("2027-11-01T10:00", "2027-11-01T09:00:00Z")] {
+                let response = try await session.post("/content/\(fixture.itemID)/schedule", form: [("account_ids", fixture.weiboID), ("due_at", wallClock)],
+                                                       from: "/content/\(fixture.itemID)")
+                #expect(response.status == .found || response.status == .seeOther, "\(wallClock): \(response.status)")
+                let targets = try #require(try await app.api(.get, "/api/v1/content/\(fixture.itemID)/targets", token: app.ownerToken).json["targets"] as? [[String: Any]])
+                let live = try #require(targets.first { $0["state"] as? String == "scheduled" })
+                #expect(live["due_at"] as? String == utc, "\(wallClock)")
+                let id = try #require(live["id"] as? String)
+                // The target page shows the wall-clock time back in the workspace zone.
+                let page = try await session.get("/publishing/targets/\(id)")
+                let expected = formatter.date(from: utc).map { date -> String in
+                    let local = DateFormatter()
+                    local.locale = Locale(identifier: "en_US_POSIX")
+                    local.timeZone = TimeZone(identifier: "Europe/Berlin")
+                    local.dateFormat = "HH:mm"
+                    return local.string(from: date)
+                } ?? ""
+                #expect(page.text.contains(expected), "\(wallClock) should read \(expected)")
+                #expect(try await app.api(.post, "/api/v1/targets/\(id)/cancel", token: app.ownerToken, json: "{}").status == .ok)
+            }
+        }
+    }
+
     @Test("a viewer reads the queue but every publishing change is 403", arguments: TestDatabase.available)
     func viewerIsRefused(db: TestDatabase) async throws {
         try await WebHarness.run(db) { app in
