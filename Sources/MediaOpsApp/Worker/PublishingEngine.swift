@@ -92,13 +92,13 @@ public struct PublishingEngine: Sendable {
 
     /// Queues the next look at an unconfirmed or accepted target.
     func scheduleReconcile(targetID: String, round: Int, after: TimeInterval) async throws {
-        try await JobQueue(database: database).enqueue(kind: PublishingService.reconcileJobKind, payload: "\(targetID)|\(round)",
+        try await JobQueue(database: database).enqueue(kind: PublishingService.reconcileJobKind, payload: RoundPayload.make(targetID: targetID, round: round),
                                                        runAt: Date().addingTimeInterval(after), idempotencyKey: "reconcile:\(targetID):\(round):\(Identifier.makeOrdered("r"))",
                                                        maxAttempts: 5)
     }
 
     func scheduleReminder(targetID: String, round: Int) async throws {
-        try await JobQueue(database: database).enqueue(kind: PublishingService.reminderJobKind, payload: "\(targetID)|\(round)",
+        try await JobQueue(database: database).enqueue(kind: PublishingService.reminderJobKind, payload: RoundPayload.make(targetID: targetID, round: round),
                                                        runAt: Date().addingTimeInterval(reminderInterval), idempotencyKey: "remind:\(targetID):\(round)", maxAttempts: 3)
     }
 
@@ -167,13 +167,22 @@ struct PublishJobHandler: JobHandler {
             return try await engine.record(outcome, attemptID: attemptID, detail: detail, job: job, log: log)
         case .interrupted(let attemptID, let target, let startedAt):
             // The last worker died during its call: what reached the platform is unknown.
-            guard let detail = try await publishing.detail(id: target.id) else { return .done }
             try await publishing.finish(attemptID: attemptID, targetID: target.id, result: .unconfirmed(reason: "worker_interrupted"), exchanges: "[]")
             engine.logger.warning("publish interrupted; reconciling", metadata: ["target": "\(target.id)", "since": "\(startedAt)"])
-            _ = detail
             try await engine.scheduleReconcile(targetID: target.id, round: 1, after: 0)
             return .done
         }
+    }
+}
+
+/// Follow-up jobs (reconcile, remind) carry "<target id>|<round>".
+enum RoundPayload {
+    static func make(targetID: String, round: Int) -> String { "\(targetID)|\(round)" }
+
+    static func parse(_ payload: String) -> (targetID: String, round: Int)? {
+        let parts = payload.split(separator: "|")
+        guard let first = parts.first, !first.isEmpty else { return nil }
+        return (String(first), parts.count > 1 ? Int(parts[1]) ?? 1 : 1)
     }
 }
 
@@ -184,9 +193,8 @@ struct ReconcileJobHandler: JobHandler {
     static let maxRounds = 120
 
     func handle(_ job: Job, worker: String) async throws -> JobResult {
-        let parts = job.payload.split(separator: "|")
-        guard let targetID = parts.first.map(String.init) else { return .dead(reason: "bad payload") }
-        let round = parts.count > 1 ? Int(parts[1]) ?? 1 : 1
+        guard let payload = RoundPayload.parse(job.payload) else { return .dead(reason: "bad payload") }
+        let (targetID, round) = (payload.targetID, payload.round)
         let publishing = engine.publishing
         guard let detail = try await publishing.detail(id: targetID) else { return .done }
         let waiting = detail.target.state == .unconfirmed || (detail.target.state == .publishing && detail.remoteID != nil)
@@ -238,9 +246,8 @@ struct AssistedReminderHandler: JobHandler {
     static let maxRounds = 24
 
     func handle(_ job: Job, worker: String) async throws -> JobResult {
-        let parts = job.payload.split(separator: "|")
-        guard let targetID = parts.first.map(String.init) else { return .dead(reason: "bad payload") }
-        let round = parts.count > 1 ? Int(parts[1]) ?? 1 : 1
+        guard let payload = RoundPayload.parse(job.payload) else { return .dead(reason: "bad payload") }
+        let (targetID, round) = (payload.targetID, payload.round)
         guard let detail = try await engine.publishing.detail(id: targetID), detail.target.state == .publishing, detail.mode == "assisted" else { return .done }
         try await engine.publishing.remindOwner(detail)
         if round < Self.maxRounds { try await engine.scheduleReminder(targetID: targetID, round: round + 1) }

@@ -53,7 +53,8 @@ struct AccountHealthController {
         routes.get("/callbacks/wechat/{account}", .anyone) { request, context in
             let account = try context.parameters.require("account")
             guard try await verifyWeChat(request, accountID: account) else { return Response(status: .forbidden) }
-            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: request.uri.queryParameters.get("echostr") ?? "")))
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: request.uri.queryParameters.get("echostr") ?? "")))
         }
         routes.post("/callbacks/wechat/{account}", .anyone) { request, context in
             let account = try context.parameters.require("account")
@@ -61,7 +62,7 @@ struct AccountHealthController {
             let xml = String(decoding: Data(try await request.body.collect(upTo: 256 * 1_024).readableBytesView), as: UTF8.self)
             if let event = WeChatCallback.parse(xml: xml) { try await apply(event, accountID: account) }
             // WeChat expects "success" (or an empty body) and retries otherwise.
-            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "success")))
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "success")))
         }
     }
 
