@@ -277,7 +277,7 @@ public enum ChannelMessages {
         "wechat_oa": ("微信公众号", "WeChat Official Account"), "wechat_channels": ("微信视频号", "WeChat Channels"),
         "weibo": ("新浪微博", "Weibo"), "douyin": ("抖音", "Douyin"), "xiaohongshu": ("小红书", "Xiaohongshu (RED)"),
         "bilibili": ("哔哩哔哩", "Bilibili"), "kuaishou": ("快手", "Kuaishou"), "zhihu": ("知乎", "Zhihu"), "toutiao": ("今日头条", "Toutiao"),
-        "x": ("X（Twitter）", "X (Twitter)"), "facebook": ("Facebook 主页", "Facebook Page"), "instagram": ("Instagram", "Instagram"),
+        "x": ("X", "X"), "facebook": ("Facebook 主页", "Facebook Page"), "instagram": ("Instagram", "Instagram"),
         "linkedin": ("LinkedIn", "LinkedIn"), "mastodon": ("Mastodon", "Mastodon"), "telegram": ("Telegram 频道", "Telegram channel"),
         "webhook": ("自定义 Webhook", "Custom webhook"),
     ]
