@@ -36,7 +36,8 @@ public struct TelegramConnector: Connector {
             case 429:
                 let retry = ((json?["parameters"] as? [String: Any])?["retry_after"]).flatMap(Self.int).map(TimeInterval.init)
                 return .transient(reason: "rate_limited: \(description)", retryAfter: retry)
-            case 401, 404 where response.status == 401 || description.localizedCaseInsensitiveContains("unauthorized"):
+            case 401, 404:
+                // The Bot API answers an unknown or malformed token with 404 "Not Found" (the token is part of the path).
                 return .reconnectNeeded(reason: "bot_token_rejected: \(description)")
             case 403: return .reconnectNeeded(reason: "bot_not_allowed: \(description)")
             case 500...: return .transient(reason: "server_error: \(description)", retryAfter: nil)
