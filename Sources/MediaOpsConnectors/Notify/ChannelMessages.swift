@@ -334,7 +334,7 @@ public enum ChannelSender {
         guard let json = response.json else { return .failed(reason: "unreadable_answer: \(detail)") }
         switch kind {
         case .wecom:
-            let code = int(json["errcode"]) ?? -2
+            let code = JSONLenient.int(json["errcode"]) ?? -2
             let message = json["errmsg"] as? String ?? ""
             switch code {
             case 0: return .delivered
@@ -344,7 +344,7 @@ public enum ChannelSender {
             default: return .failed(reason: "errcode \(code): \(message)")
             }
         case .dingtalk:
-            let code = int(json["errcode"]) ?? -2
+            let code = JSONLenient.int(json["errcode"]) ?? -2
             let message = json["errmsg"] as? String ?? ""
             switch code {
             case 0: return .delivered
@@ -355,7 +355,7 @@ public enum ChannelSender {
             default: return .failed(reason: "errcode \(code): \(message)")
             }
         case .feishu:
-            let code = int(json["code"]) ?? int(json["StatusCode"]) ?? -2
+            let code = JSONLenient.int(json["code"]) ?? JSONLenient.int(json["StatusCode"]) ?? -2
             let message = (json["msg"] as? String) ?? (json["StatusMessage"] as? String) ?? ""
             switch code {
             case 0: return .delivered
@@ -369,10 +369,4 @@ public enum ChannelSender {
         }
     }
 
-    static func int(_ value: Any?) -> Int? {
-        if let value = value as? Int { return value }
-        if let value = value as? String { return Int(value) }
-        if let value = value as? Double { return Int(value) }
-        return nil
-    }
 }

@@ -40,14 +40,14 @@ public struct BilibiliConnector: Connector {
     }
 
     func classify(_ response: OutboundResponse) -> PublishOutcome {
-        guard let json = response.json, let code = TelegramConnector.int(json["code"]) else {
+        guard let json = response.json, let code = JSONLenient.int(json["code"]) else {
             return Classification.outcome(status: response.status, detail: String(response.text.prefix(200)), retryAfter: Classification.retryAfter(response))
                 ?? .unknown(reason: "unreadable_answer")
         }
         let reason = "bilibili_\(code): \((json["message"] as? String) ?? "")"
         switch code {
         case 0:
-            guard let id = ((json["data"] as? [String: Any])?["id"]).flatMap(WeChatOAConnector.string) else { return .unknown(reason: "answer_without_id") }
+            guard let id = ((json["data"] as? [String: Any])?["id"]).flatMap(JSONLenient.string) else { return .unknown(reason: "answer_without_id") }
             return .published(externalID: id, url: "https://www.bilibili.com/read/cv\(id)")
         case _ where Self.authErrors.contains(code): return .reconnectNeeded(reason: reason)
         case _ where Self.rateErrors.contains(code): return .transient(reason: reason, retryAfter: Self.rateWait)

@@ -37,7 +37,7 @@ public struct DouyinConnector: Connector {
             switch Self.envelope(response) {
             case .failure(let outcome): return outcome.asUploadFailure
             case .success(let data):
-                guard let id = ((data["video"] as? [String: Any])?["video_id"]).flatMap(WeChatOAConnector.string) else {
+                guard let id = ((data["video"] as? [String: Any])?["video_id"]).flatMap(JSONLenient.string) else {
                     return .transient(reason: "upload_without_video_id", retryAfter: nil)
                 }
                 videoID = id
@@ -53,7 +53,7 @@ public struct DouyinConnector: Connector {
             switch Self.envelope(response) {
             case .failure(let outcome): return outcome
             case .success(let data):
-                guard let itemID = WeChatOAConnector.string(data["item_id"]), !itemID.isEmpty else { return .unknown(reason: "create_without_item_id") }
+                guard let itemID = JSONLenient.string(data["item_id"]), !itemID.isEmpty else { return .unknown(reason: "create_without_item_id") }
                 return .accepted(remoteID: itemID)
             }
         } catch {
@@ -86,10 +86,10 @@ public struct DouyinConnector: Connector {
             }
         case .success(let data):
             let items = data["list"] as? [[String: Any]] ?? []
-            guard let item = items.first(where: { WeChatOAConnector.string($0["item_id"]) == itemID }) ?? items.first else {
+            guard let item = items.first(where: { JSONLenient.string($0["item_id"]) == itemID }) ?? items.first else {
                 return .retryLater(reason: "douyin_item_not_listed_yet", retryAfter: 60)
             }
-            let status = TelegramConnector.int(item["video_status"]) ?? 4
+            let status = JSONLenient.int(item["video_status"]) ?? 4
             switch status {
             case 1, 5: return .published(externalID: itemID, url: item["share_url"] as? String)
             case 2: return .failed(reason: "douyin_video_status_2: not suitable for the public")
@@ -113,13 +113,13 @@ public struct DouyinConnector: Connector {
         }
         let data = json["data"] as? [String: Any] ?? [:]
         let extra = json["extra"] as? [String: Any] ?? [:]
-        let code = [TelegramConnector.int(data["error_code"]), TelegramConnector.int(extra["error_code"])].compactMap { $0 }.first { $0 != 0 } ?? 0
+        let code = [JSONLenient.int(data["error_code"]), JSONLenient.int(extra["error_code"])].compactMap { $0 }.first { $0 != 0 } ?? 0
         if code == 0 {
             if let failure = Classification.outcome(status: response.status, detail: String(response.text.prefix(200))) { return .failure(failure) }
             return .success(data)
         }
         let description = (data["description"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? (extra["description"] as? String) ?? ""
-        let sub = TelegramConnector.int(extra["sub_error_code"]).flatMap { $0 == 0 ? nil : "/\($0)" } ?? ""
+        let sub = JSONLenient.int(extra["sub_error_code"]).flatMap { $0 == 0 ? nil : "/\($0)" } ?? ""
         let logID = (extra["logid"] as? String) ?? (extra["log_id"] as? String)
         let reason = "douyin_\(code)\(sub): \(description)" + (logID.map { " (logid \($0))" } ?? "")
         if tokenErrors.contains(code) { return .failure(.reconnectNeeded(reason: reason)) }

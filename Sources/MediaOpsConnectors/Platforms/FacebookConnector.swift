@@ -36,13 +36,13 @@ public struct FacebookConnector: Connector {
         if let failure = Classification.outcome(status: response.status, detail: String(response.text.prefix(200)), retryAfter: Classification.retryAfter(response)) {
             return failure
         }
-        guard let id = WeChatOAConnector.string(json?["id"]), !id.isEmpty else { return .unknown(reason: "unreadable_answer") }
+        guard let id = JSONLenient.string(json?["id"]), !id.isEmpty else { return .unknown(reason: "unreadable_answer") }
         return .published(externalID: id, url: "https://www.facebook.com/\(id)")
     }
 
     static func outcome(error: [String: Any], response: OutboundResponse) -> PublishOutcome {
-        let code = TelegramConnector.int(error["code"]) ?? 0
-        let subcode = TelegramConnector.int(error["error_subcode"])
+        let code = JSONLenient.int(error["code"]) ?? 0
+        let subcode = JSONLenient.int(error["error_subcode"])
         let message = (error["message"] as? String) ?? ""
         let reason = "facebook_\(code)\(subcode.map { "/\($0)" } ?? ""): \(message)"
         if code == 190 || message.contains("Error validating access token") || message.contains("REVOKED_ACCESS_TOKEN") {
@@ -73,7 +73,7 @@ public struct FacebookConnector: Connector {
 
     private static func collect(_ object: Any, into minutes: inout [Int]) {
         if let dictionary = object as? [String: Any] {
-            if let value = TelegramConnector.int(dictionary["estimated_time_to_regain_access"]) { minutes.append(value) }
+            if let value = JSONLenient.int(dictionary["estimated_time_to_regain_access"]) { minutes.append(value) }
             for value in dictionary.values { collect(value, into: &minutes) }
         } else if let array = object as? [Any] {
             for value in array { collect(value, into: &minutes) }

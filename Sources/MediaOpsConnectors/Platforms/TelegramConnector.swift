@@ -26,15 +26,15 @@ public struct TelegramConnector: Connector {
         do {
             let response = try await context.http.send(request, log: context.log)
             let json = response.json
-            if json?["ok"] as? Bool == true, let result = json?["result"] as? [String: Any], let messageID = Self.int(result["message_id"]) {
+            if json?["ok"] as? Bool == true, let result = json?["result"] as? [String: Any], let messageID = JSONLenient.int(result["message_id"]) {
                 let username = ((result["chat"] as? [String: Any])?["username"] as? String) ?? (chat.hasPrefix("@") ? String(chat.dropFirst()) : nil)
                 return .published(externalID: String(messageID), url: username.map { "https://t.me/\($0)/\(messageID)" })
             }
-            let code = Self.int(json?["error_code"]) ?? response.status
+            let code = JSONLenient.int(json?["error_code"]) ?? response.status
             let description = (json?["description"] as? String) ?? String(response.text.prefix(200))
             switch code {
             case 429:
-                let retry = ((json?["parameters"] as? [String: Any])?["retry_after"]).flatMap(Self.int).map(TimeInterval.init)
+                let retry = ((json?["parameters"] as? [String: Any])?["retry_after"]).flatMap(JSONLenient.int).map(TimeInterval.init)
                 return .transient(reason: "rate_limited: \(description)", retryAfter: retry)
             case 401, 404:
                 // The Bot API answers an unknown or malformed token with 404 "Not Found" (the token is part of the path).
@@ -49,10 +49,4 @@ public struct TelegramConnector: Connector {
         }
     }
 
-    static func int(_ value: Any?) -> Int? {
-        if let value = value as? Int { return value }
-        if let value = value as? String { return Int(value) }
-        if let value = value as? Double { return Int(value) }
-        return nil
-    }
 }

@@ -44,7 +44,7 @@ public struct WeChatOAConnector: Connector {
             guard let draftID = draft["media_id"] as? String else { return .permanent(reason: "draft_without_media_id") }
             // From here on a lost answer may mean a published article: no blind retries.
             let submitted = try await session.call(path: "/cgi-bin/freepublish/submit", json: ["media_id": draftID], decisive: true)
-            guard let publishID = Self.string(submitted["publish_id"]) else { return .unknown(reason: "submit_without_publish_id") }
+            guard let publishID = JSONLenient.string(submitted["publish_id"]) else { return .unknown(reason: "submit_without_publish_id") }
             return .accepted(remoteID: publishID)
         } catch let failure as WeChatFailure {
             return failure.outcome
@@ -74,12 +74,12 @@ public struct WeChatOAConnector: Connector {
     /// Maps a `freepublish/get` answer or a PUBLISHJOBFINISH event to an outcome.
     /// The article URL sits inside `article_detail.item[]`, not at the top level.
     public static func status(_ answer: [String: Any]) -> ReconcileOutcome {
-        guard let status = TelegramConnector.int(answer["publish_status"]) else { return .retryLater(reason: "no_publish_status", retryAfter: nil) }
+        guard let status = JSONLenient.int(answer["publish_status"]) else { return .retryLater(reason: "no_publish_status", retryAfter: nil) }
         switch status {
         case 0:
             let items = (answer["article_detail"] as? [String: Any])?["item"] as? [[String: Any]]
             let url = items?.first?["article_url"] as? String
-            return .published(externalID: string(answer["article_id"]) ?? string(answer["publish_id"]) ?? "", url: url)
+            return .published(externalID: JSONLenient.string(answer["article_id"]) ?? JSONLenient.string(answer["publish_id"]) ?? "", url: url)
         case 1: return .pending
         case 2: return .failed(reason: "wechat_publish_status_2")
         case 3: return .failed(reason: "wechat_publish_status_3")
@@ -90,13 +90,6 @@ public struct WeChatOAConnector: Connector {
         }
     }
 
-    static func string(_ value: Any?) -> String? {
-        if let value = value as? String { return value }
-        if let value = value as? Int { return String(value) }
-        if let value = value as? Int64 { return String(value) }
-        if let value = value as? Double { return String(Int64(value)) }
-        return nil
-    }
 
     /// One publish's calls, sharing the token and retrying once on a token error.
     struct Session {
@@ -121,7 +114,7 @@ public struct WeChatOAConnector: Connector {
                     if response.status >= 500 { throw WeChatFailure.outcome(.transient(reason: "server_error \(response.status)", retryAfter: nil)) }
                     throw WeChatFailure.outcome(decisive ? .unknown(reason: "unreadable_answer") : .transient(reason: "unreadable_answer", retryAfter: nil))
                 }
-                let code = TelegramConnector.int(answer["errcode"]) ?? 0
+                let code = JSONLenient.int(answer["errcode"]) ?? 0
                 if code == 0 { return answer }
                 if WeChatOAConnector.tokenErrors.contains(code), !refreshed {
                     refreshed = true
@@ -153,13 +146,13 @@ public struct WeChatOAConnector: Connector {
             }
             guard let answer = response.json else { throw WeChatFailure.outcome(.transient(reason: "token_unreadable", retryAfter: nil)) }
             if let value = answer["access_token"] as? String, !value.isEmpty {
-                let lifetime = TimeInterval(TelegramConnector.int(answer["expires_in"]) ?? 7_200)
+                let lifetime = TimeInterval(JSONLenient.int(answer["expires_in"]) ?? 7_200)
                 let token = CachedToken(value: value, expiresAt: now.addingTimeInterval(lifetime))
                 await context.log.redact([value])
                 try? await context.tokens.store(token, accountID: payload.account.id)
                 return token
             }
-            let code = TelegramConnector.int(answer["errcode"]) ?? -1
+            let code = JSONLenient.int(answer["errcode"]) ?? -1
             let message = answer["errmsg"] as? String ?? ""
             if [40001, 40013, 40125, 40164, 41004].contains(code) {
                 throw WeChatFailure.outcome(.reconnectNeeded(reason: "wechat_\(code): \(message)"))

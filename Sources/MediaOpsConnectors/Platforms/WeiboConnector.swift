@@ -49,7 +49,7 @@ public struct WeiboConnector: Connector {
 
     func classify(_ response: OutboundResponse, payload: PublishPayload, now: Date) -> PublishOutcome {
         let json = response.json
-        if let code = TelegramConnector.int(json?["error_code"]) {
+        if let code = JSONLenient.int(json?["error_code"]) {
             let message = (json?["error"] as? String) ?? ""
             let reason = "weibo_\(code): \(message)"
             if Self.tokenErrors.contains(code) { return .reconnectNeeded(reason: reason) }
@@ -62,11 +62,11 @@ public struct WeiboConnector: Connector {
         if let failure = Classification.outcome(status: response.status, detail: String(response.text.prefix(200)), retryAfter: Classification.retryAfter(response)) {
             return failure
         }
-        guard let json, let id = WeChatOAConnector.string(json["idstr"]) ?? WeChatOAConnector.string(json["id"]) else {
+        guard let json, let id = JSONLenient.string(json["idstr"]) ?? JSONLenient.string(json["id"]) else {
             return .unknown(reason: "unreadable_answer")
         }
         let uid = payload.account.fields["uid"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((json["user"] as? [String: Any]).flatMap { WeChatOAConnector.string($0["idstr"]) ?? WeChatOAConnector.string($0["id"]) })
+            ?? ((json["user"] as? [String: Any]).flatMap { JSONLenient.string($0["idstr"]) ?? JSONLenient.string($0["id"]) })
         return .published(externalID: id, url: uid.map { "https://weibo.com/\($0)/\(id)" })
     }
 

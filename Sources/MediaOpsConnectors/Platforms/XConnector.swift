@@ -45,7 +45,7 @@ public struct XConnector: Connector {
 
     func classify(_ response: OutboundResponse, now: Date) -> PublishOutcome {
         if (200..<300).contains(response.status) {
-            guard let id = ((response.json?["data"] as? [String: Any])?["id"]).flatMap(WeChatOAConnector.string) else { return .unknown(reason: "unreadable_answer") }
+            guard let id = ((response.json?["data"] as? [String: Any])?["id"]).flatMap(JSONLenient.string) else { return .unknown(reason: "unreadable_answer") }
             return .published(externalID: id, url: "https://x.com/i/web/status/\(id)")
         }
         return failure(response, now: now) ?? .unknown(reason: "unexpected_status \(response.status)")
@@ -94,7 +94,7 @@ public struct XConnector: Connector {
             let initialize = try await send(.json("POST", base + "/initialize", [
                 "media_type": file.contentType, "total_bytes": file.bytes.count, "media_category": Self.category(file.contentType),
             ] as [String: Any], headers: [auth]), context: context)
-            guard let mediaID = Self.data(initialize)?["id"].flatMap(WeChatOAConnector.string), !mediaID.isEmpty else {
+            guard let mediaID = Self.data(initialize)?["id"].flatMap(JSONLenient.string), !mediaID.isEmpty else {
                 throw UploadFailure(outcome: .permanent(reason: "media_upload_without_id"))
             }
             let escapedID = FormEncoding.escape(mediaID)
