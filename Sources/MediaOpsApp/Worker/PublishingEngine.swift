@@ -202,21 +202,25 @@ struct ReconcileJobHandler: JobHandler {
               let payload = try await engine.payload(for: detail) else { return .done }
         let log = ExchangeLog()
         let answer = await connector.reconcile(payload, remoteID: detail.remoteID, context: engine.context(log))
-        let attemptID = try await publishing.startAttempt(targetID: targetID, kind: "reconcile", worker: worker)
         let exchanges = await PublishingEngine.exchanges(log)
+        /// One attempt row per answer worth reading; "still pending" polls write none after the first.
+        func record(_ result: AttemptResult, exchanges: String = exchanges) async throws {
+            let attemptID = try await publishing.startAttempt(targetID: targetID, kind: "reconcile", worker: worker)
+            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: result, exchanges: exchanges)
+        }
         switch answer {
         case .published(let externalID, let url):
-            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .published(externalID: externalID, url: url), exchanges: exchanges)
+            try await record(.published(externalID: externalID, url: url))
         case .failed(let reason):
-            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .failed(reason: reason, reconnect: false), exchanges: exchanges)
+            try await record(.failed(reason: reason, reconnect: false))
         case .pending, .retryLater:
-            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: detail.target.state == .unconfirmed
-                                        ? .unconfirmed(reason: detail.target.failureReason ?? "pending") : .accepted(remoteID: detail.remoteID ?? ""),
-                                        exchanges: exchanges)
             if round >= Self.maxRounds {
-                try await publishing.finish(attemptID: try await publishing.startAttempt(targetID: targetID, kind: "reconcile", worker: worker),
-                                            targetID: targetID, result: .unconfirmed(reason: "needs_human: platform_never_answered"), exchanges: "[]")
+                try await record(.unconfirmed(reason: "needs_human: platform_never_answered"))
                 return .done
+            }
+            if round == 1 {
+                try await record(detail.target.state == .unconfirmed
+                                 ? .unconfirmed(reason: detail.target.failureReason ?? "pending") : .accepted(remoteID: detail.remoteID ?? ""))
             }
             var after = min(60, engine.pollInterval * Double(round))
             if case .retryLater(_, let retry?) = answer { after = max(after, retry) }
@@ -225,15 +229,16 @@ struct ReconcileJobHandler: JobHandler {
             let since = detail.unconfirmedSince ?? Date()
             if let window = connector.idempotencyWindow, Date().timeIntervalSince(since) < window {
                 await log.note("the platform de-duplicates by our idempotency key: sending again")
-                let outcome = await connector.publish(payload, context: engine.context(log))
-                // The resend is its own attempt row; the reconcile row records the decision.
-                try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .unconfirmed(reason: "resending"), exchanges: exchanges)
+                try await record(.unconfirmed(reason: "resending"), exchanges: await PublishingEngine.exchanges(log))
+                // The resend is its own attempt, written before anything is sent like every publish.
                 let resend = try await publishing.startAttempt(targetID: targetID, kind: "resend", worker: worker)
-                return try await engine.record(outcome, attemptID: resend, detail: detail, job: nil, log: log)
+                let resendLog = ExchangeLog()
+                let outcome = await connector.publish(payload, context: engine.context(resendLog))
+                return try await engine.record(outcome, attemptID: resend, detail: detail, job: nil, log: resendLog)
             }
-            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .unconfirmed(reason: "needs_human: idempotency_window_passed"), exchanges: exchanges)
+            try await record(.unconfirmed(reason: "needs_human: idempotency_window_passed"))
         case .needsHuman(let reason):
-            try await publishing.finish(attemptID: attemptID, targetID: targetID, result: .unconfirmed(reason: "needs_human: \(reason)"), exchanges: exchanges)
+            try await record(.unconfirmed(reason: "needs_human: \(reason)"))
         }
         return .done
     }
