@@ -61,6 +61,7 @@ extension PublishingService {
         }
         let from: SQLQueryString = " FROM publish_targets t JOIN content_items c ON c.id = t.content_id JOIN accounts a ON a.id = t.account_id WHERE "
         let total = try await database.sql.raw("SELECT COUNT(*) AS n" + from + filter).first()?.int("n") ?? 0
+        guard limit > 0 else { return ([], total) }
         let rows = try await database.sql.raw("SELECT t.*, c.title AS content_title, a.name AS account_name" + from + filter + order
                                               + " LIMIT \(bind: limit) OFFSET \(bind: offset)").all()
         let entries = try rows.map { row in
