@@ -99,7 +99,7 @@ struct AccountHealthController {
         struct Risk { var title: String; var link: String; var due: String }
         struct Row {
             var id: String; var name: String; var platform: String; var status: String; var statusKey: String; var expires: String
-            var expiresValue: String; var risks: [Risk]; var riskCount: Int; var canManage: Bool; var attention: Bool
+            var expiresValue: String; var risks: [Risk]; var riskCount: Int; var hasRisks: Bool; var canManage: Bool; var attention: Bool
         }
         struct Month { var label: String; var rows: [Row] }
         struct HealthPage { var warnings: [Row]; var rows: [Row]; var calendar: [Month]; var hasWarnings: Bool; var formError: String? }
@@ -108,7 +108,7 @@ struct AccountHealthController {
             return Row(id: entry.account.id, name: entry.account.name, platform: t.platformName(entry.account.platform),
                        status: t.t("health.status_\(entry.status.rawValue)"), statusKey: entry.status.rawValue,
                        expires: entry.tokenExpiresAt.map(t.dateTime) ?? t.t("health.no_expiry"),
-                       expiresValue: entry.tokenExpiresAt.map(dayFormatter.string) ?? "", risks: risks, riskCount: risks.count, canManage: canManage,
+                       expiresValue: entry.tokenExpiresAt.map(dayFormatter.string) ?? "", risks: risks, riskCount: risks.count, hasRisks: !risks.isEmpty, canManage: canManage,
                        attention: [.expiring, .expired, .reconnectNeeded].contains(entry.status))
         }
         let monthFormatter = DateFormatter()
