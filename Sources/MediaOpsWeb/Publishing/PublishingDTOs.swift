@@ -56,20 +56,23 @@ struct QueueItemDTO: Encodable {
     var attempts_count: Int
 
     init(_ entry: QueueEntry) {
-        let target = entry.target
+        self.init(entry.target, contentTitle: entry.contentTitle, accountName: entry.accountName, mode: entry.mode, attempts: entry.attempts)
+    }
+
+    init(_ target: PublishTarget, contentTitle: String, accountName: String, mode: String, attempts: Int) {
         id = target.id
         content_id = target.contentID
-        content_title = entry.contentTitle
+        content_title = contentTitle
         account_id = target.accountID
-        account_name = entry.accountName
+        account_name = accountName
         platform = target.platform.rawValue
         due_at = target.dueAt
         state = target.state.rawValue
         external_id = target.externalID
         external_url = target.externalURL
         failure_reason = target.failureReason
-        mode = entry.mode
-        attempts_count = entry.attempts
+        self.mode = mode
+        attempts_count = attempts
     }
 }
 
@@ -116,45 +119,32 @@ struct PublishAttemptDTO: Encodable {
     }
 }
 
-/// A target with everything known about it, and its attempt log.
+/// A target with everything known about it, and its attempt log: the queue
+/// line's fields, then what only the detail carries, in one JSON object.
 struct TargetDetailDTO: Encodable {
-    var id: String
-    var content_id: String
-    var content_title: String
-    var account_id: String
-    var account_name: String
-    var platform: String
-    var due_at: Date
-    var state: String
-    @Nullable var external_id: String?
-    @Nullable var external_url: String?
-    @Nullable var failure_reason: String?
-    var mode: String
-    var attempts_count: Int
+    var line: QueueItemDTO
     @Nullable var remote_id: String?
     @Nullable var published_at: Date?
     @Nullable var unconfirmed_since: Date?
     var attempts: [PublishAttemptDTO]
 
+    enum CodingKeys: String, CodingKey { case remote_id, published_at, unconfirmed_since, attempts }
+
     init(_ detail: TargetDetail, attempts: [PublishAttempt]) {
-        let target = detail.target
-        id = target.id
-        content_id = target.contentID
-        content_title = detail.contentTitle
-        account_id = target.accountID
-        account_name = detail.accountName
-        platform = target.platform.rawValue
-        due_at = target.dueAt
-        state = target.state.rawValue
-        external_id = target.externalID
-        external_url = target.externalURL
-        failure_reason = target.failureReason
-        mode = detail.mode
-        attempts_count = detail.attempts
+        line = QueueItemDTO(detail.target, contentTitle: detail.contentTitle, accountName: detail.accountName, mode: detail.mode, attempts: detail.attempts)
         remote_id = detail.remoteID
         published_at = detail.publishedAt
         unconfirmed_since = detail.unconfirmedSince
         self.attempts = attempts.map(PublishAttemptDTO.init)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try line.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(_remote_id, forKey: .remote_id)
+        try container.encode(_published_at, forKey: .published_at)
+        try container.encode(_unconfirmed_since, forKey: .unconfirmed_since)
+        try container.encode(attempts, forKey: .attempts)
     }
 }
 
