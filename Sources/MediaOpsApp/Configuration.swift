@@ -120,7 +120,7 @@ public struct Configuration: Sendable {
 
     /// The outbound HTTP transport: operator-set API bases are trusted as they are.
     public var outbound: HTTPTransport {
-        HTTPTransport(timeout: publishTimeout, policy: OutboundPolicy(allowPrivate: allowPrivateAddresses, trustedPrefixes: Array(endpoints.overrides.values) + [sandboxURL].compactMap { $0 }))
+        HTTPTransport(timeout: publishTimeout, policy: OutboundPolicy(allowPrivate: allowPrivateAddresses, trustedBases: Array(endpoints.overrides.values) + [sandboxURL].compactMap { $0 }))
     }
 
     /// The key file sits beside the SQLite database (or in the data folder for PostgreSQL).

@@ -27,7 +27,7 @@ struct OutboundPolicyTests {
 
     @Test("A trusted prefix or allowPrivate lets a private address through")
     func trusted() {
-        let policy = OutboundPolicy(trustedPrefixes: ["http://127.0.0.1:9000/"])
+        let policy = OutboundPolicy(trustedBases: ["http://127.0.0.1:9000/"])
         #expect(policy.refusal(for: "http://127.0.0.1:9000/_sandbox/webhook/crm") == nil)
         #expect(policy.refusal(for: "http://127.0.0.1:9001/") == "private_address")
         #expect(OutboundPolicy(allowPrivate: true).refusal(for: "http://10.1.2.3/") == nil)

@@ -16,11 +16,11 @@ struct SandboxHarness: Sendable {
     var url: String { sandbox.url }
 
     /// `timeout` is the transport's; `trustSandbox` lets user-entered URLs (webhook accounts) reach it.
-    static func start(timeout: TimeInterval = 2, trustSandbox: Bool = false) async throws -> SandboxHarness {
+    static func start(timeout: TimeInterval = 2, trustSandbox: Bool = true) async throws -> SandboxHarness {
         let sandbox = try await SandboxServer().start()
         let tokens = MemoryTokenCache()
         let log = ExchangeLog()
-        let policy = trustSandbox ? OutboundPolicy(trustedPrefixes: [sandbox.url + "/"]) : OutboundPolicy()
+        let policy = trustSandbox ? OutboundPolicy(trustedBases: [sandbox.url + "/"]) : OutboundPolicy()
         let context = ConnectorContext(http: HTTPTransport(timeout: timeout, policy: policy), tokens: tokens, endpoints: .all(sandbox.url), log: log)
         return SandboxHarness(sandbox: sandbox, context: context, tokens: tokens, log: log)
     }
@@ -37,7 +37,7 @@ struct SandboxHarness: Sendable {
     @discardableResult
     func control(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> OutboundResponse {
         let request = body.map { OutboundRequest.json(method, url + path, $0) } ?? OutboundRequest(method: method, url: url + path)
-        return try await HTTPTransport(timeout: 5).send(request, log: nil)
+        return try await HTTPTransport(timeout: 5, policy: OutboundPolicy(trustedBases: [url])).send(request, log: nil)
     }
 
     /// Everything the attempt log kept, as one text to search for secrets.

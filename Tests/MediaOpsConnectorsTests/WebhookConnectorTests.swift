@@ -91,7 +91,7 @@ struct WebhookConnectorTests {
 
         var refusedAccount = account(harness)
         refusedAccount.fields["url"] = closedPortBase + "/hook"
-        let refusedContext = ConnectorContext(http: HTTPTransport(timeout: 1, policy: OutboundPolicy(trustedPrefixes: [closedPortBase + "/"])),
+        let refusedContext = ConnectorContext(http: HTTPTransport(timeout: 1, policy: OutboundPolicy(trustedBases: [closedPortBase + "/"])),
                                               tokens: MemoryTokenCache(), endpoints: .all(harness.url), log: ExchangeLog())
         let refused = await connector.publish(Fixtures.payload(refusedAccount, cover: nil), context: refusedContext)
         #expect(refused.isTransient, "got \(refused)")

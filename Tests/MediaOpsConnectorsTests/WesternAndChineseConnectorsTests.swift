@@ -238,7 +238,7 @@ struct WesternAndChineseConnectorsTests {
         let rig = try await Rig.start()
         defer { rig.stop() }
         // Big bodies: allow a slow machine more than the rig's 2 s.
-        let context = ConnectorContext(http: HTTPTransport(timeout: 30), tokens: MemoryTokenCache(), endpoints: .all(rig.sandbox.url), log: ExchangeLog())
+        let context = ConnectorContext(http: HTTPTransport(timeout: 30, policy: OutboundPolicy(trustedBases: [rig.sandbox.url])), tokens: MemoryTokenCache(), endpoints: .all(rig.sandbox.url), log: ExchangeLog())
         let token = Rig.token()
         var payload = PlatformCase.x.payload(token: token)
         payload.cover = MediaFile(filename: "clip.mp4", contentType: "video/mp4", bytes: Data(repeating: 7, count: 6 * 1_024 * 1_024 + 5))
@@ -313,7 +313,7 @@ struct WesternAndChineseConnectorsTests {
     func xSandboxUploadRules() async throws {
         let rig = try await Rig.start()
         defer { rig.stop() }
-        let http = HTTPTransport(timeout: 5)
+        let http = HTTPTransport(timeout: 5, policy: OutboundPolicy(trustedBases: [rig.sandbox.url]))
         let auth = ("Authorization", "Bearer \(Rig.token())")
         let base = rig.sandbox.url + "/2/media/upload"
         func send(_ request: OutboundRequest) async throws -> OutboundResponse { try await http.send(request, log: nil) }
@@ -563,7 +563,7 @@ extension WesternAndChineseConnectorsTests {
 
         static func start() async throws -> Rig {
             let sandbox = try await SandboxServer().start()
-            let context = ConnectorContext(http: HTTPTransport(timeout: 2), tokens: MemoryTokenCache(), endpoints: .all(sandbox.url), log: ExchangeLog())
+            let context = ConnectorContext(http: HTTPTransport(timeout: 2, policy: OutboundPolicy(trustedBases: [sandbox.url])), tokens: MemoryTokenCache(), endpoints: .all(sandbox.url), log: ExchangeLog())
             return Rig(sandbox: sandbox, context: context)
         }
 

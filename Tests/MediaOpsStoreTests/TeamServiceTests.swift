@@ -178,21 +178,37 @@ struct TeamServiceTests {
         }
     }
 
-    @Test("ten failed sign-ins lock an e-mail for fifteen minutes", arguments: TestDatabase.available)
+    @Test("ten attempts within fifteen minutes are checked; the eleventh is locked out for fifteen minutes", arguments: TestDatabase.available)
     func throttle(db: TestDatabase) async throws {
         try await db.with { database in
             let throttle = LoginThrottle(database.sql)
             let start = Date()
-            for minute in 0..<9 {
-                try await throttle.recordFailure(email: "x@example.com", now: start.addingTimeInterval(Double(minute) * 60))
+            for minute in 0..<10 {
+                #expect(try await throttle.reserveAttempt(email: "x@example.com", now: start.addingTimeInterval(Double(minute) * 60)) == .proceed)
             }
-            #expect(try await throttle.lockedUntil(email: "x@example.com", now: start.addingTimeInterval(9 * 60)) == nil)
-            let tenth = start.addingTimeInterval(10 * 60)
-            try await throttle.recordFailure(email: "X@example.com", now: tenth)
-            let until = try await throttle.lockedUntil(email: "x@example.com", now: tenth.addingTimeInterval(60))
-            #expect(until.map { abs($0.timeIntervalSince(tenth) - 15 * 60) < 1 } == true)
-            #expect(try await throttle.lockedUntil(email: "x@example.com", now: tenth.addingTimeInterval(15 * 60 + 1)) == nil)
-            #expect(try await throttle.lockedUntil(email: "other@example.com", now: tenth) == nil)
+            let eleventh = start.addingTimeInterval(10 * 60)
+            #expect(try await throttle.reserveAttempt(email: "X@example.com", now: eleventh) == .locked(until: Date(epochMilliseconds: eleventh.addingTimeInterval(15 * 60).epochMilliseconds)))
+            // Still locked a minute later, and the attempt is refused without counting toward anything new.
+            guard case .locked = try await throttle.reserveAttempt(email: "x@example.com", now: eleventh.addingTimeInterval(60)) else {
+                Issue.record("expected a lock"); return
+            }
+            #expect(try await throttle.lockedUntil(email: "x@example.com", now: eleventh.addingTimeInterval(15 * 60 + 1)) == nil)
+            #expect(try await throttle.reserveAttempt(email: "x@example.com", now: eleventh.addingTimeInterval(15 * 60 + 1)) == .proceed)
+            #expect(try await throttle.reserveAttempt(email: "other@example.com", now: eleventh) == .proceed)
+        }
+    }
+
+    @Test("50 concurrent attempts: exactly ten are checked, the rest locked", arguments: TestDatabase.available)
+    func throttleUnderConcurrency(db: TestDatabase) async throws {
+        try await db.with { database in
+            let throttle = LoginThrottle(database.sql)
+            let decisions = try await withThrowingTaskGroup(of: LoginThrottle.Decision.self) { group in
+                for _ in 0..<50 { group.addTask { try await throttle.reserveAttempt(email: "race@example.com") } }
+                var all: [LoginThrottle.Decision] = []
+                for try await decision in group { all.append(decision) }
+                return all
+            }
+            #expect(decisions.filter { $0 == .proceed }.count == 10)
         }
     }
 

@@ -40,7 +40,7 @@ struct PublishingEngineTests {
             let sandbox = try await SandboxServer().start()
             let storage = try LocalAssetStorage(directory: FileManager.default.temporaryDirectory.appendingPathComponent("engine-assets-\(UUID().uuidString)"))
             let engine = PublishingEngine(database: database, connectors: .standard,
-                                          http: HTTPTransport(timeout: timeout, policy: OutboundPolicy(allowPrivate: false, trustedPrefixes: [sandbox.url])),
+                                          http: HTTPTransport(timeout: timeout, policy: OutboundPolicy(allowPrivate: false, trustedBases: [sandbox.url])),
                                           endpoints: .all(sandbox.url), secrets: secrets,
                                           assets: AssetService(database: database, storage: storage, maxBytes: 1 << 20), logger: Logger(label: "test"))
             return Bench(database: database, team: team, owner: owner, sandbox: sandbox, engine: engine, publishing: PublishingService(database: database))

@@ -54,7 +54,7 @@ public struct PublishBenchmark: Sendable {
         guard try await database.sql.raw("SELECT COUNT(*) AS n FROM publish_targets").first()?.int("n") == 0 else {
             throw BenchmarkError("The benchmark database must be empty.")
         }
-        let http = HTTPTransport(timeout: 30, policy: OutboundPolicy(trustedPrefixes: [sandbox.url]))
+        let http = HTTPTransport(timeout: 30, policy: OutboundPolicy(trustedBases: [sandbox.url]))
         let baseline = try await baselinePost(sandbox: sandbox, http: http)
 
         let setupStart = ContinuousClock.now

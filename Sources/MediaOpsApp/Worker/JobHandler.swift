@@ -8,6 +8,9 @@ public enum JobResult: Sendable, Equatable {
     case retry(reason: String, after: TimeInterval?)
     /// Give up: the job goes to the dead letters with the reason.
     case dead(reason: String)
+    /// Not yet (e.g. the item waits to be approved again): look again after
+    /// `after` seconds without spending an attempt.
+    case postpone(reason: String, after: TimeInterval)
 }
 
 /// Carries out one kind of job. The worker claims, heartbeats and records the

@@ -209,6 +209,8 @@ public final class JobWorker: Service, Sendable {
                 try await queue.fail(id: job.id, owner: options.name, error: reason, retryable: true, retryAfter: after)
             case .dead(let reason):
                 try await queue.fail(id: job.id, owner: options.name, error: reason, retryable: false)
+            case .postpone(let reason, let after):
+                try await queue.postpone(id: job.id, owner: options.name, reason: reason, until: Date().addingTimeInterval(after))
             }
         } catch {
             logger.error("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "error": "\(String(reflecting: error))"])

@@ -20,6 +20,8 @@ public struct PublishingEngine: Sendable {
     public var reminderInterval: TimeInterval = 30 * 60
     /// First look at an accepted (asynchronous) publication, then back off.
     public var pollInterval: TimeInterval = 3
+    /// How often a due target whose item waits for re-approval looks again.
+    public var approvalRecheck: TimeInterval = 30
 
     public init(database: Database, connectors: ConnectorRegistry, http: HTTPTransport, endpoints: PlatformEndpoints, secrets: SecretBox,
                 assets: AssetService, logger: Logger) {
@@ -52,6 +54,9 @@ public struct PublishingEngine: Sendable {
         let content = ContentRepository(database.sql, kind: database.kind)
         guard let item = try await content.find(id: target.contentID),
               let account = try await AccountRepository(database.sql).find(id: target.accountID) else { return nil }
+        // The row read above carries state and copy together: an edit that
+        // reopened review cannot slip its text past this check.
+        guard item.state.isPublishable else { throw AwaitingApproval() }
         let variant = try await content.variants(contentID: item.id).first { $0.platform == target.platform }
         var text = HTMLSanitizer.plainText(variant?.body ?? item.body)
         if let link = variant?.link, !link.isEmpty, !text.contains(link) { text += "\n" + link }
@@ -91,11 +96,18 @@ public struct PublishingEngine: Sendable {
     }
 
     /// Queues the next look at an unconfirmed or accepted target.
-    func scheduleReconcile(targetID: String, round: Int, after: TimeInterval) async throws {
-        try await JobQueue(database: database).enqueue(kind: PublishingService.reconcileJobKind, payload: RoundPayload.make(targetID: targetID, round: round),
-                                                       runAt: Date().addingTimeInterval(after), idempotencyKey: "reconcile:\(targetID):\(round):\(Identifier.makeOrdered("r"))",
+    /// `cycle` is the attempt whose outcome is being reconciled: rounds of one
+    /// cycle follow each other, and a later publish attempt starts a new cycle.
+    /// The key is a function of (target, cycle, round) alone, so two workers
+    /// scheduling the same round make one job.
+    func scheduleReconcile(targetID: String, cycle: String, round: Int, after: TimeInterval) async throws {
+        try await JobQueue(database: database).enqueue(kind: PublishingService.reconcileJobKind,
+                                                       payload: RoundPayload.make(targetID: targetID, round: round, cycle: cycle),
+                                                       runAt: Date().addingTimeInterval(after), idempotencyKey: Self.reconcileKey(targetID: targetID, cycle: cycle, round: round),
                                                        maxAttempts: 5)
     }
+
+    static func reconcileKey(targetID: String, cycle: String, round: Int) -> String { "reconcile:\(targetID):\(cycle):\(round)" }
 
     func scheduleReminder(targetID: String, round: Int) async throws {
         try await JobQueue(database: database).enqueue(kind: PublishingService.reminderJobKind, payload: RoundPayload.make(targetID: targetID, round: round),
@@ -113,7 +125,7 @@ public struct PublishingEngine: Sendable {
             return .done
         case .accepted(let remoteID):
             try await publishing.finish(attemptID: attemptID, targetID: id, result: .accepted(remoteID: remoteID), exchanges: exchanges)
-            try await scheduleReconcile(targetID: id, round: 1, after: pollInterval)
+            try await scheduleReconcile(targetID: id, cycle: attemptID, round: 1, after: pollInterval)
             return .done
         case .transient(let reason, let retryAfter):
             if let job, job.attempts < job.maxAttempts {
@@ -133,7 +145,7 @@ public struct PublishingEngine: Sendable {
             return .dead(reason: reason)
         case .unknown(let reason):
             try await publishing.finish(attemptID: attemptID, targetID: id, result: .unconfirmed(reason: reason), exchanges: exchanges)
-            try await scheduleReconcile(targetID: id, round: 1, after: pollInterval)
+            try await scheduleReconcile(targetID: id, cycle: attemptID, round: 1, after: pollInterval)
             return .done
         }
     }
@@ -155,12 +167,22 @@ struct PublishJobHandler: JobHandler {
         switch try await publishing.begin(targetID: job.payload, worker: worker) {
         case .skip:
             return .done
+        case .awaitingApproval:
+            return .postpone(reason: "awaiting_approval", after: engine.approvalRecheck)
         case .send(let attemptID, let detail):
             let log = ExchangeLog()
             guard detail.mode == "api", let connector = engine.connectors.connector(for: detail.target.platform) else {
                 return try await engine.handOver(attemptID: attemptID, detail: detail, exchanges: "[]")
             }
-            guard let payload = try await engine.payload(for: detail) else {
+            let built: PublishPayload?
+            do {
+                built = try await engine.payload(for: detail)
+            } catch is AwaitingApproval {
+                // Edited after approval since the claim: nothing was sent; wait for the new approval.
+                try await publishing.finish(attemptID: attemptID, targetID: detail.target.id, result: .retrying(reason: "awaiting_approval"), exchanges: "[]")
+                return .postpone(reason: "awaiting_approval", after: engine.approvalRecheck)
+            }
+            guard let payload = built else {
                 return try await engine.record(.permanent(reason: "content_or_account_missing"), attemptID: attemptID, detail: detail, job: job, log: log)
             }
             let outcome = await connector.publish(payload, context: engine.context(log))
@@ -169,20 +191,23 @@ struct PublishJobHandler: JobHandler {
             // The last worker died during its call: what reached the platform is unknown.
             try await publishing.finish(attemptID: attemptID, targetID: target.id, result: .unconfirmed(reason: "worker_interrupted"), exchanges: "[]")
             engine.logger.warning("publish interrupted; reconciling", metadata: ["target": "\(target.id)", "since": "\(startedAt)"])
-            try await engine.scheduleReconcile(targetID: target.id, round: 1, after: 0)
+            try await engine.scheduleReconcile(targetID: target.id, cycle: attemptID, round: 1, after: 0)
             return .done
         }
     }
 }
 
-/// Follow-up jobs (reconcile, remind) carry "<target id>|<round>".
+/// Follow-up jobs (reconcile, remind) carry "<target id>|<round>[|<cycle>]".
 enum RoundPayload {
-    static func make(targetID: String, round: Int) -> String { "\(targetID)|\(round)" }
+    static func make(targetID: String, round: Int, cycle: String? = nil) -> String {
+        ["\(targetID)", "\(round)", cycle].compactMap { $0 }.joined(separator: "|")
+    }
 
-    static func parse(_ payload: String) -> (targetID: String, round: Int)? {
+    static func parse(_ payload: String) -> (targetID: String, round: Int, cycle: String)? {
         let parts = payload.split(separator: "|")
         guard let first = parts.first, !first.isEmpty else { return nil }
-        return (String(first), parts.count > 1 ? Int(parts[1]) ?? 1 : 1)
+        let round = parts.count > 1 ? min(max(Int(parts[1]) ?? 1, 1), 10_000) : 1
+        return (String(first), round, parts.count > 2 ? String(parts[2]) : "0")
     }
 }
 
@@ -193,8 +218,8 @@ struct ReconcileJobHandler: JobHandler {
     static let maxRounds = 120
 
     func handle(_ job: Job, worker: String) async throws -> JobResult {
-        guard let payload = RoundPayload.parse(job.payload) else { return .dead(reason: "bad payload") }
-        let (targetID, round) = (payload.targetID, payload.round)
+        guard let parsed = RoundPayload.parse(job.payload) else { return .dead(reason: "bad payload") }
+        let (targetID, round, cycle) = (parsed.targetID, parsed.round, parsed.cycle)
         let publishing = engine.publishing
         guard let detail = try await publishing.detail(id: targetID) else { return .done }
         let waiting = detail.target.state == .unconfirmed || (detail.target.state == .publishing && detail.remoteID != nil)
@@ -224,7 +249,7 @@ struct ReconcileJobHandler: JobHandler {
             }
             var after = min(60, engine.pollInterval * Double(round))
             if case .retryLater(_, let retry?) = answer { after = max(after, retry) }
-            try await engine.scheduleReconcile(targetID: targetID, round: round + 1, after: after)
+            try await engine.scheduleReconcile(targetID: targetID, cycle: cycle, round: round + 1, after: after)
         case .safeToResend:
             let since = detail.unconfirmedSince ?? Date()
             if let window = connector.idempotencyWindow, Date().timeIntervalSince(since) < window {

@@ -84,9 +84,12 @@ public struct HTTPTransport: Sendable {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
-    public func send(_ request: OutboundRequest, log: ExchangeLog?, checkDestination: Bool = false) async throws(TransportFailure) -> OutboundResponse {
+    /// Every request passes the outbound policy first: there is no way to dial
+    /// around it, so a platform base, an instance URL or a robot address cannot
+    /// be aimed at the machines behind MediaOps.
+    public func send(_ request: OutboundRequest, log: ExchangeLog?) async throws(TransportFailure) -> OutboundResponse {
         let started = Date()
-        if checkDestination, let refusal = policy.refusal(for: request.url) {
+        if let refusal = policy.refusal(for: request.url) {
             await log?.record(request, status: nil, response: nil, error: refusal, started: started)
             throw .refused(refusal)
         }

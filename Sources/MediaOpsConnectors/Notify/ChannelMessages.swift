@@ -307,7 +307,7 @@ public enum ChannelSender {
         do {
             // The URL was typed by a member: the transport's policy decides whether
             // a private or loopback address may be called.
-            response = try await http.send(request, log: log, checkDestination: true)
+            response = try await http.send(request, log: log)
         } catch {
             switch error {
             case .refused(let reason):

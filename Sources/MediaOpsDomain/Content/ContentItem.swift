@@ -191,8 +191,24 @@ public enum ReviewTransition {
         }
     }
 
-    /// Saving changes to an approved item sends it back to the first review stage.
+    /// A change to what will be published, once any stage has approved it,
+    /// sends the item back to the first stage: approved, scheduled and
+    /// (partly) published items, and items in review past the first stage.
     public static func afterEdit(state: ContentState) -> ContentState {
-        state == .approved ? .inReview : state
+        switch state {
+        case .approved, .scheduled, .published: .inReview
+        default: state
+        }
     }
+
+    /// Whether an edit to the copy must restart review from the first stage.
+    public static func editRestartsReview(state: ContentState, stage: Int) -> Bool {
+        afterEdit(state: state) != state || (state == .inReview && stage > 0)
+    }
+}
+
+extension ContentState {
+    /// The states in which the current copy is the one reviewers approved, so
+    /// the engine may send it. Anything else holds the item's targets.
+    public var isPublishable: Bool { self == .approved || self == .scheduled || self == .published }
 }

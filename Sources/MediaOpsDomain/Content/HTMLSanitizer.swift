@@ -202,8 +202,10 @@ public enum HTMLSanitizer {
 
     static func isSafeURL(_ value: String, image: Bool) -> Bool {
         // Control characters and whitespace inside the scheme are how "java\tscript:" sneaks past.
+        // Browsers also read a backslash as a slash: "/\\evil.example" is another host.
         let compact = value.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F }.map(String.init).joined().lowercased()
-        if compact.hasPrefix("http://") || compact.hasPrefix("https://") { return true }
+            .replacingOccurrences(of: "\\", with: "/")
+        if compact.hasPrefix("http://") || compact.hasPrefix("https://") { return WebAddress(compact) != nil }
         if compact.hasPrefix("/") && !compact.hasPrefix("//") { return true }
         if !image && (compact.hasPrefix("mailto:") || compact.hasPrefix("#")) { return true }
         if image, compact.hasPrefix("data:image/png;base64,") || compact.hasPrefix("data:image/jpeg;base64,")

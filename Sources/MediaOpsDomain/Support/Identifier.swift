@@ -67,9 +67,15 @@ public struct PageRequest: Sendable, Equatable {
     public var page: Int
     public var perPage: Int
 
+    /// The furthest page anyone can ask for. A bound keeps `offset` from
+    /// overflowing (a page of Int.max trapped the process) and no listing here
+    /// has ten million rows a page apart.
+    public static let maxPage = 100_000
+    public static let maxPerPage = 200
+
     public init(page: Int = 1, perPage: Int = 50) {
-        self.page = max(1, page)
-        self.perPage = min(max(1, perPage), 200)
+        self.page = min(max(1, page), Self.maxPage)
+        self.perPage = min(max(1, perPage), Self.maxPerPage)
     }
 
     public var offset: Int { (page - 1) * perPage }

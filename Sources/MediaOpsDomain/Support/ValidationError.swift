@@ -62,6 +62,24 @@ public enum Validate {
         return email
     }
 
+    /// Instants from outside stay within years 1970–9999: later code turns them
+    /// into epoch milliseconds and calendar components, which trap far beyond.
+    public static func instantInRange(_ date: Date, field: String) throws(ValidationError) -> Date {
+        guard date.timeIntervalSince1970 >= 0, date.timeIntervalSince1970 < 253_402_300_800 else {
+            throw ValidationError(field: field, code: "invalid_date")
+        }
+        return date
+    }
+
+    /// A whole number from outside within a range, so arithmetic on it cannot overflow.
+    public static func integer(_ value: Int, field: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int {
+        guard range.contains(value) else {
+            throw ValidationError(field: field, code: "out_of_range",
+                                  params: ["min": String(range.lowerBound), "max": String(range.upperBound)])
+        }
+        return value
+    }
+
     public static let minimumPasswordLength = 8
 
     public static func password(_ value: String?, field: String = "password") throws(ValidationError) -> String {
@@ -90,12 +108,11 @@ public enum Validate {
         return locale
     }
 
-    /// An absolute http(s) URL with a host.
+    /// An absolute http(s) URL with a host and a valid port, no user info and no
+    /// control characters (see `WebAddress`): the same reading the server dials with.
     public static func url(_ value: String, field: String) throws(ValidationError) -> String {
-        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(),
-              scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty
-        else { throw ValidationError(field: field, code: "invalid_url") }
-        return value
+        guard let address = WebAddress(value) else { throw ValidationError(field: field, code: "invalid_url") }
+        return address.text
     }
 }
 

@@ -157,3 +157,33 @@ extension Account {
     /// How the audit log names an account: "青禾茶饮服务号 (wechat_oa/gh_qinghe)".
     public var label: String { "\(name) (\(platform.rawValue)/\(handle))" }
 }
+
+extension Platform {
+    /// The hosts a post on this platform is found at (a subdomain counts), so a
+    /// person confirming "published at <URL>" cannot name another platform's
+    /// page. Empty means any host (Mastodon instances, webhooks).
+    public var postHosts: [String] {
+        switch self {
+        case .wechatOA: ["mp.weixin.qq.com"]
+        case .wechatChannels: ["weixin.qq.com", "channels.weixin.qq.com"]
+        case .weibo: ["weibo.com", "weibo.cn"]
+        case .douyin: ["douyin.com", "iesdouyin.com"]
+        case .xiaohongshu: ["xiaohongshu.com", "xhslink.com"]
+        case .bilibili: ["bilibili.com", "b23.tv"]
+        case .kuaishou: ["kuaishou.com", "gifshow.com"]
+        case .zhihu: ["zhihu.com"]
+        case .toutiao: ["toutiao.com", "toutiaocdn.com"]
+        case .x: ["x.com", "twitter.com"]
+        case .facebook: ["facebook.com", "fb.com", "fb.watch"]
+        case .instagram: ["instagram.com"]
+        case .linkedin: ["linkedin.com", "lnkd.in"]
+        case .telegram: ["t.me", "telegram.me"]
+        case .mastodon, .webhook: []
+        }
+    }
+
+    /// Whether `host` (lower-case) belongs to this platform.
+    public func ownsPostHost(_ host: String) -> Bool {
+        postHosts.isEmpty || postHosts.contains { host == $0 || host.hasSuffix("." + $0) }
+    }
+}

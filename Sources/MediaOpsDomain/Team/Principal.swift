@@ -25,4 +25,12 @@ public struct Principal: Sendable, Equatable {
         if role.key == BuiltinRole.owner.rawValue { return isOwner }
         return role.permissions.isSubset(of: permissions)
     }
+
+    /// Nobody changes another member (password, e-mail, name, roles, active flag)
+    /// who holds power they lack: otherwise a manager could reset an owner's
+    /// password and sign in as the owner. Only an owner acts on an owner.
+    public func mayActOn(memberRoles roleKeys: [String], permissions memberPermissions: Set<Permission>) -> Bool {
+        if roleKeys.contains(BuiltinRole.owner.rawValue) { return isOwner }
+        return memberPermissions.isSubset(of: permissions)
+    }
 }

@@ -206,11 +206,11 @@ public struct AssetRepository: Sendable {
     }
 
     private func asset(from row: any SQLRow) throws -> Asset {
-        let format = FileFormat(rawValue: try row.string("format")) ?? .pdf
+        let format = try row.value("format", as: FileFormat.self)
         return Asset(
             id: try row.string("id"),
             name: try row.string("name"),
-            kind: AssetKind(rawValue: try row.string("kind")) ?? format.kind,
+            kind: try row.value("kind", as: AssetKind.self),
             format: format,
             mimeType: try row.string("mime_type"),
             byteSize: try row.decode(column: "byte_size", as: Int64.self),

@@ -189,8 +189,8 @@ public struct ContentRepository: Sendable {
     static func item(from row: any SQLRow) throws -> ContentItem {
         ContentItem(
             id: try row.string("id"), title: try row.string("title"), body: try row.string("body"), summary: try row.string("summary"),
-            tags: decodeTags(try row.string("tags")), category: ContentCategory(rawValue: try row.string("category")) ?? .industry,
-            coverAssetID: try row.optionalString("cover_asset_id"), state: ContentState(rawValue: try row.string("state")) ?? .draft,
+            tags: decodeTags(try row.string("tags")), category: try row.value("category", as: ContentCategory.self),
+            coverAssetID: try row.optionalString("cover_asset_id"), state: try row.value("state", as: ContentState.self),
             ownerID: try row.optionalString("owner_id"), groupID: try row.optionalString("group_id"), topicID: try row.optionalString("topic_id"),
             plannedAt: try row.optionalDate("planned_at"), version: try row.int("version"), reviewStage: try row.int("review_stage"),
             isTemplate: try row.bool("is_template"), createdBy: try row.optionalString("created_by"),
@@ -198,7 +198,7 @@ public struct ContentRepository: Sendable {
     }
 
     static func variant(from row: any SQLRow) throws -> ContentVariant {
-        ContentVariant(id: try row.string("id"), contentID: try row.string("content_id"), platform: Platform(rawValue: try row.string("platform")) ?? .webhook,
+        ContentVariant(id: try row.string("id"), contentID: try row.string("content_id"), platform: try row.value("platform", as: Platform.self),
                        title: try row.string("title"), body: try row.string("body"), tags: decodeTags(try row.string("tags")),
                        link: try row.string("link"), mediaAssetIDs: JSONText.decode([String].self, from: try row.string("media")) ?? [],
                        updatedAt: try row.date("updated_at"))

@@ -173,7 +173,9 @@ extension ContentService {
         let anchor = anchor.flatMap { $0.isEmpty ? nil : $0 } ?? "master"
         guard anchor == "master" || Platform(rawValue: anchor) != nil else { throw ValidationError(field: "anchor", code: "invalid_choice", params: ["choices": "master, <platform>"]) }
         if let start = rangeStart, let end = rangeEnd {
-            guard start >= 0, end > start else { throw ValidationError(field: "range_end", code: "invalid_range") }
+            _ = try Validate.integer(start, field: "range_start", in: 0...10_000_000)
+            _ = try Validate.integer(end, field: "range_end", in: 0...10_000_000)
+            guard end > start else { throw ValidationError(field: "range_end", code: "invalid_range") }
         } else if rangeStart != nil || rangeEnd != nil {
             throw ValidationError(field: rangeStart == nil ? "range_start" : "range_end", code: "required")
         }

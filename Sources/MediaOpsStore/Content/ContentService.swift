@@ -238,9 +238,14 @@ public struct ContentService: Sendable {
     }
 
     /// An approved item whose copy changes must be reviewed again from the first stage.
+    /// Any change to what will be published after a stage approved it sends the
+    /// item back to the first stage. A scheduled item's targets keep their
+    /// times but wait (the engine publishes only an approved copy) until it is
+    /// approved again.
     static func reopenIfApproved(_ item: inout ContentItem, db: any SQLDatabase, by principal: Principal, changes: inout ChangeSet) async throws {
-        guard item.state == .approved else { return }
+        guard ReviewTransition.editRestartsReview(state: item.state, stage: item.reviewStage) else { return }
         changes.record("state", item.state.rawValue, ContentState.inReview.rawValue)
+        changes.record("review_stage", String(item.reviewStage), "0")
         item.state = .inReview
         item.reviewStage = 0
         try await ReviewRepository(db).record(contentID: item.id, version: item.version + 1, stage: 0, principal: principal, action: "reopened",

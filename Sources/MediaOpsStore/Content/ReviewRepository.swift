@@ -177,8 +177,8 @@ public struct WordListRepository: Sendable {
 
     public func all() async throws -> [WordListEntry] {
         try await db.raw("SELECT * FROM word_lists ORDER BY category, term").all().map { row in
-            WordListEntry(id: try row.string("id"), category: ComplianceCategory(rawValue: try row.string("category")) ?? .banned,
-                          term: try row.string("term"), severity: ComplianceSeverity(rawValue: try row.string("severity")) ?? .warn,
+            WordListEntry(id: try row.string("id"), category: try row.value("category", as: ComplianceCategory.self),
+                          term: try row.string("term"), severity: try row.value("severity", as: ComplianceSeverity.self),
                           createdAt: try row.date("created_at"))
         }
     }

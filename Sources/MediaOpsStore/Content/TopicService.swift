@@ -280,10 +280,10 @@ public struct TopicService: Sendable {
         let id = try row.string("id")
         let groups = try await db.raw("SELECT group_id FROM topic_groups WHERE topic_id = \(bind: id) ORDER BY group_id").all().map { try $0.string("group_id") }
         let votes = try await db.raw("SELECT COUNT(*) AS n FROM topic_votes WHERE topic_id = \(bind: id)").first()?.int("n") ?? 0
-        return Topic(id: id, title: try row.string("title"), source: TopicSource(rawValue: try row.string("source")) ?? .other,
-                     category: ContentCategory(rawValue: try row.string("category")) ?? .industry,
-                     priority: TopicPriority(rawValue: try row.int("priority")) ?? .normal, ownerID: try row.optionalString("owner_id"),
-                     notes: try row.string("notes"), status: TopicStatus(rawValue: try row.string("status")) ?? .proposed, groupIDs: groups,
+        return Topic(id: id, title: try row.string("title"), source: try row.value("source", as: TopicSource.self),
+                     category: try row.value("category", as: ContentCategory.self),
+                     priority: try row.value("priority", as: TopicPriority.self), ownerID: try row.optionalString("owner_id"),
+                     notes: try row.string("notes"), status: try row.value("status", as: TopicStatus.self), groupIDs: groups,
                      contentID: try row.optionalString("content_id"), votes: votes, createdBy: try row.optionalString("created_by"),
                      createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }

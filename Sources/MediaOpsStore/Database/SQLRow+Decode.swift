@@ -14,6 +14,30 @@ extension SQLRow {
     }
 }
 
+/// A stored value no enumeration case matches: written by a newer version or
+/// by hand. Reading it as some default state could publish what nobody
+/// scheduled, so the read fails instead.
+public struct UnreadableStoredValue: Error, Sendable, CustomStringConvertible {
+    public var column: String
+    public var value: String
+    public var description: String { "unreadable stored value \(value) in column \(column)" }
+}
+
+extension SQLRow {
+    /// A column holding an enumeration's raw value; throws on an unknown one.
+    public func value<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E where E.RawValue == String {
+        let raw = try string(column)
+        guard let value = E(rawValue: raw) else { throw UnreadableStoredValue(column: column, value: raw) }
+        return value
+    }
+
+    public func value<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E where E.RawValue == Int {
+        let raw = try int(column)
+        guard let value = E(rawValue: raw) else { throw UnreadableStoredValue(column: column, value: String(raw)) }
+        return value
+    }
+}
+
 enum JSONText {
     static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()

@@ -79,6 +79,14 @@ public struct JobQueue: Sendable {
     /// lease) for `owner`, counting an attempt for each.
     public func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [String]? = nil, now: Date = Date()) async throws -> [Job] {
         guard limit > 0 else { return [] }
+        // A job whose every attempt ended with its worker gone (a crash while
+        // handling it) is not handed out again: re-running it would crash the
+        // next worker too. It goes to the dead letters for a person to read.
+        try await database.sql.raw("""
+            UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL,
+            last_error = 'worker_lost: the worker stopped during every attempt', updated_at = \(bind: now.epochMilliseconds)
+            WHERE state = 'running' AND lease_expires_at < \(bind: now.epochMilliseconds) AND attempts >= max_attempts
+            """).run()
         // Due jobs first, then jobs whose worker died (lease expired); each part reads its own index.
         var jobs = try await claim(owner: owner, limit: limit, lease: lease, kinds: kinds, now: now,
                                    condition: "state = 'queued' AND run_at <= \(bind: now.epochMilliseconds)", order: " ORDER BY run_at ASC, id ASC")
@@ -129,6 +137,17 @@ public struct JobQueue: Sendable {
         return next
     }
 
+    /// Puts a claimed job back to wait until `until`, giving back the attempt
+    /// the claim counted: waiting is not failing.
+    public func postpone(id: String, owner: String, reason: String, until: Date, now: Date = Date()) async throws {
+        try await database.sql.raw("""
+            UPDATE jobs SET state = 'queued', run_at = \(bind: until.epochMilliseconds), lease_owner = NULL, lease_expires_at = NULL,
+            attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, last_error = \(bind: String(reason.prefix(2_000))),
+            updated_at = \(bind: now.epochMilliseconds)
+            WHERE id = \(bind: id) AND state = 'running' AND lease_owner = \(bind: owner)
+            """).run()
+    }
+
     /// Moves a job that has not started yet; false once a worker holds it.
     @discardableResult
     public func reschedule(id: String, runAt: Date, on db: (any SQLDatabase)? = nil) async throws -> Bool {
@@ -170,7 +189,7 @@ public struct JobQueue: Sendable {
 
     static func job(from row: any SQLRow) throws -> Job {
         Job(id: try row.string("id"), kind: try row.string("kind"), payload: try row.string("payload"),
-            idempotencyKey: try row.optionalString("idempotency_key"), state: JobState(rawValue: try row.string("state")) ?? .queued,
+            idempotencyKey: try row.optionalString("idempotency_key"), state: try row.value("state", as: JobState.self),
             runAt: try row.date("run_at"), attempts: try row.int("attempts"), maxAttempts: try row.int("max_attempts"),
             leaseOwner: try row.optionalString("lease_owner"), leaseExpiresAt: try row.optionalDate("lease_expires_at"),
             lastError: try row.optionalString("last_error"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))

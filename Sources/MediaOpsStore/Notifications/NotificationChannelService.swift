@@ -260,7 +260,7 @@ public struct NotificationChannelService: Sendable {
 
     static func channel(_ row: any SQLRow) throws -> NotificationChannel {
         NotificationChannel(
-            id: try row.string("id"), name: try row.string("name"), kind: ChannelKind(rawValue: try row.string("kind")) ?? .webhook,
+            id: try row.string("id"), name: try row.string("name"), kind: try row.value("kind", as: ChannelKind.self),
             url: try row.string("url"), hasSecret: try row.optionalString("sealed_secret") != nil,
             events: Set(try row.string("events").split(separator: ",").compactMap { OutboundEventKind(rawValue: String($0)) }),
             active: try row.bool("active"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
@@ -269,7 +269,7 @@ public struct NotificationChannelService: Sendable {
     static func delivery(_ row: any SQLRow) throws -> NotificationDelivery {
         NotificationDelivery(
             id: try row.string("id"), channelID: try row.string("channel_id"), event: try row.string("event"), payload: try row.string("payload"),
-            state: NotificationDelivery.State(rawValue: try row.string("state")) ?? .failed,
+            state: try row.value("state", as: NotificationDelivery.State.self),
             status: try row.decodeNil(column: "status") ? nil : try row.int("status"), detail: try row.optionalString("detail"),
             attempts: try row.int("attempts"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }

@@ -57,8 +57,16 @@ public enum BeginDecision: Sendable {
     case send(attemptID: String, detail: TargetDetail)
     /// A previous worker died during its call: the outcome is unknown.
     case interrupted(attemptID: String, target: PublishTarget, startedAt: Date)
+    /// Due, but its item was changed after approval and waits to be approved
+    /// again: nothing is sent and no attempt is written; ask again later.
+    case awaitingApproval
     /// Nothing to do (cancelled, already published, or not this worker's business).
     case skip
+}
+
+/// The item's copy changed after approval between the claim and the send.
+public struct AwaitingApproval: Error, Sendable {
+    public init() {}
 }
 
 /// Everything a person or the worker needs to know about one target.
@@ -88,6 +96,10 @@ extension PublishingService {
             let target = detail.target
             switch target.state {
             case .scheduled:
+                // The engine sends only a copy that reviewers approved as it stands.
+                guard try await ContentRepository(db, kind: database.kind).find(id: target.contentID)?.state.isPublishable ?? true else {
+                    return .awaitingApproval
+                }
                 let attemptID = Identifier.makeOrdered("att")
                 try await insertAttempt(id: attemptID, targetID: targetID, kind: detail.mode == "assisted" ? "handover" : "publish", worker: worker, at: now, db: db)
                 try await db.raw("""
@@ -144,7 +156,7 @@ extension PublishingService {
             case .published(let externalID, let url):
                 guard state != .published, state != .cancelled else { return detail.target }
                 try await db.raw("""
-                    UPDATE publish_targets SET state = 'published', external_id = \(bind: externalID), external_url = \(bind: url), failure_reason = NULL,
+                    UPDATE publish_targets SET state = 'published', external_id = \(bind: externalID), external_url = \(bind: WebAddress.link(url)), failure_reason = NULL,
                     published_at = \(bind: ms), unconfirmed_since = NULL, updated_at = \(bind: ms) WHERE id = \(bind: targetID)
                     """).run()
                 event = .targetPublished
@@ -219,7 +231,7 @@ extension PublishingService {
         }
         var states: [TargetState] = []
         for row in try await db.raw("SELECT state, COUNT(*) AS n FROM publish_targets WHERE content_id = \(bind: contentID) GROUP BY state").all() {
-            guard let state = TargetState(rawValue: try row.string("state")) else { continue }
+            let state = try row.value("state", as: TargetState.self)
             states.append(contentsOf: Array(repeating: state, count: min(try row.int("n"), 2)))
         }
         let wanted: ContentState? = switch PublishingSummary.derive(states) {
@@ -241,10 +253,16 @@ extension PublishingService {
     public func confirm(targetID: String, published: Bool, url: String?, retryAt: Date?, by principal: Principal, now: Date = Date()) async throws -> PublishTarget {
         if published {
             let trimmed = url?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            guard let parsed = URL(string: trimmed), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
-                throw ValidationError(field: "url", code: "invalid_url")
-            }
+            guard !trimmed.isEmpty else { throw ValidationError(field: "url", code: "required") }
+            guard let address = WebAddress(trimmed) else { throw ValidationError(field: "url", code: "invalid_url") }
             guard let detail = try await detail(id: targetID, db: database.sql, lock: false) else { throw NotFoundError(entity: "target") }
+            // A douyin.com link cannot confirm a 小红书 post.
+            guard detail.target.platform.ownsPostHost(address.host) else {
+                throw ValidationError(field: "url", code: "url_not_on_platform", params: ["hosts": detail.target.platform.postHosts.joined(separator: ", ")])
+            }
+            if detail.target.state == .published {
+                return try await correctURL(detail, to: address.text, by: principal, now: now)
+            }
             guard [.publishing, .unconfirmed, .failed, .scheduled].contains(detail.target.state) else {
                 throw ConflictError(code: "target_not_open", params: ["state": detail.target.state.rawValue])
             }
@@ -270,6 +288,27 @@ extension PublishingService {
             target.dueAt = when
             try await syncItemState(contentID: target.contentID, db: db, now: now)
             try await Self.audit(db, principal, .update, target, "confirmed not published; scheduled again")
+            return target
+        }
+    }
+
+    /// A published target's URL was wrong: the person puts it right, and the
+    /// audit log keeps both.
+    func correctURL(_ detail: TargetDetail, to url: String, by principal: Principal, now: Date) async throws -> PublishTarget {
+        try await database.transaction { db in
+            guard let current = try await self.detail(id: detail.target.id, db: db, lock: true), current.target.state == .published else {
+                throw ConflictError(code: "target_not_open", params: ["state": detail.target.state.rawValue])
+            }
+            guard current.target.externalURL != url else { return current.target }
+            try await db.raw("""
+                UPDATE publish_targets SET external_url = \(bind: url), updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: detail.target.id)
+                """).run()
+            var target = current.target
+            target.externalURL = url
+            try await AuditRepository(db).record(AuditEntry(
+                id: Identifier.makeOrdered("aud"), at: now, actorID: principal.memberID, actorName: principal.name, action: .update,
+                entityType: "publish_target", entityID: target.id, summary: "corrected post URL",
+                changes: ["external_url": [current.target.externalURL ?? "", url]]))
             return target
         }
     }

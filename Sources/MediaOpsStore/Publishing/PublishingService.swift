@@ -119,8 +119,8 @@ public struct PublishingService: Sendable {
 
     static func target(from row: any SQLRow) throws -> PublishTarget {
         PublishTarget(id: try row.string("id"), contentID: try row.string("content_id"), accountID: try row.string("account_id"),
-                      platform: Platform(rawValue: try row.string("platform")) ?? .webhook, dueAt: try row.date("due_at"),
-                      state: TargetState(rawValue: try row.string("state")) ?? .scheduled, externalID: try row.optionalString("external_id"),
+                      platform: try row.value("platform", as: Platform.self), dueAt: try row.date("due_at"),
+                      state: try row.value("state", as: TargetState.self), externalID: try row.optionalString("external_id"),
                       externalURL: try row.optionalString("external_url"), failureReason: try row.optionalString("failure_reason"),
                       jobID: try row.optionalString("job_id"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }

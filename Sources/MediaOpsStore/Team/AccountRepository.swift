@@ -131,14 +131,14 @@ public struct AccountRepository: Sendable {
         let keys = try row.string("credential_keys").split(separator: ",").map(String.init)
         return Account(
             id: id,
-            platform: Platform(rawValue: try row.string("platform")) ?? .webhook,
+            platform: try row.value("platform", as: Platform.self),
             name: try row.string("name"),
             handle: try row.string("handle"),
             kind: try row.optionalString("kind"),
             fields: JSONText.decode([String: String].self, from: try row.string("fields")) ?? [:],
             ownerID: try row.optionalString("owner_id"),
             groupIDs: groups,
-            state: AccountState(rawValue: try row.string("state")) ?? .paused,
+            state: try row.value("state", as: AccountState.self),
             credentialKeys: keys,
             bestTime: try row.optionalString("best_time"),
             createdAt: try row.date("created_at"),

@@ -48,7 +48,7 @@ public struct AuditRepository: Sendable {
         let entries = try rows.map { row in
             AuditEntry(
                 id: try row.string("id"), at: try row.date("at"), actorID: try row.optionalString("actor_id"),
-                actorName: try row.string("actor_name"), action: AuditAction(rawValue: try row.string("action")) ?? .update,
+                actorName: try row.string("actor_name"), action: try row.value("action", as: AuditAction.self),
                 entityType: try row.string("entity_type"), entityID: try row.string("entity_id"), summary: try row.string("summary"),
                 changes: JSONText.decode([String: [String]].self, from: try row.string("changes")) ?? [:]
             )

@@ -149,6 +149,7 @@ public struct TeamService: Sendable {
         return try await database.transaction { db in
             let members = MemberRepository(db)
             guard var member = try await members.find(id: id) else { throw NotFoundError(entity: "member") }
+            try await Self.checkMayActOn(member, by: principal, db: db)
             let before = member
             var changes = ChangeSet()
             if let name { member.name = name }
@@ -181,18 +182,21 @@ public struct TeamService: Sendable {
                 try await members.setPassword(hash: hash, for: id)
             }
             if !member.isActive || hash != nil {
-                // A deactivated member or a reset password ends every open session;
-                // deactivation also revokes the member's API tokens.
+                // A deactivated member or a reset password ends every open session
+                // and every API token: whoever held the old password or a token
+                // made with it is signed out everywhere.
                 try await SessionRepository(db).deleteAll(userID: id)
-                if !member.isActive { try await ApiTokenRepository(db).revokeAll(userID: id) }
+                try await ApiTokenRepository(db).revokeAll(userID: id)
             }
             try await Self.audit(db, principal, .update, "member", id, member.label, changes.changes)
             return try await members.find(id: id) ?? member
         }
     }
 
-    /// A member changing their own password must know the current one.
-    public func changeOwnPassword(memberID: String, current: String?, new: String?, keepSession token: String?) async throws {
+    /// A member changing their own password must know the current one. Every
+    /// other session and API token of the member ends; the credential making
+    /// the change (`keepSession` or `keepToken`) goes on working.
+    public func changeOwnPassword(memberID: String, current: String?, new: String?, keepSession token: String?, keepToken: String? = nil) async throws {
         let newPassword = try Validate.password(new, field: "new_password")
         guard let member = try await MemberRepository(database.sql).find(id: memberID),
               let stored = try await MemberRepository(database.sql).passwordHash(email: member.email)
@@ -204,10 +208,51 @@ public struct TeamService: Sendable {
         try await database.transaction { db in
             try await MemberRepository(db).setPassword(hash: hash, for: memberID)
             try await SessionRepository(db).deleteAll(userID: memberID, except: token)
+            try await ApiTokenRepository(db).revokeAll(userID: memberID, except: keepToken)
             let principal = Principal(memberID: member.id, name: member.name, roleKeys: member.roleKeys, permissions: [])
             var changes = ChangeSet()
             changes.recordSecret("password", set: true)
             try await Self.audit(db, principal, .update, "member", memberID, member.label, changes.changes)
+        }
+    }
+
+    // MARK: Personal API tokens
+
+    /// The longest a token may live; "never" is nil.
+    public static let maxTokenDays = 3_650
+
+    /// A new personal token (shown once). `expiresInDays` nil means it never expires.
+    public func createToken(memberID: String, name: String?, expiresInDays: Int?, by principal: Principal, now: Date = Date()) async throws -> (token: String, record: ApiToken) {
+        let name = try Validate.requiredText(name, field: "name", max: 60)
+        let days = try expiresInDays.map { try Validate.integer($0, field: "expires_in_days", in: 1...Self.maxTokenDays) }
+        let expiresAt = days.map { now.addingTimeInterval(Double($0) * 86_400) }
+        return try await database.transaction { db in
+            let created = try await ApiTokenRepository(db).create(userID: memberID, name: name, expiresAt: expiresAt, now: now)
+            try await Self.audit(db, principal, .create, "api_token", created.record.id, name,
+                                 expiresAt.map { ["expires_at": ["", ISO8601DateFormatter().string(from: $0)]] } ?? [:])
+            return created
+        }
+    }
+
+    /// Members revoke only their own tokens; someone else's id is "not found".
+    public func revokeToken(id: String, memberID: String, by principal: Principal) async throws {
+        try await database.transaction { db in
+            let tokens = ApiTokenRepository(db)
+            guard let token = try await tokens.find(id: id), token.userID == memberID else { throw NotFoundError(entity: "api_token") }
+            guard token.revokedAt == nil else { return }
+            try await tokens.revoke(id: id)
+            try await Self.audit(db, principal, .delete, "api_token", id, token.name, [:])
+        }
+    }
+
+    /// Refuses a change to another member who holds more power than the principal.
+    /// Checked inside the transaction, against the roles as stored, so a role
+    /// granted a moment ago counts.
+    static func checkMayActOn(_ member: Member, by principal: Principal, db: any SQLDatabase) async throws {
+        guard principal.memberID != member.id else { return }
+        let held = try await RoleRepository(db).permissions(for: member.roleKeys)
+        guard principal.mayActOn(memberRoles: member.roleKeys, permissions: held) else {
+            throw PermissionError(code: "member_outranks_you")
         }
     }
 

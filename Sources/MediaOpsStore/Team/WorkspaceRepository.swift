@@ -12,7 +12,7 @@ public struct WorkspaceRepository: Sendable {
         return Workspace(
             name: try row.string("name"),
             timeZone: try row.string("time_zone"),
-            defaultLocale: AppLocale(rawValue: try row.string("default_locale")) ?? .zhHans,
+            defaultLocale: try row.value("default_locale", as: AppLocale.self),
             createdAt: try row.date("created_at")
         )
     }

@@ -30,10 +30,11 @@ enum ContentInputParsing {
         case .some(.none): return .some(nil)
         case .some(.some(let text)):
             let formatter = ISO8601DateFormatter()
-            if let date = formatter.date(from: text) { return .some(date) }
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            if let date = formatter.date(from: text) { return .some(date) }
-            throw ValidationError(field: field, code: "invalid_date")
+            guard let date = ISO8601DateFormatter().date(from: text) ?? formatter.date(from: text) else {
+                throw ValidationError(field: field, code: "invalid_date")
+            }
+            return .some(try Validate.instantInRange(date, field: field))
         }
     }
 
@@ -56,7 +57,7 @@ enum ContentInputParsing {
 
     static func version(_ raw: String?) throws -> Int? {
         guard let raw, !raw.isEmpty else { return nil }
-        guard let value = Int(raw) else { throw ValidationError(field: "version", code: "invalid_number") }
+        guard let value = Int(raw), value >= 0 else { throw ValidationError(field: "version", code: "invalid_number") }
         return value
     }
 }

@@ -149,11 +149,16 @@ extension Request {
     func pageRequest(defaultPerPage: Int = 50) throws -> PageRequest {
         var page = 1, perPage = defaultPerPage
         if let raw = query("page") {
-            guard let value = Int(raw), value >= 1 else { throw ValidationError(field: "page", code: "invalid_number") }
+            guard let value = Int(raw) else { throw ValidationError(field: "page", code: "invalid_number") }
+            guard (1...PageRequest.maxPage).contains(value) else {
+                throw ValidationError(field: "page", code: "out_of_range", params: ["min": "1", "max": String(PageRequest.maxPage)])
+            }
             page = value
         }
         if let raw = query("per_page") {
-            guard let value = Int(raw), (1...200).contains(value) else { throw ValidationError(field: "per_page", code: "out_of_range", params: ["min": "1", "max": "200"]) }
+            guard let value = Int(raw), (1...PageRequest.maxPerPage).contains(value) else {
+                throw ValidationError(field: "per_page", code: "out_of_range", params: ["min": "1", "max": String(PageRequest.maxPerPage)])
+            }
             perPage = value
         }
         return PageRequest(page: page, perPage: perPage)

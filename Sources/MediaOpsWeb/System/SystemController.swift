@@ -53,7 +53,4 @@ struct SystemController {
 
 /// Only same-site paths are followed after sign-in or a language switch, so a
 /// crafted link cannot bounce a member to another site.
-func safeNext(_ value: String?) -> String {
-    guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.hasPrefix("/\\"), value.count < 500 else { return "/" }
-    return value
-}
+func safeNext(_ value: String?) -> String { LocalPath.safe(value) }

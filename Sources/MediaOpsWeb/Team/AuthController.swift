@@ -76,7 +76,9 @@ struct AuthController {
         routes.post("/api/v1/session", .anyone) { request, context in
             let input = try await JSONInput.read(request, context: context)
             let member = try await authenticate(email: try input.string("email"), password: try input.string("password"))
-            let (token, _) = try await ApiTokenRepository(dependencies.database.sql).create(userID: member.id, name: "API session")
+            // A sign-in through the API lasts as long as a browser session would.
+            let (token, _) = try await ApiTokenRepository(dependencies.database.sql).create(userID: member.id, name: "API session",
+                                                                                            expiresAt: Date().addingTimeInterval(SessionRepository.lifetime))
             struct Created: Encodable { var token: String; var member: MemberDTO }
             return try JSONOutput.response(Created(token: token, member: MemberDTO(member)), status: .created)
         }
@@ -98,7 +100,7 @@ struct AuthController {
         guard !email.isEmpty else { throw AppError(.unprocessableContent, "required", field: "email") }
         guard let password, !password.isEmpty else { throw AppError(.unprocessableContent, "required", field: "password") }
         let throttle = LoginThrottle(dependencies.database.sql)
-        if let until = try await throttle.lockedUntil(email: email) {
+        if case .locked(let until) = try await throttle.reserveAttempt(email: email) {
             let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
             throw AppError(.tooManyRequests, "too_many_attempts", params: ["minutes": String((seconds + 59) / 60)],
                            headers: [.retryAfter: String(seconds)])
@@ -107,7 +109,6 @@ struct AuthController {
         // Verify against a fixed hash when the e-mail is unknown so both paths take as long.
         let valid = try await dependencies.team.hasher.verify(password, hash: found?.hash ?? dependencies.team.hasher.decoyHash)
         guard let found, valid, found.member.isActive else {
-            try await throttle.recordFailure(email: email)
             throw AppError(.unauthorized, "invalid_credentials")
         }
         try await throttle.recordSuccess(email: email)

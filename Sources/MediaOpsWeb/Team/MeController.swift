@@ -20,7 +20,8 @@ struct MeController {
             let input = try await JSONInput.read(request, context: context)
             if input.has("new_password") || input.has("current_password") {
                 try await dependencies.team.changeOwnPassword(memberID: identity.member.id, current: try input.string("current_password"),
-                                                              new: try input.string("new_password"), keepSession: sessionToken(context))
+                                                              new: try input.string("new_password"), keepSession: sessionToken(context),
+                                                              keepToken: apiToken(context))
             }
             let member = try await dependencies.team.updateMember(id: identity.member.id, .init(name: try input.string("name"), locale: try input.string("locale")),
                                                                   by: identity.principal)
@@ -32,7 +33,7 @@ struct MeController {
         }
         routes.post("/api/v1/me/tokens", .signedIn) { request, context in
             let input = try await JSONInput.read(request, context: context)
-            let (token, record) = try await createToken(name: try input.string("name"), context: context)
+            let (token, record) = try await createToken(name: try input.string("name"), expiresInDays: try input.int("expires_in_days"), context: context)
             return try JSONOutput.response(ApiTokenDTO(record, secret: token), status: .created)
         }
         routes.delete("/api/v1/me/tokens/{id}", .signedIn) { _, context in
@@ -75,7 +76,7 @@ struct MeController {
         routes.post("/me/tokens", .signedIn) { request, context in
             let form = try await pages.readForm(request, context: context)
             do {
-                let (token, _) = try await createToken(name: form["name"], context: context)
+                let (token, _) = try await createToken(name: form["name"], expiresInDays: try Self.expiryDays(form["expires_in_days"]), context: context)
                 // Shown on this response only; it is never retrievable again.
                 return try await mePage(errors: FormErrors(), newToken: token, request, context, status: .created)
             } catch {
@@ -95,33 +96,32 @@ struct MeController {
         return nil
     }
 
-    private func createToken(name: String?, context: AppRequestContext) async throws -> (String, ApiToken) {
-        let name = try Validate.requiredText(name, field: "name", max: 60)
-        let identity = context.identity!
-        return try await db.transaction { tx in
-            let created = try await ApiTokenRepository(tx).create(userID: identity.member.id, name: name)
-            try await AuditRepository(tx).record(AuditEntry(id: Identifier.makeOrdered("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
-                                                            action: .create, entityType: "api_token", entityID: created.record.id,
-                                                            summary: name, changes: [:]))
-            return created
-        }
+    private func apiToken(_ context: AppRequestContext) -> String? {
+        if case .apiToken(_, let token)? = context.identity?.via { return token }
+        return nil
     }
 
-    /// Members revoke only their own tokens; someone else's id is "not found".
+    private func createToken(name: String?, expiresInDays: Int?, context: AppRequestContext) async throws -> (String, ApiToken) {
+        let identity = context.identity!
+        return try await dependencies.team.createToken(memberID: identity.member.id, name: name, expiresInDays: expiresInDays, by: identity.principal)
+    }
+
     private func revokeToken(_ context: AppRequestContext) async throws {
         let identity = context.identity!
-        guard let id = context.parameters.get("id"), Identifier.isPlausible(id),
-              let token = try await ApiTokenRepository(db.sql).find(id: id), token.userID == identity.member.id else { throw AppError.notFound }
-        guard token.revokedAt == nil else { return }
-        try await db.transaction { tx in
-            try await ApiTokenRepository(tx).revoke(id: id)
-            try await AuditRepository(tx).record(AuditEntry(id: Identifier.makeOrdered("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
-                                                            action: .delete, entityType: "api_token", entityID: id,
-                                                            summary: token.name, changes: [:]))
-        }
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id) else { throw AppError.notFound }
+        try await dependencies.team.revokeToken(id: id, memberID: identity.member.id, by: identity.principal)
     }
 
-    struct TokenRow { var id: String; var name: String; var prefix: String; var created: String; var lastUsed: String; var revoked: Bool }
+    /// The form's choice of lifetime: a number of days or "never".
+    static func expiryDays(_ raw: String?) throws -> Int? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty, raw != "never" else { return nil }
+        guard let days = Int(raw) else { throw ValidationError(field: "expires_in_days", code: "invalid_number") }
+        return days
+    }
+
+    static let expiryChoices = [30, 90, 365]
+
+    struct TokenRow { var id: String; var name: String; var prefix: String; var created: String; var lastUsed: String; var expires: String; var revoked: Bool; var expired: Bool }
 
     struct MePage {
         var name: String
@@ -133,6 +133,7 @@ struct MeController {
         var tokens: [TokenRow]
         var newToken: String?
         var minPassword: Int
+        var expiryOptions: [SelectOption]
     }
 
     private func mePage(errors: FormErrors, newToken: String?, _ request: Request, _ context: AppRequestContext,
@@ -147,9 +148,13 @@ struct MeController {
             locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0 == context.locale) },
             errors: errors.messages, summary: errors.summary,
             tokens: tokens.map { TokenRow(id: $0.id, name: $0.name, prefix: $0.prefix, created: t.dateTime($0.createdAt),
-                                          lastUsed: $0.lastUsedAt.map(t.dateTime) ?? t.t("me.never_used"), revoked: $0.revokedAt != nil) },
+                                          lastUsed: $0.lastUsedAt.map(t.dateTime) ?? t.t("me.never_used"),
+                                          expires: $0.expiresAt.map(t.dateTime) ?? t.t("me.token_never_expires"),
+                                          revoked: $0.revokedAt != nil, expired: $0.revokedAt == nil && !$0.isLive()) },
             newToken: newToken,
-            minPassword: Validate.minimumPasswordLength
+            minPassword: Validate.minimumPasswordLength,
+            expiryOptions: Self.expiryChoices.map { SelectOption(value: String($0), label: t.t("me.token_expires_days", ["n": String($0)]), selected: $0 == 90) }
+                + [SelectOption(value: "never", label: t.t("me.token_never_expires"), selected: false)]
         )
         return pages.render("me", title: t.t("me.title"), page: model, request: request, context: context, status: status)
     }

@@ -174,6 +174,7 @@ struct ApiTokenDTO: Encodable {
     var created_at: Date
     @Nullable var last_used_at: Date?
     @Nullable var revoked_at: Date?
+    @Nullable var expires_at: Date?
     /// Only in the response that creates the token.
     var token: String?
 
@@ -184,6 +185,7 @@ struct ApiTokenDTO: Encodable {
         created_at = token.createdAt
         last_used_at = token.lastUsedAt
         revoked_at = token.revokedAt
+        expires_at = token.expiresAt
         self.token = secret
     }
 }
