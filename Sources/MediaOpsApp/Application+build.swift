@@ -19,6 +19,12 @@ public struct AppComponents {
     public let routeTable: RouteTable
     public let assets: AssetService
     public let engine: PublishingEngine
+    /// The one secret box of the process: every component seals and opens with
+    /// the same key (with `:memory:` and no key file, separate boxes each drew a
+    /// random key and could not read each other's secrets).
+    public let secrets: SecretBox
+    /// The one outbound transport and its policy.
+    public let outbound: HTTPTransport
 }
 
 public enum MetricsBootstrap {
@@ -50,18 +56,23 @@ public func openDatabase(_ configuration: Configuration, logger: Logger) async t
 
 public func buildComponents(configuration: Configuration, database: Database, logger: Logger) async throws -> AppComponents {
     let registry = MetricsBootstrap.registry
-    let team = TeamService(database: database, secrets: try configuration.secretBox(), hasher: PasswordHasher(cost: configuration.bcryptCost))
+    let secrets = try configuration.secretBox()
+    let outbound = configuration.outbound
+    let team = TeamService(database: database, secrets: secrets, hasher: PasswordHasher(cost: configuration.bcryptCost))
     let renderer = try await ViewRenderer.bundled()
     let storage = try LocalAssetStorage(directory: URL(fileURLWithPath: configuration.assetsDirectory, isDirectory: true))
     let assets = AssetService(database: database, storage: storage, maxBytes: configuration.uploadMaxBytes)
     var dependencies = WebDependencies(database: database, team: team, renderer: renderer, version: Configuration.version,
                                        secureCookies: configuration.secureCookies, metrics: { registry.emitToString() }, assets: assets)
-    dependencies.outbound = configuration.outbound
+    dependencies.outbound = outbound
     dependencies.endpoints = configuration.endpoints
     let (router, table) = try buildRouter(dependencies)
-    let engine = PublishingEngine(database: database, connectors: .standard, http: configuration.outbound, endpoints: configuration.endpoints,
-                                  secrets: try configuration.secretBox(), assets: assets, logger: logger)
-    return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table, assets: assets, engine: engine)
+    // Channels saved before robot addresses were sealed are sealed now.
+    try await NotificationChannelService(database: database, secrets: secrets).sealLegacyAddresses()
+    let engine = PublishingEngine(database: database, connectors: .standard, http: outbound, endpoints: configuration.endpoints,
+                                  secrets: secrets, assets: assets, logger: logger)
+    return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table, assets: assets, engine: engine,
+                         secrets: secrets, outbound: outbound)
 }
 
 /// Closes the database when the service group shuts down.
@@ -77,8 +88,8 @@ public struct DatabaseService: Service {
 
 /// Every job handler a worker runs: publishing, reconciliation, reminders, notifications.
 public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] {
-    components.engine.handlers + [NotificationJobHandler(database: components.database, secrets: try components.configuration.secretBox(),
-                                                         http: components.configuration.outbound, publicURL: components.configuration.publicURL)]
+    components.engine.handlers + [NotificationJobHandler(database: components.database, secrets: components.secrets,
+                                                         http: components.outbound, publicURL: components.configuration.publicURL)]
 }
 
 /// The worker service `serve` runs in-process and `mediaops worker` runs alone.

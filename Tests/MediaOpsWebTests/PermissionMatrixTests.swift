@@ -34,9 +34,9 @@ struct PermissionMatrixTests {
                     switch record.access {
                     case .anyone, .signedIn:
                         #expect(!deniedForPermission, "\(role) \(record.method) \(path) → \(response.status)")
-                    case .permission(let permission):
-                        #expect(deniedForPermission == !permissions.contains(permission),
-                                "\(role) \(record.method) \(path) needs \(permission.rawValue) → \(response.status) \(response.errorCode ?? "")")
+                    case .permission, .anyOf:
+                        #expect(deniedForPermission == !record.access.admits(permissions),
+                                "\(role) \(record.method) \(path) needs \(record.access) → \(response.status) \(response.errorCode ?? "")")
                     }
                     #expect(response.status.code < 500, "\(role) \(record.method) \(path) → \(response.status)")
                     checked += 1

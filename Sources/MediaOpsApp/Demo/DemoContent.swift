@@ -117,8 +117,9 @@ enum DemoContent {
         // The main brand's copy passes the content lead, then compliance.
         if let brand = groups["青禾茶饮"] {
             try await ReviewRepository(db).saveFlow(groupKey: brand, stages: [
-                ReviewStage(name: "内容主管", roleKeys: ["manager", "director"], memberIDs: []),
-                ReviewStage(name: "合规审核", roleKeys: ["reviewer"], memberIDs: []),
+                // The owner sits in both stages so the demo's owner can walk an item through review.
+                ReviewStage(name: "内容主管", roleKeys: ["manager", "director", "owner"], memberIDs: []),
+                ReviewStage(name: "合规审核", roleKeys: ["reviewer", "owner"], memberIDs: []),
             ])
         }
     }

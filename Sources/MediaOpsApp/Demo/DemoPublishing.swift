@@ -28,7 +28,7 @@ enum DemoPublishing {
         let legacy = Account(id: Identifier.make("acc"), platform: .webhook, name: "旧版官网（已下线）", handle: "legacy-site",
                              kind: nil, fields: ["url": sandbox.url + "/_sandbox/webhook/fail-legacy-site"], ownerID: owner.memberID, groupIDs: [],
                              state: .active, credentialKeys: ["signing_secret"], createdAt: now, updatedAt: now)
-        try await AccountRepository(db).create(legacy, sealedCredentials: try components.configuration.secretBox().seal(["signing_secret": "demo-legacy-secret"]))
+        try await AccountRepository(db).create(legacy, sealedCredentials: try components.secrets.seal(["signing_secret": "demo-legacy-secret"]))
 
         // Group robot: failures, unconfirmed posts, manual hand-overs and expiring tokens go to the team's WeCom group.
         try await db.raw("""

@@ -47,7 +47,8 @@ public struct NotificationJobHandler: JobHandler {
         let log = ExchangeLog()
         var event = delivery.event
         event.link = Self.absolute(event.link, publicURL: publicURL)
-        let result = await ChannelSender.send(channel.kind, url: channel.url, secret: secret, event: event, language: language,
+        let address = try await channels.address(for: channel.id) ?? channel.url
+        let result = await ChannelSender.send(channel.kind, url: address, secret: secret, event: event, language: language,
                                               http: http, log: log, now: now())
         let status = await log.exchanges.last?.status
         let lastAttempt = job.attempts >= job.maxAttempts

@@ -235,12 +235,7 @@ public enum ChannelMessages {
 
     /// Credentials carried in a robot URL (企业微信 `key`, 钉钉 `access_token`,
     /// the 飞书 hook token), to be redacted from the attempt log.
-    public static func urlCredentials(_ kind: ChannelKind, url: String) -> [String] {
-        guard let components = URLComponents(string: url) else { return [] }
-        var values = (components.queryItems ?? []).filter { ["key", "access_token", "token"].contains($0.name.lowercased()) }.compactMap(\.value)
-        if kind == .feishu, let last = components.path.split(separator: "/").last, components.path.contains("/hook/") { values.append(String(last)) }
-        return values
-    }
+    public static func urlCredentials(_ kind: ChannelKind, url: String) -> [String] { kind.credentials(in: url) }
 
     // MARK: Helpers
 

@@ -66,3 +66,30 @@ public struct NotificationChannel: Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 }
+
+extension ChannelKind {
+    /// The parts of a robot or webhook address that are its key: WeCom's `key=`,
+    /// DingTalk's `access_token=`, a `token=`/`secret=`/`sig=` query value, Feishu's hook id in
+    /// the path, and any long random-looking path segment of a plain webhook.
+    public func credentials(in url: String) -> [String] {
+        guard let components = URLComponents(string: url) else { return [] }
+        let secretNames: Set<String> = ["key", "access_token", "token", "secret", "sign", "sig", "signature", "apikey", "api_key"]
+        var values = (components.queryItems ?? []).filter { secretNames.contains($0.name.lowercased()) }.compactMap(\.value).filter { !$0.isEmpty }
+        for segment in components.path.split(separator: "/").map(String.init) {
+            let randomLooking = segment.count >= 16 && segment.contains(where: \.isNumber) && segment.contains(where: \.isLetter)
+            if randomLooking || (self == .feishu && components.path.contains("/hook/") && segment == components.path.split(separator: "/").last.map(String.init)) {
+                values.append(segment)
+            }
+        }
+        return values
+    }
+
+    /// The address as pages and the API show it: each key cut to its first four characters.
+    public func maskedAddress(_ url: String) -> String {
+        var masked = url
+        for credential in credentials(in: url).sorted(by: { $0.count > $1.count }) where credential.count >= 4 {
+            masked = masked.replacingOccurrences(of: credential, with: String(credential.prefix(4)) + "…")
+        }
+        return masked
+    }
+}

@@ -91,6 +91,12 @@ extension ContentService {
             }
             let before = item.state
             item.state = outcome.state
+            // Approved again after an edit: its targets were waiting, so it is scheduled again
+            // and they go out (late ones at once) with the copy just approved.
+            if outcome.state == .approved,
+               try await PublishingService(database: database).targets(contentID: id, db: db).contains(where: { $0.state == .scheduled }) {
+                item.state = .scheduled
+            }
             item.reviewStage = outcome.stage
             item.updatedAt = Date()
             try await repository.update(item)

@@ -87,6 +87,8 @@ public struct ContentService: Sendable {
             let before = item
             try Self.apply(input, to: &item, creating: false)
             try await Self.checkReferences(input, item: &item, db: db)
+            // Forms carry minutes; a time within the same minute is the time already planned.
+            if let old = before.plannedAt, let new = item.plannedAt, abs(new.timeIntervalSince(old)) < 60 { item.plannedAt = old }
             var changes = ChangeSet()
             changes.record("title", before.title, item.title)
             changes.record("summary", before.summary, item.summary)
@@ -102,6 +104,15 @@ public struct ContentService: Sendable {
             let copyChanged = before.title != item.title || before.body != item.body || before.summary != item.summary || before.tags != item.tags
                 || before.coverAssetID != item.coverAssetID
             if copyChanged { try await Self.reopenIfApproved(&item, db: db, by: principal, changes: &changes) }
+            if before.plannedAt != item.plannedAt {
+                // The planned time of a scheduled item is when its posts go out: move them too.
+                let waiting = try await PublishingService(database: database).targets(contentID: id, db: db).filter { $0.state.isOpen }
+                if !waiting.isEmpty {
+                    guard let plannedAt = item.plannedAt else { throw ConflictError(code: "unplan_scheduled", field: "planned_at") }
+                    guard plannedAt > Date().addingTimeInterval(-300) else { throw ValidationError(field: "planned_at", code: "in_the_past") }
+                    _ = try await PublishingService.moveWaitingTargets(contentID: id, to: plannedAt, database: database, by: principal, db: db)
+                }
+            }
             item.version += 1
             item.updatedAt = Date()
             try await repository.update(item)
@@ -111,12 +122,20 @@ public struct ContentService: Sendable {
         }
     }
 
-    /// Moves an item to another calendar slot without touching its copy or review.
-    public func plan(id: String, at plannedAt: Date?, by principal: Principal) async throws -> ContentItem {
-        try await database.transaction { db in
+    /// Moves an item to another calendar slot without touching its copy or
+    /// review. A scheduled item's waiting posts move with it (as a reschedule
+    /// would), so the calendar and the publishing queue never disagree.
+    public func plan(id: String, at plannedAt: Date?, by principal: Principal, now: Date = Date()) async throws -> ContentItem {
+        if let plannedAt { guard plannedAt > now.addingTimeInterval(-300) else { throw ValidationError(field: "planned_at", code: "in_the_past") } }
+        return try await database.transaction { db in
             let repository = ContentRepository(db, kind: kind)
             guard var item = try await repository.findForUpdate(id: id) else { throw NotFoundError(entity: "content") }
             guard item.state != .published else { throw ConflictError(code: "already_published") }
+            let waiting = try await PublishingService(database: database).targets(contentID: id, db: db).filter { $0.state.isOpen }
+            if !waiting.isEmpty {
+                guard let plannedAt else { throw ConflictError(code: "unplan_scheduled", field: "planned_at") }
+                _ = try await PublishingService.moveWaitingTargets(contentID: id, to: plannedAt, database: database, by: principal, db: db)
+            }
             var changes = ChangeSet()
             let formatter = ISO8601DateFormatter()
             changes.record("planned_at", item.plannedAt.map(formatter.string(from:)), plannedAt.map(formatter.string(from:)))

@@ -79,7 +79,7 @@ public struct TopicService: Sendable {
         let total = try await db.raw("SELECT COUNT(*) AS n FROM topics " + whereClause).first()?.int("n") ?? 0
         let rows = try await db.raw("""
             SELECT t.*, (SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id) AS vote_count FROM topics t
-            """ + whereClause + " ORDER BY priority DESC, vote_count DESC, created_at ASC, id ASC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)").all()
+            """ + " " + whereClause + " ORDER BY priority DESC, vote_count DESC, created_at ASC, id ASC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)").all()
         var topics: [Topic] = []
         for row in rows { topics.append(try await topic(from: row, db: db)) }
         return Page(items: topics, total: total, page: page.page, perPage: page.perPage)

@@ -76,6 +76,14 @@ public final class Database: Sendable {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
+            // The database holds password hashes and sealed credentials: readable by its
+            // owner only, like the key file. SQLite gives its -wal and -shm files the
+            // database file's mode, so creating it 0600 covers them too.
+            if !FileManager.default.fileExists(atPath: path) {
+                FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            } else if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            }
             let database = Database(kind: .sqlite, driver: SQLiteDriver(storage: .file(path: path), logger: logger))
             // WAL lets the CLI read while the server writes; busy_timeout makes a
             // second process wait for the lock instead of failing at once.

@@ -100,6 +100,26 @@ public struct NotificationChannelService: Sendable {
         return try secrets.open(sealed)["secret"]
     }
 
+    /// The full address with its key, for the sender only. Rows written before
+    /// addresses were sealed still hold it in `url`.
+    public func address(for channelID: String) async throws -> String? {
+        guard let row = try await database.sql.raw("SELECT url, sealed_url FROM notification_channels WHERE id = \(bind: channelID)").first() else { return nil }
+        guard let sealed = try row.optionalString("sealed_url") else { return try row.string("url") }
+        return try secrets.open(sealed)["url"]
+    }
+
+    /// Seals the addresses of channels saved before they were sealed (run at start).
+    public func sealLegacyAddresses() async throws {
+        for row in try await database.sql.raw("SELECT id, kind, url FROM notification_channels WHERE sealed_url IS NULL").all() {
+            let url = try row.string("url")
+            let kind = try row.value("kind", as: ChannelKind.self)
+            try await database.sql.raw("""
+                UPDATE notification_channels SET sealed_url = \(bind: try secrets.seal(["url": url])), url = \(bind: kind.maskedAddress(url))
+                WHERE id = \(bind: try row.string("id")) AND sealed_url IS NULL
+                """).run()
+        }
+    }
+
     // MARK: Changing
 
     public func create(_ input: ChannelInput, by principal: Principal) async throws -> NotificationChannel {
@@ -109,13 +129,15 @@ public struct NotificationChannelService: Sendable {
         let events = try Self.events(input.events ?? [])
         let secret = try Self.secret(input.secret)
         let sealed = try secret.map { try secrets.seal(["secret": $0]) }
+        // The address carries the robot's key: sealed like any credential, shown masked.
+        let sealedURL = try secrets.seal(["url": url])
         let now = Date()
-        let channel = NotificationChannel(id: Identifier.make("nch"), name: name, kind: kind, url: url, hasSecret: sealed != nil,
+        let channel = NotificationChannel(id: Identifier.make("nch"), name: name, kind: kind, url: kind.maskedAddress(url), hasSecret: sealed != nil,
                                           events: events, active: input.active ?? true, createdAt: now, updatedAt: now)
         return try await database.transaction { db in
             try await db.raw("""
-                INSERT INTO notification_channels (id, name, kind, url, sealed_secret, events, active, created_at, updated_at)
-                VALUES (\(bind: channel.id), \(bind: channel.name), \(bind: channel.kind.rawValue), \(bind: channel.url), \(bind: sealed),
+                INSERT INTO notification_channels (id, name, kind, url, sealed_url, sealed_secret, events, active, created_at, updated_at)
+                VALUES (\(bind: channel.id), \(bind: channel.name), \(bind: channel.kind.rawValue), \(bind: channel.url), \(bind: sealedURL), \(bind: sealed),
                 \(bind: Self.eventsText(events)), \(bind: channel.active), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
                 """).run()
             var changes = ChangeSet()
@@ -130,7 +152,6 @@ public struct NotificationChannelService: Sendable {
     public func update(id: String, _ input: ChannelInput, by principal: Principal) async throws -> NotificationChannel {
         let name = try input.name.map { try Validate.requiredText($0, field: "name", max: 60) }
         let kind = try input.kind.map { try Self.kind($0) }
-        let url = try input.url.map { try Self.url($0) }
         let events = try input.events.map { try Self.events($0) }
         let secret = try input.secret.map { try Self.secret($0) }
         // .none: keep; .some(nil): clear; .some(value): set.
@@ -140,7 +161,15 @@ public struct NotificationChannelService: Sendable {
             let before = channel
             if let name { channel.name = name }
             if let kind { channel.kind = kind }
-            if let url { channel.url = url }
+            // The form shows the masked address; sending it back unchanged keeps the stored one.
+            var newAddress: String?
+            if let raw = input.url, raw.trimmingCharacters(in: .whitespaces) != before.url {
+                let url = try Self.url(raw)
+                newAddress = url
+                channel.url = channel.kind.maskedAddress(url)
+            } else if kind != nil {
+                channel.url = channel.kind.maskedAddress(before.url)
+            }
             if let events { channel.events = events }
             if let active = input.active { channel.active = active }
             var changes = ChangeSet()
@@ -167,6 +196,9 @@ public struct NotificationChannelService: Sendable {
                 """).run()
             if case .some(let value) = sealed {
                 try await db.raw("UPDATE notification_channels SET sealed_secret = \(bind: value) WHERE id = \(bind: id)").run()
+            }
+            if let newAddress {
+                try await db.raw("UPDATE notification_channels SET sealed_url = \(bind: try secrets.seal(["url": newAddress])) WHERE id = \(bind: id)").run()
             }
             try await Self.audit(db, principal, .update, id, channel.name, changes.changes)
             return channel

@@ -50,12 +50,45 @@ public struct PublishingService: Sendable {
             }
             if item.state != .scheduled {
                 item.state = .scheduled
-                item.plannedAt = item.plannedAt ?? dueAt
                 item.updatedAt = now
                 try await content.update(item)
             }
+            try await Self.syncPlannedTime(contentID: contentID, db: db)
             return created
         }
+    }
+
+    /// One notion of "when this goes out": an item with targets waiting is
+    /// planned at its earliest one, so the calendar shows what will happen.
+    static func syncPlannedTime(contentID: String, db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE content_items SET planned_at = (
+              SELECT MIN(due_at) FROM publish_targets WHERE content_id = \(bind: contentID) AND state = 'scheduled')
+            WHERE id = \(bind: contentID) AND EXISTS (
+              SELECT 1 FROM publish_targets WHERE content_id = \(bind: contentID) AND state = 'scheduled')
+            """).run()
+    }
+
+    /// Moves an item's waiting targets so the earliest goes out at `dueAt`
+    /// and the others keep their distance from it; refused (nothing moves)
+    /// when one has already started. Returns how many moved.
+    static func moveWaitingTargets(contentID: String, to dueAt: Date, database: Database, by principal: Principal, db: any SQLDatabase) async throws -> Int {
+        let rows = try await db.raw("SELECT * FROM publish_targets WHERE content_id = \(bind: contentID) ORDER BY due_at, id").all().map(Self.target(from:))
+        let waiting = rows.filter { $0.state.isOpen }
+        guard let earliest = waiting.first?.dueAt else { return 0 }
+        let shift = dueAt.timeIntervalSince(earliest)
+        guard shift != 0 else { return 0 }
+        let queue = JobQueue(database: database)
+        for var target in waiting {
+            let due = target.dueAt.addingTimeInterval(shift)
+            guard let jobID = target.jobID, try await queue.reschedule(id: jobID, runAt: due, on: db) else {
+                throw ConflictError(code: "target_started", params: ["state": target.state.rawValue])
+            }
+            target.dueAt = due
+            try await db.raw("UPDATE publish_targets SET due_at = \(bind: due.epochMilliseconds), updated_at = \(bind: Date().epochMilliseconds) WHERE id = \(bind: target.id)").run()
+            try await audit(db, principal, .update, target, ISO8601DateFormatter().string(from: due))
+        }
+        return waiting.count
     }
 
     /// Assisted when the platform has no publishing API or the account holds no
@@ -76,6 +109,7 @@ public struct PublishingService: Sendable {
             target.dueAt = dueAt
             target.updatedAt = Date()
             try await db.raw("UPDATE publish_targets SET due_at = \(bind: dueAt.epochMilliseconds), updated_at = \(bind: target.updatedAt.epochMilliseconds) WHERE id = \(bind: targetID)").run()
+            try await Self.syncPlannedTime(contentID: target.contentID, db: db)
             try await Self.audit(db, principal, .update, target, ISO8601DateFormatter().string(from: dueAt))
             return target
         }

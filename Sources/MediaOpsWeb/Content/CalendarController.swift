@@ -81,7 +81,7 @@ struct CalendarController {
                   let member = try await MemberRepository(db.sql).find(id: memberID), member.isActive,
                   try await RoleRepository(db.sql).permissions(for: member.roleKeys).contains(.contentView)
             else { throw AppError.notFound }
-            return try await feed(for: member, request: request)
+            return try await feed(for: member, request: request, context: context)
         }
     }
 
@@ -297,7 +297,11 @@ struct CalendarController {
 
     // MARK: iCalendar
 
-    private func feed(for member: Member, request: Request) async throws -> Response {
+    private func feed(for member: Member, request: Request, context: AppRequestContext) async throws -> Response {
+        // The feed speaks the member's language, whoever's calendar app fetches it.
+        var context = context
+        if let locale = member.locale { context.locale = locale }
+        let t = pages.localizer(context)
         var filter = ContentFilter()
         filter.plannedFrom = Date().addingTimeInterval(-60 * 86_400)
         filter.plannedTo = Date().addingTimeInterval(180 * 86_400)
@@ -309,7 +313,7 @@ struct CalendarController {
             guard let planned = item.plannedAt else { continue }
             lines += ["BEGIN:VEVENT", "UID:\(item.id)@mediaops", "DTSTAMP:\(stamp)", "DTSTART:\(Self.icsDate(planned))",
                       "DTEND:\(Self.icsDate(planned.addingTimeInterval(30 * 60)))", "SUMMARY:\(Self.icsText(item.title))",
-                      "DESCRIPTION:\(Self.icsText("\(item.state.rawValue) · \(item.category.rawValue)"))", "STATUS:\(item.state == .approved || item.state == .scheduled || item.state == .published ? "CONFIRMED" : "TENTATIVE")",
+                      "DESCRIPTION:\(Self.icsText("\(t.t("content.state_\(item.state.rawValue)")) · \(t.t("content.category_\(item.category.rawValue)"))"))", "STATUS:\(item.state == .approved || item.state == .scheduled || item.state == .published ? "CONFIRMED" : "TENTATIVE")",
                       "END:VEVENT"]
         }
         lines.append("END:VCALENDAR")
@@ -327,9 +331,27 @@ struct CalendarController {
         return formatter.string(from: date)
     }
 
+    /// RFC 5545 TEXT: backslash, semicolon and comma escaped; every line break
+    /// (CRLF, LF or a bare CR) becomes "\\n"; other control characters are
+    /// dropped, since a bare CR would end the property for some readers.
     static func icsText(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;").replacingOccurrences(of: ",", with: "\\,")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        var out = ""
+        var previousCR = false
+        for scalar in text.unicodeScalars {
+            defer { previousCR = scalar == "\r" }
+            switch scalar {
+            case "\\": out += "\\\\"
+            case ";": out += "\\;"
+            case ",": out += "\\,"
+            case "\r": out += "\\n"
+            case "\n": if !previousCR { out += "\\n" }
+            case "\t": out += " "
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// RFC 5545 lines are at most 75 octets; longer ones continue after CRLF + space,

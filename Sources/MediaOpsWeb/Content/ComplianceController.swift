@@ -65,7 +65,7 @@ struct ComplianceController {
 
         // MARK: Pages
         routes.get("/compliance", .permission(.contentView)) { request, context in
-            try await page(errors: FormErrors(), checkText: nil, request, context)
+            try await page(errors: FormErrors(), checkText: nil, flowGroup: request.query("flow_group"), request, context)
         }
         routes.post("/compliance/check", .permission(.contentView)) { request, context in
             let form = try await pages.readForm(request, context: context)
@@ -88,23 +88,37 @@ struct ComplianceController {
         }
         routes.post("/compliance/flows", .permission(.complianceManage)) { request, context in
             let form = try await pages.readForm(request, context: context)
+            let group = form["group_id"].flatMap { $0.isEmpty ? nil : $0 }
+            var stages: [ReviewStage] = []
+            var posted: [ReviewStage] = []
+            for index in 0..<Self.stageSlots {
+                let name = (form["stage\(index)_name"] ?? "").trimmingCharacters(in: .whitespaces)
+                let roles = form.all("stage\(index)_roles")
+                posted.append(ReviewStage(name: name, roleKeys: roles, memberIDs: []))
+                if name.isEmpty && roles.isEmpty { continue }
+                stages.append(ReviewStage(name: name, roleKeys: roles, memberIDs: []))
+            }
             do {
-                var stages: [ReviewStage] = []
-                for index in 0..<3 {
-                    let name = (form["stage\(index)_name"] ?? "").trimmingCharacters(in: .whitespaces)
-                    let roles = form.all("stage\(index)_roles")
-                    if name.isEmpty && roles.isEmpty { continue }
-                    stages.append(ReviewStage(name: name, roleKeys: roles, memberIDs: []))
-                }
-                let group = form["group_id"].flatMap { $0.isEmpty ? nil : $0 }
+                guard !stages.isEmpty else { throw ValidationError(field: "stages.0.name", code: "required") }
                 try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: context.identity!.principal)
-                return pages.redirect("/compliance#flows", flash: "flash.flow_saved")
+                return pages.redirect("/compliance?flow_group=\(group ?? "")#flows", flash: "flash.flow_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await page(errors: refusal.errors, checkText: nil, request, context, status: refusal.status)
+                // Errors name stages by their place among the filled-in ones; map back to the form's slots.
+                var errors = refusal.errors
+                let filled = posted.enumerated().filter { !$0.element.name.isEmpty || !$0.element.roleKeys.isEmpty }.map(\.offset)
+                errors.remap { field in
+                    let parts = field.split(separator: "_")
+                    guard parts.count == 3, parts[0] == "stages", let index = Int(parts[1]), index < filled.count else { return field }
+                    return "stages_\(filled[index])_\(parts[2])"
+                }
+                return try await page(errors: errors, checkText: nil, flowGroup: group, postedStages: posted, request, context, status: refusal.status)
             }
         }
     }
+
+    /// How many stages the page form offers (the service allows up to five).
+    static let stageSlots = 3
 
     private func addTerm(category: String?, term: String?, severity: String?, context: AppRequestContext) async throws -> WordListEntry {
         guard let raw = category, !raw.isEmpty else { throw ValidationError(field: "category", code: "required") }
@@ -152,7 +166,8 @@ struct ComplianceController {
     struct TermGroup { var label: String; var terms: [Term]; var hasTerms: Bool }
     struct FindingRow { var term: String; var category: String; var article: String?; var severity: String; var blocking: Bool; var suggestion: String; var position: String }
     struct RoleChoice { var key: String; var name: String; var checked: Bool }
-    struct StageForm { var index: Int; var name: String; var roles: [RoleChoice] }
+    /// One stage slot of the flow editor; `number` counts from 1 as people do.
+    struct StageForm { var index: Int; var number: Int; var name: String; var roles: [RoleChoice]; var nameError: String?; var rolesError: String? }
     struct FlowStage { var name: String; var approvers: String }
     struct FlowRow { var group: String; var stages: [FlowStage] }
 
@@ -173,8 +188,8 @@ struct ComplianceController {
         var ruleCount: Int
     }
 
-    private func page(errors: FormErrors, checkText: String?, checkPlatform: String? = nil, _ request: Request, _ context: AppRequestContext,
-                      status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func page(errors: FormErrors, checkText: String?, checkPlatform: String? = nil, flowGroup: String? = nil, postedStages: [ReviewStage]? = nil,
+                      _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let entries = try await WordListRepository(db.sql).all()
         let groups = WordListRepository.categories.map { category in
@@ -199,7 +214,10 @@ struct ComplianceController {
         let roles = try await RoleRepository(db.sql).all()
         let flows = try await ReviewRepository(db.sql).definedFlows()
         let groupNames = Dictionary(uniqueKeysWithValues: try await AccountGroupRepository(db.sql).all().map { ($0.id, $0.name) })
-        let standard = ReviewFlow.standard.stages
+        // The editor shows the chosen group's flow (its own, else the one it falls back to).
+        let chosenGroup = flowGroup.flatMap { groupNames[$0] != nil ? $0 : nil }
+        let stored = try await ReviewRepository(db.sql).flow(groupID: chosenGroup).stages
+        let shown = postedStages ?? stored
         let model = CompliancePage(
             groups: groups,
             categories: WordListRepository.categories.map { SelectOption(value: $0.rawValue, label: t.t("compliance.category_\($0.rawValue)"), selected: false) },
@@ -208,11 +226,13 @@ struct ComplianceController {
             checkText: checkText ?? "", checked: checkText != nil, findings: findings, checkSummary: checkSummary,
             platforms: [SelectOption(value: "", label: t.t("compliance.any_platform"), selected: (checkPlatform ?? "").isEmpty)]
                 + Platform.allCases.map { SelectOption(value: $0.rawValue, label: t.platformName($0), selected: $0.rawValue == checkPlatform) },
-            flowGroups: [SelectOption(value: "", label: t.t("compliance.default_flow"), selected: true)]
-                + groupNames.sorted { SortKey.make($0.value) < SortKey.make($1.value) }.map { SelectOption(value: $0.key, label: $0.value, selected: false) },
-            stageForms: (0..<3).map { index in
-                StageForm(index: index, name: index < standard.count ? standard[index].name : "",
-                          roles: roles.map { RoleChoice(key: $0.key, name: t.roleName($0), checked: index < standard.count && standard[index].roleKeys.contains($0.key)) })
+            flowGroups: [SelectOption(value: "", label: t.t("compliance.default_flow"), selected: chosenGroup == nil)]
+                + groupNames.sorted { SortKey.make($0.value) < SortKey.make($1.value) }.map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == chosenGroup) },
+            stageForms: (0..<Self.stageSlots).map { index in
+                let stage = index < shown.count ? shown[index] : nil
+                return StageForm(index: index, number: index + 1, name: stage.map { postedStages == nil ? t.stageName($0) : $0.name } ?? "",
+                                 roles: roles.map { RoleChoice(key: $0.key, name: t.roleName($0), checked: stage?.roleKeys.contains($0.key) ?? false) },
+                                 nameError: errors.messages["stages_\(index)_name"], rolesError: errors.messages["stages_\(index)_roles"])
             },
             flows: flows.sorted { $0.key < $1.key }.map { key, stages in
                 FlowRow(group: key == "default" ? t.t("compliance.default_flow") : (groupNames[key] ?? key),

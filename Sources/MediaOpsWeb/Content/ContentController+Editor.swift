@@ -64,9 +64,15 @@ extension ContentController {
         var variants: [VariantSection]
         var addablePlatforms: [SelectOption]
         var canWrite: Bool
+        /// Comments are writes: people who write or review content make them.
+        var canComment: Bool
         var canSubmit: Bool
         var canWithdraw: Bool
         var canDecide: Bool
+        /// Shown to the reviewer of every stage, not only the last, while blocking findings stand.
+        var blockingAtStage: String
+        /// Why a reviewer cannot act on this stage, and who can.
+        var decideHint: String?
         var canOverride: Bool
         var overridden: Bool
         var stages: [StageRow]
@@ -169,9 +175,14 @@ extension ContentController {
             variants: sections,
             addablePlatforms: Platform.allCases.filter { !present.contains($0) }.map { SelectOption(value: $0.rawValue, label: t.platformName($0), selected: false) },
             canWrite: can(.contentWrite) && item.state != .published,
+            canComment: Access.contentContributor.admits(context.identity!.permissions),
             canSubmit: can(.contentWrite) && (item.state == .draft || item.state == .changesRequested),
             canWithdraw: can(.contentWrite) && (item.state == .inReview || item.state == .changesRequested),
             canDecide: can(.contentApprove) && item.state == .inReview && currentStage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys),
+            blockingAtStage: t.t("content.blocking_at_stage", ["count": String(check.blocking)]),
+            decideHint: can(.contentApprove) && item.state == .inReview && !currentStage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys)
+                ? t.t("content.not_your_stage", ["stage": t.stageName(currentStage),
+                                                  "approvers": stageRows[min(item.reviewStage, stageRows.count - 1)].approvers]) : nil,
             canOverride: can(.complianceOverride) && check.blocking > 0 && !overridden,
             overridden: overridden,
             stages: stageRows,

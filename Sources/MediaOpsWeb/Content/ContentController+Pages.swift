@@ -64,7 +64,7 @@ extension ContentController {
                 return "flash.variant_removed"
             }
         }
-        routes.post("/content/{id}/review", .permission(.contentView)) { request, context in
+        routes.post("/content/{id}/review", .contentContributor) { request, context in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(item, request, context, anchor: "review") {
@@ -84,7 +84,7 @@ extension ContentController {
                 return "flash.override_recorded"
             }
         }
-        routes.post("/content/{id}/comments", .permission(.contentView)) { request, context in
+        routes.post("/content/{id}/comments", .contentContributor) { request, context in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(item, request, context, anchor: "comments") {

@@ -69,7 +69,7 @@ struct ContentController {
                                             expectedVersion: try ContentInputParsing.version(request.query("version")), by: context.identity!.principal)
             return JSONOutput.noContent()
         }
-        routes.post("/api/v1/content/{id}/review", .permission(.contentView)) { request, context in
+        routes.post("/api/v1/content/{id}/review", .contentContributor) { request, context in
             let id = try await item(context).id
             let input = try await JSONInput.read(request, context: context)
             guard let raw = try input.string("action"), !raw.isEmpty else { throw ValidationError(field: "action", code: "required") }
@@ -90,7 +90,7 @@ struct ContentController {
             let id = try await item(context).id
             return try JSONOutput.response(ItemsDTO(items: try await ReviewRepository(db.sql).comments(contentID: id).map(ReviewCommentDTO.init)))
         }
-        routes.post("/api/v1/content/{id}/comments", .permission(.contentView)) { request, context in
+        routes.post("/api/v1/content/{id}/comments", .contentContributor) { request, context in
             let id = try await item(context).id
             let input = try await JSONInput.read(request, context: context)
             let comment = try await service.comment(id: id, body: try input.string("body"), anchor: try input.string("anchor"),

@@ -33,7 +33,7 @@ struct TopicsController {
             let input = try await JSONInput.read(request, context: context)
             return try JSONOutput.response(TopicDTO(try await service.decide(id: id, status: try status(try input.string("status")), by: context.identity!.principal)))
         }
-        routes.post("/api/v1/topics/{id}/vote", .permission(.contentView)) { _, context in
+        routes.post("/api/v1/topics/{id}/vote", .contentContributor) { _, context in
             let id = try await topic(context).id
             let result = try await service.toggleVote(id: id, by: context.identity!.principal)
             struct Vote: Encodable { var voted: Bool; var votes: Int }
@@ -44,7 +44,7 @@ struct TopicsController {
             struct CommentDTO: Encodable { var id: String; var author_name: String; var body: String; var created_at: Date }
             return try JSONOutput.response(ItemsDTO(items: try await service.comments(topicID: id).map { CommentDTO(id: $0.id, author_name: $0.authorName, body: $0.body, created_at: $0.at) }))
         }
-        routes.post("/api/v1/topics/{id}/comments", .permission(.contentView)) { request, context in
+        routes.post("/api/v1/topics/{id}/comments", .contentContributor) { request, context in
             let id = try await topic(context).id
             let input = try await JSONInput.read(request, context: context)
             let comment = try await service.comment(id: id, body: try input.string("body"), by: context.identity!.principal)
@@ -84,13 +84,13 @@ struct TopicsController {
                 return "flash.topic_decided"
             }
         }
-        routes.post("/topics/{id}/vote", .permission(.contentView)) { request, context in
+        routes.post("/topics/{id}/vote", .contentContributor) { request, context in
             let topic = try await topic(context)
             _ = try await pages.readForm(request, context: context)
             _ = try await service.toggleVote(id: topic.id, by: context.identity!.principal)
             return pages.redirect("/topics/\(topic.id)")
         }
-        routes.post("/topics/{id}/comments", .permission(.contentView)) { request, context in
+        routes.post("/topics/{id}/comments", .contentContributor) { request, context in
             let topic = try await topic(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(topic, request, context) {
@@ -243,6 +243,8 @@ struct TopicsController {
         var voted: Bool
         var canDecide: Bool
         var canConvert: Bool
+        /// Votes and comments are writes: only people who write or review content make them.
+        var canContribute: Bool
         var decisions: [SelectOption]
         var created: String
     }
@@ -259,6 +261,7 @@ struct TopicsController {
             voted: try await service.hasVoted(topicID: topic.id, memberID: identity.member.id),
             canDecide: identity.permissions.contains(.contentApprove) && !decisions.isEmpty,
             canConvert: identity.permissions.contains(.contentWrite) && topic.status == .accepted,
+            canContribute: Access.contentContributor.admits(identity.permissions),
             decisions: decisions.map { SelectOption(value: $0.rawValue, label: t.t("topics.decide_\($0.rawValue)"), selected: false) },
             created: t.dateTime(topic.createdAt))
         return pages.render("topic_detail", title: topic.title, page: model, request: request, context: context, status: status)

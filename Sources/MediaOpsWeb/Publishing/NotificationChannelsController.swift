@@ -128,7 +128,8 @@ struct NotificationChannelsController {
         var http = dependencies.outbound
         http.timeout = min(http.timeout, 10)
         let log = ExchangeLog()
-        let result = await ChannelSender.send(channel.kind, url: channel.url, secret: secret, event: event, language: language.rawValue, http: http, log: log)
+        let address = try await service.address(for: channel.id) ?? channel.url
+        let result = await ChannelSender.send(channel.kind, url: address, secret: secret, event: event, language: language.rawValue, http: http, log: log)
         let status = await log.exchanges.last?.status
         let now = Date()
         let state: NotificationDelivery.State
@@ -267,13 +268,8 @@ struct NotificationChannelsController {
     }
 
     /// The URL without the credentials robots carry in it (key, access_token, the 飞书 hook token).
-    static func maskedURL(_ url: String, kind: ChannelKind) -> String {
-        var masked = url
-        for credential in ChannelMessages.urlCredentials(kind, url: url) where credential.count >= 4 {
-            masked = masked.replacingOccurrences(of: credential, with: String(credential.prefix(4)) + "…")
-        }
-        return masked
-    }
+    /// Stored channels already hold the masked form; masking again is harmless.
+    static func maskedURL(_ url: String, kind: ChannelKind) -> String { kind.maskedAddress(url) }
 
     private func listPage(values: [String: String], events: Set<OutboundEventKind>, active: Bool, errors: FormErrors,
                           _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) async throws -> Response {

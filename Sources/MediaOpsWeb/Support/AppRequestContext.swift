@@ -43,8 +43,8 @@ public struct AppRequestContext: RequestContext {
         self.coreContext = .init(source: source)
     }
 
-    /// JSON bodies above 1 MiB are refused with 413 before they are read.
-    public var maxUploadSize: Int { 1 << 20 }
+    /// JSON and form bodies above `RequestLimits.maxBodyBytes` are refused with 413.
+    public var maxUploadSize: Int { RequestLimits.maxBodyBytes }
 
     public var csrfToken: String { identity?.csrfToken ?? anonymousCSRF ?? "" }
 }

@@ -28,7 +28,7 @@ struct JSONInput: Sendable {
         do {
             buffer = try await request.collectBody(upTo: context.maxUploadSize)
         } catch {
-            throw AppError(.contentTooLarge, "too_large")
+            throw AppError(.contentTooLarge, "too_large", params: ["max": RequestLimits.maxBodyLabel])
         }
         guard buffer.readableBytes > 0 else { throw AppError(.badRequest, "invalid_json") }
         let value: JSONValue
@@ -47,7 +47,12 @@ struct JSONInput: Sendable {
     func string(_ key: String) throws -> String? {
         switch object[key] {
         case .none, .null: return nil
-        case .string(let value): return value
+        case .string(let value):
+            // NUL and other control characters break search syntax and PostgreSQL text.
+            guard !value.unicodeScalars.contains(where: RequestLimits.isUnwanted) else {
+                throw ValidationError(field: key, code: "control_characters")
+            }
+            return value
         default: throw ValidationError(field: key, code: "invalid_type", params: ["type": "string"])
         }
     }
@@ -57,7 +62,7 @@ struct JSONInput: Sendable {
         switch object[key] {
         case .none: return .none
         case .null: return .some(nil)
-        case .string(let value): return .some(value)
+        case .string: return .some(try string(key))
         default: throw ValidationError(field: key, code: "invalid_type", params: ["type": "string"])
         }
     }
@@ -76,6 +81,7 @@ struct JSONInput: Sendable {
         case .array(let values):
             return try values.map { value in
                 guard case .string(let string) = value else { throw ValidationError(field: key, code: "invalid_type", params: ["type": "array of strings"]) }
+                guard !string.unicodeScalars.contains(where: RequestLimits.isUnwanted) else { throw ValidationError(field: key, code: "control_characters") }
                 return string
             }
         default: throw ValidationError(field: key, code: "invalid_type", params: ["type": "array of strings"])
@@ -141,7 +147,7 @@ struct ErrorDTO: Encodable {
 extension Request {
     /// Query parameter helper: trimmed, nil when empty.
     func query(_ name: String) -> String? {
-        guard let value = uri.queryParameters.get(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = uri.queryParameters.get(name).map({ RequestLimits.clean($0).trimmingCharacters(in: .whitespaces) }), !value.isEmpty else { return nil }
         return value
     }
 

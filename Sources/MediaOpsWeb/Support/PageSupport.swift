@@ -112,7 +112,9 @@ struct PageSupport: Sendable {
             switchLocaleLabel: other == .en ? "English" : "简体中文",
             currentPath: path + (request.uri.query.map { "?\($0)" } ?? ""),
             searchQuery: request.uri.path == "/search" ? (request.query("q") ?? "") : "",
-            unread: context.unreadNotifications > 0 ? String(context.unreadNotifications) : nil
+            unread: context.unreadNotifications > 0 ? String(context.unreadNotifications) : nil,
+            maxBodyBytes: RequestLimits.maxBodyBytes,
+            tooLargeMessage: t.t("error.too_large", ["max": RequestLimits.maxBodyLabel])
         )
     }
 }
@@ -143,4 +145,9 @@ struct FormErrors {
     }
 
     var isEmpty: Bool { messages.isEmpty && summary == nil }
+
+    /// Renames field keys (e.g. a service's stage index to the form's slot).
+    mutating func remap(_ transform: (String) -> String) {
+        messages = Dictionary(messages.map { (transform($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
 }

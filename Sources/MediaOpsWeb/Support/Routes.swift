@@ -9,12 +9,28 @@ public enum Access: Sendable, Equatable, CustomStringConvertible {
     case anyone
     case signedIn
     case permission(Permission)
+    /// Any one of these: e.g. a comment on content is a write that both the
+    /// people writing it and the people reviewing it make.
+    case anyOf([Permission])
+
+    /// People who write or review content: they comment, vote and move items through review.
+    static let contentContributor = Access.anyOf([.contentWrite, .contentApprove])
 
     public var description: String {
         switch self {
         case .anyone: "anyone"
         case .signedIn: "signed-in"
         case .permission(let permission): permission.rawValue
+        case .anyOf(let permissions): permissions.map(\.rawValue).joined(separator: " | ")
+        }
+    }
+
+    /// Whether a member holding `permissions` passes this rule (signed-in assumed).
+    public func admits(_ permissions: Set<Permission>) -> Bool {
+        switch self {
+        case .anyone, .signedIn: true
+        case .permission(let permission): permissions.contains(permission)
+        case .anyOf(let any): any.contains(where: permissions.contains)
         }
     }
 }
@@ -61,9 +77,7 @@ struct Routes {
                 let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
                 throw RedirectRequired(location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
             }
-            if case .permission(let permission) = access, !identity.permissions.contains(permission) {
-                throw AppError.forbidden
-            }
+            guard access.admits(identity.permissions) else { throw AppError.forbidden }
             // A browser session calling the API from script must prove it is our page.
             if isAPI, !method.isSafe, let expected = identity.csrfToken {
                 let given = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""

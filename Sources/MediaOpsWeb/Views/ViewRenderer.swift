@@ -69,4 +69,8 @@ public struct LayoutModel: Sendable {
     public var searchQuery: String
     /// Unread count as text, nil when there is none (so templates can test for it).
     public var unread: String?
+    /// The server's body limit, so the page can stop an oversized form before
+    /// it is sent (and what was typed stays in the editor).
+    public var maxBodyBytes: Int
+    public var tooLargeMessage: String
 }

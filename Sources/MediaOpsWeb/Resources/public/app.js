@@ -103,3 +103,34 @@
     });
   }
 })();
+
+// A select marked data-submit-on-change loads its form's choice at once
+// (the button beside it does the same without script).
+document.querySelectorAll("[data-submit-on-change]").forEach(function (select) {
+  select.addEventListener("change", function () { if (select.form) select.form.submit(); });
+});
+
+// A form larger than the server accepts is stopped here, with the server's own
+// sentence, so the text stays in the editor instead of being lost to a 413.
+(function () {
+  var limit = parseInt(document.body.getAttribute("data-max-body") || "0", 10);
+  if (!limit || !window.TextEncoder || !window.URLSearchParams || !window.FormData) return;
+  var encoder = new TextEncoder();
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || (form.method || "").toLowerCase() !== "post" || form.enctype === "multipart/form-data") return;
+    var size = encoder.encode(new URLSearchParams(new FormData(form)).toString()).length;
+    if (size <= limit) return;
+    event.preventDefault();
+    var message = document.body.getAttribute("data-too-large");
+    var box = form.querySelector(".form-too-large");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "alert form-too-large";
+      box.setAttribute("role", "alert");
+      form.insertBefore(box, form.firstChild);
+    }
+    box.textContent = message;
+    box.scrollIntoView({ block: "center" });
+  }, true);
+})();
