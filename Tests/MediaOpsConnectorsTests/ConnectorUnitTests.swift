@@ -13,6 +13,49 @@ struct OutboundPolicyTests {
         #expect(OutboundPolicy().refusal(for: url) == "private_address")
     }
 
+    @Test("Every notation of an internal address is refused: mapped, long-form, NAT64, 6to4, compatible IPv6", arguments: [
+        "http://[::ffff:7f00:1]/", "http://[0:0:0:0:0:0:0:1]/", "http://[0000:0000:0000:0000:0000:0000:0000:0001]:80/", "http://[::ffff:a9fe:a9fe]/",
+        "http://[::ffff:169.254.169.254]/", "http://[::ffff:10.0.0.1]/", "http://[::127.0.0.1]/", "http://[64:ff9b::7f00:1]/",
+        "http://[2002:7f00:1::]/", "http://[fe80::1%25eth0]/", "http://[ff02::1]/", "http://[::]/", "http://[fec0::1]/",
+        "http://224.0.0.1/", "http://255.255.255.255/", "http://[FD12:3456::1]/",
+    ])
+    func refusedInEveryNotation(url: String) {
+        #expect(OutboundPolicy().refusal(for: url) != nil, "\(url)")
+    }
+
+    @Test("Decimal, octal, hex and short IPv4 forms are not addresses anyone should type: invalid", arguments: [
+        "http://2130706433/", "http://0x7f000001/", "http://0x7f.1/", "http://0177.0.0.1/", "http://127.1/", "http://017700000001/", "http://127.0.0.01/",
+    ])
+    func numericForms(url: String) {
+        #expect(OutboundPolicy().refusal(for: url) == "invalid_url", "\(url)")
+        #expect(OutboundPolicy(allowPrivate: true).refusal(for: url) == "invalid_url", "\(url)")
+    }
+
+    @Test("User info, bad ports and control characters make an address invalid, trusted base or not", arguments: [
+        "http://127.0.0.1:9000@127.0.0.1:9999/", "http://user:pass@93.184.216.34/", "http://93.184.216.34:99999/", "http://93.184.216.34:0/",
+        "http://93.184.216.34:65536/", "http://93.184.216.34:/", "http://93.184.216.34:-1/", "http://93.184.216.34:8o/", "http://93.184.216.34\t/x",
+        "http://93.184.216.34/\\evil", "http:///nohost", "http://[::1/", "javascript:alert(1)", "HTTP://", "",
+    ])
+    func invalidForms(url: String) {
+        let policy = OutboundPolicy(trustedBases: ["http://127.0.0.1:9000/"])
+        #expect(policy.refusal(for: url) == "invalid_url", "\(url)")
+    }
+
+    @Test("A trusted base is compared as scheme, host and port, never as a string prefix")
+    func trustedLookAlikes() {
+        let policy = OutboundPolicy(trustedBases: ["http://127.0.0.1:9000"])
+        #expect(policy.refusal(for: "http://127.0.0.1:9000/any/path") == nil)
+        #expect(policy.refusal(for: "HTTP://127.0.0.1:9000/x") == nil)
+        #expect(policy.refusal(for: "http://127.0.0.1:9000@127.0.0.1:9999/") == "invalid_url")
+        #expect(policy.refusal(for: "http://127.0.0.1:90000/") == "invalid_url")
+        #expect(policy.refusal(for: "https://127.0.0.1:9000/") == "private_address")
+        #expect(policy.refusal(for: "http://127.0.0.1:9001/") == "private_address")
+        #expect(policy.refusal(for: "http://127.0.0.1.nip.io:9000/") != nil)
+        let https = OutboundPolicy(trustedBases: ["https://[::1]"])
+        #expect(https.refusal(for: "https://[0:0:0:0:0:0:0:1]:443/") == "private_address")  // trusted as written, other notations are not guessed
+        #expect(https.refusal(for: "https://[::1]/v1") == nil)
+    }
+
     @Test("Public literals are allowed", arguments: ["http://93.184.216.34/hook", "https://8.8.8.8/", "http://172.32.0.1/", "http://[2001:4860:4860::8888]/"])
     func allowed(url: String) {
         #expect(OutboundPolicy().refusal(for: url) == nil)

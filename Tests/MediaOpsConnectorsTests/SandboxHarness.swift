@@ -29,7 +29,9 @@ struct SandboxHarness: Sendable {
 
     /// The same sandbox with another transport timeout, token cache or log.
     func context(timeout: TimeInterval? = nil, tokens: (any TokenCache)? = nil, log: ExchangeLog? = nil, base: String? = nil) -> ConnectorContext {
-        ConnectorContext(http: HTTPTransport(timeout: timeout ?? context.http.timeout, policy: context.http.policy), tokens: tokens ?? self.tokens,
+        // Another base is an operator-set API base, which the app trusts as configured.
+        let policy = base.map { OutboundPolicy(allowPrivate: context.http.policy.allowPrivate, trustedBases: [$0, sandbox.url]) } ?? context.http.policy
+        return ConnectorContext(http: HTTPTransport(timeout: timeout ?? context.http.timeout, policy: policy), tokens: tokens ?? self.tokens,
                          endpoints: .all(base ?? sandbox.url), log: log ?? self.log)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import MediaOpsDomain
 import MediaOpsStore
 import MediaOpsTestSupport
+import SQLKit
 import Testing
 
 @Suite("Durable job queue")
@@ -36,6 +37,48 @@ struct JobQueueTests {
             #expect(try await queue.complete(id: due.id, owner: "w1") == false)
             #expect(try await queue.complete(id: due.id, owner: "w2"))
             #expect(try await queue.find(id: due.id)?.state == .succeeded)
+        }
+    }
+
+    @Test("a job whose worker dies on every attempt ends in the dead letters instead of being handed out again", arguments: TestDatabase.available)
+    func crashLoop(db: TestDatabase) async throws {
+        try await db.with { database in
+            let queue = JobQueue(database: database)
+            let now = Date()
+            let job = try await queue.enqueue(kind: "notify", payload: "port 99999", runAt: now.addingTimeInterval(-1), maxAttempts: 2)
+            #expect(try await queue.claim(owner: "w1", limit: 5, lease: 30, now: now).map(\.id) == [job.id])
+            // Each worker "crashes": its lease lapses without a result.
+            #expect(try await queue.claim(owner: "w2", limit: 5, lease: 30, now: now.addingTimeInterval(31)).map(\.id) == [job.id])
+            #expect(try await queue.claim(owner: "w3", limit: 5, lease: 30, now: now.addingTimeInterval(62)).isEmpty)
+            let dead = try #require(try await queue.find(id: job.id))
+            #expect(dead.state == .dead)
+            #expect(dead.lastError?.hasPrefix("worker_lost") == true)
+        }
+    }
+
+    @Test("a postponed job waits without spending an attempt", arguments: TestDatabase.available)
+    func postpone(db: TestDatabase) async throws {
+        try await db.with { database in
+            let queue = JobQueue(database: database)
+            let now = Date()
+            let job = try await queue.enqueue(kind: "publish", payload: "x", runAt: now.addingTimeInterval(-1), maxAttempts: 1)
+            _ = try await queue.claim(owner: "w1", limit: 1, lease: 30, now: now)
+            try await queue.postpone(id: job.id, owner: "w1", reason: "awaiting_approval", until: now.addingTimeInterval(60))
+            let waiting = try #require(try await queue.find(id: job.id))
+            #expect(waiting.state == .queued)
+            #expect(waiting.attempts == 0)
+            #expect(try await queue.claim(owner: "w1", limit: 1, lease: 30, now: now.addingTimeInterval(30)).isEmpty)
+            #expect(try await queue.claim(owner: "w1", limit: 1, lease: 30, now: now.addingTimeInterval(61)).map(\.id) == [job.id])
+        }
+    }
+
+    @Test("an unknown stored state is an error, never a state that can run", arguments: TestDatabase.available)
+    func unknownState(db: TestDatabase) async throws {
+        try await db.with { database in
+            let queue = JobQueue(database: database)
+            let job = try await queue.enqueue(kind: "publish", payload: "x")
+            try await database.sql.raw("UPDATE jobs SET state = 'frobnicated' WHERE id = \(bind: job.id)").run()
+            await #expect(throws: UnreadableStoredValue.self) { _ = try await queue.find(id: job.id) }
         }
     }
 

@@ -111,9 +111,15 @@ struct ContentWebTests {
             #expect(ranged.errorField == "range_end")
             let (_, viewer) = try await app.member(["viewer"])
             #expect(try await app.api(.post, "/api/v1/content", token: viewer, json: #"{"title":"x"}"#).status == .forbidden)
+            // A viewer neither writes nor reviews: the route refuses it.
             let submit = try await app.api(.post, "/api/v1/content/\(id)/review", token: viewer, json: #"{"action":"submit"}"#)
             #expect(submit.status == .forbidden)
-            #expect(submit.errorCode == "not_allowed_to_submit")
+            #expect(submit.errorCode == "forbidden")
+            // A reviewer may use the route, but submitting is a writer's step.
+            let (_, reviewer) = try await app.member(["reviewer"])
+            let reviewerSubmit = try await app.api(.post, "/api/v1/content/\(id)/review", token: reviewer, json: #"{"action":"submit"}"#)
+            #expect(reviewerSubmit.status == .forbidden)
+            #expect(reviewerSubmit.errorCode == "not_allowed_to_submit")
         }
     }
 

@@ -16,10 +16,20 @@ struct NotificationChannelsTests {
     @Test("API: create, list, update, test, deliveries and delete; the secret never comes back", arguments: TestDatabase.available)
     func api(db: TestDatabase) async throws {
         try await WebHarness.run(db) { app in
-            let body = #"{"name":"运营值班群","kind":"dingtalk","url":"http://127.0.0.1:9/robot/send?access_token=abc","secret":"\#(Self.secret)","events":["target.failed","token.expiring"]}"#
-            let created = try await app.api(.post, "/api/v1/notification-channels", token: app.ownerToken, json: body)
-            #expect(created.status == .created)
+            let body = #"{"name":"运营值班群","kind":"dingtalk","url":"http://127.0.0.1:9/robot/send?access_token=abc123def456","secret":"\#(Self.secret)","events":["target.failed","token.expiring"]}"#
+            // A loopback robot is refused when saved, beside its field…
+            let refused = try await app.api(.post, "/api/v1/notification-channels", token: app.ownerToken, json: body)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.errorCode == "private_address")
+            #expect(refused.errorField == "url")
+            // …and again when dialled, for a channel saved while private addresses were allowed.
+            let saved = try await NotificationChannelService(database: app.database, secrets: app.team.secrets).create(
+                .init(name: "运营值班群", kind: "dingtalk", url: "http://127.0.0.1:9/robot/send?access_token=abc123def456", secret: Self.secret,
+                      events: ["target.failed", "token.expiring"]), by: app.ownerPrincipal)
+            let created = try await app.api(.get, "/api/v1/notification-channels/\(saved.id)", token: app.ownerToken)
+            #expect(created.status == .ok)
             #expect(!created.text.contains(Self.secret))
+            #expect(!created.text.contains("access_token=abc123def456"))
             let id = try #require(created.json["id"] as? String)
             #expect(created.json["has_secret"] as? Bool == true)
             #expect(created.json["secret"] == nil)
@@ -142,24 +152,38 @@ struct NotificationChannelsTests {
             let channels = NotificationChannelService(database: app.database, secrets: app.team.secrets)
             #expect(try await channels.list().isEmpty)
 
-            let invalid = try await session.post("/settings/notifications", form: form.filter { $0.0 != "events" }, from: "/settings/notifications")
+            let publicForm = form.map { $0.0 == "url" ? ("url", "https://hooks.example.com/hook") : $0 }
+            let invalid = try await session.post("/settings/notifications", form: publicForm.filter { $0.0 != "events" }, from: "/settings/notifications")
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.text.contains("请至少选择一个要推送的事件"))
             #expect(!invalid.text.contains(Self.secret))
-            #expect(invalid.text.contains("value=\"http://127.0.0.1:9/hook\""))
+            #expect(invalid.text.contains("value=\"https://hooks.example.com/hook\""))
 
-            let created = try await session.post("/settings/notifications", form: form, from: "/settings/notifications")
+            // A loopback address is refused on save, next to the field, with what the admin can do.
+            let refusedPage = try await session.post("/settings/notifications", form: form, from: "/settings/notifications")
+            #expect(refusedPage.status == .unprocessableContent)
+            #expect(refusedPage.text.contains("MEDIAOPS_ALLOW_PRIVATE_ADDRESSES"))
+            #expect(!refusedPage.text.contains(Self.secret))
+            #expect(try await channels.list().isEmpty)
+
+            // A public address is saved (nothing is dialled on save).
+            let created = try await session.post("/settings/notifications", form: publicForm, from: "/settings/notifications")
             #expect(created.status == .seeOther)
             let page = try await session.follow(created)
             #expect(page.text.contains("通知渠道已添加"))
             #expect(!page.text.contains(Self.secret))
+            let saved = try #require(try await channels.list().first)
+            try await channels.delete(id: saved.id, by: app.ownerPrincipal)
+            // The rest runs on a loopback channel saved while private addresses were allowed: the dial refuses it.
+            _ = try await channels.create(.init(name: "值班群", kind: "webhook", url: "http://127.0.0.1:9/hook", secret: Self.secret,
+                                               events: ["target.failed", "manual.due"], active: true), by: app.ownerPrincipal)
             let channel = try #require(try await channels.list().first)
             #expect(channel.events == [.targetFailed, .manualDue])
             #expect(channel.hasSecret && channel.active && channel.kind == .webhook)
 
             // Edit: a blank secret keeps it; unticking "active" pauses the channel.
             let edited = try await session.post("/settings/notifications/\(channel.id)", form: [("name", "值班群二"), ("kind", "webhook"),
-                                                ("url", "http://127.0.0.1:9/hook2"), ("secret", ""), ("events", "target.failed")],
+                                                ("url", "http://127.0.0.1:9/hook"), ("secret", ""), ("events", "target.failed")],
                                                 from: "/settings/notifications/\(channel.id)")
             #expect(edited.status == .seeOther)
             let after = try #require(try await channels.find(id: channel.id))

@@ -100,7 +100,7 @@ public struct PublishingEngine: Sendable {
     /// cycle follow each other, and a later publish attempt starts a new cycle.
     /// The key is a function of (target, cycle, round) alone, so two workers
     /// scheduling the same round make one job.
-    func scheduleReconcile(targetID: String, cycle: String, round: Int, after: TimeInterval) async throws {
+    public func scheduleReconcile(targetID: String, cycle: String, round: Int, after: TimeInterval) async throws {
         try await JobQueue(database: database).enqueue(kind: PublishingService.reconcileJobKind,
                                                        payload: RoundPayload.make(targetID: targetID, round: round, cycle: cycle),
                                                        runAt: Date().addingTimeInterval(after), idempotencyKey: Self.reconcileKey(targetID: targetID, cycle: cycle, round: round),

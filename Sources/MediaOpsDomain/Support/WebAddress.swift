@@ -78,6 +78,9 @@ public struct WebAddress: Sendable, Hashable, CustomStringConvertible {
         self.rest = String(afterScheme[authorityEnd...])
         self.text = text
         guard !self.host.isEmpty else { return nil }
+        // `127.1`, `0x7f000001`, `2130706433`: C resolvers read these as addresses,
+        // other parsers as names. An address is written as a dotted quad or not at all.
+        if looksNumeric && !isCanonicalIPv4 { return nil }
     }
 
     /// True when every label is a number in some base (`127.1`, `0x7f.1`,

@@ -23,16 +23,16 @@ struct NotificationChannelsController {
         }
         routes.post("/api/v1/notification-channels", access) { request, context in
             let input = try await JSONInput.read(request, context: context)
-            let channel = try await service.create(try channelInput(input), by: context.identity!.principal)
+            let channel = try await service.create(try checkedDestination(try channelInput(input)), by: context.identity!.principal)
             return try JSONOutput.response(NotificationChannelDTO(channel), status: .created)
         }
         routes.get("/api/v1/notification-channels/{id}", access) { _, context in
             try JSONOutput.response(NotificationChannelDTO(try await channel(context)))
         }
         routes.patch("/api/v1/notification-channels/{id}", access) { request, context in
-            let id = try await channel(context).id
+            let current = try await channel(context)
             let input = try await JSONInput.read(request, context: context)
-            let updated = try await service.update(id: id, try channelInput(input), by: context.identity!.principal)
+            let updated = try await service.update(id: current.id, try checkedDestination(try channelInput(input), current: current), by: context.identity!.principal)
             return try JSONOutput.response(NotificationChannelDTO(updated))
         }
         routes.delete("/api/v1/notification-channels/{id}", access) { _, context in
@@ -55,7 +55,7 @@ struct NotificationChannelsController {
         routes.post("/settings/notifications", access) { request, context in
             let form = try await pages.readForm(request, context: context)
             do {
-                let channel = try await service.create(formInput(form, creating: true), by: context.identity!.principal)
+                let channel = try await service.create(try checkedDestination(formInput(form, creating: true)), by: context.identity!.principal)
                 return pages.redirect("/settings/notifications/\(channel.id)", flash: "flash.channel_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -72,7 +72,7 @@ struct NotificationChannelsController {
             let channel = try await channel(context)
             let form = try await pages.readForm(request, context: context)
             do {
-                _ = try await service.update(id: channel.id, formInput(form, creating: false), by: context.identity!.principal)
+                _ = try await service.update(id: channel.id, try checkedDestination(formInput(form, creating: false), current: channel), by: context.identity!.principal)
                 return pages.redirect("/settings/notifications/\(channel.id)", flash: "flash.channel_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -268,6 +268,16 @@ struct NotificationChannelsController {
     }
 
     /// The URL without the credentials robots carry in it (key, access_token, the 飞书 hook token).
+    /// A robot or webhook address passes the outbound policy when saved (the
+    /// refusal is shown beside the field); the sender checks it again.
+    private func checkedDestination(_ input: NotificationChannelService.ChannelInput, current: NotificationChannel? = nil) throws -> NotificationChannelService.ChannelInput {
+        guard let url = input.url?.trimmingCharacters(in: .whitespaces), !url.isEmpty, url != current?.url else { return input }
+        if let refusal = dependencies.outbound.policy.refusal(for: url), AccountsController.refusedOnSave.contains(refusal) {
+            throw ValidationError(field: "url", code: refusal)
+        }
+        return input
+    }
+
     /// Stored channels already hold the masked form; masking again is harmless.
     static func maskedURL(_ url: String, kind: ChannelKind) -> String { kind.maskedAddress(url) }
 

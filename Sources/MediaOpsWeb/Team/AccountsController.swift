@@ -24,7 +24,7 @@ struct AccountsController {
         }
         routes.post("/api/v1/accounts", .permission(.accountsManage)) { request, context in
             let input = try await JSONInput.read(request, context: context)
-            let account = try await dependencies.team.createAccount(try accountInput(input), by: context.identity!.principal)
+            let account = try await dependencies.team.createAccount(try checkedDestinations(try accountInput(input)), by: context.identity!.principal)
             return try JSONOutput.response(AccountDTO(account, groups: try await groupIndex()), status: .created)
         }
         routes.get("/api/v1/accounts/{id}", .permission(.accountsView)) { _, context in
@@ -33,7 +33,7 @@ struct AccountsController {
         routes.patch("/api/v1/accounts/{id}", .permission(.accountsManage)) { request, context in
             let id = try await account(context).id
             let input = try await JSONInput.read(request, context: context)
-            let updated = try await dependencies.team.updateAccount(id: id, try accountInput(input), by: context.identity!.principal)
+            let updated = try await dependencies.team.updateAccount(id: id, try checkedDestinations(try accountInput(input)), by: context.identity!.principal)
             return try JSONOutput.response(AccountDTO(updated, groups: try await groupIndex()))
         }
         routes.delete("/api/v1/accounts/{id}", .permission(.accountsManage)) { _, context in
@@ -74,7 +74,7 @@ struct AccountsController {
             let form = try await pages.readForm(request, context: context)
             let input = formInput(form, creating: true)
             do {
-                let account = try await dependencies.team.createAccount(input, by: context.identity!.principal)
+                let account = try await dependencies.team.createAccount(try checkedDestinations(input), by: context.identity!.principal)
                 return pages.redirect("/accounts/\(account.id)", flash: "flash.account_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -121,7 +121,7 @@ struct AccountsController {
             let account = try await account(context)
             let form = try await pages.readForm(request, context: context)
             do {
-                _ = try await dependencies.team.updateAccount(id: account.id, formInput(form, creating: false), by: context.identity!.principal)
+                _ = try await dependencies.team.updateAccount(id: account.id, try checkedDestinations(formInput(form, creating: false)), by: context.identity!.principal)
                 return pages.redirect("/accounts/\(account.id)", flash: "flash.account_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -140,6 +140,24 @@ struct AccountsController {
     }
 
     // MARK: Input
+
+    /// Addresses MediaOps will dial (a webhook account's URL, a Mastodon instance)
+    /// pass the outbound policy when saved, so a refusal is said at once and
+    /// beside its field, not at the first publish. The dial checks again.
+    /// A host that does not resolve right now may resolve later (or only on the
+    /// server's network): that is said when dialling, not when saving.
+    static let refusedOnSave: Set<String> = ["invalid_url", "private_address"]
+
+    private func checkedDestinations(_ input: TeamService.AccountInput) throws -> TeamService.AccountInput {
+        guard let platform = input.platform.flatMap(Platform.init(rawValue:)) else { return input }
+        for field in platform.fields where field.isURL {
+            if let value = input.fields?[field.key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty,
+               let refusal = dependencies.outbound.policy.refusal(for: value), Self.refusedOnSave.contains(refusal) {
+                throw ValidationError(field: "fields.\(field.key)", code: refusal)
+            }
+        }
+        return input
+    }
 
     private func accountInput(_ input: JSONInput) throws -> TeamService.AccountInput {
         TeamService.AccountInput(platform: try input.string("platform"), name: try input.string("name"), handle: try input.string("handle"),
