@@ -17,6 +17,12 @@ struct HTMLSanitizerTests {
         ("1 < 2 & 3 > 2", "1 &lt; 2 &amp; 3 &gt; 2"),
         ("<a href=\"https://example.com/a?b=1&amp;c=2\" target=\"_blank\">好</a>", "<a href=\"https://example.com/a?b=1&amp;c=2\">好</a>"),
         ("<!-- 注释 --><p>留下</p>", "<p>留下</p>"),
+        // Browsers read a backslash as a slash and drop tabs: these all lead to another host.
+        ("<a href=\"/\\evil.example\">链接</a>", "<a>链接</a>"),
+        ("<a href=\"\\\\evil.example\">链接</a>", "<a>链接</a>"),
+        ("<a href=\"/\t/evil.example\">链接</a>", "<a>链接</a>"),
+        ("<a href=\"https://a@evil.example/\">链接</a>", "<a>链接</a>"),
+        ("<a href=\"/content/1\">站内</a>", "<a href=\"/content/1\">站内</a>"),
     ])
     func sanitises(input: String, expected: String) {
         #expect(HTMLSanitizer.sanitize(input) == expected)

@@ -27,6 +27,20 @@ struct TeamServiceTests {
         }
     }
 
+    @Test("a new SQLite database file, and its WAL, are readable by their owner only")
+    func sqliteFileMode() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-mode-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = (directory as NSString).appendingPathComponent("m.sqlite")
+        let database = try await Database.open(.sqliteFile(path: path), logger: TestDatabase.logger)
+        try await Migrations.run(on: database, logger: TestDatabase.logger)
+        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+            #expect(mode & 0o077 == 0, "\(file) has mode \(String(mode, radix: 8))")
+        }
+        await database.close()
+    }
+
     @Test("migrations are recorded once and re-running them changes nothing", arguments: TestDatabase.available)
     func migrations(db: TestDatabase) async throws {
         try await db.with { database in

@@ -161,6 +161,13 @@ struct ContentWebTests {
             #expect(feed.headers[.contentType]?.hasPrefix("text/calendar") == true)
             #expect(feed.text.contains("DTSTART:20261201T120000Z"))
             #expect(feed.text.contains("SUMMARY:=危险公式\\, 含逗号"))
+            // A bare CR in a title would end the property for some readers: every line break becomes \n.
+            _ = try await app.api(.post, "/api/v1/content", token: app.ownerToken,
+                                  json: #"{"title":"第一行\r第二行\r\n第三行","planned_at":"2026-12-01T13:00:00Z"}"#)
+            let again = try await app.client.execute(uri: link, method: .get)
+            #expect(again.text.contains("SUMMARY:第一行\\n第二行\\n第三行"))
+            #expect(!again.text.replacingOccurrences(of: "\r\n", with: "").contains("\r"))
+            #expect(!again.text.contains("state_") && !again.text.contains("in_review"))
             #expect(try await app.client.execute(uri: "/calendar/feed/cal_wrong.ics", method: .get).status == .notFound)
         }
     }
