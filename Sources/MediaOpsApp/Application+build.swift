@@ -75,17 +75,6 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                          secrets: secrets, outbound: outbound)
 }
 
-/// Closes the database when the service group shuts down.
-public struct DatabaseService: Service {
-    let database: Database
-    public init(database: Database) { self.database = database }
-
-    public func run() async throws {
-        try? await gracefulShutdown()
-        await database.close()
-    }
-}
-
 /// Every job handler a worker runs: publishing, reconciliation, reminders, notifications.
 public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] {
     components.engine.handlers + [NotificationJobHandler(database: components.database, secrets: components.secrets,
@@ -105,8 +94,22 @@ public func buildApplication(_ components: AppComponents, logger: Logger, worker
         configuration: .init(address: .hostname(components.configuration.host, port: components.configuration.port), serverName: "MediaOps"),
         logger: logger
     )
-    // Services stop in reverse order: the server, then the worker, then the database.
-    app.addServices(DatabaseService(database: components.database))
+    // The database is closed by the caller once every service has ended (see
+    // `runClosingDatabase`): a service of its own was cancelled together with the
+    // others when one failed (a taken port), and closed the pool under the
+    // worker's last queries, which trapped the process.
     if let worker { app.addServices(worker) }
     return app
+}
+
+/// Runs `body` (a service group) and closes the database after it has ended,
+/// however it ended.
+public func runClosingDatabase(_ database: Database, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        await database.close()
+        throw error
+    }
+    await database.close()
 }

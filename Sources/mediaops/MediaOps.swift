@@ -71,8 +71,13 @@ struct Serve: AsyncParsableCommand {
         say("MediaOps \(Configuration.version) on http://\(configuration.host):\(configuration.port) (\(database.kind.rawValue): \(configuration.database.redacted))")
         let worker = noWorker ? nil : try buildWorker(components, logger: logger, waitIfQueueHeld: true)
         if noWorker { say("No in-process worker: due posts are published by `mediaops worker` processes.") }
-        try await buildApplication(components, logger: logger, worker: worker).runService()
-        sandbox?.stop()
+        defer { sandbox?.stop() }
+        let app = buildApplication(components, logger: logger, worker: worker)
+        do {
+            try await runClosingDatabase(database) { try await app.runService() }
+        } catch where "\(error)".contains("Address already in use") {
+            throw ValidationFailure(message: "Port \(configuration.port) on \(configuration.host) is already in use: stop what holds it or choose another with --port.")
+        }
     }
 }
 
@@ -102,8 +107,8 @@ struct Worker: AsyncParsableCommand {
             throw ValidationFailure(message: error.description)
         }
         say("MediaOps worker \(worker.options.name) on \(database.kind.rawValue) (\(configuration.database.redacted)), \(configuration.workerConcurrency) at once")
-        let group = ServiceGroup(configuration: .init(services: [DatabaseService(database: database), worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await runClosingDatabase(database) { try await group.run() }
     }
 }
 

@@ -86,6 +86,8 @@ public struct TargetDetail: Sendable {
 
 extension PublishingService {
     public static let reconcileJobKind = "reconcile"
+    /// The reason a due target shows while its item waits to be approved again.
+    public static let awaitingApprovalReason = "awaiting_approval"
     public static let reminderJobKind = "assisted_reminder"
 
     /// Takes a claimed publish job's target into `publishing` and writes the
@@ -98,6 +100,13 @@ extension PublishingService {
             case .scheduled:
                 // The engine sends only a copy that reviewers approved as it stands.
                 guard try await ContentRepository(db, kind: database.kind).find(id: target.contentID)?.state.isPublishable ?? true else {
+                    // Said on the queue and the target's page until the item is approved again.
+                    if target.failureReason != Self.awaitingApprovalReason {
+                        try await db.raw("""
+                            UPDATE publish_targets SET failure_reason = \(bind: Self.awaitingApprovalReason), updated_at = \(bind: now.epochMilliseconds)
+                            WHERE id = \(bind: targetID)
+                            """).run()
+                    }
                     return .awaitingApproval
                 }
                 let attemptID = Identifier.makeOrdered("att")

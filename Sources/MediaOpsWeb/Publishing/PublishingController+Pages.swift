@@ -82,6 +82,7 @@ extension PublishingController {
                 }
                 _ = try await service.confirm(targetID: detail.target.id, published: published, url: form["url"], retryAt: retryAt,
                                               by: context.identity!.principal)
+                if published && detail.target.state == .published { return "flash.target_url_corrected" }
                 return published ? "flash.target_confirmed" : "flash.target_requeued"
             }
         }
@@ -361,6 +362,8 @@ extension PublishingController {
         var isScheduled: Bool
         var isUnconfirmed: Bool
         var isFailed: Bool
+        /// Published: the post's URL can still be corrected.
+        var isPublished: Bool
         var card: PublishCard?
         var errors: [String: String]
         var summary: String?
@@ -406,7 +409,7 @@ extension PublishingController {
             reason: target.failureReason.map { Self.reasonText($0, t) }, rawReason: target.failureReason,
             attemptsCount: detail.attempts, attempts: attempts,
             canPublish: can(.contentPublish), isScheduled: target.state == .scheduled, isUnconfirmed: target.state == .unconfirmed,
-            isFailed: target.state == .failed, card: card,
+            isFailed: target.state == .failed, isPublished: target.state == .published, card: card,
             errors: errors.messages, summary: errors.summary, values: values, timeZone: zone.identifier,
             zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]), retryValue: values["retry_at"] ?? "")
         return pages.render("publishing_target", title: detail.contentTitle, page: model, request: request, context: context, status: status)
