@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import MediaOpsApp
 import MediaOpsDomain
 import MediaOpsStore
 import MediaOpsTestSupport
@@ -255,6 +256,26 @@ struct SecurityTests {
             #expect(page.text.contains("太大"))
             // The page carries the limit so its script stops an oversized form before sending.
             #expect(try await session.get("/content/\(id)").text.contains("data-max-body=\"\(RequestLimits.maxBodyBytes)\""))
+        }
+    }
+
+    // MARK: One secret box
+
+    @Test("with :memory: and no key, what the team room seals the engine and the sender can open")
+    func oneSecretBox() async throws {
+        var configuration = WebHarness.configuration(.sqlite)
+        configuration.secretKey = nil
+        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        try await TestDatabase.sqlite.with { [configuration] database in
+            let components = try await buildComponents(configuration: configuration, database: database, logger: TestDatabase.logger)
+            let owner = try await components.team.setUp(.init(workspaceName: "密钥", timeZone: "Asia/Shanghai", locale: "zh-Hans",
+                                                               ownerName: "林", ownerEmail: "o@example.com", password: "owner-password"))
+            let principal = Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases))
+            let account = try await components.team.createAccount(.init(platform: "weibo", name: "微博", handle: "key", credentials: ["access_token": "sealed-by-team"]), by: principal)
+            #expect(try await components.engine.tokens.credentials(accountID: account.id)["access_token"] == "sealed-by-team")
+            let channel = try await NotificationChannelService(database: database, secrets: components.team.secrets)
+                .create(.init(name: "群", kind: "wecom", url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-123456789", events: ["target.failed"]), by: principal)
+            #expect(try await NotificationChannelService(database: database, secrets: components.secrets).address(for: channel.id)?.hasSuffix("k-123456789") == true)
         }
     }
 
