@@ -14,7 +14,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              year >= 1900, (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day)
+              (1900...9999).contains(year), (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         self.year = year
         self.month = month

@@ -69,8 +69,9 @@ extension ContentController {
         var canSubmit: Bool
         var canWithdraw: Bool
         var canDecide: Bool
-        /// Shown to the reviewer of every stage, not only the last, while blocking findings stand.
-        var blockingAtStage: String
+        /// Shown to the reviewer of every stage, not only the last, while blocking findings stand
+        /// without a recorded override (nil otherwise: a zero count is truthy in Mustache).
+        var blockingAtStage: String?
         /// Why a reviewer cannot act on this stage, and who can.
         var decideHint: String?
         var canOverride: Bool
@@ -179,7 +180,7 @@ extension ContentController {
             canSubmit: can(.contentWrite) && (item.state == .draft || item.state == .changesRequested),
             canWithdraw: can(.contentWrite) && (item.state == .inReview || item.state == .changesRequested),
             canDecide: can(.contentApprove) && item.state == .inReview && currentStage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys),
-            blockingAtStage: t.t("content.blocking_at_stage", ["count": String(check.blocking)]),
+            blockingAtStage: check.blocking > 0 && !overridden ? t.t("content.blocking_at_stage", ["count": String(check.blocking)]) : nil,
             decideHint: can(.contentApprove) && item.state == .inReview && !currentStage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys)
                 ? t.t("content.not_your_stage", ["stage": t.stageName(currentStage),
                                                   "approvers": stageRows[min(item.reviewStage, stageRows.count - 1)].approvers]) : nil,
