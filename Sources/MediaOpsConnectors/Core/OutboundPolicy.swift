@@ -33,9 +33,18 @@ public struct OutboundPolicy: Sendable {
         return nil
     }
 
-    /// Every address `host` resolves to (a literal resolves to itself).
+    /// Every address `host` resolves to (a literal resolves to itself). Answers
+    /// are kept for a minute: `getaddrinfo` blocks its thread, and a busy minute
+    /// publishes hundreds of posts to the same few platform hosts.
     static func resolve(_ host: String) -> [IPAddress] {
         if let literal = IPAddress(literal: host) { return [literal] }
+        if let cached = ResolverCache.shared.lookup(host) { return cached }
+        let addresses = lookUp(host)
+        if !addresses.isEmpty { ResolverCache.shared.store(host, addresses) }
+        return addresses
+    }
+
+    private static func lookUp(_ host: String) -> [IPAddress] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
@@ -54,6 +63,28 @@ public struct OutboundPolicy: Sendable {
     public static func isPrivate(_ address: String) -> Bool {
         guard let parsed = IPAddress(literal: address) else { return true }
         return !parsed.isPublic
+    }
+}
+
+/// Recent answers of the system resolver, per host, for a minute.
+final class ResolverCache: @unchecked Sendable {
+    static let shared = ResolverCache()
+    static let lifetime: TimeInterval = 60
+    private let lock = NSLock()
+    private var entries: [String: (at: Date, addresses: [IPAddress])] = [:]
+
+    func lookup(_ host: String, now: Date = Date()) -> [IPAddress]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[host], now.timeIntervalSince(entry.at) < Self.lifetime else { return nil }
+        return entry.addresses
+    }
+
+    func store(_ host: String, _ addresses: [IPAddress], now: Date = Date()) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count > 1_000 { entries.removeAll() }
+        entries[host] = (now, addresses)
     }
 }
 
