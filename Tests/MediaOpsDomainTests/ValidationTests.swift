@@ -158,3 +158,19 @@ struct OrderedIdentifierTests {
         #expect(ids.allSatisfy(Identifier.isPlausible))
     }
 }
+
+@Suite("Accept-Language")
+struct AcceptLanguageTests {
+    @Test("the most preferred catalog language wins by q value", arguments: [
+        ("en-US,en;q=0.9,zh-CN;q=0.8", AppLocale.en), ("zh-CN,zh;q=0.9,en;q=0.8", .zhHans), ("fr-FR,fr;q=0.9,en;q=0.5,zh;q=0.7", .zhHans),
+        ("zh-TW", .zhHans), ("en", .en), ("*;q=0.5, en;q=0.1", .en), ("zh;q=0, en;q=0.2", .en),
+    ])
+    func picks(header: String, expected: AppLocale) {
+        #expect(AppLocale(acceptLanguage: header) == expected)
+    }
+
+    @Test("a header naming neither language gives nothing", arguments: ["fr-FR,de;q=0.8", "", ";;;", "en;q=0"])
+    func none(header: String) {
+        #expect(AppLocale(acceptLanguage: header) == nil)
+    }
+}

@@ -64,6 +64,6 @@ struct WebAddressTests {
         #expect(kind.credentials(in: url).contains(key))
         let masked = kind.maskedAddress(url)
         #expect(!masked.contains(key))
-        #expect(masked.contains(String(key.prefix(4)) + "…"))
+        #expect(masked.contains(String(key.prefix(4)) + "****"))
     }
 }

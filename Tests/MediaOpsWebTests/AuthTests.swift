@@ -169,4 +169,17 @@ struct AuthTests {
             #expect(allowed.status == .ok)
         }
     }
+
+    @Test("before anyone chooses, the sign-in page speaks the browser's language; a choice wins over it")
+    func acceptLanguage() async throws {
+        try await WebHarness.run(.sqlite) { app in
+            let english = try await app.client.execute(uri: "/login", method: .get, headers: [.acceptLanguage: "en-US,en;q=0.9,zh-CN;q=0.8"])
+            #expect(english.text.contains("<html lang=\"en\""))
+            #expect(english.text.contains("Sign in with your workspace e-mail and password."))
+            let chinese = try await app.client.execute(uri: "/login", method: .get, headers: [.acceptLanguage: "zh-CN,zh;q=0.9"])
+            #expect(chinese.text.contains("<html lang=\"zh-CN\""))
+            let chosen = try await app.client.execute(uri: "/login", method: .get, headers: [.acceptLanguage: "en-US", .cookie: "mediaops_lang=zh-Hans"])
+            #expect(chosen.text.contains("<html lang=\"zh-CN\""))
+        }
+    }
 }

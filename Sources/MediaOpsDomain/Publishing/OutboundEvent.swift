@@ -84,11 +84,12 @@ extension ChannelKind {
         return values
     }
 
-    /// The address as pages and the API show it: each key cut to its first four characters.
+    /// The address as pages and the API show it: each key cut to its first four characters and `****`.
     public func maskedAddress(_ url: String) -> String {
         var masked = url
         for credential in credentials(in: url).sorted(by: { $0.count > $1.count }) where credential.count >= 4 {
-            masked = masked.replacingOccurrences(of: credential, with: String(credential.prefix(4)) + "…")
+            // ASCII, so the shown form is still a valid URI (the API documents it as one).
+            masked = masked.replacingOccurrences(of: credential, with: String(credential.prefix(4)) + "****")
         }
         return masked
     }

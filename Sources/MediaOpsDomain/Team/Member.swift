@@ -9,6 +9,24 @@ public enum AppLocale: String, CaseIterable, Sendable, Codable {
         let lowered = value.lowercased()
         if lowered.hasPrefix("zh") { self = .zhHans } else if lowered.hasPrefix("en") { self = .en } else { return nil }
     }
+
+    /// The catalog language a browser's Accept-Language prefers most, by q value
+    /// ("en-US,en;q=0.9,zh-CN;q=0.8" → en); nil when it names neither.
+    public init?(acceptLanguage header: String) {
+        var best: (q: Double, index: Int, locale: AppLocale)?
+        for (index, part) in header.split(separator: ",").prefix(20).enumerated() {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first, let locale = AppLocale(loose: tag) else { continue }
+            var q = 1.0
+            for parameter in pieces.dropFirst() where parameter.hasPrefix("q=") {
+                q = Double(parameter.dropFirst(2)) ?? 0
+            }
+            guard q > 0 else { continue }
+            if best == nil || q > best!.q { best = (q, index, locale) }
+        }
+        guard let best else { return nil }
+        self = best.locale
+    }
 }
 
 public struct Member: Sendable, Equatable {

@@ -38,7 +38,9 @@ extension ContentController {
         var previewClass: String
     }
 
-    struct ReviewEventRow { var at: String; var who: String; var action: String; var comment: String }
+    /// `comment` is nil when none was left: an empty string is truthy in Mustache
+    /// and printed "提交审核：" with nothing after the colon.
+    struct ReviewEventRow { var at: String; var who: String; var action: String; var comment: String? }
     struct CommentRow { var author: String; var at: String; var body: String; var anchor: String; var quote: String }
     struct StageRow { var name: String; var approvers: String; var current: Bool; var done: Bool }
 
@@ -188,7 +190,7 @@ extension ContentController {
             overridden: overridden,
             stages: stageRows,
             events: try await reviews.events(contentID: item.id).prefix(20).map {
-                ReviewEventRow(at: t.dateTime($0.at), who: $0.memberName, action: t.t("content.event_\($0.action)"), comment: $0.comment)
+                ReviewEventRow(at: t.dateTime($0.at), who: $0.memberName, action: t.t("content.event_\($0.action)"), comment: $0.comment.isEmpty ? nil : $0.comment)
             },
             comments: try await reviews.comments(contentID: item.id).map {
                 CommentRow(author: $0.authorName, at: t.dateTime($0.at), body: $0.body,

@@ -59,8 +59,11 @@ struct IdentityMiddleware: RouterMiddleware {
         if let member = context.identity?.member, !path.hasPrefix("/api/"), request.method == .get {
             context.unreadNotifications = try await NotificationRepository(database.sql).unreadCount(userID: member.id)
         }
+        // A member's own choice, then the switch on the page, then what the browser
+        // asks for, then the workspace's language.
         context.locale = context.identity?.member.locale
             ?? request.cookies[Self.localeCookie].flatMap { AppLocale(rawValue: $0.value) }
+            ?? request.headers[.acceptLanguage].flatMap { AppLocale(acceptLanguage: $0) }
             ?? context.workspace?.defaultLocale
             ?? .zhHans
 
