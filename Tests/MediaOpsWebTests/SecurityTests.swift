@@ -220,6 +220,10 @@ struct SecurityTests {
             }
             let filtered = try await app.api(.get, "/api/v1/topics?status=proposed&q=%E6%98%A5%E5%AD%A3", token: app.ownerToken)
             #expect(filtered.json["total"] as? Int == 1)
+            // A GET form sends a space as "+": "冬季 选题" must find the topic of that title.
+            _ = try await TopicService(database: app.database).propose(.init(title: "冬季 选题 A+B"), by: app.ownerPrincipal)
+            #expect(try await app.api(.get, "/api/v1/topics?q=%E5%86%AC%E5%AD%A3+%E9%80%89%E9%A2%98", token: app.ownerToken).json["total"] as? Int == 1)
+            #expect(try await app.api(.get, "/api/v1/topics?q=A%2BB", token: app.ownerToken).json["total"] as? Int == 1)
             let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
             #expect(try await session.get("/topics?status=proposed&q=%E6%98%A5").status == .ok)
             for q in ["%00", "abc%00def", "%22", "a%22%20OR%20b", "NEAR(a%20b)", "*", "%5E%E6%98%A5", "a:b", "(((", "%01%02%03", "-x", "col:val*"] {

@@ -145,9 +145,13 @@ struct ErrorDTO: Encodable {
 }
 
 extension Request {
+    /// The query string read as an HTML form sends it: "+" is a space (a GET
+    /// form encodes "冬季 选题" as "冬季+选题"), "%2B" a plus; control characters dropped.
+    var formQuery: FormData { FormData(uri.query ?? "") }
+
     /// Query parameter helper: trimmed, nil when empty.
     func query(_ name: String) -> String? {
-        guard let value = uri.queryParameters.get(name).map({ RequestLimits.clean($0).trimmingCharacters(in: .whitespaces) }), !value.isEmpty else { return nil }
+        guard let value = formQuery[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
     }
 

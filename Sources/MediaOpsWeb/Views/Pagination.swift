@@ -40,23 +40,25 @@ struct Pagination {
 
     /// The current URL with some query parameters replaced.
     static func url(_ request: Request, _ replacing: [String: String]) -> String {
-        var components = URLComponents()
-        components.path = request.uri.path
-        var items: [URLQueryItem] = []
-        var seen = Set<String>()
-        for (name, value) in request.uri.queryParameters {
-            let key = String(name)
-            if let replacement = replacing[key] {
-                if !seen.contains(key) { items.append(URLQueryItem(name: key, value: replacement)) }
-            } else {
-                items.append(URLQueryItem(name: key, value: String(value)))
-            }
-            seen.insert(key)
+        // Read and written the way forms encode queries, so a filter with a space
+        // (or a literal "+") survives from page to page.
+        var pairs: [(String, String)] = []
+        for (key, values) in request.formQuery.values.sorted(by: { $0.key < $1.key }) {
+            if let replacement = replacing[key] { pairs.append((key, replacement)); continue }
+            for value in values { pairs.append((key, value)) }
         }
-        for (key, value) in replacing.sorted(by: { $0.key < $1.key }) where !seen.contains(key) {
-            items.append(URLQueryItem(name: key, value: value))
-        }
-        components.queryItems = items.isEmpty ? nil : items
-        return components.string ?? request.uri.path
+        for (key, value) in replacing.sorted(by: { $0.key < $1.key }) where request.formQuery[key] == nil { pairs.append((key, value)) }
+        guard !pairs.isEmpty else { return request.uri.path }
+        return request.uri.path + "?" + pairs.map { Self.escape($0.0) + "=" + Self.escape($0.1) }.joined(separator: "&")
+    }
+
+    private static let unreserved: CharacterSet = {
+        var set = CharacterSet.alphanumerics
+        set.insert(charactersIn: "-._~")
+        return set
+    }()
+
+    private static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 }
