@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -113,8 +113,10 @@ class Browser:
         self.driver.set_page_load_timeout(60)
         self.visited: list[str] = []
         self.data_strings: set[str] = set()
+        self.closed = False
 
     def quit(self):
+        self.closed = True
         try:
             self.driver.quit()
         except Exception:  # noqa: BLE001 - teardown must not hide the test's own failure
@@ -139,13 +141,19 @@ class Browser:
 
     def submit(self, button, **check):
         """Clicks a submit button and waits for the next document to load."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-        # Forms that ask for confirmation use window.confirm: accept it.
-        self.driver.execute_script("window.confirm = function () { return true; };")
+        # Forms that ask for confirmation use window.confirm: accept it. The marker tells the
+        # old document from the next one (a new document has no marker).
+        self.driver.execute_script("window.confirm = function () { return true; }; window.__mediaopsMarker = 1;")
         button.click()
-        self.wait().until(EC.staleness_of(old))
-        self.wait().until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+        def navigated(driver):
+            try:
+                return driver.execute_script("return window.__mediaopsMarker !== 1 && document.readyState === 'complete';")
+            except WebDriverException:  # the old document is going away mid-call
+                return False
+
+        self.wait().until(navigated)
         return self.check(**check)
 
     def fill(self, css: str, value: str, scope=None):
@@ -186,9 +194,9 @@ class Browser:
         locale = "en" if lang == "en" else "zh-Hans"
         button = self.el(f"form[action='/lang'] input[name=locale][value='{locale}']").find_element(
             By.XPATH, "./ancestor::form//button")
-        self.submit(button)
         self.lang = lang
         self.t = CATALOGS[lang]
+        self.submit(button)
 
     def main_text(self) -> str:
         found = self.els("main")
@@ -211,7 +219,12 @@ class Browser:
         return statuses
 
     def check(self, allow_error_page: bool = False, english_title: bool = True) -> "Browser":
-        self.wait().until(lambda d: d.execute_script("return document.readyState") == "complete")
+        def loaded(driver):
+            try:
+                return driver.execute_script("return document.readyState") == "complete"
+            except WebDriverException:
+                return False
+        self.wait().until(loaded)
         where = self.path
         self.visited.append(where)
         for url, status in self.document_statuses():
@@ -285,6 +298,30 @@ class Browser:
         return not [run for run in CJK.findall(remaining) if run not in ALLOWED_CJK and run.strip("（）：，。 ")]
 
 
+def data_strings(server: Server) -> set[str]:
+    """Names and titles stored in the workspace (demo data, or what a test typed):
+    they may be Chinese on an English page."""
+    token = server.token()
+    found: set[str] = set()
+    for path, fields in (("/api/v1/members?per_page=100", ("name",)), ("/api/v1/accounts?per_page=100", ("name", "handle")),
+                         ("/api/v1/account-groups", ("name", "description")), ("/api/v1/topics?per_page=100", ("title", "notes")),
+                         ("/api/v1/content?per_page=100", ("title", "summary")), ("/api/v1/assets?per_page=100", ("name", "title")),
+                         ("/api/v1/notification-channels", ("name",))):
+        status, body = server.api("GET", path, token=token)
+        if status == 200 and isinstance(body, dict):
+            for item in body.get("items", []):
+                found.update(str(item[f]) for f in fields if item.get(f))
+    status, body = server.api("GET", "/api/v1/settings", token=token)
+    if status == 200:
+        found.add(body["name"])
+    status, body = server.api("GET", "/api/v1/review-flows", token=token)
+    if status == 200 and isinstance(body, dict):
+        for flow in body.get("items", []):
+            found.update(stage.get("name", "") for stage in flow.get("stages", []))
+    server.api("DELETE", "/api/v1/session", token=token)
+    return {value for value in found if value and CJK.search(value)}
+
+
 # ---------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="session")
@@ -321,7 +358,7 @@ def browser_factory(tmp_path, request):
     yield make
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     for browser in made:
-        if failed:
+        if failed and not browser.closed:
             shot = tmp_path / f"failure-{made.index(browser)}.png"
             try:
                 browser.driver.save_screenshot(str(shot))

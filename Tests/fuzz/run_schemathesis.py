@@ -84,8 +84,9 @@ def run(server: Server, who: str, token: str, report_dir: Path) -> tuple[bool, l
     log = report_dir / f"schemathesis-{who}.log"
     with open(log, "w") as out:
         try:
+            # Run inside the report folder: schemathesis keeps replay data in ./.schemathesis.
             completed = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=timeout,
-                                       stdin=subprocess.DEVNULL)
+                                       stdin=subprocess.DEVNULL, cwd=report_dir)
             finished = True
             code = completed.returncode
         except subprocess.TimeoutExpired:
@@ -123,7 +124,9 @@ def parse_junit(path: Path, who: str) -> tuple[list[str], list[str]]:
                 if not codes:
                     continue
                 curl = re.search(r"^\s*(curl .+)$", block, re.M)
-                detail = block.strip()[:2500]
+                if curl and len(curl.group(1)) > 600:
+                    curl = re.match(r"(.*)", curl.group(1)[:600] + f" … ({len(curl.group(1))} characters)")
+                detail = re.sub(r"^\s*curl .+$", "      (curl above)", block.strip(), flags=re.M)[:2500]
                 line = f"[{who}] {operation}: " + "; ".join(f"{c} {t}" for c, t in codes)
                 entry = line + ("\n    " + curl.group(1).strip() if curl else "") + "\n" + _indent(detail)
                 if any(c in GATING_CODES for c, _ in codes) or os.environ.get("SCHEMATHESIS_STRICT") == "1":
@@ -138,7 +141,7 @@ def _indent(text: str) -> str:
 
 
 def main() -> int:
-    report_dir = Path(os.environ.get("SCHEMATHESIS_REPORT_DIR") or tempfile.mkdtemp(prefix="mediaops-schemathesis-"))
+    report_dir = Path(os.environ.get("SCHEMATHESIS_REPORT_DIR") or tempfile.mkdtemp(prefix="mediaops-schemathesis-")).resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
     server = Server(demo=True, name="schemathesis").start()
     all_gating: list[str] = []

@@ -1,0 +1,444 @@
+"""The journeys of shared/UI.md, in a real headless Chromium, in Chinese (the
+default) and in English, against real `mediaops serve` processes.
+
+Every page visited goes through Browser.check() (see conftest.py): no 5xx, no
+error page, no raw catalog key, and on English pages English interface text.
+Problems that do not stop a journey are collected and reported together at its
+end, so one run shows everything a journey ran into.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import string
+from zoneinfo import ZoneInfo
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import CATALOGS, CJK, Browser, data_strings, wait_until
+from mediaops_server import DEMO_EMAIL, DEMO_PASSWORD, Server
+
+LANGS = ["zh", "en"]
+DIRECTOR = "zhouhang@mediaops.local"      # 运营总监: approves the first stage (内容主管) of the brand flow
+REVIEWER = "chenjing@mediaops.local"      # 新媒体经理 + 合规审核: the second stage
+BRAND_GROUP = "青禾茶饮"                    # the demo's main brand group, with the two-stage review flow
+
+
+def tag() -> str:
+    return "".join(random.choices(string.ascii_lowercase + string.digits, k=6))
+
+
+class Problems(list):
+    """Findings that do not stop the journey; the test fails with all of them at its end."""
+
+    def check(self, condition, message: str):
+        if not condition:
+            self.append(message)
+        return condition
+
+    def raise_if_any(self):
+        assert not self, "problems along the journey:\n- " + "\n- ".join(self)
+
+
+def start(browser: Browser, path: str = "/login"):
+    """Opens the first page and, if it is not yet in the browser's language, uses
+    the language switch on the page (the choice is then stored)."""
+    target = browser.lang
+    browser.driver.get(browser.base + path)
+    html_lang = browser.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") or ""
+    shown = "en" if html_lang.startswith("en") else "zh"
+    browser.lang, browser.t = shown, CATALOGS[shown]
+    browser.check()
+    if shown != target:
+        browser.switch_language(target)
+    return browser
+
+
+def signed_in_browser(make, server: Server, lang: str, email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> Browser:
+    browser = make(lang, server.base)
+    browser.data_strings |= server_data(server)
+    start(browser, "/login")
+    browser.sign_in(email, password)
+    return browser
+
+
+_DATA_CACHE: dict[str, set[str]] = {}
+
+
+def server_data(server: Server, refresh: bool = False) -> set[str]:
+    if refresh or server.base not in _DATA_CACHE:
+        _DATA_CACHE[server.base] = data_strings(server)
+    return _DATA_CACHE[server.base]
+
+
+def checkbox_by_label(browser: Browser, scope_css: str, text: str):
+    for label in browser.els(f"{scope_css} label.check"):
+        if text in label.text:
+            return label.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+    raise AssertionError(f"no checkbox labelled {text!r} in {scope_css}")
+
+
+def tick(browser: Browser, box):
+    if not box.is_selected():
+        browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+        box.click()
+
+
+def select_by_label(browser: Browser, css: str, text: str):
+    element = browser.el(css)
+    for option in element.find_elements(By.TAG_NAME, "option"):
+        if option.text.strip() == text:
+            browser.select(css, option.get_attribute("value"))
+            return option.get_attribute("value")
+    raise AssertionError(f"no option {text!r} in {css}: {[o.text for o in element.find_elements(By.TAG_NAME, 'option')]}")
+
+
+def flash_text(browser: Browser) -> str:
+    return " ".join(e.text for e in browser.els(".flash"))
+
+
+# ============================================================ J0 language before a choice
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_follows_accept_language_before_a_choice(demo_servers, lang):
+    """UI.md: before a member chooses, the language follows Accept-Language (the login page included)."""
+    server = demo_servers[lang]
+    header = "en-US,en;q=0.9" if lang == "en" else "zh-CN,zh;q=0.9,en;q=0.5"
+    status, _, body = server.get("/login", headers={"Accept-Language": header})
+    assert status == 200
+    html = body.decode()
+    html_lang = re.search(r'<html lang="([^"]+)"', html).group(1)
+    expected = CATALOGS[lang]["login.title"]
+    assert html_lang.startswith("en" if lang == "en" else "zh") and f"<h1>{expected}</h1>" in html, (
+        f"GET /login with Accept-Language: {header} showed <html lang={html_lang!r}>, "
+        f"heading {re.search(r'<h1>([^<]*)', html).group(1)!r}; expected {expected!r}")
+
+
+# ============================================================ J1 first run
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_j1_first_run(fresh_server, browser_factory, lang):
+    server = fresh_server
+    browser = browser_factory(lang, server.base)
+    suffix = tag()
+    owner_email = f"owner-{suffix}@example.test"
+    owner_name = "Ada Owner" if lang == "en" else "王小明"
+    workspace = f"Tea Lab {suffix}" if lang == "en" else f"茶研所 {suffix}"
+    browser.data_strings |= {owner_name, workspace, "王小明", "李华"}
+
+    # An empty database sends every page to /setup.
+    start(browser, "/")
+    assert browser.path.startswith("/setup"), f"an empty server should redirect / to /setup, it went to {browser.path}"
+    assert browser.els("form[action='/setup']"), "the setup page has no setup form"
+
+    browser.fill("#workspace_name", workspace)
+    locale = "en" if lang == "en" else "zh-Hans"
+    if browser.els("#locale"):
+        browser.select("#locale", locale)
+    browser.fill("#name", owner_name)
+    browser.fill("#email", owner_email)
+    browser.fill("#password", "first-run-password-1")
+    browser.submit(browser.el("form[action='/setup'] button[type=submit]"))
+
+    # Signed in, on "add an account".
+    assert browser.path.startswith("/accounts/new"), f"after setup expected /accounts/new, at {browser.path}"
+    assert browser.els(".user-menu"), "after setup the owner is not signed in (no user menu)"
+    assert browser.t["flash.setup_done"] in flash_text(browser), f"no setup notice; flash: {flash_text(browser)!r}"
+
+    # Add a Weibo account.
+    account_name = f"Weibo {suffix}"
+    browser.select("#platform", "weibo")
+    browser.fill("#name", account_name)
+    browser.fill("#handle", f"weibo_{suffix}")
+    browser.submit(browser.el("form[action='/accounts'] button[type=submit]"))
+    errors = [e.text for e in browser.els(".error, .alert")]
+    assert not errors, f"adding the account was refused: {errors}"
+    browser.open("/accounts")
+    assert account_name in browser.main_text(), "the new account is not in the account matrix"
+
+    # Invite a member.
+    browser.open("/team/members/new")
+    member_email = f"member-{suffix}@example.test"
+    member_name = "Li Hua" if lang == "en" else "李华"
+    browser.fill("#name", member_name)
+    browser.fill("#email", member_email)
+    browser.fill("#password", "member-password-1")
+    browser.submit(browser.el("form[action='/team/members'] button[type=submit]"))
+    errors = [e.text for e in browser.els(".error, .alert")]
+    assert not errors, f"inviting the member was refused: {errors}"
+    browser.open("/team/members")
+    assert member_name in browser.main_text(), "the invited member is not in the member list"
+    # The invited member can sign in with the password they were given.
+    assert server.token(member_email, "member-password-1")
+
+
+# ============================================================ J2 topic → content → review → calendar
+
+def review_state(browser: Browser) -> str:
+    found = browser.els("main .page-head h1 .status")
+    return found[0].get_attribute("class") if found else ""
+
+
+def approve_all_you_can(browser: Browser, content_path: str, problems: Problems, who: str) -> int:
+    """Approves as long as this member is offered the approve button; returns how many times."""
+    approved = 0
+    for _ in range(3):
+        browser.open(content_path)
+        buttons = browser.els("#review form.decide button[name=action][value=approve]")
+        if not buttons:
+            break
+        browser.fill("#review-comment", "OK" if browser.lang == "en" else "可以")
+        browser.submit(buttons[0])
+        problems.check(not browser.els("#review .error"), f"{who}: approving was refused: {[e.text for e in browser.els('#review .error')]}")
+        approved += 1
+    return approved
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_j2_topic_to_scheduled_content(demo_servers, browser_factory, lang):
+    server = demo_servers[lang]
+    problems = Problems()
+    t = CATALOGS[lang]
+    suffix = tag()
+    topic_title = f"Winter tea topic {suffix}" if lang == "en" else f"冬季茶饮选题 {suffix}"
+    bad_body = "这是全网最好的奶茶，销量第一。"
+    good_body = "这是一杯深受用户喜爱的奶茶，回购率高。"
+    owner = signed_in_browser(browser_factory, server, lang)
+    owner.data_strings |= {topic_title, bad_body, good_body, "全网最好", "销量第一", "可以"}
+
+    # --- propose a topic for the brand group, accept it, turn it into content
+    owner.open("/topics")
+    owner.fill("#topic-title", topic_title)
+    tick(owner, checkbox_by_label(owner, "#propose", BRAND_GROUP))
+    owner.submit(owner.el("#propose button[type=submit]"))
+    assert re.match(r"^/topics/top_", owner.path), f"proposing a topic should open it, at {owner.path}: {owner.main_text()[:300]}"
+    topic_path = owner.path
+    # The topic pool's filters (state in the URL) find it.
+    owner.open("/topics")
+    owner.select("#status", "proposed")
+    owner.fill("#q", topic_title)
+    try:
+        owner.submit(owner.el("form.filters button[type=submit]"))
+        problems.check("status=proposed" in owner.path, f"the topic filter is not in the URL: {owner.path}")
+        problems.check(owner.els(f"table a[href='{topic_path}']"), "filtering the topic pool by proposed and its title does not list it")
+    except AssertionError as error:  # reported with the rest; the journey goes on
+        problems.append(f"filtering the topic pool by state failed: {str(error)[:300]}")
+    owner.open(topic_path)
+    accept = owner.els("form[action$='/decision'] button[name=status][value=accepted]")
+    if accept:
+        owner.submit(accept[0])
+    owner.submit(owner.el("form[action$='/convert'] button[type=submit]"))
+    assert re.match(r"^/content/cnt_", owner.path), f"converting the topic should open the content item, at {owner.path}: {owner.main_text()[:500]}"
+    content_path = owner.path.split("#")[0]
+    content_id = content_path.rsplit("/", 1)[1]
+
+    # --- the master copy with an absolute term: the finding is shown
+    group_value = select_by_label(owner, "#group_id", BRAND_GROUP) if owner.el("#group_id") else None
+    owner.fill("#body", bad_body)
+    owner.submit(owner.el("#master form button[type=submit]"))
+    terms = [e.text for e in owner.els(".check-summary .finding q.term, .check-summary .finding .term")]
+    assert any("最好" in term for term in terms) and any("第一" in term for term in terms), (
+        f"the compliance check shows no finding for 最好 / 第一; findings: {terms}; panel: {owner.text('.check-summary')!r}")
+    problems.check(owner.els(".check-summary .status-block"), "a blocking finding is not marked as blocking")
+    if group_value:
+        problems.check(owner.el("#group_id").get_attribute("value") == group_value, "the account group did not stay selected after saving")
+
+    # --- variants for 公众号 and 微博
+    for platform in ("wechat_oa", "weibo"):
+        owner.open(content_path)
+        options = [o.get_attribute("value") for o in owner.els("#add-platform option")]
+        assert platform in options, f"{platform} cannot be added as a variant; choices: {options}"
+        owner.select("#add-platform", platform)
+        owner.submit(owner.el("form[action$='/variants'] button[type=submit]"))
+        assert owner.els(f"#variant-{platform}"), f"the {platform} variant did not appear: {[e.text for e in owner.els('.error, .alert')]}"
+    short = {"wechat_oa": t["platform.wechat_oa.short"], "weibo": t["platform.weibo.short"]}
+    for platform, name in short.items():
+        problems.check(name in owner.text(f"#variant-{platform} .variant-head"), f"the {platform} variant is not labelled {name!r}")
+
+    # --- fix the finding everywhere it appears (master and variants)
+    owner.open(content_path)
+    owner.fill("#body", good_body)
+    owner.submit(owner.el("#master form button[type=submit]"))
+    for platform in ("wechat_oa", "weibo"):
+        body = owner.els(f"#variant-{platform} textarea[name=body]")
+        if body and re.search("最好|第一", body[0].get_attribute("value") or ""):
+            owner.fill(f"#variant-{platform} textarea[name=body]", good_body)
+            owner.submit(owner.el(f"#variant-{platform} form[action$='/variants/{platform}'] button[type=submit]"))
+    owner.open(content_path)
+    remaining = [e.text for e in owner.els(".finding.finding-block")]
+    assert not remaining, f"blocking findings remain after removing 最好 / 第一: {remaining}"
+    assert owner.els(".check-summary .status-ok"), f"the check panel does not say the text is clean: {owner.text('.check-summary')!r}"
+
+    # --- submit for review
+    submit = owner.els("#review form input[name=action][value=submit]")
+    assert submit, f"no submit-for-review button on a clean draft; review panel: {owner.text('#review')!r}"
+    owner.submit(submit[0].find_element(By.XPATH, "./ancestor::form//button[@type='submit']"))
+    problems.check(not owner.els("#review .error, main > .alert"), f"submitting was refused: {[e.text for e in owner.els('#review .error, .alert')]}")
+    assert "state-in_review" in review_state(owner), f"after submitting, the state is {owner.text('main .page-head h1 .status')!r}"
+    stages = owner.els("#review ol.stages li")
+    assert len(stages) == 2, f"the brand group should have a two-stage flow, the page lists {[s.text for s in stages]}"
+
+    # --- approval: the demo owner sits in both stages of the brand flow and approves both;
+    # where an owner could not, the page must say why and who can (checked below).
+    approved_by_owner = approve_all_you_can(owner, content_path, problems, "owner")
+    problems.check(approved_by_owner == 2, f"the demo owner approved {approved_by_owner} of the 2 stages")
+    owner.open(content_path)
+    if "state-in_review" in review_state(owner):
+        current = owner.els("#review ol.stages li.current")
+        approvers = current[0].find_element(By.CSS_SELECTOR, "small").text if current else ""
+        stage_name = current[0].find_element(By.CSS_SELECTOR, "strong").text if current else ""
+        explanation = " ".join(e.text for e in owner.els("#review p, #review .help, #review .notice, #review .alert"))
+        problems.check(
+            explanation and (stage_name in explanation or any(part and part in explanation for part in re.split(r"[、,，]\s*", approvers))),
+            f"the owner has no approve button at stage {stage_name!r} and the review panel does not say why or who can approve "
+            f"(approvers listed: {approvers!r}; sentences in the panel: {explanation!r})")
+        # The members the flow names approve the remaining stages.
+        for email in (DIRECTOR, REVIEWER):
+            if "state-in_review" not in review_state(owner):
+                break
+            approver = signed_in_browser(browser_factory, server, lang, email)
+            count = approve_all_you_can(approver, content_path, problems, email)
+            problems.check(count, f"{email} was offered no approve button although the current stage names their role")
+            approver.quit()
+            owner.open(content_path)
+    assert "state-approved" in review_state(owner), (
+        f"after the approvals (owner approved {approved_by_owner}×) the state is {owner.text('main .page-head h1 .status')!r}; "
+        f"review panel: {owner.text('#review')!r}\n" + "\n".join(problems))
+    problems.check(len(owner.els("#review ol.stages li.done")) == 2, "the two stages are not both shown as done")
+
+    # --- schedule on 公众号 and 微博 accounts
+    owner.open(content_path + "#publishing")
+    zone = ZoneInfo(server.api("GET", "/api/v1/settings", token=server.token())[1]["time_zone"])
+    due = (dt.datetime.now(zone) + dt.timedelta(days=2)).replace(hour=10, minute=30, second=0, microsecond=0)
+    chosen = []
+    for label in owner.els("#publishing .schedule-form label.check"):
+        box = label.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+        chip = label.find_element(By.CSS_SELECTOR, ".chip").text
+        if chip in (t["platform.wechat_oa.short"], t["platform.wechat_oa.name"], t["platform.weibo.short"], t["platform.weibo.name"]) \
+                and box.is_enabled() and len(chosen) < 2 and chip not in [c for c, _ in chosen]:
+            tick(owner, box)
+            chosen.append((chip, label.text))
+    assert chosen, f"no 公众号 / 微博 account can be chosen: {owner.text('#publishing')!r}"
+    owner.driver.execute_script("document.getElementById('schedule-due').value = arguments[0];", due.strftime("%Y-%m-%dT%H:%M"))
+    owner.submit(owner.el("#publishing .schedule-form button[type=submit]:not([name])"))
+    errors = [e.text for e in owner.els("#publishing .error, #publishing .alert")]
+    assert not errors, f"scheduling was refused: {errors}"
+    rows = owner.els("#publishing table tbody tr")
+    assert len(rows) >= len(chosen), f"the publishing section lists {len(rows)} targets for {len(chosen)} accounts"
+    scheduled = t["publishing.state_scheduled"]
+    problems.check(all(scheduled in row.text for row in rows), f"targets are not all {scheduled!r}: {[r.text for r in rows]}")
+
+    # --- it is on the calendar, in the week it is due
+    owner.open(f"/calendar?view=week&date={due.strftime('%Y-%m-%d')}")
+    entries = owner.els(f".calendar .entry a[href='/content/{content_id}']")
+    assert entries, f"the scheduled item is not on the calendar week of {due:%Y-%m-%d}"
+    problems.check(due.strftime("%H:%M") in entries[0].text, f"the calendar entry does not show {due:%H:%M}: {entries[0].text!r}")
+    problems.raise_if_any()
+
+
+# ============================================================ J3 publishing
+
+def target_rows(browser: Browser, view: str) -> list[dict]:
+    browser.open(f"/publishing?view={view}")
+    rows = []
+    for row in browser.els("table.queue tbody tr"):
+        links = row.find_elements(By.CSS_SELECTOR, "a[href^='/publishing/targets/']")
+        if links:
+            rows.append({"href": links[0].get_attribute("href"), "text": row.text,
+                         "state": (row.find_elements(By.CSS_SELECTOR, ".status") or [None])[0]})
+    return rows
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_j3_publishing(demo_servers, browser_factory, lang):
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    problems = Problems()
+    browser = signed_in_browser(browser_factory, server, lang)
+    # The demo's plan: posts due 60–150 s after start; the Mastodon answer is held past the 30 s timeout.
+    budget = max(30.0, 210.0 - server.seconds_since_start())
+
+    # Posts publish.
+    published = wait_until(lambda: len(target_rows(browser, "published")) >= 3 and target_rows(browser, "published"),
+                           budget, 5, "three demo posts published")
+    problems.check(all(t["publishing.state_published"] in row["text"] for row in published), "the published tab lists posts not marked published")
+
+    # One fails, with a clear reason on its page.
+    failed = wait_until(lambda: target_rows(browser, "failed"), max(30.0, 210.0 - server.seconds_since_start()), 5, "the failing demo post")
+    browser.driver.get(failed[0]["href"])
+    browser.check()
+    reason = browser.els(".reason-box")
+    assert reason, "the failed post's page shows no reason"
+    reason_text = reason[0].text
+    sentence = reason_text.split("\n")[0]
+    known = [value for key, value in t.entries.items() if key.startswith("publishing.reason_")]
+    problems.check(any(value.split("{")[0].strip() and value.split("{")[0].strip() in sentence for value in known),
+                   f"the failure reason is not one of the catalog's sentences: {sentence!r}")
+    problems.check(t["publishing.state_failed"] in browser.text("main h1"), "the failed post's title does not say it failed")
+    if lang == "en":
+        problems.check(not CJK.search(sentence.replace(browser.t["publishing.reason_label"], "")),
+                       f"the failure reason on an English page is not English: {sentence!r}")
+
+    # The post whose answer came too late went unconfirmed and was reconciled.
+    def reconciled():
+        for row in target_rows(browser, "today"):
+            if "Mastodon" not in row["text"]:
+                continue
+            browser.driver.get(row["href"])
+            browser.check()
+            kinds = browser.text("#attempts")
+            if t["publishing.state_published"] in browser.text("main h1") and t["publishing.outcome_unconfirmed"] in kinds:
+                return browser.driver.current_url
+        return None
+    url = wait_until(reconciled, max(45.0, 240.0 - server.seconds_since_start()), 5,
+                     "the Mastodon post to be unconfirmed, then reconciled and published")
+    attempts = browser.els("#attempts article.attempt")
+    problems.check(len(attempts) >= 2, f"the reconciled post shows {len(attempts)} attempts; expected the timed-out one and the check: {url}")
+
+    # A manual 小红书 card is confirmed with a URL on xiaohongshu.com.
+    xhs = t["platform.xiaohongshu.name"]
+    manual = wait_until(lambda: [r for r in target_rows(browser, "manual") if xhs in r["text"]], 60, 5, "the manual 小红书 card")
+    browser.driver.get(manual[0]["href"])
+    browser.check()
+    card = browser.els("#publish-card")
+    assert card, f"the manual 小红书 target has no publishing card: {browser.main_text()[:500]}"
+    problems.check(browser.el("#card-text").get_attribute("value"), "the card has no text to copy")
+    post_url = f"https://www.xiaohongshu.com/explore/{random.randrange(16**12):012x}"
+    browser.fill("#card-url", post_url)
+    browser.submit(browser.el("#publish-card form[action$='/confirm'] button[type=submit]"))
+    errors = [e.text for e in browser.els(".error, .alert")]
+    assert not errors, f"confirming the 小红书 post with {post_url} was refused: {errors}"
+    browser.driver.get(manual[0]["href"])
+    browser.check()
+    assert t["publishing.state_published"] in browser.text("main h1"), f"after confirming, the target is {browser.text('main h1')!r}"
+    assert browser.els(f"a[href='{post_url}']"), "the confirmed post's link is not shown"
+    problems.raise_if_any()
+
+
+# ============================================================ J4 a director's Home
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_j4_director_home(demo_servers, browser_factory, lang):
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    browser = signed_in_browser(browser_factory, server, lang, DIRECTOR)
+    browser.open("/")
+    assert browser.path == "/", f"Home is at {browser.path}"
+    nav = browser.text("aside.sidebar nav")
+    assert t["nav.home"] in nav, f"the navigation does not show {t['nav.home']!r}: {nav!r}"
+    stats = browser.els("main .stats .stat")
+    assert stats, "Home shows no figures"
+    for stat in stats:
+        value = stat.find_element(By.CSS_SELECTOR, ".stat-value")
+        assert value.text.strip(), f"an empty figure on Home: {stat.text!r}"
+    panels = [p.text.split("\n")[0] for p in browser.els("main .panel h2")]
+    assert panels, "Home shows no panels"
+    # The language can be switched back and forth from Home, and each page is then fully in that language.
+    other = "zh" if lang == "en" else "en"
+    browser.switch_language(other)
+    browser.open("/")
+    browser.switch_language(lang)
+    assert browser.path == "/", f"switching the language from Home went to {browser.path}"
