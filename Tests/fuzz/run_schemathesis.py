@@ -70,7 +70,9 @@ def run(server: Server, who: str, token: str, report_dir: Path) -> tuple[bool, l
         # Signing out would revoke the very token the run uses; the crash and browser tests cover it.
         "--exclude-path", "/api/v1/session",
         "--max-examples", os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"),
-        "--workers", "2",
+        # One worker: with two threads CPython 3.11's ast module raced inside hypothesis
+        # ("AST constructor recursion depth mismatch"), a tool error, not a server one.
+        "--workers", "1",
         "--request-timeout", "20",
         "--generation-database", "none",
         "--no-color",
@@ -79,7 +81,7 @@ def run(server: Server, who: str, token: str, report_dir: Path) -> tuple[bool, l
     ]
     if seed != "random":
         command += ["--seed", seed]
-    timeout = float(os.environ.get("SCHEMATHESIS_RUN_TIMEOUT", "240"))
+    timeout = float(os.environ.get("SCHEMATHESIS_RUN_TIMEOUT", "300"))
     print(f"==> schemathesis as {who}: {' '.join(c if 'Bearer' not in c else 'Authorization: Bearer ***' for c in command)}", flush=True)
     log = report_dir / f"schemathesis-{who}.log"
     with open(log, "w") as out:
@@ -151,6 +153,11 @@ def main() -> int:
         viewer = create_viewer(server, owner)
         for who, token in (("viewer", viewer), ("owner", owner)):
             _, gating, reported = run(server, who, token, report_dir)
+            # A crash inside the tool itself (a Python traceback in an "error" entry, no
+            # failed check) says nothing about the server: run that role once more.
+            if gating and all(": error:" in g and "Traceback" in g for g in gating):
+                print(f"==> schemathesis as {who}: the tool itself failed; running once more", flush=True)
+                _, gating, reported = run(server, who, token, report_dir)
             all_gating += gating
             all_reported += reported
         status, _, _ = server.get("/health")
