@@ -61,6 +61,24 @@ struct SecurityTests {
         }
     }
 
+    @Test("a member who manages roles cannot define or widen a role beyond their own power", arguments: TestDatabase.available)
+    func rolePower(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            _ = try await app.team.createRole(.init(key: "role_admin", name: "角色管理", description: nil, permissions: ["roles.manage", "members.view"]), by: app.ownerPrincipal)
+            let (_, token) = try await app.member(["role_admin"])
+            // Widening the role it holds would hand itself everything.
+            let widen = try await app.api(.patch, "/api/v1/roles/role_admin", token: token, json: #"{"permissions":["roles.manage","members.view","members.manage","settings.manage"]}"#)
+            #expect(widen.status == .unprocessableContent)
+            #expect(widen.errorCode == "permission_not_grantable")
+            #expect(try await RoleRepository(app.database.sql).find(key: "role_admin")?.permissions == [.rolesManage, .membersView])
+            let create = try await app.api(.post, "/api/v1/roles", token: token, json: #"{"key":"all_power","name":"全部","permissions":["members.manage"]}"#)
+            #expect(create.status == .unprocessableContent)
+            #expect(try await RoleRepository(app.database.sql).find(key: "all_power") == nil)
+            // Within its own power it may.
+            #expect(try await app.api(.post, "/api/v1/roles", token: token, json: #"{"key":"readers","name":"读者","permissions":["members.view"]}"#).status == .created)
+        }
+    }
+
     // MARK: Numbers from outside
 
     @Test("every listing bounds its page number: huge pages answer 422 naming the field, never 500", arguments: TestDatabase.available)

@@ -296,6 +296,10 @@ public struct TeamService: Sendable {
         let name = try Validate.requiredText(input.name, field: "name", max: 40)
         let description = try Validate.optionalText(input.description, field: "description", max: 200)
         let permissions = try Self.parsePermissions(input.permissions ?? [])
+        // A role is power handed out later: nobody defines one with more than they hold.
+        guard principal.isOwner || permissions.isSubset(of: principal.permissions) else {
+            throw ValidationError(field: "permissions", code: "permission_not_grantable")
+        }
         let role = Role(key: key, name: name, description: description, permissions: permissions, isBuiltin: false)
         return try await database.transaction { db in
             guard try await RoleRepository(db).find(key: key) == nil else { throw ConflictError(code: "role_taken", field: "key") }
@@ -316,7 +320,14 @@ public struct TeamService: Sendable {
             let before = role
             if let name { role.name = name }
             if let description { role.description = description }
-            if let permissions { role.permissions = permissions }
+            if let permissions {
+                // Widening a role one holds would widen one's own power; narrowing it
+                // takes power from its other holders. Both need the power concerned.
+                guard principal.isOwner || before.permissions.union(permissions).isSubset(of: principal.permissions) else {
+                    throw ValidationError(field: "permissions", code: "permission_not_grantable")
+                }
+                role.permissions = permissions
+            }
             var changes = ChangeSet()
             changes.record("name", before.name, role.name)
             changes.record("description", before.description, role.description)
