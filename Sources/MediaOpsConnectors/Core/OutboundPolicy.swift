@@ -33,6 +33,14 @@ public struct OutboundPolicy: Sendable {
         return nil
     }
 
+    /// The refusal to give when an address is saved: a malformed or internal one.
+    /// A host that does not resolve right now may resolve later (or only on the
+    /// server's network); that is said when dialling, not when saving.
+    public func refusalOnSave(for url: String) -> String? {
+        guard let refusal = refusal(for: url), refusal != "unresolvable_host" else { return nil }
+        return refusal
+    }
+
     /// Every address `host` resolves to (a literal resolves to itself). Answers
     /// are kept for a minute: `getaddrinfo` blocks its thread, and a busy minute
     /// publishes hundreds of posts to the same few platform hosts.
@@ -57,12 +65,6 @@ public struct OutboundPolicy: Sendable {
             pointer = info.pointee.ai_next
         }
         return addresses
-    }
-
-    /// Kept for callers that classify a textual address (tests, logs).
-    public static func isPrivate(_ address: String) -> Bool {
-        guard let parsed = IPAddress(literal: address) else { return true }
-        return !parsed.isPublic
     }
 }
 

@@ -233,10 +233,6 @@ public enum ChannelMessages {
         return OutboundRequest(method: "POST", url: url, headers: [("Content-Type", "application/json; charset=utf-8")], body: data)
     }
 
-    /// Credentials carried in a robot URL (企业微信 `key`, 钉钉 `access_token`,
-    /// the 飞书 hook token), to be redacted from the attempt log.
-    public static func urlCredentials(_ kind: ChannelKind, url: String) -> [String] { kind.credentials(in: url) }
-
     // MARK: Helpers
 
     static func isEnglish(_ language: String) -> Bool { language.lowercased().hasPrefix("en") }
@@ -296,7 +292,7 @@ public enum ChannelSendResult: Sendable, Equatable {
 public enum ChannelSender {
     public static func send(_ kind: ChannelKind, url: String, secret: String?, event: OutboundEvent, language: String,
                             http: HTTPTransport, log: ExchangeLog?, now: Date = Date()) async -> ChannelSendResult {
-        await log?.redact(ChannelMessages.urlCredentials(kind, url: url) + [secret ?? ""])
+        await log?.redact(kind.credentials(in: url) + [secret ?? ""])
         let request = ChannelMessages.request(kind, url: url, secret: secret, event: event, language: language, now: now)
         let response: OutboundResponse
         do {

@@ -12,8 +12,6 @@ public struct WebAddress: Sendable, Hashable, CustomStringConvertible {
     /// Lower-cased; an IPv6 literal without its brackets.
     public let host: String
     public let port: Int
-    /// Path, query and fragment as written (may be empty).
-    public let rest: String
     /// The text the address was read from, trimmed.
     public let text: String
 
@@ -75,7 +73,6 @@ public struct WebAddress: Sendable, Hashable, CustomStringConvertible {
         self.scheme = scheme
         self.host = host.lowercased().hasSuffix(".") ? String(host.lowercased().dropLast()) : host.lowercased()
         self.port = port
-        self.rest = String(afterScheme[authorityEnd...])
         self.text = text
         guard !self.host.isEmpty else { return nil }
         // `127.1`, `0x7f000001`, `2130706433`: C resolvers read these as addresses,

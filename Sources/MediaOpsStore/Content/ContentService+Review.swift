@@ -122,6 +122,11 @@ extension ContentService {
         }
     }
 
+    /// The flow an item of `groupID` goes through: the group's own, else the workspace default.
+    public func flow(groupID: String?) async throws -> ReviewFlow {
+        try await ReviewRepository(database.sql).flow(groupID: groupID)
+    }
+
     public func saveFlow(groupID: String?, stages: [ReviewStage], by principal: Principal) async throws {
         guard stages.count <= 5 else { throw ValidationError(field: "stages", code: "too_many", params: ["max": "5"]) }
         var cleaned: [ReviewStage] = []

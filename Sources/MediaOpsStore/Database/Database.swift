@@ -116,6 +116,11 @@ public final class Database: Sendable {
         try await driver.withConnection(body)
     }
 
+    /// Whether the database answers (for `/health`).
+    public func isReachable() async -> Bool {
+        (try? await sql.raw("SELECT 1 AS ok").first()) != nil
+    }
+
     public func close() async {
         try? await driver.shutdown()
     }

@@ -234,6 +234,13 @@ public struct TeamService: Sendable {
         }
     }
 
+    /// A sign-in through the API: a token that lasts as long as a browser session
+    /// would (not audited, like a browser sign-in).
+    public func openAPISession(memberID: String, now: Date = Date()) async throws -> String {
+        try await ApiTokenRepository(database.sql).create(userID: memberID, name: "API session",
+                                                          expiresAt: now.addingTimeInterval(SessionRepository.lifetime), now: now).token
+    }
+
     /// Members revoke only their own tokens; someone else's id is "not found".
     public func revokeToken(id: String, memberID: String, by principal: Principal) async throws {
         try await database.transaction { db in

@@ -216,7 +216,7 @@ struct ComplianceController {
         let groupNames = Dictionary(uniqueKeysWithValues: try await AccountGroupRepository(db.sql).all().map { ($0.id, $0.name) })
         // The editor shows the chosen group's flow (its own, else the one it falls back to).
         let chosenGroup = flowGroup.flatMap { groupNames[$0] != nil ? $0 : nil }
-        let stored = try await ReviewRepository(db.sql).flow(groupID: chosenGroup).stages
+        let stored = try await ContentService(database: db).flow(groupID: chosenGroup).stages
         let shown = postedStages ?? stored
         let model = CompliancePage(
             groups: groups,

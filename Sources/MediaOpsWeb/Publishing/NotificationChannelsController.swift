@@ -272,7 +272,7 @@ struct NotificationChannelsController {
     /// refusal is shown beside the field); the sender checks it again.
     private func checkedDestination(_ input: NotificationChannelService.ChannelInput, current: NotificationChannel? = nil) throws -> NotificationChannelService.ChannelInput {
         guard let url = input.url?.trimmingCharacters(in: .whitespaces), !url.isEmpty, url != current?.url else { return input }
-        if let refusal = dependencies.outbound.policy.refusal(for: url), AccountsController.refusedOnSave.contains(refusal) {
+        if let refusal = dependencies.outbound.policy.refusalOnSave(for: url) {
             throw ValidationError(field: "url", code: refusal)
         }
         return input

@@ -12,9 +12,7 @@ struct SystemController {
     func register(_ routes: Routes) {
         routes.get("/health", .anyone) { _, _ in
             struct Health: Encodable { var status: String; var database: String; var version: String }
-            do {
-                _ = try await dependencies.database.sql.raw("SELECT 1 AS ok").first()
-            } catch {
+            guard await dependencies.database.isReachable() else {
                 return try JSONOutput.response(Health(status: "unavailable", database: dependencies.database.kind.rawValue, version: dependencies.version),
                                                status: .serviceUnavailable)
             }

@@ -144,15 +144,11 @@ struct AccountsController {
     /// Addresses MediaOps will dial (a webhook account's URL, a Mastodon instance)
     /// pass the outbound policy when saved, so a refusal is said at once and
     /// beside its field, not at the first publish. The dial checks again.
-    /// A host that does not resolve right now may resolve later (or only on the
-    /// server's network): that is said when dialling, not when saving.
-    static let refusedOnSave: Set<String> = ["invalid_url", "private_address"]
-
     private func checkedDestinations(_ input: TeamService.AccountInput) throws -> TeamService.AccountInput {
         guard let platform = input.platform.flatMap(Platform.init(rawValue:)) else { return input }
         for field in platform.fields where field.isURL {
             if let value = input.fields?[field.key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty,
-               let refusal = dependencies.outbound.policy.refusal(for: value), Self.refusedOnSave.contains(refusal) {
+               let refusal = dependencies.outbound.policy.refusalOnSave(for: value) {
                 throw ValidationError(field: "fields.\(field.key)", code: refusal)
             }
         }

@@ -76,9 +76,7 @@ struct AuthController {
         routes.post("/api/v1/session", .anyone) { request, context in
             let input = try await JSONInput.read(request, context: context)
             let member = try await authenticate(email: try input.string("email"), password: try input.string("password"))
-            // A sign-in through the API lasts as long as a browser session would.
-            let (token, _) = try await ApiTokenRepository(dependencies.database.sql).create(userID: member.id, name: "API session",
-                                                                                            expiresAt: Date().addingTimeInterval(SessionRepository.lifetime))
+            let token = try await dependencies.team.openAPISession(memberID: member.id)
             struct Created: Encodable { var token: String; var member: MemberDTO }
             return try JSONOutput.response(Created(token: token, member: MemberDTO(member)), status: .created)
         }
