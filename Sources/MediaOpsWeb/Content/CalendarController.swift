@@ -48,8 +48,8 @@ struct CalendarController {
             let query = try parse(request, context: context)
             let items = try await items(query)
             let platforms = try await platformsByItem(items.map(\.id))
-            let names = Dictionary(uniqueKeysWithValues: try await MemberRepository(db.sql).all().map { ($0.id, $0.name) })
-            let groups = Dictionary(uniqueKeysWithValues: try await AccountGroupRepository(db.sql).all().map { ($0.id, $0.name) })
+            let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
+            let groups = Dictionary(uniqueKeysWithValues: try await dependencies.team.groups().map { ($0.id, $0.name) })
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = t.timeZone
@@ -78,8 +78,8 @@ struct CalendarController {
         routes.get("/calendar/feed/{file}", .anyone) { request, context in
             guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
                   let memberID = try await CalendarFeedRepository(db.sql).member(forToken: String(file.dropLast(4))),
-                  let member = try await MemberRepository(db.sql).find(id: memberID), member.isActive,
-                  try await RoleRepository(db.sql).permissions(for: member.roleKeys).contains(.contentView)
+                  let member = try await dependencies.team.member(id: memberID), member.isActive,
+                  try await dependencies.team.permissions(forRoles: member.roleKeys).contains(.contentView)
             else { throw AppError.notFound }
             return try await feed(for: member, request: request, context: context)
         }
@@ -263,11 +263,11 @@ struct CalendarController {
             csvLink: "/calendar.csv" + (request.uri.query.map { "?\($0)" } ?? ""),
             timeZone: zone.identifier,
             groups: [option("", t.t("accounts.all_groups"), query.filter.groupID == nil)]
-                + (try await AccountGroupRepository(db.sql).all()).map { option($0.id, $0.name, $0.id == query.filter.groupID) },
+                + (try await dependencies.team.groups()).map { option($0.id, $0.name, $0.id == query.filter.groupID) },
             accounts: [option("", t.t("calendar.all_accounts"), query.accountID == nil)]
                 + accounts.map { option($0.id, "\(t.platformShortName($0.platform)) · \($0.name)", $0.id == query.accountID) },
             owners: [option("", t.t("accounts.all_owners"), query.filter.ownerID == nil)]
-                + (try await MemberRepository(db.sql).all()).filter(\.isActive).map { option($0.id, $0.name, $0.id == query.filter.ownerID) },
+                + (try await dependencies.team.members()).filter(\.isActive).map { option($0.id, $0.name, $0.id == query.filter.ownerID) },
             states: [option("", t.t("content.all_states"), query.filter.states.isEmpty)]
                 + ContentState.allCases.map { option($0.rawValue, t.t("content.state_\($0.rawValue)"), query.filter.states == [$0]) },
             categories: [option("", t.t("content.all_categories"), query.filter.category == nil)]

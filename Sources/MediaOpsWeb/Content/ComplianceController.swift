@@ -211,9 +211,9 @@ struct ComplianceController {
             let counts = ComplianceChecker.summary(result)
             checkSummary = t.t("compliance.check_summary", ["blocking": String(counts.blocking), "warnings": String(counts.warnings)])
         }
-        let roles = try await RoleRepository(db.sql).all()
+        let roles = try await dependencies.team.roles()
         let flows = try await ReviewRepository(db.sql).definedFlows()
-        let groupNames = Dictionary(uniqueKeysWithValues: try await AccountGroupRepository(db.sql).all().map { ($0.id, $0.name) })
+        let groupNames = Dictionary(uniqueKeysWithValues: try await dependencies.team.groups().map { ($0.id, $0.name) })
         // The editor shows the chosen group's flow (its own, else the one it falls back to).
         let chosenGroup = flowGroup.flatMap { groupNames[$0] != nil ? $0 : nil }
         let stored = try await ContentService(database: db).flow(groupID: chosenGroup).stages

@@ -123,8 +123,8 @@ extension ContentController {
         let reviews = ReviewRepository(db.sql)
         let flow = try await reviews.flow(groupID: item.groupID)
         let overridden = try await reviews.hasOverride(contentID: item.id, version: item.version)
-        let roles = try await RoleRepository(db.sql).all()
-        let members = try await MemberRepository(db.sql).all()
+        let roles = try await dependencies.team.roles()
+        let members = try await dependencies.team.members()
 
         let masterFindings = findingRows(check.part("master")?.findings ?? [], text: { field in
             field == "title" ? item.title : field == "summary" ? item.summary : item.body

@@ -146,12 +146,12 @@ extension ContentController {
 
     func groupOptions(_ t: Localizer, selected: String?, emptyLabel: String) async throws -> [SelectOption] {
         [SelectOption(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
-            + (try await AccountGroupRepository(db.sql).all()).map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
+            + (try await dependencies.team.groups()).map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
     }
 
     func ownerOptions(_ t: Localizer, selected: String?, emptyLabel: String) async throws -> [SelectOption] {
         [SelectOption(value: "", label: emptyLabel, selected: (selected ?? "").isEmpty)]
-            + (try await MemberRepository(db.sql).all()).filter { $0.isActive || $0.id == selected }.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
+            + (try await dependencies.team.members()).filter { $0.isActive || $0.id == selected }.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
     }
 
     // MARK: List
@@ -183,7 +183,7 @@ extension ContentController {
     }
 
     func rows(_ items: [ContentItem], _ t: Localizer) async throws -> [Row] {
-        let names = Dictionary(uniqueKeysWithValues: try await MemberRepository(db.sql).all().map { ($0.id, $0.name) })
+        let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
         return items.map { item in
             Row(id: item.id, title: item.title, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
                 category: t.t("content.category_\(item.category.rawValue)"), owner: item.ownerID.flatMap { names[$0] } ?? "—",

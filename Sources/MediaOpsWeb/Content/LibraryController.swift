@@ -23,7 +23,7 @@ struct LibraryController {
             let started = ContinuousClock.now
             let page = try await search(request)
             let elapsed = ContinuousClock.now - started
-            let names = Dictionary(uniqueKeysWithValues: try await MemberRepository(db.sql).all().map { ($0.id, $0.name) })
+            let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
             struct Card { var id: String; var title: String; var excerpt: String; var category: String; var tags: [String]; var owner: String; var updated: String; var isTemplate: Bool }
             struct Tab { var label: String; var href: String; var active: Bool }
             struct Tag { var name: String; var count: Int; var href: String; var active: Bool }

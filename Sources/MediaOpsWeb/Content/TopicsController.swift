@@ -192,8 +192,8 @@ struct TopicsController {
     }
 
     private func rows(_ topics: [Topic], _ t: Localizer) async throws -> [Row] {
-        let names = Dictionary(uniqueKeysWithValues: try await MemberRepository(db.sql).all().map { ($0.id, $0.name) })
-        let groups = Dictionary(uniqueKeysWithValues: try await AccountGroupRepository(db.sql).all().map { ($0.id, $0.name) })
+        let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
+        let groups = Dictionary(uniqueKeysWithValues: try await dependencies.team.groups().map { ($0.id, $0.name) })
         return topics.map { topic in
             Row(id: topic.id, title: topic.title, source: t.t("topics.source_\(topic.source.rawValue)"),
                 category: t.t("content.category_\(topic.category.rawValue)"), priority: t.t("topics.priority_\(topic.priority.key)"),
@@ -223,10 +223,10 @@ struct TopicsController {
             formSources: TopicSource.allCases.map { SelectOption(value: $0.rawValue, label: t.t("topics.source_\($0.rawValue)"), selected: $0.rawValue == values["source"]) },
             formCategories: ContentCategory.allCases.map { SelectOption(value: $0.rawValue, label: t.t("content.category_\($0.rawValue)"), selected: $0.rawValue == values["category"]) },
             formPriorities: TopicPriority.allCases.map { SelectOption(value: $0.key, label: t.t("topics.priority_\($0.key)"), selected: $0.key == values["priority"]) },
-            formOwners: try await MemberRepository(db.sql).all().filter(\.isActive).map {
+            formOwners: try await dependencies.team.members().filter(\.isActive).map {
                 SelectOption(value: $0.id, label: $0.name, selected: $0.id == (values["owner_id"] ?? context.identity!.member.id))
             },
-            formGroups: try await AccountGroupRepository(db.sql).all().map { SelectOption(value: $0.id, label: $0.name, selected: checkedGroups.contains($0.id)) },
+            formGroups: try await dependencies.team.groups().map { SelectOption(value: $0.id, label: $0.name, selected: checkedGroups.contains($0.id)) },
             filtered: filter != TopicFilter())
         return pages.render("topics", title: t.t("topics.title"), page: model, request: request, context: context, status: status)
     }

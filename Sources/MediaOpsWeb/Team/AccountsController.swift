@@ -41,8 +41,8 @@ struct AccountsController {
             return try JSONOutput.response(AccountDTO(retired, groups: try await groupIndex()))
         }
         routes.get("/api/v1/account-groups", .permission(.accountsView)) { _, _ in
-            let counts = try await AccountGroupRepository(db.sql).accountCounts()
-            return try JSONOutput.response(ItemsDTO(items: try await AccountGroupRepository(db.sql).all().map { AccountGroupDTO($0, count: counts[$0.id] ?? 0) }))
+            let counts = try await dependencies.team.groupAccountCounts()
+            return try JSONOutput.response(ItemsDTO(items: try await dependencies.team.groups().map { AccountGroupDTO($0, count: counts[$0.id] ?? 0) }))
         }
         routes.post("/api/v1/account-groups", .permission(.accountsManage)) { request, context in
             let input = try await JSONInput.read(request, context: context)
@@ -51,13 +51,13 @@ struct AccountsController {
         }
         routes.get("/api/v1/account-groups/{id}", .permission(.accountsView)) { _, context in
             let group = try await group(context)
-            return try JSONOutput.response(AccountGroupDTO(group, count: try await AccountGroupRepository(db.sql).accountCounts()[group.id] ?? 0))
+            return try JSONOutput.response(AccountGroupDTO(group, count: try await dependencies.team.groupAccountCounts()[group.id] ?? 0))
         }
         routes.patch("/api/v1/account-groups/{id}", .permission(.accountsManage)) { request, context in
             let id = try await group(context).id
             let input = try await JSONInput.read(request, context: context)
             let group = try await dependencies.team.updateGroup(id: id, name: try input.string("name"), description: try input.string("description"), by: context.identity!.principal)
-            return try JSONOutput.response(AccountGroupDTO(group, count: try await AccountGroupRepository(db.sql).accountCounts()[group.id] ?? 0))
+            return try JSONOutput.response(AccountGroupDTO(group, count: try await dependencies.team.groupAccountCounts()[group.id] ?? 0))
         }
         routes.delete("/api/v1/account-groups/{id}", .permission(.accountsManage)) { _, context in
             try await dependencies.team.deleteGroup(id: try await group(context).id, by: context.identity!.principal)
@@ -207,7 +207,7 @@ struct AccountsController {
     }
 
     private func groupIndex() async throws -> [String: AccountGroup] {
-        Dictionary(uniqueKeysWithValues: try await AccountGroupRepository(db.sql).all().map { ($0.id, $0) })
+        Dictionary(uniqueKeysWithValues: try await dependencies.team.groups().map { ($0.id, $0) })
     }
 
     private func filter(_ request: Request) throws -> AccountFilter {
@@ -270,7 +270,7 @@ struct AccountsController {
         let (sort, descending) = try request.sort(AccountSort.self, default: .name)
         let page = try await AccountRepository(db.sql).list(filter: filter, sort: sort, descending: descending, page: try request.pageRequest(defaultPerPage: 25))
         let groups = try await groupIndex()
-        let members = try await MemberRepository(db.sql).all()
+        let members = try await dependencies.team.members()
         let memberNames = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0.name) })
         let rows = page.items.map { account in
             AccountRow(id: account.id, name: account.name, handle: account.handle, platform: t.platformShortName(account.platform),
@@ -377,9 +377,9 @@ struct AccountsController {
                 assisted: platform.capabilities.contains(.assistedOnly)
             )
         }
-        let allGroups = try await AccountGroupRepository(db.sql).all()
+        let allGroups = try await dependencies.team.groups()
         let owner = values["owner_id"] ?? ""
-        let members = try await MemberRepository(db.sql).all().filter { $0.isActive || $0.id == owner }
+        let members = try await dependencies.team.members().filter { $0.isActive || $0.id == owner }
         let history = account != nil && identity.permissions.contains(.auditView)
             ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: "account", entityID: account!.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
@@ -415,8 +415,8 @@ struct AccountsController {
     private func groupsPage(errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext,
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let counts = try await AccountGroupRepository(db.sql).accountCounts()
-        let rows = try await AccountGroupRepository(db.sql).all().map { GroupRow(id: $0.id, name: $0.name, description: $0.description, count: counts[$0.id] ?? 0) }
+        let counts = try await dependencies.team.groupAccountCounts()
+        let rows = try await dependencies.team.groups().map { GroupRow(id: $0.id, name: $0.name, description: $0.description, count: counts[$0.id] ?? 0) }
         let model = GroupsPage(rows: rows, values: values, errors: errors.messages, summary: errors.summary,
                                canManage: context.identity!.permissions.contains(.accountsManage))
         return pages.render("groups", title: t.t("groups.title"), page: model, request: request, context: context, status: status)

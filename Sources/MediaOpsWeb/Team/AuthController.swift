@@ -24,11 +24,11 @@ struct AuthController {
 
     func register(_ routes: Routes) {
         routes.get("/setup", .anyone) { request, context in
-            guard try await MemberRepository(dependencies.database.sql).count() == 0 else { throw AppError.notFound }
+            guard try await dependencies.team.memberCount() == 0 else { throw AppError.notFound }
             return setupPage(values: ["time_zone": "Asia/Shanghai", "locale": context.locale.rawValue], errors: FormErrors(), request: request, context: context)
         }
         routes.post("/setup", .anyone) { request, context in
-            guard try await MemberRepository(dependencies.database.sql).count() == 0 else { throw AppError.notFound }
+            guard try await dependencies.team.memberCount() == 0 else { throw AppError.notFound }
             let form = try await pages.readForm(request, context: context)
             let input = TeamService.SetupInput(workspaceName: form["workspace_name"], timeZone: form["time_zone"], locale: form["locale"],
                                                ownerName: form["name"], ownerEmail: form["email"], password: form["password"])

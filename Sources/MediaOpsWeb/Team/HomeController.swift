@@ -41,7 +41,7 @@ struct HomeController {
             var attention: [AttentionRow] = []
             var mine: [AttentionRow] = []
             if can(.membersView) {
-                let active = try await MemberRepository(db.sql).list(filter: MemberFilter(active: true), page: PageRequest(page: 1, perPage: 1)).total
+                let active = try await dependencies.team.members(filter: MemberFilter(active: true), page: PageRequest(page: 1, perPage: 1)).total
                 stats.append(Stat(label: t.t("home.stat_members"), value: t.count(active), exact: t.grouped(active), href: "/team/members"))
             }
             if can(.accountsView) {
@@ -109,7 +109,7 @@ struct HomeController {
             var hits: [Hit] = []
             if !query.isEmpty {
                 if identity.permissions.contains(.membersView) {
-                    for member in try await MemberRepository(db.sql).list(filter: MemberFilter(query: query), page: PageRequest(page: 1, perPage: 20)).items {
+                    for member in try await dependencies.team.members(filter: MemberFilter(query: query), page: PageRequest(page: 1, perPage: 20)).items {
                         hits.append(Hit(title: member.name, detail: member.email, href: "/team/members/\(member.id)", kind: t.t("search.kind_member")))
                     }
                 }

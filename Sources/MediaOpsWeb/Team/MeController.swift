@@ -25,7 +25,7 @@ struct MeController {
             }
             let member = try await dependencies.team.updateMember(id: identity.member.id, .init(name: try input.string("name"), locale: try input.string("locale")),
                                                                   by: identity.principal)
-            let permissions = try await RoleRepository(db.sql).permissions(for: member.roleKeys)
+            let permissions = try await dependencies.team.permissions(forRoles: member.roleKeys)
             return try JSONOutput.response(MeDTO(member: MemberDTO(member), permissions: Permission.allCases.filter(permissions.contains).map(\.rawValue)))
         }
         routes.get("/api/v1/me/tokens", .signedIn) { _, context in
@@ -140,7 +140,7 @@ struct MeController {
                         status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let member = context.identity!.member
-        let roles = try await RoleRepository(db.sql).all()
+        let roles = try await dependencies.team.roles()
         let tokens = try await ApiTokenRepository(db.sql).list(userID: member.id)
         let model = MePage(
             name: member.name, email: member.email,

@@ -14,7 +14,7 @@ struct MembersController {
         // MARK: API
         routes.get("/api/v1/members", .permission(.membersView)) { request, _ in
             let (sort, descending) = try request.sort(MemberSort.self, default: .name)
-            let page = try await MemberRepository(db.sql).list(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
+            let page = try await dependencies.team.members(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
             return try JSONOutput.response(PageDTO(items: page.items.map(MemberDTO.init), total: page.total, page: page.page, per_page: page.perPage))
         }
         routes.post("/api/v1/members", .permission(.membersManage)) { request, context in
@@ -84,7 +84,7 @@ struct MembersController {
 
     private func member(_ context: AppRequestContext) async throws -> Member {
         guard let id = context.parameters.get("id"), Identifier.isPlausible(id),
-              let member = try await MemberRepository(db.sql).find(id: id) else { throw AppError.notFound }
+              let member = try await dependencies.team.member(id: id) else { throw AppError.notFound }
         return member
     }
 
@@ -146,8 +146,8 @@ struct MembersController {
         var memberFilter = try filter(request)
         if request.query("status") == nil { memberFilter.active = true }
         let (sort, descending) = try request.sort(MemberSort.self, default: .name)
-        let page = try await MemberRepository(db.sql).list(filter: memberFilter, sort: sort, descending: descending, page: pageRequest)
-        let roles = try await RoleRepository(db.sql).all()
+        let page = try await dependencies.team.members(filter: memberFilter, sort: sort, descending: descending, page: pageRequest)
+        let roles = try await dependencies.team.roles()
         let roleNames = Dictionary(uniqueKeysWithValues: roles.map { ($0.key, t.roleName($0)) })
         let rows = page.items.map { member in
             MemberRow(id: member.id, name: member.name, email: member.email,
@@ -189,7 +189,7 @@ struct MembersController {
     private func roleCheckboxes(checked: Set<String>, context: AppRequestContext) async throws -> [RoleCheckbox] {
         let t = pages.localizer(context)
         let principal = context.identity!.principal
-        return try await RoleRepository(db.sql).all().map { role in
+        return try await dependencies.team.roles().map { role in
             RoleCheckbox(key: role.key, name: t.roleName(role), description: t.roleDescription(role), checked: checked.contains(role.key),
                          disabled: !principal.mayGrant(role) && !checked.contains(role.key))
         }
@@ -228,7 +228,7 @@ struct MembersController {
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let identity = context.identity!
-        let roles = try await RoleRepository(db.sql).all()
+        let roles = try await dependencies.team.roles()
         let roleNames = Dictionary(uniqueKeysWithValues: roles.map { ($0.key, t.roleName($0)) })
         let owned = try await AccountRepository(db.sql).list(filter: AccountFilter(ownerID: member.id), page: PageRequest(page: 1, perPage: 100))
         let history = identity.permissions.contains(.auditView)

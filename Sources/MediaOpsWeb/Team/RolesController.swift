@@ -15,8 +15,8 @@ struct RolesController {
         routes.get("/api/v1/roles", .permission(.membersView)) { _, context in
             let t = pages.localizer(context)
             var items: [RoleDTO] = []
-            for role in try await RoleRepository(db.sql).all() {
-                items.append(RoleDTO(role, memberCount: try await MemberRepository(db.sql).countHolders(ofRole: role.key), localizer: t))
+            for role in try await dependencies.team.roles() {
+                items.append(RoleDTO(role, memberCount: try await dependencies.team.holderCount(ofRole: role.key), localizer: t))
             }
             return try JSONOutput.response(ItemsDTO(items: items))
         }
@@ -29,14 +29,14 @@ struct RolesController {
         }
         routes.get("/api/v1/roles/{key}", .permission(.membersView)) { _, context in
             let role = try await role(context)
-            return try JSONOutput.response(RoleDTO(role, memberCount: try await MemberRepository(db.sql).countHolders(ofRole: role.key), localizer: pages.localizer(context)))
+            return try JSONOutput.response(RoleDTO(role, memberCount: try await dependencies.team.holderCount(ofRole: role.key), localizer: pages.localizer(context)))
         }
         routes.patch("/api/v1/roles/{key}", .permission(.rolesManage)) { request, context in
             let key = try await role(context).key
             let input = try await JSONInput.read(request, context: context)
             let role = try await dependencies.team.updateRole(key: key, .init(key: nil, name: try input.string("name"), description: try input.string("description"),
                                                                               permissions: try input.strings("permissions")), by: context.identity!.principal)
-            return try JSONOutput.response(RoleDTO(role, memberCount: try await MemberRepository(db.sql).countHolders(ofRole: key), localizer: pages.localizer(context)))
+            return try JSONOutput.response(RoleDTO(role, memberCount: try await dependencies.team.holderCount(ofRole: key), localizer: pages.localizer(context)))
         }
         routes.delete("/api/v1/roles/{key}", .permission(.rolesManage)) { _, context in
             try await dependencies.team.deleteRole(key: try await role(context).key, by: context.identity!.principal)
@@ -50,11 +50,11 @@ struct RolesController {
         // MARK: Pages
         routes.get("/team/roles", .permission(.membersView)) { request, context in
             let t = pages.localizer(context)
-            let roles = try await RoleRepository(db.sql).all()
+            let roles = try await dependencies.team.roles()
             var rows: [RoleRow] = []
             for role in roles {
                 rows.append(RoleRow(key: role.key, name: t.roleName(role), description: t.roleDescription(role), builtin: role.isBuiltin,
-                                    members: try await MemberRepository(db.sql).countHolders(ofRole: role.key),
+                                    members: try await dependencies.team.holderCount(ofRole: role.key),
                                     cells: Permission.allCases.map { PermissionCell(granted: role.permissions.contains($0), label: t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))")) }))
             }
             let model = RolesPage(rows: rows, permissions: Permission.allCases.map { t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))") },
@@ -112,7 +112,7 @@ struct RolesController {
     }
 
     private func role(_ context: AppRequestContext) async throws -> Role {
-        guard let key = context.parameters.get("key"), key.count <= 40, let role = try await RoleRepository(db.sql).find(key: key) else {
+        guard let key = context.parameters.get("key"), key.count <= 40, let role = try await dependencies.team.role(key: key) else {
             throw AppError.notFound
         }
         return role

@@ -116,7 +116,7 @@ struct SettingsController {
         let t = pages.localizer(context)
         let filter = try auditFilter(request, zone: t.timeZone)
         let page = try await AuditRepository(db.sql).list(filter: filter, page: try request.pageRequest(defaultPerPage: 50))
-        let members = try await MemberRepository(db.sql).all()
+        let members = try await dependencies.team.members()
         let option = SelectOption.init
         let model = AuditPage(
             rows: page.items.map { AuditRow($0, localizer: t) },

@@ -1,0 +1,34 @@
+import Foundation
+import MediaOpsDomain
+
+/// What the team room's pages and API read: members, roles and account groups.
+/// Controllers ask the service instead of building repositories, so the room's
+/// tables are read in one place.
+extension TeamService {
+    public func members() async throws -> [Member] { try await MemberRepository(database.sql).all() }
+
+    public func members(filter: MemberFilter, sort: MemberSort = .name, descending: Bool = false, page: PageRequest) async throws -> Page<Member> {
+        try await MemberRepository(database.sql).list(filter: filter, sort: sort, descending: descending, page: page)
+    }
+
+    public func member(id: String) async throws -> Member? { try await MemberRepository(database.sql).find(id: id) }
+
+    public func member(email: String) async throws -> Member? { try await MemberRepository(database.sql).find(email: email) }
+
+    public func memberCount() async throws -> Int { try await MemberRepository(database.sql).count() }
+
+    /// How many members hold the role.
+    public func holderCount(ofRole key: String) async throws -> Int { try await MemberRepository(database.sql).countHolders(ofRole: key) }
+
+    public func roles() async throws -> [Role] { try await RoleRepository(database.sql).all() }
+
+    public func role(key: String) async throws -> Role? { try await RoleRepository(database.sql).find(key: key) }
+
+    /// Everything the roles give together.
+    public func permissions(forRoles keys: [String]) async throws -> Set<Permission> { try await RoleRepository(database.sql).permissions(for: keys) }
+
+    public func groups() async throws -> [AccountGroup] { try await AccountGroupRepository(database.sql).all() }
+
+    /// Accounts per group id.
+    public func groupAccountCounts() async throws -> [String: Int] { try await AccountGroupRepository(database.sql).accountCounts() }
+}
