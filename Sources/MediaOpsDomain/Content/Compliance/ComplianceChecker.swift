@@ -356,12 +356,12 @@ struct CompliancePreparedText {
             emit(c, i, i + 1)
             i += 1
         }
-        // Spaces between two Chinese characters carry no meaning and are a common
-        // way to dodge filters (加 微 信), so they are dropped.
+        // Spaces and dots between two Chinese characters carry no meaning and are a
+        // common way to dodge filters (加 微 信, 全·网·最·低), so they are dropped.
         var kept = [Bool](repeating: true, count: scalars.count)
-        for index in scalars.indices where scalars[index] == " " && index > 0 {
+        for index in scalars.indices where Self.spacers.contains(scalars[index]) && index > 0 {
             var next = index + 1
-            while next < scalars.count, scalars[next] == " " { next += 1 }
+            while next < scalars.count, Self.spacers.contains(scalars[next]) { next += 1 }
             if next < scalars.count, Self.isHan(scalars[index - 1]), Self.isHan(scalars[next]) { kept[index] = false }
         }
         if kept.contains(false) {
@@ -410,7 +410,10 @@ struct CompliancePreparedText {
         return String(view)
     }
 
-    private static let negators = ["没有", "没", "不是", "并不", "并非", "绝非", "不", "非", "无法", "从未", "谨防", "警惕", "小心", "杜绝", "严禁", "禁止", "禁用", "拒绝", "别信", "勿信", "不存在", "远离", "避免", "所谓"]
+    /// Characters put between Chinese characters only to break a word apart.
+    static let spacers: Set<Unicode.Scalar> = [" ", "·", "•", "・", "∙", "*", "丨", "|", "_", "/"]
+
+    private static let negators = ["没有", "没", "不是", "并不", "并非", "绝非", "不", "非", "无法", "从未", "谨防", "警惕", "小心", "杜绝", "严禁", "禁止", "禁用", "拒绝", "别信", "勿信", "不存在", "远离", "避免", "所谓", "不敢说", "不敢称", "不敢说是", "称不上", "算不上", "谈不上"]
     private static let fillers = ["可以", "能够", "一定", "任何", "所谓的", "所谓", "什么", "用于", "使用", "出现", "宣传", "承诺", "号称", "能", "可", "会", "要", "来", "去", "的", "再", "都", "就", "也", "说", "是", "写", "用", "有", " ", "\"", "'", "“", "”", "「", "」", "《", "》", "(", "（"]
 
     /// True when the words right before `index` (same clause) negate or warn
