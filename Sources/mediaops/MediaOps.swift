@@ -336,7 +336,7 @@ struct Check: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a benchmark and print its figures.", subcommands: [SearchBench.self, PublishBench.self])
+    static let configuration = CommandConfiguration(abstract: "Run a benchmark and print its figures.", subcommands: [SearchBench.self, PublishBench.self, PagesBench.self])
 
     struct PublishBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -371,6 +371,47 @@ struct Bench: AsyncParsableCommand {
             say(String(format: "per target: %.2f ms of worker time = %.1f × the baseline POST",
                        result.allPublishedSeconds * 1_000 * Double(result.workers) / Double(result.targets),
                        result.allPublishedSeconds * 1_000 * Double(result.workers) / Double(result.targets) / max(result.baselinePostMilliseconds, 0.001)))
+        }
+    }
+
+    struct PagesBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pages",
+            abstract: "Time the list pages and list APIs on a generated workspace of N content items, beside /health.",
+            discussion: "Without --database a temporary SQLite file is used. With a postgres:// URL the database must be empty (it is migrated and filled)."
+        )
+        @Option(help: "How many content items to generate.") var items = 100_000
+        @Option(help: "Timed requests per page (p50 and p95 are reported).") var runs = 40
+        @Option(help: "Connections at once for the requests-per-second figures.") var connections = 8
+        @Option(help: "Seconds each requests-per-second figure runs for.") var seconds: Double = 10
+        @Option(help: "Loopback port the application listens on while measured.") var port = 18_931
+        @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
+
+        func run() async throws {
+            var configuration = try Configuration.resolve(database: database ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("mediaops-bench-\(UUID().uuidString).sqlite").path)
+            configuration.secretKey = "benchmark"
+            configuration.host = "127.0.0.1"
+            configuration.port = port
+            configuration.bcryptCost = 4
+            configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-bench-data-\(UUID().uuidString)").path
+            var logger = makeLogger(configuration)
+            logger.logLevel = .notice
+            let report = try await PagesBenchmark(configuration: configuration, items: items, runs: runs, connections: connections,
+                                                  seconds: seconds, logger: logger).run()
+            say("database: \(report.database), \(report.items) items, filled in " + String(format: "%.0f s", report.fillSeconds))
+            say("| page | p50 ms | p95 ms | × /health p50 | KB |")
+            say("|---|---|---|---|---|")
+            for page in report.pages {
+                say("| `\(page.path.removingPercentEncoding ?? page.path)` | " + String(format: "%.1f | %.1f | %.1f | %.0f |", page.p50, page.p95, page.ratioToHealth, Double(page.bytes) / 1024))
+            }
+            for figure in report.throughput {
+                say("\(figure.path) with \(connections) connections: " + String(format: "%.0f requests/s", figure.requestsPerSecond) + (figure.errors > 0 ? " (\(figure.errors) errors)" : ""))
+            }
+            if database == nil, case .sqliteFile(let path) = configuration.database {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
         }
     }
 

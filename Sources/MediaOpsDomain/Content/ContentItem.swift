@@ -9,6 +9,9 @@ public enum ContentState: String, CaseIterable, Sendable, Codable {
     case approved
     case scheduled
     case published
+
+    /// What the content library (内容库) holds: finished pieces, besides templates.
+    public static let inLibrary: [ContentState] = [.approved, .scheduled, .published]
 }
 
 /// The content library's shelves (内容库分类).
@@ -43,6 +46,8 @@ public struct ContentItem: Sendable, Equatable {
     /// Index of the review stage the item waits in while in review.
     public var reviewStage: Int
     public var isTemplate: Bool
+    /// In the content library: a finished piece or a template.
+    public var isInLibrary: Bool { isTemplate || ContentState.inLibrary.contains(state) }
     public var createdBy: String?
     public var createdAt: Date
     public var updatedAt: Date

@@ -52,6 +52,9 @@ public struct Page<Item: Sendable>: Sendable {
     public var total: Int
     public var page: Int
     public var perPage: Int
+    /// True when `total` is a floor, not a count (a search with very many hits
+    /// counts up to a cap and says "10,000+").
+    public var totalIsCapped = false
 
     public init(items: [Item], total: Int, page: Int, perPage: Int) {
         self.items = items

@@ -47,7 +47,63 @@ public struct ContentRepository: Sendable {
         try await db.raw("SELECT * FROM content_items WHERE id = \(bind: id)").first().map(Self.item(from:))
     }
 
+    /// Searches count their hits up to this many and then say "10,000+": a word
+    /// found in most of a large library would otherwise be counted row by row.
+    public static let searchCountCap = 10_000
+
     public func list(filter: ContentFilter, sort: ContentSort = .updated, descending: Bool = true, page: PageRequest) async throws -> Page<ContentItem> {
+        let whereClause = whereSQL(conditions(filter))
+        let direction = descending ? "DESC" : "ASC"
+        let order = switch sort {
+        case .updated: "updated_at \(direction), id \(direction)"
+        case .created: "created_at \(direction), id \(direction)"
+        case .title: "title \(direction), id \(direction)"
+        case .planned: "planned_at \(direction), id \(direction)"
+        }
+        let searching = !(filter.query ?? "").isEmpty
+        let total: Int
+        var capped = false
+        if searching {
+            let found = try await db.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM content_items " + whereClause + " LIMIT \(bind: Self.searchCountCap + 1)) hits").first()?.int("n") ?? 0
+            capped = found > Self.searchCountCap
+            total = min(found, Self.searchCountCap)
+        } else {
+            total = try await db.raw("SELECT COUNT(*) AS n FROM content_items " + whereClause).first()?.int("n") ?? 0
+        }
+        // The page's ids are chosen on narrow rows first, then only those rows are
+        // read whole: sorting whole rows (bodies included) was most of the cost.
+        let rows = try await db.raw("SELECT * FROM content_items WHERE id IN (SELECT id FROM content_items " + whereClause
+                                    + " ORDER BY \(unsafeRaw: order) LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)) ORDER BY \(unsafeRaw: order)").all()
+        var result = Page(items: try rows.map(Self.item(from:)), total: total, page: page.page, perPage: page.perPage)
+        result.totalIsCapped = capped
+        return result
+    }
+
+    /// The id and planned time of every item the filter selects, planned first:
+    /// light rows the calendar buckets into days before it reads the few it shows.
+    public func plannedTimes(filter: ContentFilter, limit: Int = 50_000) async throws -> [(id: String, plannedAt: Date)] {
+        var conditions = conditions(filter)
+        conditions.append("planned_at IS NOT NULL")
+        return try await db.raw("SELECT id, planned_at FROM content_items " + whereSQL(conditions) + " ORDER BY planned_at ASC, id ASC LIMIT \(bind: limit)").all().map {
+            (try $0.string("id"), try $0.date("planned_at"))
+        }
+    }
+
+    /// Several items by id in one query, in the order of `ids` (unknown ids are skipped).
+    public func find(ids: [String]) async throws -> [ContentItem] {
+        guard !ids.isEmpty else { return [] }
+        var byID: [String: ContentItem] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for row in try await db.raw("SELECT * FROM content_items WHERE id IN (\(binds: chunk))").all() {
+                let item = try Self.item(from: row)
+                byID[item.id] = item
+            }
+        }
+        return ids.compactMap { byID[$0] }
+    }
+
+    private func conditions(_ filter: ContentFilter) -> [SQLQueryString] {
         var conditions: [SQLQueryString] = []
         if let query = filter.query, !query.isEmpty { conditions.append(search.condition(query)) }
         if !filter.states.isEmpty {
@@ -60,27 +116,55 @@ public struct ContentRepository: Sendable {
         if filter.templatesOnly { conditions.append("is_template = \(bind: true)") }
         if let from = filter.plannedFrom { conditions.append("planned_at >= \(bind: from.epochMilliseconds)") }
         if let to = filter.plannedTo { conditions.append("planned_at < \(bind: to.epochMilliseconds)") }
-        let whereClause = whereSQL(conditions)
-        let direction = descending ? "DESC" : "ASC"
-        let order = switch sort {
-        case .updated: "updated_at \(direction)"
-        case .created: "created_at \(direction)"
-        case .title: "title \(direction)"
-        case .planned: "planned_at \(direction)"
-        }
-        let total = try await db.raw("SELECT COUNT(*) AS n FROM content_items " + whereClause).first()?.int("n") ?? 0
-        let rows = try await db.raw("SELECT * FROM content_items " + whereClause + " ORDER BY \(unsafeRaw: order), id ASC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)").all()
-        return Page(items: try rows.map(Self.item(from:)), total: total, page: page.page, perPage: page.perPage)
+        return conditions
     }
 
-    /// Tag counts across the library, most used first.
-    public func tagCounts(states: [ContentState]) async throws -> [(tag: String, count: Int)] {
-        let inList = SQLQueryString("(" + states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")")
-        var counts: [String: Int] = [:]
-        for row in try await db.raw("SELECT tags FROM content_items WHERE state IN " + inList + " OR is_template = \(bind: true)").all() {
-            for tag in Self.decodeTags(try row.string("tags")) { counts[tag, default: 0] += 1 }
+    /// Tag counts across the library (approved, scheduled and published pieces
+    /// and templates), most used first. Read from the counts kept up to date by
+    /// every insert and update, so the library page does not read every row.
+    public func libraryTagCounts(limit: Int = 30) async throws -> [(tag: String, count: Int)] {
+        try await db.raw("SELECT tag, items FROM library_tag_counts WHERE items > 0 ORDER BY items DESC, tag ASC LIMIT \(bind: limit)").all().map {
+            (try $0.string("tag"), try $0.int("items"))
         }
-        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Moves the library's tag counts from an item's previous tags to its new
+    /// ones. Tags are visited in one order so two saves never wait on each other
+    /// in a circle.
+    private func adjustLibraryTagCounts(before: (tags: [String], inLibrary: Bool)?, after: (tags: [String], inLibrary: Bool)) async throws {
+        var delta: [String: Int] = [:]
+        if let before, before.inLibrary { for tag in Set(before.tags) { delta[tag, default: 0] -= 1 } }
+        if after.inLibrary { for tag in Set(after.tags) { delta[tag, default: 0] += 1 } }
+        for (tag, change) in delta.sorted(by: { $0.key < $1.key }) where change != 0 {
+            try await db.raw("""
+                INSERT INTO library_tag_counts (tag, items) VALUES (\(bind: tag), \(bind: change))
+                ON CONFLICT (tag) DO UPDATE SET items = library_tag_counts.items + excluded.items
+                """).run()
+        }
+    }
+
+    /// Recounts the library's tags from the item rows (a migration and bulk loads).
+    static func recountLibraryTags(on db: any SQLDatabase) async throws {
+        var counts: [String: Int] = [:]
+        let states = ContentState.inLibrary.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        for row in try await db.raw("SELECT tags FROM content_items WHERE state IN (\(unsafeRaw: states)) OR is_template = \(bind: true)").all() {
+            for tag in Set(decodeTags(try row.string("tags"))) { counts[tag, default: 0] += 1 }
+        }
+        try await db.raw("DELETE FROM library_tag_counts").run()
+        for (tag, count) in counts.sorted(by: { $0.key < $1.key }) {
+            try await db.raw("INSERT INTO library_tag_counts (tag, items) VALUES (\(bind: tag), \(bind: count))").run()
+        }
+    }
+
+    /// Rebuilds what is derived from the item rows after a bulk load that wrote
+    /// them directly (the benchmarks): the SQLite search index and statistics.
+    public func rebuildSearchIndexAndTagCounts() async throws {
+        if search.kind == .sqlite {
+            try await db.raw("DELETE FROM content_fts").run()
+            try await db.raw("INSERT INTO content_fts (content_id, text) SELECT id, search_text FROM content_items").run()
+        }
+        try await Self.recountLibraryTags(on: db)
+        try await db.raw("ANALYZE").run()
     }
 
     public func insert(_ item: ContentItem) async throws {
@@ -93,9 +177,17 @@ public struct ContentRepository: Sendable {
             \(bind: searchText(item)), \(bind: item.createdBy), \(bind: item.createdAt.epochMilliseconds), \(bind: item.updatedAt.epochMilliseconds))
             """).run()
         try await search.index(contentID: item.id, text: searchText(item), on: db)
+        try await adjustLibraryTagCounts(before: nil, after: (item.tags, item.isInLibrary))
     }
 
     public func update(_ item: ContentItem) async throws {
+        // The stored row as it was, locked on PostgreSQL, so the tag counts move
+        // from exactly what this save replaces.
+        let lock: SQLQueryString = search.kind == .postgresql ? " FOR UPDATE" : ""
+        let before = try await db.raw("SELECT tags, state, is_template FROM content_items WHERE id = \(bind: item.id)" + lock).first().map { row in
+            (tags: Self.decodeTags(try row.string("tags")),
+             inLibrary: try row.bool("is_template") || ContentState(rawValue: try row.string("state")).map(ContentState.inLibrary.contains) == true)
+        }
         try await db.raw("""
             UPDATE content_items SET title = \(bind: item.title), body = \(bind: item.body), summary = \(bind: item.summary),
             tags = \(bind: Self.encodeTags(item.tags)), category = \(bind: item.category.rawValue), cover_asset_id = \(bind: item.coverAssetID),
@@ -105,6 +197,7 @@ public struct ContentRepository: Sendable {
             WHERE id = \(bind: item.id)
             """).run()
         try await search.index(contentID: item.id, text: searchText(item), on: db)
+        try await adjustLibraryTagCounts(before: before, after: (item.tags, item.isInLibrary))
     }
 
     /// Reads the item for a change, locking its row on PostgreSQL so two saves

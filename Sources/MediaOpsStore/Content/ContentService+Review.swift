@@ -159,21 +159,28 @@ extension ContentService {
     /// The items waiting at a review stage `member` belongs to, oldest first,
     /// with that stage. Flows are read once per group, not once per item.
     public func reviewQueue(for principal: Principal, limit: Int = 200) async throws -> [(item: ContentItem, stage: ReviewStage)] {
-        guard principal.can(.contentApprove), let memberID = principal.memberID else { return [] }
+        try await reviewQueue(for: principal, page: PageRequest(page: 1, perPage: min(max(limit, 1), PageRequest.maxPerPage))).items
+    }
+
+    /// The items waiting for this member's decision, oldest first, a page at a
+    /// time. Which stage each item is at is read from light rows; only the page's
+    /// items are read whole, in one query.
+    public func reviewQueue(for principal: Principal, page: PageRequest) async throws -> Page<(item: ContentItem, stage: ReviewStage)> {
+        guard principal.can(.contentApprove), let memberID = principal.memberID else { return Page(items: [], total: 0, page: page.page, perPage: page.perPage) }
         let reviews = ReviewRepository(database.sql)
-        let repository = ContentRepository(database.sql, kind: kind)
         var flows: [String: ReviewFlow] = [:]
-        var queue: [(item: ContentItem, stage: ReviewStage)] = []
-        for entry in try await reviews.queue() where queue.count < limit {
+        var admitted: [(id: String, stage: ReviewStage)] = []
+        for entry in try await reviews.queue() {
             let key = entry.groupID ?? ""
             if flows[key] == nil { flows[key] = try await reviews.flow(groupID: entry.groupID) }
             let stages = flows[key]!.stages
             let stage = stages[min(entry.stage, stages.count - 1)]
-            if stage.admits(memberID: memberID, roleKeys: principal.roleKeys), let item = try await repository.find(id: entry.id) {
-                queue.append((item, stage))
-            }
+            if stage.admits(memberID: memberID, roleKeys: principal.roleKeys) { admitted.append((entry.id, stage)) }
         }
-        return queue
+        let slice = admitted.dropFirst(min(page.offset, admitted.count)).prefix(page.perPage)
+        let stages = Dictionary(slice.map { ($0.id, $0.stage) }, uniquingKeysWith: { first, _ in first })
+        let items = try await ContentRepository(database.sql, kind: kind).find(ids: slice.map(\.id))
+        return Page(items: items.compactMap { item in stages[item.id].map { (item, $0) } }, total: admitted.count, page: page.page, perPage: page.perPage)
     }
 
     // MARK: Comments

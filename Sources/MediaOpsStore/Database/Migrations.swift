@@ -16,6 +16,9 @@ public enum Migrations {
         /// PostgreSQL statements that may fail without harm (an extension the
         /// database user may not create); each runs behind a savepoint.
         public var postgresOptional: [String] = []
+        /// A data step in Swift, run last in the migration's transaction (rows
+        /// the statements cannot compute, e.g. counts from encoded columns).
+        public var data: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
     }
 
     /// The ledger, in order: one file per migration in `Migrations/NNN_name.swift`.
@@ -28,6 +31,7 @@ public enum Migrations {
         m006_publish_targets,
         m007_publishing_engine,
         m008_trust,
+        m009_list_performance,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own
@@ -83,6 +87,7 @@ public enum Migrations {
                         }
                     }
                 }
+                if let data = migration.data { try await data(connection) }
                 try await connection.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date().epochMilliseconds))").run()
                 try await connection.raw("COMMIT").run()
             } catch {

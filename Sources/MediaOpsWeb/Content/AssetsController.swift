@@ -22,7 +22,7 @@ struct AssetsController {
             let (sort, descending) = try sortOrder(request)
             let page = try await AssetRepository(db.sql).list(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
             let today = try await service.today()
-            return try JSONOutput.response(PageDTO(items: page.items.map { AssetDTO($0, today: today) }, total: page.total, page: page.page, per_page: page.perPage))
+            return try JSONOutput.response(PageDTO(page) { AssetDTO($0, today: today) })
         }
         routes.post("/api/v1/assets", .permission(.contentWrite)) { request, context in
             let result = try await withUploadErrors {

@@ -171,6 +171,9 @@ struct CalendarController {
         var outside: Bool
         var entries: [Entry]
         var hasEntries: Bool
+        /// "还有 12 条" when the day holds more than a cell shows, linking to the day's list.
+        var more: String?
+        var moreHref: String
     }
 
     struct Week { var days: [Day] }
@@ -206,14 +209,30 @@ struct CalendarController {
         let t = pages.localizer(context)
         let zone = t.timeZone
         let query = try parse(request, context: context)
-        let items = try await items(query)
-        let platforms = try await platformsByItem(items.map(\.id))
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let isoFormatter = DateFormatter()
         isoFormatter.locale = Locale(identifier: "en_US_POSIX")
         isoFormatter.timeZone = zone
         isoFormatter.dateFormat = "yyyy-MM-dd"
+        // A busy library plans hundreds of pieces a day: each cell shows the first
+        // few and says how many more there are, so the month stays one light page.
+        let perDay = query.view == .month ? Self.entriesPerMonthCell : Self.entriesPerWeekCell
+        let items: [ContentItem]
+        var dayTotals: [String: Int] = [:]
+        if let accountID = query.accountID, !accountID.isEmpty {
+            items = try await self.items(query)
+            for item in items { if let planned = item.plannedAt { dayTotals[isoFormatter.string(from: planned), default: 0] += 1 } }
+        } else {
+            var shown: [String] = []
+            for (id, planned) in try await ContentRepository(db.sql, kind: db.kind).plannedTimes(filter: query.filter) {
+                let day = isoFormatter.string(from: planned)
+                dayTotals[day, default: 0] += 1
+                if dayTotals[day]! <= perDay { shown.append(id) }
+            }
+            items = try await ContentRepository(db.sql, kind: db.kind).find(ids: shown)
+        }
+        let platforms = try await platformsByItem(items.map(\.id))
         let timeFormatter = DateFormatter()
         timeFormatter.locale = Locale(identifier: "en_US_POSIX")
         timeFormatter.timeZone = zone
@@ -234,14 +253,17 @@ struct CalendarController {
         let days: [Day] = query.range.days.map { day in
             let iso = isoFormatter.string(from: day)
             let weekdayIndex = (calendar.component(.weekday, from: day) + 5) % 7
-            let entries = (byDay[iso] ?? []).map { item in
+            let entries = (byDay[iso] ?? []).prefix(perDay).map { item in
                 Entry(id: item.id, title: item.title, time: item.plannedAt.map(timeFormatter.string(from:)) ?? "",
                       state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
                       platforms: (platforms[item.id] ?? []).compactMap(Platform.init(rawValue:)).map(t.platformShortName),
                       plannedValue: ContentInputParsing.localInputValue(item.plannedAt, zone: zone))
             }
+            let hidden = (dayTotals[iso] ?? 0) - entries.count
             return Day(label: labelFormatter.string(from: day), weekday: weekdaySymbols[weekdayIndex], iso: iso, isToday: iso == todayISO,
-                       outside: query.view == .month && calendar.component(.month, from: day) != anchorMonth, entries: entries, hasEntries: !entries.isEmpty)
+                       outside: query.view == .month && calendar.component(.month, from: day) != anchorMonth, entries: Array(entries), hasEntries: !entries.isEmpty,
+                       more: hidden > 0 ? t.t("calendar.more", ["count": String(hidden)]) : nil,
+                       moreHref: Self.dayListLink(iso, filter: query.filter))
         }
         let weeks = stride(from: 0, to: days.count, by: 7).map { Week(days: Array(days[$0..<min($0 + 7, days.count)])) }
         let previous = query.range.shifted(by: -1, timeZone: zone)
@@ -276,8 +298,21 @@ struct CalendarController {
             canMove: context.identity!.permissions.contains(.contentWrite),
             currentPath: request.uri.path + (request.uri.query.map { "?\($0)" } ?? ""),
             newFeed: newFeed, hasFeed: try await CalendarFeedRepository(db.sql).hasFeed(userID: context.identity!.member.id),
-            total: items.count)
+            total: dayTotals.values.reduce(0, +))
         return pages.render("calendar", title: title ?? t.t("calendar.title"), page: model, request: request, context: context)
+    }
+
+    static let entriesPerMonthCell = 4
+    static let entriesPerWeekCell = 12
+
+    /// The content list filtered to one planned day and the calendar's own filters.
+    static func dayListLink(_ iso: String, filter: ContentFilter) -> String {
+        var parts = ["planned_on=" + iso, "sort=planned", "order=asc"]
+        if let group = filter.groupID { parts.append("group=" + group) }
+        if let owner = filter.ownerID { parts.append("owner=" + owner) }
+        if let category = filter.category { parts.append("category=" + category.rawValue) }
+        if !filter.states.isEmpty { parts.append("state=" + filter.states.map(\.rawValue).joined(separator: ",")) }
+        return "/content?" + parts.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&+"))) ?? $0 }.joined(separator: "&")
     }
 
     /// Each platform of the matrix with its posting time: an account's own time when set.

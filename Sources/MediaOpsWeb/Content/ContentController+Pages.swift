@@ -193,7 +193,7 @@ extension ContentController {
 
     private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let t = pages.localizer(context)
-        let filter = try filter(request)
+        let filter = try filter(request, zone: t.timeZone)
         let (sort, descending) = try request.sort(ContentSort.self, default: .updated, descendingByDefault: true)
         let page = try await repository.list(filter: filter, sort: sort, descending: descending,
                                              page: try request.pageRequest(defaultPerPage: 25))
@@ -214,9 +214,10 @@ extension ContentController {
 
     private func reviewQueuePage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let t = pages.localizer(context)
-        let mine = try await service.reviewQueue(for: context.identity!.principal).map(\.item)
-        struct QueuePage { var rows: [Row] }
-        return pages.render("content_review", title: t.t("content.review_title"), page: QueuePage(rows: try await rows(mine, t)), request: request, context: context)
+        let queue = try await service.reviewQueue(for: context.identity!.principal, page: try request.pageRequest(defaultPerPage: 25))
+        struct QueuePage { var rows: [Row]; var pagination: Pagination }
+        let model = QueuePage(rows: try await rows(queue.items.map(\.item), t), pagination: Pagination(request, page: queue, localizer: t))
+        return pages.render("content_review", title: t.t("content.review_title"), page: model, request: request, context: context)
     }
 
     // MARK: New

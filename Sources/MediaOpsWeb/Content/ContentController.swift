@@ -19,12 +19,12 @@ struct ContentController {
     // MARK: API
 
     private func registerAPI(_ routes: Routes) {
-        routes.get("/api/v1/content", .permission(.contentView)) { request, _ in
+        routes.get("/api/v1/content", .permission(.contentView)) { request, context in
             let (sort, descending) = try request.sort(ContentSort.self, default: .updated, descendingByDefault: true)
-            let page = try await ContentRepository(db.sql, kind: db.kind).list(filter: try filter(request), sort: sort,
+            let page = try await ContentRepository(db.sql, kind: db.kind).list(filter: try filter(request, zone: pages.localizer(context).timeZone), sort: sort,
                                                                                 descending: descending,
                                                                                 page: try request.pageRequest())
-            return try JSONOutput.response(PageDTO(items: page.items.map { ContentItemDTO($0) }, total: page.total, page: page.page, per_page: page.perPage))
+            return try JSONOutput.response(PageDTO(page) { ContentItemDTO($0) })
         }
         routes.post("/api/v1/content", .permission(.contentWrite)) { request, context in
             let input = try await JSONInput.read(request, context: context)
@@ -144,7 +144,9 @@ struct ContentController {
                                  isTemplate: try input.bool("is_template"))
     }
 
-    func filter(_ request: Request) throws -> ContentFilter {
+    /// The list's filters from the query; `planned_on` (a day, YYYY-MM-DD) is read
+    /// in the workspace's zone, as the calendar shows days.
+    func filter(_ request: Request, zone: TimeZone) throws -> ContentFilter {
         var filter = ContentFilter(query: request.query("q"), tag: request.query("tag"), ownerID: request.query("owner"), groupID: request.query("group"))
         if let raw = request.query("state") {
             var states: [ContentState] = []
@@ -163,6 +165,18 @@ struct ContentController {
             filter.category = category
         }
         filter.templatesOnly = try request.boolQuery("templates") ?? false
+        if let raw = request.query("planned_on"), !raw.isEmpty {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            let parts = raw.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, (1970...9999).contains(parts[0]),
+                  let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+                  calendar.component(.month, from: day) == parts[1], calendar.component(.day, from: day) == parts[2],
+                  let next = calendar.date(byAdding: .day, value: 1, to: day)
+            else { throw ValidationError(field: "planned_on", code: "invalid_date") }
+            filter.plannedFrom = day
+            filter.plannedTo = next
+        }
         return filter
     }
 

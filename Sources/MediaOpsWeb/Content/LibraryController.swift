@@ -11,12 +11,12 @@ struct LibraryController {
 
     var db: Database { dependencies.database }
     /// What the library holds: published and approved pieces, and templates.
-    static let states: [ContentState] = [.approved, .scheduled, .published]
+    static let states = ContentState.inLibrary
 
     func register(_ routes: Routes) {
         routes.get("/api/v1/library", .permission(.contentView)) { request, _ in
             let page = try await search(request)
-            return try JSONOutput.response(PageDTO(items: page.items.map { ContentItemDTO($0) }, total: page.total, page: page.page, per_page: page.perPage))
+            return try JSONOutput.response(PageDTO(page) { ContentItemDTO($0) })
         }
         routes.get("/content/library", .permission(.contentView)) { request, context in
             let t = pages.localizer(context)
@@ -50,14 +50,14 @@ struct LibraryController {
                 tabs: [Tab(label: t.t("content.all_categories"), href: Pagination.url(request, ["category": "", "page": "1"]), active: category.isEmpty)]
                     + ContentCategory.allCases.map { Tab(label: t.t("content.category_\($0.rawValue)"), href: Pagination.url(request, ["category": $0.rawValue, "page": "1"]),
                                                          active: $0.rawValue == category) },
-                tags: try await ContentRepository(db.sql, kind: db.kind).tagCounts(states: Self.states).prefix(30).map {
+                tags: try await ContentRepository(db.sql, kind: db.kind).libraryTagCounts(limit: 30).map {
                     Tag(name: $0.tag, count: $0.count, href: Pagination.url(request, ["tag": $0.tag == activeTag ? "" : $0.tag, "page": "1"]), active: $0.tag == activeTag)
                 },
                 query: request.query("q") ?? "",
                 pagination: Pagination(request, page: page, localizer: t),
                 canWrite: context.identity!.permissions.contains(.contentWrite),
                 searched: request.query("q") != nil,
-                searchSummary: t.t("library.search_summary", ["count": String(page.total), "ms": String(format: "%.1f", milliseconds)]))
+                searchSummary: t.t("library.search_summary", ["count": Pagination.total(page), "ms": String(format: "%.1f", milliseconds)]))
             return pages.render("library", title: t.t("library.title"), page: model, request: request, context: context)
         }
     }

@@ -13,7 +13,7 @@ struct TopicsController {
     func register(_ routes: Routes) {
         routes.get("/api/v1/topics", .permission(.contentView)) { request, _ in
             let page = try await service.list(filter: try filter(request), page: try request.pageRequest())
-            return try JSONOutput.response(PageDTO(items: page.items.map(TopicDTO.init), total: page.total, page: page.page, per_page: page.perPage))
+            return try JSONOutput.response(PageDTO(page, TopicDTO.init))
         }
         routes.post("/api/v1/topics", .permission(.contentWrite)) { request, context in
             let input = try await JSONInput.read(request, context: context)

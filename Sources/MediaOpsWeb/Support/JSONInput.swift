@@ -129,6 +129,22 @@ struct PageDTO<Item: Encodable>: Encodable {
     var total: Int
     var page: Int
     var per_page: Int
+    /// Present (true) when `total` is a floor: searches count up to a cap.
+    var total_capped: Bool?
+
+    init(items: [Item], total: Int, page: Int, per_page: Int, total_capped: Bool? = nil) {
+        self.items = items
+        self.total = total
+        self.page = page
+        self.per_page = per_page
+        self.total_capped = total_capped
+    }
+
+    /// One page of stored things, each turned into its API shape.
+    init<Stored>(_ page: Page<Stored>, _ transform: (Stored) throws -> Item) rethrows {
+        self.init(items: try page.items.map(transform), total: page.total, page: page.page, per_page: page.perPage,
+                  total_capped: page.totalIsCapped ? true : nil)
+    }
 }
 
 struct ItemsDTO<Item: Encodable>: Encodable {

@@ -20,7 +20,7 @@ struct AccountsController {
             let (sort, descending) = try request.sort(AccountSort.self, default: .name)
             let page = try await AccountRepository(db.sql).list(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
             let groups = try await groupIndex()
-            return try JSONOutput.response(PageDTO(items: page.items.map { AccountDTO($0, groups: groups) }, total: page.total, page: page.page, per_page: page.perPage))
+            return try JSONOutput.response(PageDTO(page) { AccountDTO($0, groups: groups) })
         }
         routes.post("/api/v1/accounts", .permission(.accountsManage)) { request, context in
             let input = try await JSONInput.read(request, context: context)

@@ -15,7 +15,7 @@ struct MembersController {
         routes.get("/api/v1/members", .permission(.membersView)) { request, _ in
             let (sort, descending) = try request.sort(MemberSort.self, default: .name)
             let page = try await dependencies.team.members(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
-            return try JSONOutput.response(PageDTO(items: page.items.map(MemberDTO.init), total: page.total, page: page.page, per_page: page.perPage))
+            return try JSONOutput.response(PageDTO(page, MemberDTO.init))
         }
         routes.post("/api/v1/members", .permission(.membersManage)) { request, context in
             let input = try await JSONInput.read(request, context: context)

@@ -23,7 +23,7 @@ struct SettingsController {
         }
         routes.get("/api/v1/audit-log", .permission(.auditView)) { request, _ in
             let page = try await AuditRepository(db.sql).list(filter: try auditFilter(request, zone: nil), page: try request.pageRequest())
-            return try JSONOutput.response(PageDTO(items: page.items.map(AuditEntryDTO.init), total: page.total, page: page.page, per_page: page.perPage))
+            return try JSONOutput.response(PageDTO(page, AuditEntryDTO.init))
         }
 
         routes.get("/settings", .permission(.settingsManage)) { request, context in

@@ -14,12 +14,23 @@ struct Pagination {
     var needed: Bool
 
     init<Item>(_ request: Request, page: Page<Item>, localizer t: Localizer) {
-        summary = t.t("common.page_summary", ["page": String(page.page), "pages": String(page.pageCount), "total": String(page.total)])
+        summary = t.t("common.page_summary", ["page": String(page.page), "pages": String(page.pageCount), "total": Self.total(page)])
         previous = page.page > 1 ? Self.url(request, ["page": String(page.page - 1)]) : nil
         next = page.page < page.pageCount ? Self.url(request, ["page": String(page.page + 1)]) : nil
         let window = max(1, page.page - 3)...min(page.pageCount, max(1, page.page - 3) + 6)
         pages = window.map { Link(label: String($0), href: Self.url(request, ["page": String($0)]), current: $0 == page.page) }
         needed = page.pageCount > 1
+    }
+
+    /// "12,345", or "10,000+" when the count stopped at its cap.
+    static func total<Item>(_ page: Page<Item>) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.usesGroupingSeparator = true
+        formatter.groupingSize = 3
+        let text = formatter.string(from: NSNumber(value: page.total)) ?? String(page.total)
+        return page.totalIsCapped ? text + "+" : text
     }
 
     struct SortLink { var href: String; var indicator: String; var ariaSort: String }
