@@ -77,7 +77,7 @@ struct DocumentTests {
         keys += AccountState.allCases.map { "account.state_\($0.rawValue)" }
         keys += Permission.allCases.map { "permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))" }
         keys += AuditAction.allCases.map { "audit.action_\($0.rawValue)" }
-        keys += ["workspace", "member", "role", "account", "account_group", "api_token"].map { "audit.entity_\($0)" }
+        keys += AuditEntity.allCases.map { "audit.entity_\($0.rawValue)" }
         keys += AppLocale.allCases.map { "locale.\($0.rawValue)" }
         keys += ["required", "too_long", "invalid_email", "password_too_short", "password_too_long", "invalid_time_zone", "invalid_choice",
                  "invalid_type", "invalid_url", "unknown_role", "role_not_grantable", "email_taken", "last_owner", "cannot_deactivate_self",

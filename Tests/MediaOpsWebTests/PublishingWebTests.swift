@@ -483,6 +483,28 @@ struct PublishingWebTests {
         }
     }
 
+    @Test("the audit log says what happened in the reader's words: labels, names and local times, not codes", arguments: TestDatabase.available)
+    func auditLogInWords(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            let fixture = try await Self.furnish(app)
+            let id = try #require(try await Self.schedule(app, fixture, accounts: [fixture.weiboID]).first)
+            #expect(try await app.api(.post, "/api/v1/targets/\(id)/cancel", token: app.ownerToken).status == .ok)
+            #expect(try await app.api(.post, "/api/v1/publishing/freeze", token: app.ownerToken, json: #"{"reason":"品牌危机处理中"}"#).status == .ok)
+            let (member, _) = try await app.member(["content"], email: "writer@example.com", name: "王雨桐")
+            #expect(try await app.api(.patch, "/api/v1/members/\(member.id)", token: app.ownerToken, json: #"{"roles":["reviewer"]}"#).status == .ok)
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let zh = try await session.get("/settings/audit")
+            #expect(zh.status == .ok)
+            for words in ["发布目标", "发布控制", "已取消", "品牌危机处理中", "合规审核", "暂停发布"] { #expect(zh.text.contains(words), "missing \(words)") }
+            // No stored codes, English sentences or UTC instants reach the page.
+            for raw in ["cancelled", "scheduled →", "(set)", "audit.entity_", "freeze:", ">reviewer<", ">content<"] { #expect(!zh.text.contains(raw), "raw \(raw)") }
+            #expect(zh.text.range(of: #"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"#, options: .regularExpression) == nil)
+            _ = try await app.api(.patch, "/api/v1/me", token: app.ownerToken, json: #"{"locale":"en"}"#)
+            let en = try await session.get("/settings/audit")
+            for words in ["Publish target", "Publishing controls", "Cancelled"] { #expect(en.text.contains(words), "missing \(words)") }
+        }
+    }
+
     @Test("every state, shelf and summary has its words in both catalogs", arguments: AppLocale.allCases)
     func catalogKeys(locale: AppLocale) throws {
         let catalogs = try Catalogs.bundled()

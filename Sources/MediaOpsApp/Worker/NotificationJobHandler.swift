@@ -2,6 +2,7 @@ import Foundation
 import MediaOpsConnectors
 import MediaOpsDomain
 import MediaOpsStore
+import MediaOpsWeb
 
 /// Delivers one `notify` job: one event to one channel (group robot or signed
 /// webhook), written to the channel's delivery log. A channel that was paused
@@ -47,6 +48,10 @@ public struct NotificationJobHandler: JobHandler {
         let log = ExchangeLog()
         var event = delivery.event
         event.link = Self.absolute(event.link, publicURL: publicURL)
+        // A chat group reads the reason's sentence; the raw code stays on the target page.
+        if let reason = event.reason, !reason.isEmpty, let catalogs = Self.catalogs {
+            event.reason = FailureReasons.sentence(reason, Localizer(locale: AppLocale(rawValue: language) ?? .zhHans, catalogs: catalogs))
+        }
         let address = try await channels.address(for: channel.id) ?? channel.url
         let result = await ChannelSender.send(channel.kind, url: address, secret: secret, event: event, language: language,
                                               http: http, log: log, now: now())
@@ -78,6 +83,9 @@ public struct NotificationJobHandler: JobHandler {
     }
 
     /// Robot messages are written in the workspace's default language (中文 unless changed).
+    /// The message catalogs, read once per process.
+    static let catalogs = try? Catalogs.bundled()
+
     static func workspaceLanguage(_ database: Database) async throws -> String {
         try await WorkspaceRepository(database.sql).get()?.defaultLocale.rawValue ?? AppLocale.zhHans.rawValue
     }

@@ -4,6 +4,19 @@ public enum AuditAction: String, CaseIterable, Sendable, Codable {
     case create, update, delete
 }
 
+/// The kinds of thing the audit log records changes to. Each has a label in
+/// both catalogs (`audit.entity_<raw value>`); the completeness test derives
+/// its keys from this list.
+public enum AuditEntity: String, CaseIterable, Sendable, Codable {
+    case workspace, member, role, account, asset, content, topic, publishing
+    case apiToken = "api_token"
+    case accountGroup = "account_group"
+    case notificationChannel = "notification_channel"
+    case reviewFlow = "review_flow"
+    case publishTarget = "publish_target"
+    case wordList = "word_list"
+}
+
 /// One recorded change: who did what to which thing, when, and what changed.
 public struct AuditEntry: Sendable, Equatable {
     public var id: String

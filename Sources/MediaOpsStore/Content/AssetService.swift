@@ -71,7 +71,7 @@ public struct AssetService: Sendable {
                 changes.record("tags", nil, candidate.tags.isEmpty ? nil : candidate.tags.joined(separator: ", "))
                 changes.record("licence_expires_on", nil, candidate.licenceExpiresOn?.description)
                 changes.record("rights_note", nil, candidate.rightsNote.isEmpty ? nil : candidate.rightsNote)
-                try await TeamService.audit(db, principal, .create, "asset", candidate.id, candidate.name, changes.changes)
+                try await TeamService.audit(db, principal, .create, .asset, candidate.id, candidate.name, changes.changes)
                 return (candidate, true)
             }
             return UploadResult(asset: asset.0, created: asset.1)
@@ -152,7 +152,7 @@ public struct AssetService: Sendable {
             guard !changes.isEmpty else { return asset }
             asset.updatedAt = Date(epochMilliseconds: Date().epochMilliseconds)
             try await repository.update(asset)
-            try await TeamService.audit(db, principal, .update, "asset", id, asset.name, changes.changes)
+            try await TeamService.audit(db, principal, .update, .asset, id, asset.name, changes.changes)
             return asset
         }
     }

@@ -149,10 +149,8 @@ extension ContentService {
             }
             if let groupID, try await AccountGroupRepository(db).find(id: groupID) == nil { throw NotFoundError(entity: "account_group") }
             try await ReviewRepository(db).saveFlow(groupKey: groupID ?? ReviewRepository.defaultKey, stages: stagesToSave)
-            try await AuditRepository(db).record(AuditEntry(
-                id: Identifier.makeOrdered("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name, action: .update,
-                entityType: "review_flow", entityID: groupID ?? ReviewRepository.defaultKey,
-                summary: stagesToSave.map(\.name).joined(separator: " → "), changes: [:]))
+            try await Audit.record(db, principal, .update, .reviewFlow, groupID ?? ReviewRepository.defaultKey,
+                                   label: stagesToSave.map(\.name).joined(separator: " → "))
         }
     }
 

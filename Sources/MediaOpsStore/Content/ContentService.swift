@@ -345,8 +345,6 @@ public struct ContentService: Sendable {
     }
 
     static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ item: ContentItem, _ changes: [String: [String]]) async throws {
-        try await AuditRepository(db).record(AuditEntry(
-            id: Identifier.makeOrdered("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name,
-            action: action, entityType: "content", entityID: item.id, summary: item.title, changes: changes))
+        try await Audit.record(db, principal, action, .content, item.id, label: item.title, changes: changes)
     }
 }

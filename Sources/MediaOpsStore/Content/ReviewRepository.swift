@@ -122,6 +122,8 @@ public struct AppNotification: Sendable, Equatable {
     public var title: String
     public var body: String
     public var link: String
+    /// A code behind the body (a publishing failure reason), shown as a sentence.
+    public var detail: String?
     public var createdAt: Date
     public var readAt: Date?
 }
@@ -131,10 +133,12 @@ public struct NotificationRepository: Sendable {
     let db: any SQLDatabase
     public init(_ db: any SQLDatabase) { self.db = db }
 
-    public func add(userID: String, kind: String, title: String, body: String, link: String) async throws {
+    /// `detail` is a code the page turns into a sentence (a publishing failure reason).
+    public func add(userID: String, kind: String, title: String, body: String, link: String, detail: String? = nil) async throws {
         try await db.raw("""
-            INSERT INTO notifications (id, user_id, kind, title, body, link, created_at)
-            VALUES (\(bind: Identifier.makeOrdered("ntf")), \(bind: userID), \(bind: kind), \(bind: title), \(bind: body), \(bind: link), \(bind: Date().epochMilliseconds))
+            INSERT INTO notifications (id, user_id, kind, title, body, link, detail, created_at)
+            VALUES (\(bind: Identifier.makeOrdered("ntf")), \(bind: userID), \(bind: kind), \(bind: title), \(bind: body), \(bind: link), \(bind: detail),
+            \(bind: Date().epochMilliseconds))
             """).run()
     }
 
@@ -142,7 +146,8 @@ public struct NotificationRepository: Sendable {
         let unread: SQLQueryString = unreadOnly ? " AND read_at IS NULL" : ""
         return try await db.raw("SELECT * FROM notifications WHERE user_id = \(bind: userID)" + unread + " ORDER BY created_at DESC, id DESC LIMIT \(bind: limit)").all().map { row in
             AppNotification(id: try row.string("id"), userID: try row.string("user_id"), kind: try row.string("kind"), title: try row.string("title"),
-                            body: try row.string("body"), link: try row.string("link"), createdAt: try row.date("created_at"), readAt: try row.optionalDate("read_at"))
+                            body: try row.string("body"), link: try row.string("link"), detail: try row.optionalString("detail"),
+                            createdAt: try row.date("created_at"), readAt: try row.optionalDate("read_at"))
         }
     }
 

@@ -289,8 +289,6 @@ public struct TopicService: Sendable {
     }
 
     static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ topic: Topic, _ changes: [String: [String]]) async throws {
-        try await AuditRepository(db).record(AuditEntry(
-            id: Identifier.makeOrdered("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name,
-            action: action, entityType: "topic", entityID: topic.id, summary: topic.title, changes: changes))
+        try await Audit.record(db, principal, action, .topic, topic.id, label: topic.title, changes: changes)
     }
 }

@@ -32,6 +32,7 @@ public enum Migrations {
         m007_publishing_engine,
         m008_trust,
         m009_list_performance,
+        m010_notification_detail,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

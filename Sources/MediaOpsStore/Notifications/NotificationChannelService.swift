@@ -53,7 +53,7 @@ public struct NotificationChannelService: Sendable {
         self.secrets = secrets
     }
 
-    public static let entityType = "notification_channel"
+    public static let entityType = AuditEntity.notificationChannel.rawValue
     public static let maxURLLength = 500
     public static let maxSecretLength = 500
     /// How many deliveries the log shows per channel.
@@ -308,8 +308,6 @@ public struct NotificationChannelService: Sendable {
 
     static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ id: String, _ summary: String,
                       _ changes: [String: [String]]) async throws {
-        try await AuditRepository(db).record(AuditEntry(
-            id: Identifier.makeOrdered("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name,
-            action: action, entityType: entityType, entityID: id, summary: summary, changes: changes))
+        try await Audit.record(db, principal, action, .notificationChannel, id, label: summary, changes: changes)
     }
 }

@@ -213,8 +213,7 @@ extension PublishingService {
         let recipients = Set([detail.contentOwnerID, detail.accountOwnerID].compactMap { $0 })
         for userID in recipients.sorted() {
             try await NotificationRepository(db).add(userID: userID, kind: Self.notificationKind(kind), title: detail.contentTitle,
-                                                     body: detail.accountName + (target.failureReason.map { " · " + $0 } ?? ""),
-                                                     link: "/publishing/targets/\(target.id)")
+                                                     body: detail.accountName, link: "/publishing/targets/\(target.id)", detail: target.failureReason)
         }
     }
 
@@ -277,7 +276,10 @@ extension PublishingService {
             }
             let attempt = try await startAttempt(targetID: targetID, kind: "manual", worker: principal.name, now: now)
             let target = try await finish(attemptID: attempt, targetID: targetID, result: .published(externalID: trimmed, url: trimmed), exchanges: "[]", now: now)
-            try await database.transaction { db in try await Self.audit(db, principal, .update, detail.target, "confirmed published \(trimmed)") }
+            try await database.transaction { db in
+                try await Self.audit(db, principal, .update, detail.target,
+                                     changes: ["state": [detail.target.state.rawValue, TargetState.published.rawValue], "external_url": ["", trimmed]])
+            }
             return target ?? detail.target
         }
         return try await database.transaction { db in
@@ -296,7 +298,8 @@ extension PublishingService {
             target.state = .scheduled
             target.dueAt = when
             try await syncItemState(contentID: target.contentID, db: db, now: now)
-            try await Self.audit(db, principal, .update, target, "confirmed not published; scheduled again")
+            try await Self.audit(db, principal, .update, target, changes: ["state": [detail.target.state.rawValue, TargetState.scheduled.rawValue],
+                                                                            "due_at": [Audit.instant(detail.target.dueAt), Audit.instant(when)]])
             return target
         }
     }
@@ -314,10 +317,7 @@ extension PublishingService {
                 """).run()
             var target = current.target
             target.externalURL = url
-            try await AuditRepository(db).record(AuditEntry(
-                id: Identifier.makeOrdered("aud"), at: now, actorID: principal.memberID, actorName: principal.name, action: .update,
-                entityType: "publish_target", entityID: target.id, summary: "corrected post URL",
-                changes: ["external_url": [current.target.externalURL ?? "", url]]))
+            try await Self.audit(db, principal, .update, target, changes: ["external_url": [current.target.externalURL ?? "", url]])
             return target
         }
     }

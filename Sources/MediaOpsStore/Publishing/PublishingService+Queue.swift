@@ -99,9 +99,8 @@ extension PublishingService {
             try await db.raw("""
                 INSERT INTO publishing_freeze (id, reason, by_id, by_name, since) VALUES (1, \(bind: reason), \(bind: principal.memberID), \(bind: principal.name), \(bind: now.epochMilliseconds))
                 """).run()
-            try await AuditRepository(db).record(AuditEntry(
-                id: Identifier.makeOrdered("aud"), at: now, actorID: principal.memberID, actorName: principal.name, action: .update,
-                entityType: "publishing", entityID: "freeze", summary: "freeze: \(reason)", changes: ["frozen": ["false", "true"]]))
+            try await Audit.record(db, principal, .update, .publishing, "freeze", label: reason,
+                                   changes: ["frozen": ["false", "true"], "freeze_reason": ["", reason]], at: now)
             return PublishingFreeze(reason: reason, byName: principal.name, since: now)
         }
     }
@@ -124,13 +123,9 @@ extension PublishingService {
                 }
             }
             try await db.raw("DELETE FROM publishing_freeze WHERE id = 1").run()
-            let summary: String = switch mode {
-            case .publishInOrder: "resume: publish \(waiting.count) waiting in order"
-            case .reschedule(let at): "resume: \(waiting.count) waiting moved to \(ISO8601DateFormatter().string(from: at))"
-            }
-            try await AuditRepository(db).record(AuditEntry(
-                id: Identifier.makeOrdered("aud"), at: now, actorID: principal.memberID, actorName: principal.name, action: .update,
-                entityType: "publishing", entityID: "freeze", summary: summary, changes: ["frozen": ["true", "false"]]))
+            var changes = ["frozen": ["true", "false"], "waiting_targets": ["", String(waiting.count)]]
+            if case .reschedule(let at) = mode { changes["moved_to"] = ["", Audit.instant(at)] }
+            try await Audit.record(db, principal, .update, .publishing, "freeze", label: "", changes: changes, at: now)
             return waiting.count
         }
     }

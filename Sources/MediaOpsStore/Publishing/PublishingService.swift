@@ -46,7 +46,7 @@ public struct PublishingService: Sendable {
                     \(bind: TargetState.scheduled.rawValue), \(bind: job.id), \(bind: mode), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
                     """).run()
                 created.append(target)
-                try await Self.audit(db, principal, .create, target, "\(item.title) → \(account.name)")
+                try await Self.audit(db, principal, .create, target, changes: ["state": ["", target.state.rawValue], "due_at": ["", Audit.instant(target.dueAt)]])
             }
             if item.state != .scheduled {
                 item.state = .scheduled
@@ -80,13 +80,14 @@ public struct PublishingService: Sendable {
         guard shift != 0 else { return 0 }
         let queue = JobQueue(database: database)
         for var target in waiting {
+            let before = target.dueAt
             let due = target.dueAt.addingTimeInterval(shift)
             guard let jobID = target.jobID, try await queue.reschedule(id: jobID, runAt: due, on: db) else {
                 throw ConflictError(code: "target_started", params: ["state": target.state.rawValue])
             }
             target.dueAt = due
             try await db.raw("UPDATE publish_targets SET due_at = \(bind: due.epochMilliseconds), updated_at = \(bind: Date().epochMilliseconds) WHERE id = \(bind: target.id)").run()
-            try await audit(db, principal, .update, target, ISO8601DateFormatter().string(from: due))
+            try await audit(db, principal, .update, target, changes: ["due_at": [Audit.instant(before), Audit.instant(due)]])
         }
         return waiting.count
     }
@@ -106,11 +107,12 @@ public struct PublishingService: Sendable {
             guard target.state.isOpen, let jobID = target.jobID, try await JobQueue(database: database).reschedule(id: jobID, runAt: dueAt, on: db) else {
                 throw ConflictError(code: "target_started", params: ["state": target.state.rawValue])
             }
+            let before = target.dueAt
             target.dueAt = dueAt
             target.updatedAt = Date()
             try await db.raw("UPDATE publish_targets SET due_at = \(bind: dueAt.epochMilliseconds), updated_at = \(bind: target.updatedAt.epochMilliseconds) WHERE id = \(bind: targetID)").run()
             try await Self.syncPlannedTime(contentID: target.contentID, db: db)
-            try await Self.audit(db, principal, .update, target, ISO8601DateFormatter().string(from: dueAt))
+            try await Self.audit(db, principal, .update, target, changes: ["due_at": [Audit.instant(before), Audit.instant(dueAt)]])
             return target
         }
     }
@@ -133,7 +135,7 @@ public struct PublishingService: Sendable {
                 item.updatedAt = Date()
                 try await content.update(item)
             }
-            try await Self.audit(db, principal, .update, target, "cancelled")
+            try await Self.audit(db, principal, .update, target, changes: ["state": [TargetState.scheduled.rawValue, TargetState.cancelled.rawValue]])
             return target
         }
     }
@@ -159,10 +161,12 @@ public struct PublishingService: Sendable {
                       jobID: try row.optionalString("job_id"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
-    static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ target: PublishTarget, _ summary: String) async throws {
-        try await AuditRepository(db).record(AuditEntry(
-            id: Identifier.makeOrdered("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name, action: action,
-            entityType: "publish_target", entityID: target.id, summary: summary,
-            changes: ["state": ["", target.state.rawValue], "due_at": ["", ISO8601DateFormatter().string(from: target.dueAt)]]))
+    /// Targets are labelled "title → account" and carry what changed as values.
+    static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ target: PublishTarget, changes: [String: [String]]) async throws {
+        let label = try await db.raw("""
+            SELECT c.title, a.name FROM publish_targets t JOIN content_items c ON c.id = t.content_id JOIN accounts a ON a.id = t.account_id
+            WHERE t.id = \(bind: target.id)
+            """).first().map { "\(try $0.string("title")) → \(try $0.string("name"))" } ?? target.id
+        try await Audit.record(db, principal, action, .publishTarget, target.id, label: label, changes: changes)
     }
 }

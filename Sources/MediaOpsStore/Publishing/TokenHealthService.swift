@@ -77,10 +77,8 @@ public struct TokenHealthService: Sendable {
             if let expiresAt, expiresAt > now, account.state == .reconnectNeeded {
                 try await db.raw("UPDATE accounts SET state = 'active' WHERE id = \(bind: accountID)").run()
             }
-            try await AuditRepository(db).record(AuditEntry(
-                id: Identifier.makeOrdered("aud"), at: now, actorID: principal.memberID, actorName: principal.name, action: .update,
-                entityType: "account", entityID: accountID, summary: account.label,
-                changes: ["token_expires_at": ["", expiresAt.map { ISO8601DateFormatter().string(from: $0) } ?? ""]]))
+            try await Audit.record(db, principal, .update, .account, accountID, label: account.label,
+                                   changes: ["token_expires_at": ["", Audit.instant(expiresAt)]], at: now)
             return try await AccountRepository(db).find(id: accountID) ?? account
         }
     }

@@ -60,3 +60,21 @@ public struct AuditRepository: Sendable {
         try await db.raw("SELECT DISTINCT entity_type FROM audit_log ORDER BY entity_type").all().map { try $0.string("entity_type") }
     }
 }
+
+/// The one way a use case records what it changed, inside its own transaction.
+/// Entries name the thing changed (its label) rather than describe the change in
+/// prose: pages phrase the sentence in the reader's language, and the
+/// before/after values (codes, ISO instants) are labelled when shown.
+public enum Audit {
+    public static func record(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ entity: AuditEntity, _ id: String,
+                              label: String, changes: [String: [String]] = [:], at: Date = Date()) async throws {
+        try await AuditRepository(db).record(AuditEntry(
+            id: Identifier.makeOrdered("aud"), at: at, actorID: principal.memberID, actorName: principal.name,
+            action: action, entityType: entity.rawValue, entityID: id, summary: label, changes: changes))
+    }
+
+    /// An instant as audit values store it: ISO 8601 in UTC, shown in the workspace zone.
+    public static func instant(_ date: Date?) -> String {
+        date.map { ISO8601DateFormatter().string(from: $0) } ?? ""
+    }
+}

@@ -12,7 +12,7 @@ extension TeamService {
             guard try await AccountGroupRepository(db).find(name: name) == nil else { throw ConflictError(code: "group_taken", field: "name") }
             let group = AccountGroup(id: Identifier.make("grp"), name: name, description: description, createdAt: Date())
             try await AccountGroupRepository(db).create(group)
-            try await Self.audit(db, principal, .create, "account_group", group.id, name, [:])
+            try await Self.audit(db, principal, .create, .accountGroup, group.id, name, [:])
             return group
         }
     }
@@ -34,7 +34,7 @@ extension TeamService {
             changes.record("description", before.description, group.description)
             guard !changes.isEmpty else { return group }
             try await groups.update(group)
-            try await Self.audit(db, principal, .update, "account_group", id, group.name, changes.changes)
+            try await Self.audit(db, principal, .update, .accountGroup, id, group.name, changes.changes)
             return group
         }
     }
@@ -43,7 +43,7 @@ extension TeamService {
         try await database.transaction { db in
             guard let group = try await AccountGroupRepository(db).find(id: id) else { throw NotFoundError(entity: "account_group") }
             try await AccountGroupRepository(db).delete(id: id)
-            try await Self.audit(db, principal, .delete, "account_group", id, group.name, [:])
+            try await Self.audit(db, principal, .delete, .accountGroup, id, group.name, [:])
         }
     }
 
@@ -101,7 +101,7 @@ extension TeamService {
             try await AccountRepository(db).create(account, sealedCredentials: sealed)
             var changes = ChangeSet()
             for key in account.credentialKeys { changes.recordSecret("credentials.\(key)", set: true) }
-            try await Self.audit(db, principal, .create, "account", account.id, account.label, changes.changes)
+            try await Self.audit(db, principal, .create, .account, account.id, account.label, changes.changes)
             return account
         }
     }
@@ -150,7 +150,7 @@ extension TeamService {
             }
             guard !changes.isEmpty else { return account }
             try await accounts.update(account, sealedCredentials: sealed)
-            try await Self.audit(db, principal, .update, "account", id, account.label, changes.changes)
+            try await Self.audit(db, principal, .update, .account, id, account.label, changes.changes)
             return try await accounts.find(id: id) ?? account
         }
     }
@@ -248,7 +248,7 @@ extension TeamService {
                     guard reference.count <= 40 else { throw ValidationError(field: "groups", code: "too_long", params: ["max": "40"]) }
                     let group = AccountGroup(id: Identifier.make("grp"), name: reference, description: "", createdAt: Date())
                     try await repository.create(group)
-                    try await audit(db, principal, .create, "account_group", group.id, reference, [:])
+                    try await audit(db, principal, .create, .accountGroup, group.id, reference, [:])
                     ids.append(group.id)
                 }
             }

@@ -58,8 +58,8 @@ public struct TeamService: Sendable {
                                locale: locale, isActive: true, createdAt: now, updatedAt: now)
             try await MemberRepository(db).create(owner, passwordHash: hash)
             let principal = Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases))
-            try await Self.audit(db, principal, .create, "workspace", "default", name, [:])
-            try await Self.audit(db, principal, .create, "member", owner.id, "\(ownerName) <\(email)>", [:])
+            try await Self.audit(db, principal, .create, .workspace, "default", name, [:])
+            try await Self.audit(db, principal, .create, .member, owner.id, "\(ownerName) <\(email)>", [:])
             return owner
         }
     }
@@ -80,7 +80,7 @@ public struct TeamService: Sendable {
             changes.record("default_locale", before.defaultLocale.rawValue, workspace.defaultLocale.rawValue)
             guard !changes.isEmpty else { return workspace }
             try await repository.update(workspace)
-            try await Self.audit(db, principal, .update, "workspace", "default", workspace.name, changes.changes)
+            try await Self.audit(db, principal, .update, .workspace, "default", workspace.name, changes.changes)
             return workspace
         }
     }
@@ -119,7 +119,7 @@ public struct TeamService: Sendable {
             let member = Member(id: Identifier.make("mem"), email: email, name: name, roleKeys: MemberRepository.ordered(roles),
                                 locale: locale, isActive: true, createdAt: now, updatedAt: now)
             try await members.create(member, passwordHash: hash)
-            try await Self.audit(db, principal, .create, "member", member.id, member.label,
+            try await Self.audit(db, principal, .create, .member, member.id, member.label,
                                  ["roles": ["", member.roleKeys.joined(separator: ",")]])
             return member
         }
@@ -188,7 +188,7 @@ public struct TeamService: Sendable {
                 try await SessionRepository(db).deleteAll(userID: id)
                 try await ApiTokenRepository(db).revokeAll(userID: id)
             }
-            try await Self.audit(db, principal, .update, "member", id, member.label, changes.changes)
+            try await Self.audit(db, principal, .update, .member, id, member.label, changes.changes)
             return try await members.find(id: id) ?? member
         }
     }
@@ -212,7 +212,7 @@ public struct TeamService: Sendable {
             let principal = Principal(memberID: member.id, name: member.name, roleKeys: member.roleKeys, permissions: [])
             var changes = ChangeSet()
             changes.recordSecret("password", set: true)
-            try await Self.audit(db, principal, .update, "member", memberID, member.label, changes.changes)
+            try await Self.audit(db, principal, .update, .member, memberID, member.label, changes.changes)
         }
     }
 
@@ -228,7 +228,7 @@ public struct TeamService: Sendable {
         let expiresAt = days.map { now.addingTimeInterval(Double($0) * 86_400) }
         return try await database.transaction { db in
             let created = try await ApiTokenRepository(db).create(userID: memberID, name: name, expiresAt: expiresAt, now: now)
-            try await Self.audit(db, principal, .create, "api_token", created.record.id, name,
+            try await Self.audit(db, principal, .create, .apiToken, created.record.id, name,
                                  expiresAt.map { ["expires_at": ["", ISO8601DateFormatter().string(from: $0)]] } ?? [:])
             return created
         }
@@ -248,7 +248,7 @@ public struct TeamService: Sendable {
             guard let token = try await tokens.find(id: id), token.userID == memberID else { throw NotFoundError(entity: "api_token") }
             guard token.revokedAt == nil else { return }
             try await tokens.revoke(id: id)
-            try await Self.audit(db, principal, .delete, "api_token", id, token.name, [:])
+            try await Self.audit(db, principal, .delete, .apiToken, id, token.name, [:])
         }
     }
 
@@ -311,7 +311,7 @@ public struct TeamService: Sendable {
         return try await database.transaction { db in
             guard try await RoleRepository(db).find(key: key) == nil else { throw ConflictError(code: "role_taken", field: "key") }
             try await RoleRepository(db).create(role)
-            try await Self.audit(db, principal, .create, "role", key, "\(name) (\(key))",
+            try await Self.audit(db, principal, .create, .role, key, "\(name) (\(key))",
                                  ["permissions": ["", permissions.map(\.rawValue).sorted().joined(separator: ",")]])
             return role
         }
@@ -342,7 +342,7 @@ public struct TeamService: Sendable {
                            role.permissions.map(\.rawValue).sorted().joined(separator: ","))
             guard !changes.isEmpty else { return role }
             try await RoleRepository(db).update(role)
-            try await Self.audit(db, principal, .update, "role", key, "\(role.name ?? key) (\(key))", changes.changes)
+            try await Self.audit(db, principal, .update, .role, key, "\(role.name ?? key) (\(key))", changes.changes)
             return role
         }
     }
@@ -354,7 +354,7 @@ public struct TeamService: Sendable {
             let holders = try await MemberRepository(db).countHolders(ofRole: key)
             guard holders == 0 else { throw ConflictError(code: "role_in_use", params: ["count": String(holders)]) }
             try await RoleRepository(db).delete(key: key)
-            try await Self.audit(db, principal, .delete, "role", key, key, [:])
+            try await Self.audit(db, principal, .delete, .role, key, key, [:])
         }
     }
 
@@ -370,14 +370,8 @@ public struct TeamService: Sendable {
 
     // MARK: Audit
 
-    /// Entries name the thing changed (its label) rather than describe the change
-    /// in prose: pages phrase the sentence in the reader's language, and the
-    /// before/after values carry the detail.
-
-    static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ type: String, _ id: String,
-                      _ summary: String, _ changes: [String: [String]]) async throws {
-        try await AuditRepository(db).record(AuditEntry(
-            id: Identifier.makeOrdered("aud"), at: Date(), actorID: principal.memberID, actorName: principal.name,
-            action: action, entityType: type, entityID: id, summary: summary, changes: changes))
+    static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ entity: AuditEntity, _ id: String,
+                      _ label: String, _ changes: [String: [String]]) async throws {
+        try await Audit.record(db, principal, action, entity, id, label: label, changes: changes)
     }
 }

@@ -424,8 +424,9 @@ struct AssetsController {
         let showHistory = identity.permissions.contains(.auditView)
         let usage = try await repository.usage(assetID: asset.id).map { UsageRow(id: $0.contentID, title: $0.title) }
         let history = showHistory
-            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: "asset", entityID: asset.id), page: PageRequest(page: 1, perPage: 10)).items
+            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: AuditEntity.asset.rawValue, entityID: asset.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
+        let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = DetailPage(
             id: asset.id, name: asset.name, kind: t.t("asset.kind_\(asset.kind.rawValue)"), kindKey: asset.kind.rawValue,
             fileURL: Asset.filePath(id: asset.id), downloadURL: Asset.filePath(id: asset.id) + "?download=1", embedPath: Asset.filePath(id: asset.id),
@@ -442,7 +443,7 @@ struct AssetsController {
             values: values, errors: errors.messages, summary: errors.summary,
             canEdit: identity.permissions.contains(.contentWrite),
             folders: try await repository.folders().map(\.value),
-            history: history.map { AuditRow($0, localizer: t) },
+            history: history.map { AuditRow($0, labels: auditLabels) },
             showHistory: showHistory
         )
         return pages.render("asset_detail", title: asset.name, page: model, request: request, context: context, status: status)

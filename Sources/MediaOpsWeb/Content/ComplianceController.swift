@@ -25,7 +25,7 @@ struct ComplianceController {
         }
         routes.get("/api/v1/compliance/word-lists", .permission(.contentView)) { _, _ in
             struct Entry: Encodable { var id: String; var category: String; var term: String; var severity: String; var created_at: Date }
-            return try JSONOutput.response(ItemsDTO(items: try await WordListRepository(db.sql).all().map {
+            return try JSONOutput.response(ItemsDTO(items: try await WordListService(database: db).all().map {
                 Entry(id: $0.id, category: $0.category.rawValue, term: $0.term, severity: $0.severity.rawValue, created_at: $0.createdAt)
             }))
         }
@@ -121,43 +121,11 @@ struct ComplianceController {
     static let stageSlots = 3
 
     private func addTerm(category: String?, term: String?, severity: String?, context: AppRequestContext) async throws -> WordListEntry {
-        guard let raw = category, !raw.isEmpty else { throw ValidationError(field: "category", code: "required") }
-        guard let parsed = ComplianceCategory(rawValue: raw), WordListRepository.categories.contains(parsed) else {
-            throw ValidationError(field: "category", code: "invalid_choice", params: ["choices": WordListRepository.categories.map(\.rawValue).joined(separator: ", ")])
-        }
-        let term = try Validate.requiredText(term, field: "term", max: 40)
-        var level = ComplianceSeverity.warn
-        if let severity, !severity.isEmpty {
-            guard let parsedLevel = ComplianceSeverity(rawValue: severity) else {
-                throw ValidationError(field: "severity", code: "invalid_choice", params: ["choices": "block, warn"])
-            }
-            level = parsedLevel
-        }
-        let identity = context.identity!
-        let severityLevel = level
-        return try await db.transaction { tx in
-            let level = severityLevel
-            let repository = WordListRepository(tx)
-            if try await repository.exists(category: parsed, term: term) { throw ConflictError(code: "term_exists", field: "term") }
-            let entry = try await repository.add(category: parsed, term: term, severity: level)
-            try await AuditRepository(tx).record(AuditEntry(id: Identifier.makeOrdered("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
-                                                            action: .create, entityType: "word_list", entityID: entry.id, summary: "\(parsed.rawValue): \(term)",
-                                                            changes: ["severity": ["", level.rawValue]]))
-            return entry
-        }
+        try await WordListService(database: db).add(category: category, term: term, severity: severity, by: context.identity!.principal)
     }
 
     private func removeTerm(_ context: AppRequestContext) async throws {
-        let identity = context.identity!
-        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let entry = try await WordListRepository(db.sql).find(id: id) else {
-            throw AppError.notFound
-        }
-        try await db.transaction { tx in
-            try await WordListRepository(tx).delete(id: id)
-            try await AuditRepository(tx).record(AuditEntry(id: Identifier.makeOrdered("aud"), at: Date(), actorID: identity.member.id, actorName: identity.member.name,
-                                                            action: .delete, entityType: "word_list", entityID: id,
-                                                            summary: "\(entry.category.rawValue): \(entry.term)", changes: [:]))
-        }
+        try await WordListService(database: db).remove(id: context.parameters.get("id") ?? "", by: context.identity!.principal)
     }
 
     // MARK: Page
@@ -191,7 +159,7 @@ struct ComplianceController {
     private func page(errors: FormErrors, checkText: String?, checkPlatform: String? = nil, flowGroup: String? = nil, postedStages: [ReviewStage]? = nil,
                       _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let entries = try await WordListRepository(db.sql).all()
+        let entries = try await WordListService(database: db).all()
         let groups = WordListRepository.categories.map { category in
             let terms = entries.filter { $0.category == category }.map {
                 Term(id: $0.id, term: $0.term, severity: t.t("compliance.severity_\($0.severity.rawValue)"), blocking: $0.severity == .block)

@@ -226,10 +226,13 @@ struct NotificationDTO: Encodable {
     var title: String
     var body: String
     var link: String
+    /// The code behind the body, e.g. a publishing failure reason.
+    @Nullable var detail: String?
     var created_at: Date
     @Nullable var read_at: Date?
 
     init(_ notification: AppNotification) {
+        detail = notification.detail
         id = notification.id
         kind = notification.kind
         title = notification.title

@@ -103,7 +103,7 @@ struct NotificationsController {
             struct NotificationsPage { var rows: [Row]; var hasUnread: Bool }
             let items = try await NotificationRepository(db.sql).list(userID: context.identity!.member.id, limit: 100)
             let model = NotificationsPage(rows: items.map {
-                Row(title: $0.title, body: $0.body, link: $0.link, kind: t.t("notifications.kind_\($0.kind)"), at: t.dateTime($0.createdAt), unread: $0.readAt == nil)
+                Row(title: $0.title, body: Self.body($0, t), link: $0.link, kind: t.t("notifications.kind_\($0.kind)"), at: t.dateTime($0.createdAt), unread: $0.readAt == nil)
             }, hasUnread: items.contains { $0.readAt == nil })
             return pages.render("notifications", title: t.t("notifications.title"), page: model, request: request, context: context)
         }
@@ -113,4 +113,12 @@ struct NotificationsController {
             return pages.redirect("/notifications", flash: "flash.notifications_read")
         }
     }
+
+    /// The stored text, with the code behind it said as a sentence ("青禾茶饮服务号 · 平台限流，稍后会自动重试").
+    static func body(_ notification: AppNotification, _ t: Localizer) -> String {
+        guard let detail = notification.detail, !detail.isEmpty else { return notification.body }
+        let reason = FailureReasons.sentence(detail, t)
+        return notification.body.isEmpty ? reason : notification.body + " · " + reason
+    }
 }
+

@@ -139,38 +139,22 @@ extension PublishingController {
 
     static func stateName(_ state: TargetState, _ t: Localizer) -> String { known("publishing.state_\(state.rawValue)", t, fallback: state.rawValue) }
 
-    /// A failure reason in plain language. Engine reasons are codes with
-    /// details ("rate_limited: HTTP 429", "retries_exhausted: server_error",
-    /// "wechat_publish_status_3"); the leading code picks the sentence.
-    static func reasonText(_ raw: String, _ t: Localizer) -> String {
-        var rest = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        var wrappers: [String] = []
-        for _ in 0..<3 {
-            guard let prefix = ["retries_exhausted", "needs_human"].first(where: { rest.hasPrefix($0 + ":") }) else { break }
-            wrappers.append(prefix)
-            rest = String(rest.dropFirst(prefix.count + 1)).trimmingCharacters(in: .whitespaces)
-        }
-        let code = reasonCode(rest)
-        var text = code.isEmpty ? t.t("publishing.reason_other") : known("publishing.reason_\(code)", t, fallback: t.t("publishing.reason_other"))
-        for wrapper in wrappers.reversed() { text = t.t("publishing.reason_\(wrapper)", ["reason": text]) }
-        return text
-    }
+    static func reasonText(_ raw: String, _ t: Localizer) -> String { FailureReasons.sentence(raw, t) }
 
-    /// "wechat_publish_status_3" → "wechat_publish_status"; "notSent(…)" → "not_sent".
-    static func reasonCode(_ text: String) -> String {
-        var code = ""
-        for character in text {
-            if character.isLetter, character.isASCII {
-                if character.isUppercase, !code.isEmpty { code += "_" }
-                code += character.lowercased()
-            } else if character == "_" {
-                code.append(character)
-            } else {
-                break
-            }
+    /// A logged body as a person reads it: JSON indented with its Chinese as
+    /// characters (not \u escapes), form bodies percent-decoded.
+    static func readable(_ body: String) -> String {
+        let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("{") || trimmed.hasPrefix("["), let data = trimmed.data(using: .utf8),
+           let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+           let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
+           let text = String(data: pretty, encoding: .utf8) {
+            return text
         }
-        while code.hasSuffix("_") { code.removeLast() }
-        return code
+        if trimmed.contains("%"), !trimmed.contains(" "), let decoded = trimmed.replacingOccurrences(of: "+", with: " ").removingPercentEncoding {
+            return decoded
+        }
+        return body
     }
 
     static func duration(from start: Date, to end: Date?, _ t: Localizer) -> String {
@@ -381,8 +365,8 @@ extension PublishingController {
         let zone = t.timeZone
         let attempts = try await service.attempts(targetID: target.id).reversed().map { attempt in
             let exchanges = PublishingExchanges.parse(attempt.exchanges).map { exchange in
-                ExchangeRow(method: exchange.method, url: exchange.url, status: exchange.status.map(String.init) ?? "—", request: exchange.request,
-                            response: exchange.response, error: exchange.error, duration: Self.milliseconds(exchange.milliseconds, t),
+                ExchangeRow(method: exchange.method, url: exchange.url.removingPercentEncoding ?? exchange.url, status: exchange.status.map(String.init) ?? "—",
+                            request: Self.readable(exchange.request), response: Self.readable(exchange.response), error: exchange.error, duration: Self.milliseconds(exchange.milliseconds, t),
                             isNote: exchange.method.isEmpty && exchange.url.isEmpty, failed: exchange.error != nil || (exchange.status ?? 200) >= 400)
             }
             let isReason = ["failed", "unconfirmed", "retrying"].contains(attempt.outcome ?? "")

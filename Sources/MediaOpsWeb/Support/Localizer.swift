@@ -69,6 +69,12 @@ public struct Localizer: Sendable {
         return text
     }
 
+    /// The message for `key` when the catalog has one (labels for stored codes
+    /// that may come from a newer or older version).
+    public func optional(_ key: String) -> String? {
+        catalogs.string(key, locale) != nil ? t(key) : nil
+    }
+
     /// The localized sentence for an error code, e.g. "error.required".
     public func error(_ code: String, field: String? = nil, params: [String: String] = [:]) -> String {
         var params = params

@@ -381,8 +381,9 @@ struct AccountsController {
         let owner = values["owner_id"] ?? ""
         let members = try await dependencies.team.members().filter { $0.isActive || $0.id == owner }
         let history = account != nil && identity.permissions.contains(.auditView)
-            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: "account", entityID: account!.id), page: PageRequest(page: 1, perPage: 10)).items
+            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: AuditEntity.account.rawValue, entityID: account!.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
+        let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = FormPage(
             isNew: account == nil, id: account?.id,
             action: account.map { "/accounts/\($0.id)" } ?? "/accounts",
@@ -394,7 +395,7 @@ struct AccountsController {
             states: AccountState.allCases.map { SelectOption(value: $0.rawValue, label: t.t("account.state_\($0.rawValue)"), selected: $0.rawValue == (values["state"] ?? "active")) },
             editable: identity.permissions.contains(.accountsManage),
             retired: account?.state == .retired,
-            history: history.map { AuditRow($0, localizer: t) },
+            history: history.map { AuditRow($0, labels: auditLabels) },
             showHistory: account != nil && identity.permissions.contains(.auditView),
             defaultBestTime: PostingTimes.format(PostingTimes.defaultTime(for: selected))
         )

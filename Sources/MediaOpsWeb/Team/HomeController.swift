@@ -62,8 +62,9 @@ struct HomeController {
                                              reason: t.t("account.state_\(account.state.rawValue)")))
                 }
             }
+            let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
             let recent = can(.auditView)
-                ? try await AuditRepository(db.sql).list(filter: AuditFilter(), page: PageRequest(page: 1, perPage: 8)).items.map { AuditRow($0, localizer: t) }
+                ? try await AuditRepository(db.sql).list(filter: AuditFilter(), page: PageRequest(page: 1, perPage: 8)).items.map { AuditRow($0, labels: auditLabels) }
                 : []
             // The content that needs this member today: their review queue, today's
             // planned posts, and their own drafts sent back for changes.

@@ -118,8 +118,9 @@ struct SettingsController {
         let page = try await AuditRepository(db.sql).list(filter: filter, page: try request.pageRequest(defaultPerPage: 50))
         let members = try await dependencies.team.members()
         let option = SelectOption.init
+        let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = AuditPage(
-            rows: page.items.map { AuditRow($0, localizer: t) },
+            rows: page.items.map { AuditRow($0, labels: auditLabels) },
             actors: [option("", t.t("audit.all_actors"), filter.actorID == nil)] + members.map { option($0.id, $0.name, $0.id == filter.actorID) },
             entityTypes: [option("", t.t("audit.all_entities"), filter.entityType == nil)]
                 + (try await AuditRepository(db.sql).entityTypes()).map { option($0, t.t("audit.entity_\($0)"), $0 == filter.entityType) },
