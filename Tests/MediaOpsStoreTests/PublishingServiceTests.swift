@@ -42,7 +42,7 @@ struct PublishingServiceTests {
             let team = TeamServiceTests.service(database)
             let (_, owner) = try await TeamServiceTests.setUp(team)
             let weibo = try await team.createAccount(.init(platform: "weibo", name: "微博", handle: "wb"), by: owner)
-            let telegram = try await team.createAccount(.init(platform: "telegram", name: "TG", handle: "tg", fields: ["chat_id": "@news"]), by: owner)
+            let telegram = try await team.createAccount(.init(platform: "telegram", name: "TG", handle: "tg", fields: ["chat_id": "@newsroom"]), by: owner)
             let content = ContentService(database: database)
             let item = try await content.create(.init(title: "公告"), by: owner)
             _ = try await content.review(id: item.id, action: .submit, comment: nil, expectedVersion: nil, by: owner)

@@ -144,7 +144,7 @@ struct TeamServiceTests {
             let team = Self.service(database)
             let (_, owner) = try await Self.setUp(team)
             let account = try await team.createAccount(.init(platform: "wechat_oa", name: "服务号", handle: "gh_test", kind: "service",
-                                                             fields: ["app_id": "wx123"], groups: ["品牌A"], credentials: ["app_secret": "s3cr3t-value"]), by: owner)
+                                                             fields: ["app_id": "wx0123456789abcdef"], groups: ["品牌A"], credentials: ["app_secret": "s3cr3t-value"]), by: owner)
             #expect(account.credentialKeys == ["app_secret"])
             let stored = try await AccountRepository(database.sql).sealedCredentials(id: account.id) ?? ""
             #expect(stored.hasPrefix("v1:"))
@@ -170,7 +170,7 @@ struct TeamServiceTests {
                 _ = try await team.createAccount(.init(platform: "wechat_oa", name: "X", handle: "gh_x", kind: "service"), by: owner)
             }
             await #expect(throws: ValidationError(field: "kind", code: "invalid_choice", params: ["choices": "service, subscription"])) {
-                _ = try await team.createAccount(.init(platform: "wechat_oa", name: "X", handle: "gh_x", kind: "enterprise", fields: ["app_id": "wx1"]), by: owner)
+                _ = try await team.createAccount(.init(platform: "wechat_oa", name: "X", handle: "gh_x", kind: "enterprise", fields: ["app_id": "wx0123456789abcdef"]), by: owner)
             }
             await #expect(throws: ValidationError(field: "credentials.password", code: "unknown_field")) {
                 _ = try await team.createAccount(.init(platform: "weibo", name: "微博", handle: "wb", credentials: ["password": "x"]), by: owner)

@@ -48,7 +48,7 @@ struct ApiTests {
     @Test("accounts: credentials go in and never come out; DELETE retires", arguments: TestDatabase.available)
     func accounts(db: TestDatabase) async throws {
         try await WebHarness.run(db) { app in
-            let body = #"{"platform":"wechat_oa","name":"青禾茶饮服务号","handle":"gh_qinghe","kind":"service","fields":{"app_id":"wx1234567890"},"groups":["青禾茶饮"],"credentials":{"app_secret":"very-secret-value"}}"#
+            let body = #"{"platform":"wechat_oa","name":"青禾茶饮服务号","handle":"gh_qinghe","kind":"service","fields":{"app_id":"wx1234567890abcdef"},"groups":["青禾茶饮"],"credentials":{"app_secret":"very-secret-value"}}"#
             let created = try await app.api(.post, "/api/v1/accounts", token: app.ownerToken, json: body)
             #expect(created.status == .created)
             #expect(!created.text.contains("very-secret-value"))
@@ -56,7 +56,7 @@ struct ApiTests {
             #expect(created.json["credentials_set"] as? [String] == ["app_secret"])
             #expect(created.json["capabilities"] as? [String] == ["publish_api", "metrics_api", "comments_api"])
             #expect((created.json["groups"] as? [[String: Any]])?.first?["name"] as? String == "青禾茶饮")
-            #expect((created.json["fields"] as? [String: String])?["app_id"] == "wx1234567890")
+            #expect((created.json["fields"] as? [String: String])?["app_id"] == "wx1234567890abcdef")
 
             let fetched = try await app.api(.get, "/api/v1/accounts/\(id)", token: app.ownerToken)
             #expect(!fetched.text.contains("very-secret-value"))

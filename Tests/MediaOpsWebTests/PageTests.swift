@@ -104,8 +104,20 @@ struct PageTests {
                                                                      ("wechat_oa__field_app_id", "")], from: "/accounts/new")
             #expect(missing.status == .unprocessableContent)
             #expect(missing.text.contains("请填写AppID"))
+            // Every mistake at once, each next to its field: no name, and an AppID that is not wx + 16 hex digits.
+            let several = try await session.post("/accounts", form: [("platform", "wechat_oa"), ("name", ""), ("handle", "gh_1"), ("kind", "service"),
+                                                                     ("wechat_oa__field_app_id", "wx123")], from: "/accounts/new")
+            #expect(several.status == .unprocessableContent)
+            #expect(several.text.contains("请填写名称"))
+            #expect(several.text.contains("AppID 应为 wx 加 16 位十六进制字符"))
+            #expect(several.text.contains("有 2 处需要修改"))
+            let api = try await app.api(.post, "/api/v1/accounts", token: app.ownerToken,
+                                        json: #"{"platform":"weibo","name":"","handle":"wb","fields":{"uid":"u-123"}}"#)
+            #expect(api.status == .unprocessableContent)
+            let listed = (api.json["error"] as? [String: Any])?["errors"] as? [[String: Any]] ?? []
+            #expect(listed.compactMap { $0["field"] as? String } == ["name", "fields.uid"])
             let created = try await session.post("/accounts", form: [("platform", "wechat_oa"), ("name", "服务号"), ("handle", "gh_1"), ("kind", "subscription"),
-                                                                     ("wechat_oa__field_app_id", "wx123"), ("wechat_oa__secret_app_secret", "top-secret"),
+                                                                     ("wechat_oa__field_app_id", "wx0123456789abcdef"), ("wechat_oa__secret_app_secret", "top-secret"),
                                                                      ("new_group", "品牌一")], from: "/accounts/new")
             #expect(created.status == .seeOther)
             let page = try await session.follow(created)

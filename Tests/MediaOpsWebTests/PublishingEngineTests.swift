@@ -54,7 +54,7 @@ struct PublishingEngineTests {
             try await account("mastodon", name, fields: ["instance_url": "https://example.social"], credentials: ["access_token": "engine-mastodon-token"])
         }
 
-        func telegram(_ name: String = "TG", chat: String = "@news") async throws -> Account {
+        func telegram(_ name: String = "TG", chat: String = "@newsroom") async throws -> Account {
             try await account("telegram", name, fields: ["chat_id": chat], credentials: ["bot_token": "700100:engine-test-bot"])
         }
 

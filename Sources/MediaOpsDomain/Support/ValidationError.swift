@@ -14,6 +14,42 @@ public struct ValidationError: Error, Sendable, Equatable {
     }
 }
 
+/// Every rule a piece of input broke, in the order of its fields, so a person
+/// fixes them all in one go instead of one per submit.
+public struct ValidationErrors: Error, Sendable, Equatable {
+    public var errors: [ValidationError]
+    public init(_ errors: [ValidationError]) { self.errors = errors }
+}
+
+/// Runs a form's checks one after another and keeps every broken rule.
+public struct ValidationCollector: Sendable {
+    public private(set) var errors: [ValidationError] = []
+
+    public init() {}
+
+    /// The check's value, or nil when it broke a rule (which is kept). Other
+    /// errors are not input mistakes and pass through.
+    public mutating func check<T>(_ body: () throws -> T) throws -> T? {
+        do {
+            return try body()
+        } catch let error as ValidationError {
+            errors.append(error)
+            return nil
+        } catch let error as ValidationErrors {
+            errors.append(contentsOf: error.errors)
+            return nil
+        }
+    }
+
+    public mutating func add(_ error: ValidationError) { errors.append(error) }
+
+    /// Throws what was collected: the one error alone, several together.
+    public func finish() throws {
+        if errors.count == 1 { throw errors[0] }
+        if errors.count > 1 { throw ValidationErrors(errors) }
+    }
+}
+
 /// A request that is well formed but conflicts with the current state (HTTP 409).
 public struct ConflictError: Error, Sendable, Equatable {
     public var code: String

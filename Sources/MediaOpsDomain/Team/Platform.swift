@@ -39,14 +39,17 @@ public enum Platform: String, CaseIterable, Sendable, Codable {
     /// Platform-specific fields that are not secret and may be shown.
     public var fields: [PlatformField] {
         switch self {
-        case .wechatOA: [PlatformField(key: "app_id", required: true, maxLength: 32)]
-        case .weibo: [PlatformField(key: "uid", required: false, maxLength: 32)]
-        case .douyin: [PlatformField(key: "open_id", required: false, maxLength: 64)]
-        case .bilibili: [PlatformField(key: "mid", required: false, maxLength: 32)]
+        // A 公众号 AppID is "wx" and 16 hexadecimal digits (mp.weixin.qq.com › 设置与开发 › 基本配置).
+        case .wechatOA: [PlatformField(key: "app_id", required: true, maxLength: 32, format: "wx[0-9a-f]{16}")]
+        // A 微博 UID and a B站 mid are numbers.
+        case .weibo: [PlatformField(key: "uid", required: false, maxLength: 32, format: "[0-9]{5,20}")]
+        case .douyin: [PlatformField(key: "open_id", required: false, maxLength: 64, format: "[A-Za-z0-9_.-]{8,64}")]
+        case .bilibili: [PlatformField(key: "mid", required: false, maxLength: 32, format: "[0-9]{1,20}")]
         case .mastodon: [PlatformField(key: "instance_url", required: true, maxLength: 200, isURL: true)]
-        case .telegram: [PlatformField(key: "chat_id", required: true, maxLength: 64)]
-        case .facebook: [PlatformField(key: "page_id", required: false, maxLength: 64)]
-        case .linkedin: [PlatformField(key: "organization_urn", required: false, maxLength: 100)]
+        // @channelname (5–32 letters, digits or _) or a numeric chat id such as -1001234567890.
+        case .telegram: [PlatformField(key: "chat_id", required: true, maxLength: 64, format: "@[A-Za-z][A-Za-z0-9_]{4,31}|-?[0-9]{5,20}")]
+        case .facebook: [PlatformField(key: "page_id", required: false, maxLength: 64, format: "[0-9]{5,20}")]
+        case .linkedin: [PlatformField(key: "organization_urn", required: false, maxLength: 100, format: "urn:li:organization:[0-9]+")]
         case .webhook: [PlatformField(key: "url", required: true, maxLength: 500, isURL: true)]
         default: []
         }
@@ -70,12 +73,22 @@ public struct PlatformField: Sendable, Equatable {
     public let required: Bool
     public let maxLength: Int
     public let isURL: Bool
+    /// The shape the platform gives this value (a regular expression over the
+    /// whole value), checked when saved; its catalog key is `error.format_<key>`.
+    public let format: String?
 
-    public init(key: String, required: Bool, maxLength: Int, isURL: Bool = false) {
+    public init(key: String, required: Bool, maxLength: Int, isURL: Bool = false, format: String? = nil) {
         self.key = key
         self.required = required
         self.maxLength = maxLength
         self.isURL = isURL
+        self.format = format
+    }
+
+    /// True when the value has the platform's shape (or no shape is known).
+    public func accepts(_ value: String) -> Bool {
+        guard let format else { return true }
+        return value.range(of: "^(?:" + format + ")$", options: .regularExpression) != nil
     }
 }
 

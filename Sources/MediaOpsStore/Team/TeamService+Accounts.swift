@@ -166,60 +166,75 @@ extension TeamService {
         return try secrets.open(sealed)
     }
 
+    /// Applies the input in form order and reports every broken rule at once.
     static func apply(_ input: AccountInput, to account: inout Account, creating: Bool) throws {
         let platform = account.platform
-        if creating || input.name != nil { account.name = try Validate.requiredText(input.name, field: "name", max: 60) }
-        if creating || input.handle != nil { account.handle = try Validate.requiredText(input.handle, field: "handle", max: 100) }
+        var collector = ValidationCollector()
+        if creating || input.name != nil, let name = try collector.check({ try Validate.requiredText(input.name, field: "name", max: 60) }) { account.name = name }
+        if creating || input.handle != nil, let handle = try collector.check({ try Validate.requiredText(input.handle, field: "handle", max: 100) }) {
+            account.handle = handle
+        }
         if !platform.kinds.isEmpty {
             if creating || input.kind != nil {
                 let kind = (input.kind ?? "").trimmingCharacters(in: .whitespaces)
-                guard !kind.isEmpty else { throw ValidationError(field: "kind", code: "required") }
-                guard platform.kinds.contains(kind) else {
-                    throw ValidationError(field: "kind", code: "invalid_choice", params: ["choices": platform.kinds.joined(separator: ", ")])
+                if kind.isEmpty {
+                    collector.add(ValidationError(field: "kind", code: "required"))
+                } else if !platform.kinds.contains(kind) {
+                    collector.add(ValidationError(field: "kind", code: "invalid_choice", params: ["choices": platform.kinds.joined(separator: ", ")]))
+                } else {
+                    account.kind = kind
                 }
-                account.kind = kind
             }
         } else if let kind = input.kind, !kind.isEmpty {
-            throw ValidationError(field: "kind", code: "not_applicable")
-        }
-        if let state = input.state {
-            guard let parsed = AccountState(rawValue: state) else {
-                throw ValidationError(field: "state", code: "invalid_choice", params: ["choices": AccountState.allCases.map(\.rawValue).joined(separator: ", ")])
-            }
-            if creating && parsed == .retired { throw ValidationError(field: "state", code: "invalid_choice", params: ["choices": "active, paused"]) }
-            account.state = parsed
-        }
-        if let time = input.bestTime {
-            let trimmed = time.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty {
-                account.bestTime = nil
-            } else {
-                guard let parsed = PostingTimes.parse(trimmed) else { throw ValidationError(field: "best_time", code: "invalid_time") }
-                account.bestTime = PostingTimes.format(parsed)
-            }
+            collector.add(ValidationError(field: "kind", code: "not_applicable"))
         }
         if creating || input.fields != nil {
             let given = input.fields ?? [:]
             let known = Set(platform.fields.map(\.key))
-            if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) {
-                throw ValidationError(field: "fields.\(unknown)", code: "unknown_field")
+            for unknown in given.keys.sorted() where !known.contains(unknown) {
+                collector.add(ValidationError(field: "fields.\(unknown)", code: "unknown_field"))
             }
             var fields = creating ? [:] : account.fields
             for field in platform.fields {
                 let fieldName = "fields.\(field.key)"
                 let value = (given[field.key] ?? (creating ? "" : fields[field.key] ?? "")).trimmingCharacters(in: .whitespacesAndNewlines)
                 if value.isEmpty {
-                    if field.required { throw ValidationError(field: fieldName, code: "required") }
+                    if field.required { collector.add(ValidationError(field: fieldName, code: "required")) }
                     fields.removeValue(forKey: field.key)
-                    continue
+                } else if value.count > field.maxLength {
+                    collector.add(ValidationError(field: fieldName, code: "too_long", params: ["max": String(field.maxLength)]))
+                } else if field.isURL {
+                    if let url = try collector.check({ try Validate.url(value, field: fieldName) }) { fields[field.key] = url }
+                } else if !field.accepts(value) {
+                    collector.add(ValidationError(field: fieldName, code: "format_\(field.key)"))
+                } else {
+                    fields[field.key] = value
                 }
-                guard value.count <= field.maxLength else {
-                    throw ValidationError(field: fieldName, code: "too_long", params: ["max": String(field.maxLength)])
-                }
-                fields[field.key] = field.isURL ? try Validate.url(value, field: fieldName) : value
             }
             account.fields = fields
         }
+        if let state = input.state {
+            if let parsed = AccountState(rawValue: state) {
+                if creating && parsed == .retired {
+                    collector.add(ValidationError(field: "state", code: "invalid_choice", params: ["choices": "active, paused"]))
+                } else {
+                    account.state = parsed
+                }
+            } else {
+                collector.add(ValidationError(field: "state", code: "invalid_choice", params: ["choices": AccountState.allCases.map(\.rawValue).joined(separator: ", ")]))
+            }
+        }
+        if let time = input.bestTime {
+            let trimmed = time.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty {
+                account.bestTime = nil
+            } else if let parsed = PostingTimes.parse(trimmed) {
+                account.bestTime = PostingTimes.format(parsed)
+            } else {
+                collector.add(ValidationError(field: "best_time", code: "invalid_time"))
+            }
+        }
+        try collector.finish()
     }
 
     static func checkCredentials(_ credentials: [String: String], platform: Platform) throws -> [String: String] {

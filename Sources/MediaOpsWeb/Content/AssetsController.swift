@@ -395,6 +395,8 @@ struct AssetsController {
         var tags: [TagLink]
         var hasTags: Bool
         var licence: Marker?
+        /// The licence date is already past: the file should not be used until renewed.
+        var licenceExpired: Bool
         var rightsNote: String?
         var usage: [UsageRow]
         var hasUsage: Bool
@@ -437,6 +439,7 @@ struct AssetsController {
             tags: asset.tags.map { TagLink(name: $0, href: "/assets?tag=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) },
             hasTags: !asset.tags.isEmpty,
             licence: licenceMarker(asset, today: today, t),
+            licenceExpired: asset.licenceStatus(on: today, warningDays: Self.expiryWarningDays) == .expired,
             rightsNote: asset.rightsNote.isEmpty ? nil : asset.rightsNote,
             usage: usage,
             hasUsage: !usage.isEmpty,

@@ -49,6 +49,8 @@ extension ContentController {
         var version: Int
         var values: [String: String]
         var errors: [String: String]
+        /// Things worth a second look that do not stop a save (a planned time already past).
+        var fieldWarnings: [String: String]
         var summary: String?
         var state: String
         var stateKey: String
@@ -165,7 +167,8 @@ extension ContentController {
         }
         let currentStage = flow.stages[min(item.reviewStage, flow.stages.count - 1)]
         let model = EditorPage(
-            id: item.id, version: item.version, values: values, errors: errors.messages, summary: errors.summary,
+            id: item.id, version: item.version, values: values, errors: errors.messages,
+            fieldWarnings: Self.plannedWarning(item.state == .published ? nil : item.plannedAt, t), summary: errors.summary,
             state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
             categories: categoryOptions(t, selected: item.category.rawValue),
             groups: try await groupOptions(t, selected: item.groupID, emptyLabel: t.t("content.no_group")),

@@ -225,12 +225,20 @@ extension ContentController {
     struct NewPage {
         var values: [String: String]
         var errors: [String: String]
+        var fieldWarnings: [String: String]
         var summary: String?
         var categories: [SelectOption]
         var groups: [SelectOption]
         var owners: [SelectOption]
         var covers: [SelectOption]
         var timeZone: String
+    }
+
+    /// A planned time that has already passed is kept (a team may log what went
+    /// out) but said next to the field, so nobody plans into the past by mistake.
+    static func plannedWarning(_ planned: Date?, _ t: Localizer, now: Date = Date()) -> [String: String] {
+        guard let planned, planned < now.addingTimeInterval(-60) else { return [:] }
+        return ["planned_at": t.t("content.planned_in_past", ["time": t.dateTime(planned)])]
     }
 
     /// Image assets to choose a cover from, newest first.
@@ -243,7 +251,9 @@ extension ContentController {
     private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
                          status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let model = NewPage(values: values, errors: errors.messages, summary: errors.summary,
+        let model = NewPage(values: values, errors: errors.messages,
+                            fieldWarnings: Self.plannedWarning(values["planned_at"].flatMap { LocalDateTime($0)?.instant(in: t.timeZone) }, t),
+                            summary: errors.summary,
                             categories: categoryOptions(t, selected: values["category"]),
                             groups: try await groupOptions(t, selected: values["group_id"], emptyLabel: t.t("content.no_group")),
                             owners: try await ownerOptions(t, selected: values["owner_id"] ?? context.identity?.member.id, emptyLabel: t.t("accounts.no_owner")),

@@ -11,6 +11,8 @@ public struct AppError: Error, Sendable {
     public var params: [String: String]
     /// Extra headers, e.g. Retry-After on 429.
     public var headers: HTTPFields
+    /// Every broken rule when a form broke several (this error is the first).
+    public var all: [AppError] = []
 
     public init(_ status: HTTPResponse.Status, _ code: String, field: String? = nil, params: [String: String] = [:], headers: HTTPFields = [:]) {
         self.status = status
@@ -29,6 +31,11 @@ public struct AppError: Error, Sendable {
         switch error {
         case let error as AppError: return error
         case let error as ValidationError: return AppError(.unprocessableContent, error.code, field: error.field, params: error.params)
+        case let error as ValidationErrors:
+            let each = error.errors.map { AppError(.unprocessableContent, $0.code, field: $0.field, params: $0.params) }
+            guard var first = each.first else { return AppError(.unprocessableContent, "generic") }
+            first.all = each
+            return first
         case let error as ConflictError: return AppError(.conflict, error.code, field: error.field, params: error.params)
         case let error as NotFoundError: return AppError(.notFound, "not_found", params: ["entity": error.entity])
         case let error as PermissionError: return AppError(.forbidden, error.code, params: error.params)

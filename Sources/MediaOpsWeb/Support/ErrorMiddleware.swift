@@ -27,7 +27,11 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             let message = localizer.error(appError.code, field: appError.field, params: appError.params)
             if request.uri.path.hasPrefix("/api/") || request.uri.path == "/health" || wantsJSON(request) {
-                var response = try JSONOutput.response(ErrorDTO(error: .init(code: appError.code, message: message, field: appError.field)), status: appError.status)
+                let details = appError.all.count > 1
+                    ? appError.all.map { ErrorDTO.Detail(code: $0.code, message: localizer.error($0.code, field: $0.field, params: $0.params), field: $0.field) }
+                    : nil
+                var response = try JSONOutput.response(ErrorDTO(error: .init(code: appError.code, message: message, field: appError.field, errors: details)),
+                                                       status: appError.status)
                 response.headers.append(contentsOf: appError.headers)
                 return response
             }

@@ -152,10 +152,17 @@ struct ItemsDTO<Item: Encodable>: Encodable {
 }
 
 struct ErrorDTO: Encodable {
+    struct Detail: Encodable {
+        var code: String
+        var message: String
+        @Nullable var field: String?
+    }
     struct Body: Encodable {
         var code: String
         var message: String
         @Nullable var field: String?
+        /// Every broken rule, in field order, when there are several.
+        var errors: [Detail]?
     }
     var error: Body
 }

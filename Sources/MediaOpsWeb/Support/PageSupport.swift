@@ -135,12 +135,18 @@ struct FormErrors {
     init() {}
 
     init(_ error: AppError, localizer: Localizer) {
-        let message = localizer.error(error.code, field: error.field, params: error.params)
-        if let field = error.field {
-            // "fields.app_id" → "fields_app_id" so a template can reach it with dots.
-            messages[field.replacingOccurrences(of: ".", with: "_")] = message
-        } else {
-            summary = message
+        for each in error.all.isEmpty ? [error] : error.all {
+            let message = localizer.error(each.code, field: each.field, params: each.params)
+            if let field = each.field {
+                // "fields.app_id" → "fields_app_id" so a template can reach it with dots.
+                let key = field.replacingOccurrences(of: ".", with: "_")
+                if messages[key] == nil { messages[key] = message }
+            } else if summary == nil {
+                summary = message
+            }
+        }
+        if error.all.count > 1, summary == nil {
+            summary = localizer.t("common.form_errors", ["count": String(error.all.count)])
         }
     }
 

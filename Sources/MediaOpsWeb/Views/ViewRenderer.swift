@@ -25,8 +25,44 @@ public struct ViewRenderer: Sendable {
 
     /// The HTML of `template` for this request.
     public func html(_ template: String, page: Any, layout: LayoutModel, locale: AppLocale) -> String {
-        let context: [String: Any] = ["t": catalogs.tree(locale), "layout": layout, "page": page]
+        let context: [String: Any] = ["t": catalogs.tree(locale), "layout": Self.lookupTree(layout), "page": Self.lookupTree(page)]
         return library.render(context, withTemplate: template) ?? ""
+    }
+
+    /// The view model as nested dictionaries and arrays. Mustache reads a struct
+    /// by reflecting it again for every name it looks up (and for every frame of
+    /// the section stack a name passes through), which made rendering most of a
+    /// list page's time; a dictionary answers each lookup by hashing. Each value
+    /// is reflected once here. A nil optional becomes an absent key, as before.
+    static func lookupTree(_ value: Any) -> Any {
+        switch value {
+        case is String, is Bool, is Int, is Double, is Substring: return value
+        case let dictionary as [String: String]: return dictionary
+        case let dictionary as [String: Any]: return dictionary.mapValues(lookupTree)
+        default: break
+        }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .struct?, .class?:
+            var fields: [String: Any] = [:]
+            for child in mirror.children {
+                guard let label = child.label, let unwrapped = unwrapOptional(child.value) else { continue }
+                fields[label] = lookupTree(unwrapped)
+            }
+            return fields
+        case .collection?:
+            return mirror.children.map { lookupTree($0.value) }
+        case .optional?:
+            return mirror.children.first.map { lookupTree($0.value) } as Any
+        default:
+            return value
+        }
+    }
+
+    private static func unwrapOptional(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first.map(\.value)
     }
 
     public func response(_ template: String, page: Any, layout: LayoutModel, locale: AppLocale, status: HTTPResponse.Status = .ok) -> Response {
