@@ -99,13 +99,14 @@ struct PlatformTests {
                                                             "zhihu", "toutiao", "x", "facebook", "instagram", "linkedin", "mastodon", "telegram", "webhook"])
     }
 
-    @Test("assisted-only platforms claim no API publishing and need no secrets", arguments: Platform.allCases)
+    @Test("assisted-only platforms claim no API publishing and need nothing to publish; secrets only where another API reads them", arguments: Platform.allCases)
     func capabilities(platform: Platform) {
         let caps = platform.capabilities
         #expect(!caps.isEmpty)
         if caps.contains(.assistedOnly) {
             #expect(!caps.contains(.publishByAPI))
-            #expect(platform.secretFields.isEmpty)
+            #expect(platform.publishingRequirements.secrets.isEmpty && platform.publishingRequirements.fields.isEmpty)
+            #expect(platform.secretFields.isEmpty == !(caps.contains(.metricsByAPI) || caps.contains(.commentsByAPI)))
         } else {
             #expect(caps.contains(.publishByAPI))
         }
@@ -172,5 +173,17 @@ struct AcceptLanguageTests {
     @Test("a header naming neither language gives nothing", arguments: ["fr-FR,de;q=0.8", "", ";;;", "en;q=0"])
     func none(header: String) {
         #expect(AppLocale(acceptLanguage: header) == nil)
+    }
+}
+
+@Suite("Pinyin search")
+struct PinyinSearchTests {
+    @Test("a name is found by its characters, its pinyin with or without spaces, and its initials")
+    func pinyin() {
+        for query in ["林晓", "林", "linxiao", "lin xiao", "LinXiao", "lx", "xiao"] { #expect(PinyinMatcher(query).matches("林晓"), "\(query)") }
+        for query in ["lz", "linxia0", "王", "xl"] { #expect(!PinyinMatcher(query).matches("林晓"), "\(query)") }
+        #expect(PinyinMatcher("wyt").matches("王雨桐"))
+        #expect(PinyinMatcher("qinghe").matches("青禾茶饮服务号"))
+        #expect(!PinyinMatcher("").matches("林晓"))
     }
 }

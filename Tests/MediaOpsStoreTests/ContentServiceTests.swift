@@ -214,6 +214,64 @@ struct ContentServiceTests {
         }
     }
 
+    @Test("a word in very many items is counted to the cap and says so; the first page is still the newest hits", arguments: TestDatabase.available)
+    func searchCap(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let cap = ContentRepository.searchCountCap
+            let now = Date().epochMilliseconds
+            // Rows written directly (the service would take minutes for this many), then indexed as a bulk load is.
+            for start in stride(from: 0, to: cap + 20, by: 200) {
+                let rows: [SQLQueryString] = (start..<min(start + 200, cap + 20)).map { n in
+                    let text = "新品 性价比 第\(n)篇"
+                    return "(\(bind: String(format: "cnt_cap%06d", n)), \(bind: "第\(n)篇"), '<p>x</p>', '', '', 'industry', NULL, 'published', NULL, NULL, NULL, NULL, 1, 0, \(bind: false), \(bind: text), NULL, \(bind: now + Int64(n)), \(bind: now + Int64(n)))"
+                }
+                try await database.sql.raw("""
+                    INSERT INTO content_items (id, title, body, summary, tags, category, cover_asset_id, state, owner_id, group_id, topic_id, planned_at,
+                    version, review_stage, is_template, search_text, created_by, created_at, updated_at) VALUES
+                    """ + rows.joined(separator: ", ")).run()
+            }
+            let repository = ContentRepository(database.sql, kind: database.kind)
+            try await repository.rebuildSearchIndexAndTagCounts()
+            _ = try await f.content.create(.init(title: "独一份", body: "<p>只有这一篇写到了乌龙拿铁。</p>"), by: f.writer)
+            for query in ["新品", "性价比"] {
+                let page = try await repository.list(filter: ContentFilter(query: query), page: PageRequest(page: 1, perPage: 20))
+                #expect(page.totalIsCapped && page.total == cap, "\(query)")
+                #expect(page.items.first?.title == "第\(cap + 19)篇")
+            }
+            let rare = try await repository.list(filter: ContentFilter(query: "乌龙拿铁"), page: PageRequest(page: 1, perPage: 20))
+            #expect(!rare.totalIsCapped && rare.total == 1 && rare.items.map(\.title) == ["独一份"])
+        }
+    }
+
+    @Test("the library's tag counts follow every save: tags changed, items entering and leaving the library", arguments: TestDatabase.available)
+    func libraryTagCounts(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let repository = ContentRepository(database.sql, kind: database.kind)
+            func counts() async throws -> [String: Int] {
+                Dictionary(uniqueKeysWithValues: try await repository.libraryTagCounts(limit: 50).map { ($0.tag, $0.count) })
+            }
+            let a = try await f.content.create(.init(title: "甲", body: "<p>甲</p>", tags: ["新品", "冬季"]), by: f.owner)
+            let b = try await f.content.create(.init(title: "乙", body: "<p>乙</p>", tags: ["新品"]), by: f.owner)
+            #expect(try await counts().isEmpty)  // drafts are not in the library
+            for id in [a.id, b.id] {
+                _ = try await f.content.review(id: id, action: .submit, comment: nil, expectedVersion: nil, by: f.owner)
+                _ = try await f.content.review(id: id, action: .approve, comment: nil, expectedVersion: nil, by: f.owner)
+            }
+            #expect(try await counts() == ["新品": 2, "冬季": 1])
+            // Per-state counts answer a list filtered by state without counting rows.
+            #expect(try await repository.stateCounts()[.approved] == 2)
+            #expect(try await repository.list(filter: ContentFilter(states: [.approved, .draft]), page: PageRequest(page: 1, perPage: 1)).total
+                    == (try await repository.list(filter: ContentFilter(states: [.approved, .draft], ownerID: f.owner.memberID), page: PageRequest(page: 1, perPage: 1)).total))
+            // Editing an approved piece sends it back to review: it leaves the library with its tags.
+            _ = try await f.content.update(id: a.id, .init(tags: ["冬季", "门店"]), expectedVersion: nil, by: f.owner)
+            let afterEdit = try await counts()
+            let stillIn = try await repository.find(id: a.id)?.isInLibrary == true
+            #expect(afterEdit == (stillIn ? ["新品": 1, "冬季": 1, "门店": 1] : ["新品": 1]))
+        }
+    }
+
     @Test("a template is copied with its variants into a new draft", arguments: TestDatabase.available)
     func duplicate(db: TestDatabase) async throws {
         try await db.with { database in

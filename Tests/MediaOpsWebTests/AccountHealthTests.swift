@@ -43,9 +43,46 @@ struct AccountHealthTests {
             // The same day again: nothing new is announced.
             _ = try await health.check(now: now.addingTimeInterval(60))
             #expect(try await NotificationRepository(app.database.sql).list(userID: app.owner.id).filter { $0.kind == "token_expiring" }.count == 2)
-            // A renewed authorisation clears the reconnect flag.
+            // A renewed authorisation clears the reconnect flag and settles the warnings about it.
             _ = try await health.setExpiry(accountID: x.id, expiresAt: now.addingTimeInterval(60 * 86_400), by: owner)
             #expect(try await AccountRepository(app.database.sql).find(id: x.id)?.state == .active)
+            let unread = try await NotificationRepository(app.database.sql).list(userID: app.owner.id, unreadOnly: true).filter { $0.kind == "token_expiring" }
+            #expect(unread.map(\.link) == [TokenHealthService.healthLink(accountID: weibo.id)])
+            // Entering a new token on the account settles the rest: no expiry is known for it any more.
+            _ = try await app.team.updateAccount(id: weibo.id, .init(credentials: ["access_token": "renewed"]), by: owner)
+            #expect(try await NotificationRepository(app.database.sql).list(userID: app.owner.id, unreadOnly: true).filter { $0.kind == "token_expiring" }.isEmpty)
+            #expect(try await health.health(now: now).first { $0.account.id == weibo.id }?.status == .noExpiry)
+        }
+    }
+
+    @Test("an account the API cannot publish for is not shown as fine, and scheduling hands its posts to a person", arguments: TestDatabase.available)
+    func missingCredentials(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            let owner = app.ownerPrincipal
+            let bare = try await app.team.createAccount(.init(platform: "weibo", name: "新微博", handle: "wb_new"), by: owner)
+            let douyin = try await app.team.createAccount(.init(platform: "douyin", name: "抖音号", handle: "dy", credentials: ["access_token": "t"]), by: owner)
+            let ready = try await app.team.createAccount(.init(platform: "douyin", name: "企业抖音", handle: "dy2", fields: ["open_id": "open_1234567890"],
+                                                               credentials: ["access_token": "t"]), by: owner)
+            #expect(bare.publishingRoute == .assisted && douyin.publishingRoute == .assisted && ready.publishingRoute == .api)
+            let entries = try await TokenHealthService(database: app.database).health()
+            #expect(entries.first { $0.account.id == bare.id }?.status == .missingCredentials)
+            let content = ContentService(database: app.database)
+            let item = try await content.create(.init(title: "新品", body: "<p>新品。</p>"), by: owner)
+            _ = try await content.review(id: item.id, action: .submit, comment: nil, expectedVersion: nil, by: owner)
+            _ = try await content.review(id: item.id, action: .approve, comment: nil, expectedVersion: nil, by: owner)
+            let targets = try await PublishingService(database: app.database).schedule(contentID: item.id, accountIDs: [bare.id, douyin.id, ready.id],
+                                                                                      at: Date().addingTimeInterval(3_600), by: owner)
+            let modes = try await app.database.sql.raw("SELECT account_id, mode FROM publish_targets").all()
+                .reduce(into: [String: String]()) { $0[try $1.decode(column: "account_id", as: String.self)] = try $1.decode(column: "mode", as: String.self) }
+            #expect(targets.count == 3)
+            #expect(modes == [bare.id: "assisted", douyin.id: "assisted", ready.id: "api"])
+            // The matrix says the same as scheduling did.
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let matrix = try await session.get("/accounts")
+            #expect(matrix.text.contains("人工发布（缺少Access Token）"))
+            #expect(matrix.text.contains("人工发布（缺少OpenID）"))
+            let health = try await session.get("/publishing/health")
+            #expect(health.text.contains("缺少密钥"))
         }
     }
 

@@ -263,6 +263,12 @@ struct PublishingWebTests {
             #expect(frozen.json["since"] is String)
             let state = try await app.api(.get, "/api/v1/publishing/freeze", token: app.ownerToken)
             #expect(state.json["reason"] as? String == "突发舆情，暂停发布")
+            // Every page says publishing is paused, not only the publishing page.
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            for path in ["/", "/content", "/calendar", "/accounts"] {
+                let page = try await session.get(path)
+                #expect(page.text.contains("freeze-strip") && page.text.contains("突发舆情，暂停发布"), "\(path)")
+            }
             let twice = try await app.api(.post, "/api/v1/publishing/freeze", token: app.ownerToken, json: #"{"reason":"again"}"#)
             #expect(twice.status == .conflict)
             #expect(twice.errorCode == "already_frozen")
@@ -502,6 +508,24 @@ struct PublishingWebTests {
             _ = try await app.api(.patch, "/api/v1/me", token: app.ownerToken, json: #"{"locale":"en"}"#)
             let en = try await session.get("/settings/audit")
             for words in ["Publish target", "Publishing controls", "Cancelled"] { #expect(en.text.contains(words), "missing \(words)") }
+        }
+    }
+
+    @Test("global search finds content by its text, members by pinyin and initials, and accounts", arguments: TestDatabase.available)
+    func globalSearch(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            _ = try await Self.furnish(app)
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            // A word from the body only (not the title) finds the piece.
+            let byText = try await session.get("/search?q=" + "冬日限定".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(byText.status == .ok)
+            #expect(byText.text.contains("<h2>内容</h2>") && byText.text.contains("冬日桂花乌龙上新"))
+            for query in ["linxiao", "lx"] {
+                let people = try await session.get("/search?q=\(query)")
+                #expect(people.text.contains("<h2>成员</h2>") && people.text.contains("林晓"), "\(query)")
+            }
+            let accounts = try await session.get("/search?q=qinghe")
+            #expect(accounts.text.contains("<h2>账号</h2>"))
         }
     }
 

@@ -53,7 +53,7 @@ public struct Page<Item: Sendable>: Sendable {
     public var page: Int
     public var perPage: Int
     /// True when `total` is a floor, not a count (a search with very many hits
-    /// counts up to a cap and says "10,000+").
+    /// counts up to a cap and says "1,000+").
     public var totalIsCapped = false
 
     public init(items: [Item], total: Int, page: Int, perPage: Int) {

@@ -10,3 +10,31 @@ public enum SortKey {
         return plain.lowercased()
     }
 }
+
+/// Finds names the way people type them: the characters themselves, pinyin
+/// with or without spaces ("lin xiao", "linxiao"), or the initials ("lx").
+public struct PinyinMatcher: Sendable {
+    let query: String
+
+    public init(_ query: String) {
+        self.query = query.lowercased().filter { !$0.isWhitespace }
+    }
+
+    public var isEmpty: Bool { query.isEmpty }
+
+    public func matches(_ text: String) -> Bool {
+        guard !query.isEmpty else { return false }
+        if text.lowercased().filter({ !$0.isWhitespace }).contains(query) { return true }
+        // Only Latin letters can be pinyin.
+        guard query.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        let syllables = Self.syllables(text)
+        guard !syllables.isEmpty else { return false }
+        if syllables.joined().contains(query) { return true }
+        return String(syllables.compactMap(\.first)).contains(query)
+    }
+
+    /// "林晓 Lin" → ["lin", "xiao", "lin"]: one lower-case syllable per character or word.
+    static func syllables(_ text: String) -> [String] {
+        SortKey.make(text).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+    }
+}

@@ -19,7 +19,9 @@ public enum Platform: String, CaseIterable, Sendable, Codable {
         case .bilibili: [.publishByAPI, .metricsByAPI]
         case .x: [.publishByAPI, .metricsByAPI, .commentsByAPI]
         case .facebook: [.publishByAPI, .metricsByAPI, .commentsByAPI]
-        case .instagram: [.publishByAPI, .metricsByAPI, .commentsByAPI]
+        // Instagram's content publishing API needs a Business account behind a Facebook
+        // app review; MediaOps has no connector for it, so posts are handed to a person.
+        case .instagram: [.assistedOnly, .metricsByAPI, .commentsByAPI]
         case .linkedin: [.publishByAPI, .metricsByAPI, .commentsByAPI]
         case .mastodon: [.publishByAPI, .commentsByAPI]
         case .telegram: [.publishByAPI]
@@ -56,6 +58,21 @@ public enum Platform: String, CaseIterable, Sendable, Codable {
     }
 
     /// Secret fields: encrypted at rest, write-only through every interface.
+    /// The secrets and account fields the API connector cannot publish without;
+    /// an account lacking any of them is published by hand (see `Account.publishingRoute`).
+    public var publishingRequirements: (secrets: [String], fields: [String]) {
+        switch self {
+        case .wechatOA: (["app_secret"], ["app_id"])
+        case .weibo, .x, .facebook, .linkedin, .mastodon: (["access_token"], [])
+        // Douyin opens publishing to enterprise apps only, for the account's open_id.
+        case .douyin: (["access_token"], ["open_id"])
+        case .bilibili: (["client_secret", "access_token"], [])
+        case .telegram: (["bot_token"], ["chat_id"])
+        case .webhook: ([], ["url"])
+        case .wechatChannels, .xiaohongshu, .kuaishou, .zhihu, .toutiao, .instagram: ([], [])
+        }
+    }
+
     public var secretFields: [String] {
         switch self {
         case .wechatOA: ["app_secret", "callback_token"]
@@ -198,5 +215,28 @@ extension Platform {
     /// Whether `host` (lower-case) belongs to this platform.
     public func ownsPostHost(_ host: String) -> Bool {
         postHosts.isEmpty || postHosts.contains { host == $0 || host.hasSuffix("." + $0) }
+    }
+}
+
+/// How a post to an account goes out: through the platform's API, or handed to
+/// a person (the publish card). One answer for the account matrix, the health
+/// page and the scheduler, so what a page promises is what scheduling does.
+public enum PublishingRoute: String, Sendable, Codable {
+    case api, assisted
+}
+
+extension Account {
+    /// What the API connector still needs from this account: secret keys
+    /// ("credentials.access_token") and fields ("fields.open_id"), in that order.
+    public var missingForPublishing: [String] {
+        guard !platform.capabilities.contains(.assistedOnly) else { return [] }
+        let needs = platform.publishingRequirements
+        let secrets = needs.secrets.filter { !credentialKeys.contains($0) }.map { "credentials.\($0)" }
+        let fields = needs.fields.filter { (self.fields[$0] ?? "").isEmpty }.map { "fields.\($0)" }
+        return secrets + fields
+    }
+
+    public var publishingRoute: PublishingRoute {
+        platform.capabilities.contains(.assistedOnly) || !missingForPublishing.isEmpty ? .assisted : .api
     }
 }

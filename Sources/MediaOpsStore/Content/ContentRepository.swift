@@ -47,12 +47,17 @@ public struct ContentRepository: Sendable {
         try await db.raw("SELECT * FROM content_items WHERE id = \(bind: id)").first().map(Self.item(from:))
     }
 
-    /// Searches count their hits up to this many and then say "10,000+": a word
-    /// found in most of a large library would otherwise be counted row by row.
-    public static let searchCountCap = 10_000
+    /// Searches count their hits up to this many and then say "1,000+": a word
+    /// found in most of a large library would otherwise be counted row by row
+    /// (forty pages of results are more than anyone reads).
+    public static let searchCountCap = 1_000
 
     public func list(filter: ContentFilter, sort: ContentSort = .updated, descending: Bool = true, page: PageRequest) async throws -> Page<ContentItem> {
-        let whereClause = whereSQL(conditions(filter))
+        var conditions = conditions(filter)
+        if let query = filter.query, !query.isEmpty {
+            conditions.insert(try await search.condition(query, cap: Self.searchCountCap, on: db), at: 0)
+        }
+        let whereClause = whereSQL(conditions)
         let direction = descending ? "DESC" : "ASC"
         let order = switch sort {
         case .updated: "updated_at \(direction), id \(direction)"
@@ -63,7 +68,14 @@ public struct ContentRepository: Sendable {
         let searching = !(filter.query ?? "").isEmpty
         let total: Int
         var capped = false
-        if searching {
+        var onlyStates = filter
+        onlyStates.states = []
+        if !searching, onlyStates == ContentFilter() {
+            // Filtered by state alone (the list's tabs, the library): counted from the
+            // kept per-state counts instead of row by row.
+            let counts = try await stateCounts()
+            total = filter.states.isEmpty ? counts.values.reduce(0, +) : filter.states.reduce(0) { $0 + (counts[$1] ?? 0) }
+        } else if searching {
             let found = try await db.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM content_items " + whereClause + " LIMIT \(bind: Self.searchCountCap + 1)) hits").first()?.int("n") ?? 0
             capped = found > Self.searchCountCap
             total = min(found, Self.searchCountCap)
@@ -83,6 +95,7 @@ public struct ContentRepository: Sendable {
     /// light rows the calendar buckets into days before it reads the few it shows.
     public func plannedTimes(filter: ContentFilter, limit: Int = 50_000) async throws -> [(id: String, plannedAt: Date)] {
         var conditions = conditions(filter)
+        if let query = filter.query, !query.isEmpty { conditions.append(search.condition(query)) }
         conditions.append("planned_at IS NOT NULL")
         return try await db.raw("SELECT id, planned_at FROM content_items " + whereSQL(conditions) + " ORDER BY planned_at ASC, id ASC LIMIT \(bind: limit)").all().map {
             (try $0.string("id"), try $0.date("planned_at"))
@@ -105,9 +118,11 @@ public struct ContentRepository: Sendable {
 
     private func conditions(_ filter: ContentFilter) -> [SQLQueryString] {
         var conditions: [SQLQueryString] = []
-        if let query = filter.query, !query.isEmpty { conditions.append(search.condition(query)) }
         if !filter.states.isEmpty {
-            conditions.append("state IN " + SQLQueryString("(" + filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"))
+            // Not through the state index: a list shows a page in its order, and walking
+            // the order's index while testing the state finds a page at once, where the
+            // state index made SQLite sort every row of the states.
+            conditions.append(search.unindexed("state") + " IN " + SQLQueryString("(" + filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"))
         }
         if let category = filter.category { conditions.append("category = \(bind: category.rawValue)") }
         if let tag = filter.tag, !tag.isEmpty { conditions.append("tags LIKE \(bind: likePattern("\u{1F}" + tag + "\u{1F}")) ESCAPE '\\'") }
@@ -117,6 +132,22 @@ public struct ContentRepository: Sendable {
         if let from = filter.plannedFrom { conditions.append("planned_at >= \(bind: from.epochMilliseconds)") }
         if let to = filter.plannedTo { conditions.append("planned_at < \(bind: to.epochMilliseconds)") }
         return conditions
+    }
+
+    /// How many items are in each state, kept up to date by every insert and update.
+    public func stateCounts() async throws -> [ContentState: Int] {
+        var counts: [ContentState: Int] = [:]
+        for row in try await db.raw("SELECT state, items FROM content_state_counts").all() {
+            if let state = ContentState(rawValue: try row.string("state")) { counts[state] = try row.int("items") }
+        }
+        return counts
+    }
+
+    private func adjustStateCount(_ state: ContentState, by change: Int) async throws {
+        try await db.raw("""
+            INSERT INTO content_state_counts (state, items) VALUES (\(bind: state.rawValue), \(bind: change))
+            ON CONFLICT (state) DO UPDATE SET items = content_state_counts.items + excluded.items
+            """).run()
     }
 
     /// Tag counts across the library (approved, scheduled and published pieces
@@ -143,13 +174,15 @@ public struct ContentRepository: Sendable {
         }
     }
 
-    /// Recounts the library's tags from the item rows (a migration and bulk loads).
-    static func recountLibraryTags(on db: any SQLDatabase) async throws {
+    /// Recounts the per-state counts and the library's tags from the item rows (a migration and bulk loads).
+    static func recountDerivedCounts(on db: any SQLDatabase) async throws {
         var counts: [String: Int] = [:]
         let states = ContentState.inLibrary.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         for row in try await db.raw("SELECT tags FROM content_items WHERE state IN (\(unsafeRaw: states)) OR is_template = \(bind: true)").all() {
             for tag in Set(decodeTags(try row.string("tags"))) { counts[tag, default: 0] += 1 }
         }
+        try await db.raw("DELETE FROM content_state_counts").run()
+        try await db.raw("INSERT INTO content_state_counts (state, items) SELECT state, COUNT(*) FROM content_items GROUP BY state").run()
         try await db.raw("DELETE FROM library_tag_counts").run()
         for (tag, count) in counts.sorted(by: { $0.key < $1.key }) {
             try await db.raw("INSERT INTO library_tag_counts (tag, items) VALUES (\(bind: tag), \(bind: count))").run()
@@ -163,7 +196,7 @@ public struct ContentRepository: Sendable {
             try await db.raw("DELETE FROM content_fts").run()
             try await db.raw("INSERT INTO content_fts (content_id, text) SELECT id, search_text FROM content_items").run()
         }
-        try await Self.recountLibraryTags(on: db)
+        try await Self.recountDerivedCounts(on: db)
         try await db.raw("ANALYZE").run()
     }
 
@@ -178,6 +211,7 @@ public struct ContentRepository: Sendable {
             """).run()
         try await search.index(contentID: item.id, text: searchText(item), on: db)
         try await adjustLibraryTagCounts(before: nil, after: (item.tags, item.isInLibrary))
+        try await adjustStateCount(item.state, by: 1)
     }
 
     public func update(_ item: ContentItem) async throws {
@@ -185,7 +219,7 @@ public struct ContentRepository: Sendable {
         // from exactly what this save replaces.
         let lock: SQLQueryString = search.kind == .postgresql ? " FOR UPDATE" : ""
         let before = try await db.raw("SELECT tags, state, is_template FROM content_items WHERE id = \(bind: item.id)" + lock).first().map { row in
-            (tags: Self.decodeTags(try row.string("tags")),
+            (tags: Self.decodeTags(try row.string("tags")), state: ContentState(rawValue: try row.string("state")),
              inLibrary: try row.bool("is_template") || ContentState(rawValue: try row.string("state")).map(ContentState.inLibrary.contains) == true)
         }
         try await db.raw("""
@@ -197,7 +231,11 @@ public struct ContentRepository: Sendable {
             WHERE id = \(bind: item.id)
             """).run()
         try await search.index(contentID: item.id, text: searchText(item), on: db)
-        try await adjustLibraryTagCounts(before: before, after: (item.tags, item.isInLibrary))
+        try await adjustLibraryTagCounts(before: before.map { ($0.tags, $0.inLibrary) }, after: (item.tags, item.isInLibrary))
+        if let previous = before?.state, previous != item.state {
+            try await adjustStateCount(previous, by: -1)
+            try await adjustStateCount(item.state, by: 1)
+        }
     }
 
     /// Reads the item for a change, locking its row on PostgreSQL so two saves

@@ -31,14 +31,36 @@ public struct ContentSearch: Sendable {
         try await db.raw("INSERT INTO content_fts (content_id, text) VALUES (\(bind: contentID), \(bind: text))").run()
     }
 
+    /// The condition for a list that shows a page and counts hits up to `cap`.
+    /// A word found in very many items is faster to find by walking the list's
+    /// own order and testing each row (the first page fills at once) than by
+    /// collecting every hit from the index and sorting them; a rare word is the
+    /// other way round. One cheap probe of the index tells which it is.
+    func condition(_ query: String, cap: Int, on db: any SQLDatabase) async throws -> SQLQueryString {
+        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard kind == .sqlite, trimmed.count >= 3 else { return condition(trimmed) }
+        let hits = try await db.raw("SELECT COUNT(*) AS n FROM (SELECT rowid FROM content_fts WHERE content_fts MATCH \(bind: Self.phrase(trimmed)) LIMIT \(bind: cap + 1)) probe")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        return hits > cap ? Self.like(trimmed) : condition(trimmed)
+    }
+
+    /// A column the planner should not pick an index for (SQLite's unary plus);
+    /// PostgreSQL's planner weighs ORDER BY … LIMIT by itself.
+    func unindexed(_ column: String) -> SQLQueryString {
+        SQLQueryString(kind == .sqlite ? "+" + column : column)
+    }
+
+    /// FTS5 phrase syntax: double quotes inside the phrase are doubled.
+    static func phrase(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    static func like(_ text: String) -> SQLQueryString { "LOWER(search_text) LIKE \(bind: likePattern(text)) ESCAPE '\\'" }
+
     /// A WHERE condition on `content_items` selecting items whose text contains `query`.
     func condition(_ query: String) -> SQLQueryString {
         let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
         if kind == .sqlite && trimmed.count >= 3 {
-            // FTS5 phrase syntax: double quotes inside the phrase are doubled.
-            let phrase = "\"" + trimmed.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            return "id IN (SELECT content_id FROM content_fts WHERE content_fts MATCH \(bind: phrase))"
+            return "id IN (SELECT content_id FROM content_fts WHERE content_fts MATCH \(bind: Self.phrase(trimmed)))"
         }
-        return "LOWER(search_text) LIKE \(bind: likePattern(trimmed)) ESCAPE '\\'"
+        return Self.like(trimmed)
     }
 }

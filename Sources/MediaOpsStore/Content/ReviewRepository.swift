@@ -142,6 +142,13 @@ public struct NotificationRepository: Sendable {
             """).run()
     }
 
+    /// Marks every unread notification of a kind pointing at `link` read (its cause was settled).
+    public func markRead(kind: String, link: String, now: Date = Date()) async throws {
+        try await db.raw("""
+            UPDATE notifications SET read_at = \(bind: now.epochMilliseconds) WHERE kind = \(bind: kind) AND link = \(bind: link) AND read_at IS NULL
+            """).run()
+    }
+
     public func list(userID: String, unreadOnly: Bool = false, limit: Int = 50) async throws -> [AppNotification] {
         let unread: SQLQueryString = unreadOnly ? " AND read_at IS NULL" : ""
         return try await db.raw("SELECT * FROM notifications WHERE user_id = \(bind: userID)" + unread + " ORDER BY created_at DESC, id DESC LIMIT \(bind: limit)").all().map { row in

@@ -92,13 +92,10 @@ public struct PublishingService: Sendable {
         return waiting.count
     }
 
-    /// Assisted when the platform has no publishing API or the account holds no
-    /// credentials to use it; the worker also hands over when no connector exists.
-    static func mode(for account: Account) -> String {
-        if account.platform.capabilities.contains(.assistedOnly) { return "assisted" }
-        if !account.platform.secretFields.isEmpty && account.credentialKeys.isEmpty { return "assisted" }
-        return "api"
-    }
+    /// Assisted when the platform has no publishing API or the account lacks what
+    /// the API needs (`Account.publishingRoute`, the same answer the pages show);
+    /// the worker also hands over when no connector exists.
+    static func mode(for account: Account) -> String { account.publishingRoute.rawValue }
 
     /// Moves a target that has not started; refused (409) once publishing began.
     public func reschedule(targetID: String, to dueAt: Date, by principal: Principal) async throws -> PublishTarget {

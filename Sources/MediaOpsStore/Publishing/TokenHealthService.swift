@@ -12,6 +12,8 @@ public enum TokenStatus: String, Sendable, CaseIterable {
     case expired
     /// Someone has to sign in again on the platform (expired, revoked, or refused by it).
     case reconnectNeeded = "reconnect_needed"
+    /// A secret the API needs was never entered: posts go to a person until it is.
+    case missingCredentials = "missing_credentials"
 }
 
 public struct AccountHealth: Sendable {
@@ -49,7 +51,10 @@ public struct TokenHealthService: Sendable {
         }
         return accounts.map { account in
             let expiresAt = expiry[account.id]
-            let status = Self.status(state: account.state, expiresAt: expiresAt, now: now)
+            var status = Self.status(state: account.state, expiresAt: expiresAt, now: now)
+            if status == .ok || status == .noExpiry, account.missingForPublishing.contains(where: { $0.hasPrefix("credentials.") }) {
+                status = .missingCredentials
+            }
             let pending = byAccount[account.id] ?? []
             let atRisk: [QueueEntry] = switch status {
             case .expired, .reconnectNeeded: pending
@@ -73,10 +78,8 @@ public struct TokenHealthService: Sendable {
         try await database.transaction { db in
             guard let account = try await AccountRepository(db).find(id: accountID), account.state != .retired else { throw NotFoundError(entity: "account") }
             try await db.raw("UPDATE accounts SET token_expires_at = \(bind: expiresAt?.epochMilliseconds), updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: accountID)").run()
-            // A renewed authorisation clears the reconnect flag.
-            if let expiresAt, expiresAt > now, account.state == .reconnectNeeded {
-                try await db.raw("UPDATE accounts SET state = 'active' WHERE id = \(bind: accountID)").run()
-            }
+            // A renewed authorisation clears the reconnect flag and the warnings about it.
+            if let expiresAt, expiresAt > now { try await Self.settleWarnings(accountID: accountID, db: db, now: now) }
             try await Audit.record(db, principal, .update, .account, accountID, label: account.label,
                                    changes: ["token_expires_at": ["", Audit.instant(expiresAt)]], at: now)
             return try await AccountRepository(db).find(id: accountID) ?? account
@@ -106,6 +109,16 @@ public struct TokenHealthService: Sendable {
         return (expired, warned)
     }
 
+    /// Where a token warning points: the account's row on the health page.
+    public static func healthLink(accountID: String) -> String { "/publishing/health#\(accountID)" }
+
+    /// A renewed authorisation settles every warning about it: the reconnect flag
+    /// and the unread in-app warnings. (Robot messages already sent stay sent.)
+    static func settleWarnings(accountID: String, db: any SQLDatabase, now: Date) async throws {
+        try await db.raw("UPDATE accounts SET state = 'active' WHERE id = \(bind: accountID) AND state = 'reconnect_needed'").run()
+        try await NotificationRepository(db).markRead(kind: PublishingService.notificationKind(.tokenExpiring), link: healthLink(accountID: accountID), now: now)
+    }
+
     private func announce(_ health: AccountHealth, day: Int, link: String?) async throws {
         let titles = health.atRisk.prefix(5).map(\.contentTitle).joined(separator: "、")
         let reason = health.atRisk.isEmpty ? nil : "\(health.atRisk.count): \(titles)"
@@ -121,7 +134,7 @@ public struct TokenHealthService: Sendable {
             try await NotificationRouter(database: database).enqueue(event, on: db)
             if let owner = health.account.ownerID {
                 try await NotificationRepository(db).add(userID: owner, kind: PublishingService.notificationKind(.tokenExpiring), title: health.account.name,
-                                                         body: reason ?? health.account.label, link: "/publishing/health")
+                                                         body: reason ?? health.account.label, link: Self.healthLink(accountID: health.account.id))
             }
         }
     }

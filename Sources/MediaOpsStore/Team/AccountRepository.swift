@@ -85,6 +85,11 @@ public struct AccountRepository: Sendable {
         return result
     }
 
+    /// Forgets when the authorisation runs out (a new token was entered).
+    public func clearTokenExpiry(id: String) async throws {
+        try await db.raw("UPDATE accounts SET token_expires_at = NULL WHERE id = \(bind: id)").run()
+    }
+
     public func create(_ account: Account, sealedCredentials: String?) async throws {
         try await db.raw("""
             INSERT INTO accounts (id, platform, name, handle, sort_key, kind, fields, owner_id, state, credentials, credential_keys, created_at, updated_at)

@@ -150,6 +150,14 @@ extension TeamService {
             }
             guard !changes.isEmpty else { return account }
             try await accounts.update(account, sealedCredentials: sealed)
+            // A new token replaces the old one: its expiry is no longer known and
+            // every warning about the old one is settled.
+            let renewed = (input.credentials ?? [:]).contains { !$0.value.isEmpty && ["access_token", "bot_token", "app_secret", "client_secret"].contains($0.key) }
+            if renewed {
+                try await accounts.clearTokenExpiry(id: id)
+                try await TokenHealthService.settleWarnings(accountID: id, db: db, now: Date())
+                if account.state == .reconnectNeeded { account.state = .active }
+            }
             try await Self.audit(db, principal, .update, .account, id, account.label, changes.changes)
             return try await accounts.find(id: id) ?? account
         }

@@ -29,6 +29,18 @@ extension TeamService {
 
     public func groups() async throws -> [AccountGroup] { try await AccountGroupRepository(database.sql).all() }
 
+    /// Every account in the matrix that is not retired (a matrix holds hundreds at most).
+    public func allAccounts() async throws -> [Account] {
+        var all: [Account] = []
+        var page = 1
+        while true {
+            let batch = try await AccountRepository(database.sql).list(filter: AccountFilter(), page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
+            all += batch.items
+            if batch.items.count < PageRequest.maxPerPage || page >= 50 { return all }
+            page += 1
+        }
+    }
+
     /// Accounts per group id.
     public func groupAccountCounts() async throws -> [String: Int] { try await AccountGroupRepository(database.sql).accountCounts() }
 }

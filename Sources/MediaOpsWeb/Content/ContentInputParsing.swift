@@ -40,11 +40,7 @@ enum ContentInputParsing {
 
     static func localInputValue(_ date: Date?, zone: TimeZone) -> String {
         guard let date else { return "" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
-        return formatter.string(from: date)
+        return DateFormatters.string(date, pattern: "yyyy-MM-dd'T'HH:mm", locale: "en_US_POSIX", zone: zone)
     }
 
     static func platform(_ raw: String?, field: String = "platform") throws -> Platform {

@@ -109,7 +109,7 @@ struct AccountHealthController {
                        status: t.t("health.status_\(entry.status.rawValue)"), statusKey: entry.status.rawValue,
                        expires: entry.tokenExpiresAt.map(t.dateTime) ?? t.t("health.no_expiry"),
                        expiresValue: entry.tokenExpiresAt.map(dayFormatter.string) ?? "", risks: risks, riskCount: risks.count, hasRisks: !risks.isEmpty, canManage: canManage,
-                       attention: [.expiring, .expired, .reconnectNeeded].contains(entry.status))
+                       attention: [.expiring, .expired, .reconnectNeeded, .missingCredentials].contains(entry.status))
         }
         let monthFormatter = DateFormatter()
         monthFormatter.locale = Locale(identifier: t.locale == .en ? "en_US" : "zh_CN")

@@ -38,6 +38,8 @@ public struct AppRequestContext: RequestContext {
     public var workspace: Workspace?
     /// Unread notifications, for the top bar of pages (not counted for API calls).
     public var unreadNotifications: Int = 0
+    /// Why publishing is paused, when it is: every page says so.
+    public var publishingFreezeReason: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

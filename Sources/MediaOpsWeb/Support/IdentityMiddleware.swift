@@ -58,6 +58,7 @@ struct IdentityMiddleware: RouterMiddleware {
         context.anonymousCSRF = request.cookies[Self.csrfCookie]?.value
         if let member = context.identity?.member, !path.hasPrefix("/api/"), request.method == .get {
             context.unreadNotifications = try await NotificationRepository(database.sql).unreadCount(userID: member.id)
+            context.publishingFreezeReason = try await PublishingService(database: database).freeze()?.reason
         }
         // A member's own choice, then the switch on the page, then what the browser
         // asks for, then the workspace's language.

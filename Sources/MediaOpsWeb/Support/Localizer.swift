@@ -116,26 +116,15 @@ public struct Localizer: Sendable {
     // MARK: Formats (UI.md: "11月22日 周日 20:00" / "Sun 22 Nov, 20:00")
 
     public func dateTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = timeZone
-        switch locale {
-        case .zhHans:
-            formatter.locale = Locale(identifier: "zh_CN")
-            formatter.dateFormat = "M月d日 EEE HH:mm"
-        case .en:
-            formatter.locale = Locale(identifier: "en_GB")
-            formatter.dateFormat = "EEE d MMM, HH:mm"
-        }
-        return formatter.string(from: date)
+        locale == .zhHans
+            ? DateFormatters.string(date, pattern: "M月d日 EEE HH:mm", locale: "zh_CN", zone: timeZone)
+            : DateFormatters.string(date, pattern: "EEE d MMM, HH:mm", locale: "en_GB", zone: timeZone)
     }
 
-    /// Full date and time with the year and seconds, for audit trails.
     public func fullDateTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.locale = Locale(identifier: locale == .zhHans ? "zh_CN" : "en_GB")
-        formatter.dateFormat = locale == .zhHans ? "yyyy年M月d日 HH:mm:ss" : "d MMM yyyy, HH:mm:ss"
-        return formatter.string(from: date)
+        locale == .zhHans
+            ? DateFormatters.string(date, pattern: "yyyy年M月d日 HH:mm:ss", locale: "zh_CN", zone: timeZone)
+            : DateFormatters.string(date, pattern: "d MMM yyyy, HH:mm:ss", locale: "en_GB", zone: timeZone)
     }
 
     /// Large counts as 万/亿 in Chinese and K/M in English; exact below ten thousand.
@@ -161,5 +150,36 @@ public struct Localizer: Sendable {
         formatter.numberStyle = .decimal
         formatter.locale = Locale(identifier: "en_US")
         return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+}
+
+/// Date formatters by pattern, locale and zone, made once. Making a formatter
+/// costs far more than using it (ICU builds its symbol tables each time): a
+/// list page formats a hundred dates, and making one per date was a quarter of
+/// its time. Formatting runs under the lock, as formatters are not safe to
+/// share between threads on every platform.
+public enum DateFormatters {
+    private final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        var formatters: [String: DateFormatter] = [:]
+    }
+    private static let cache = Cache()
+
+    public static func string(_ date: Date, pattern: String, locale: String, zone: TimeZone) -> String {
+        let key = pattern + "|" + locale + "|" + zone.identifier
+        cache.lock.lock()
+        defer { cache.lock.unlock() }
+        let formatter: DateFormatter
+        if let cached = cache.formatters[key] {
+            formatter = cached
+        } else {
+            formatter = DateFormatter()
+            formatter.locale = Locale(identifier: locale)
+            formatter.timeZone = zone
+            formatter.dateFormat = pattern
+            if cache.formatters.count > 256 { cache.formatters.removeAll() }
+            cache.formatters[key] = formatter
+        }
+        return formatter.string(from: date)
     }
 }

@@ -113,6 +113,8 @@ struct PageSupport: Sendable {
             currentPath: path + (request.uri.query.map { "?\($0)" } ?? ""),
             searchQuery: request.uri.path == "/search" ? (request.query("q") ?? "") : "",
             unread: context.unreadNotifications > 0 ? String(context.unreadNotifications) : nil,
+            // The publishing page shows the freeze in full; every other page carries a strip.
+            freezeReason: path.hasPrefix("/publishing") ? nil : context.publishingFreezeReason,
             maxBodyBytes: RequestLimits.maxBodyBytes,
             tooLargeMessage: t.t("error.too_large", ["max": RequestLimits.maxBodyLabel])
         )

@@ -264,6 +264,16 @@ struct AccountsController {
         platform.capabilities.names.map { Chip(label: t.t("capability.\($0)"), key: $0) }
     }
 
+    /// The account's own capabilities: API publishing only when it holds what the
+    /// API needs, otherwise "人工发布" with what is missing — as scheduling will do.
+    private func capabilityChips(_ account: Account, _ t: Localizer) -> [Chip] {
+        let missing = account.missingForPublishing
+        guard !missing.isEmpty else { return capabilityChips(account.platform, t) }
+        let names = t.list(missing.map(t.fieldLabel))
+        return [Chip(label: t.t("capability.assisted_missing", ["missing": names]), key: "assisted_only")]
+            + capabilityChips(account.platform, t).filter { $0.key != "publish_api" }
+    }
+
     private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let t = pages.localizer(context)
         let filter = try filter(request)
@@ -277,7 +287,7 @@ struct AccountsController {
                        platformKey: account.platform.rawValue, kind: account.kind.map { t.t("account.kind_\($0)") },
                        groups: account.groupIDs.compactMap { groups[$0]?.name }, owner: account.ownerID.flatMap { memberNames[$0] },
                        state: t.t("account.state_\(account.state.rawValue)"), stateKey: account.state.rawValue,
-                       capabilities: capabilityChips(account.platform, t))
+                       capabilities: capabilityChips(account, t))
         }
         let option = SelectOption.init
         let model = ListPage(
@@ -360,7 +370,7 @@ struct AccountsController {
             let prefix = platform.rawValue
             return PlatformSection(
                 key: prefix, label: t.platformName(platform), selected: platform == selected,
-                capabilities: capabilityChips(platform, t),
+                capabilities: account.map { capabilityChips($0, t) } ?? capabilityChips(platform, t),
                 kinds: platform.kinds.map { SelectOption(value: $0, label: t.t("account.kind_\($0)"), selected: $0 == (values["kind"] ?? platform.kinds.first)) },
                 hasKinds: !platform.kinds.isEmpty,
                 fields: platform.fields.map { field in

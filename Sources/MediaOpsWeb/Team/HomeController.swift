@@ -105,25 +105,51 @@ struct HomeController {
         routes.get("/search", .signedIn) { request, context in
             let t = pages.localizer(context)
             let identity = context.identity!
-            let query = request.query("q") ?? ""
-            struct Hit { var title: String; var detail: String; var href: String; var kind: String }
-            var hits: [Hit] = []
+            let can = identity.permissions.contains
+            let query = (request.query("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            struct Hit { var title: String; var detail: String; var href: String }
+            struct Group { var kind: String; var hits: [Hit]; var more: String?; var moreHref: String? }
+            var groups: [Group] = []
+            let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            func group(_ kind: String, _ hits: [Hit], total: Int, capped: Bool = false, listHref: String?) {
+                guard !hits.isEmpty else { return }
+                let more = total > hits.count ? t.t("search.more", ["count": capped ? "\(total)+" : String(total)]) : nil
+                groups.append(Group(kind: t.t("search.kind_\(kind)"), hits: hits, more: more, moreHref: more == nil ? nil : listHref))
+            }
+            let limit = 8
             if !query.isEmpty {
-                if identity.permissions.contains(.membersView) {
-                    for member in try await dependencies.team.members(filter: MemberFilter(query: query), page: PageRequest(page: 1, perPage: 20)).items {
-                        hits.append(Hit(title: member.name, detail: member.email, href: "/team/members/\(member.id)", kind: t.t("search.kind_member")))
-                    }
+                // People and accounts are few: matched in memory, so pinyin works typed
+                // without spaces ("linxiao") or as initials ("lx").
+                let matcher = PinyinMatcher(query)
+                if can(.membersView) {
+                    let members = try await dependencies.team.members().filter { matcher.matches($0.name) || matcher.matches($0.email) }
+                    group("member", members.prefix(limit).map { Hit(title: $0.name, detail: $0.email, href: "/team/members/\($0.id)") },
+                          total: members.count, listHref: "/team/members?q=" + encoded)
                 }
-                if identity.permissions.contains(.accountsView) {
-                    for account in try await AccountRepository(db.sql).list(filter: AccountFilter(query: query), page: PageRequest(page: 1, perPage: 20)).items {
-                        hits.append(Hit(title: account.name, detail: "\(t.platformShortName(account.platform)) · \(account.handle)",
-                                        href: "/accounts/\(account.id)", kind: t.t("search.kind_account")))
-                    }
+                if can(.accountsView) {
+                    let accounts = try await dependencies.team.allAccounts().filter { matcher.matches($0.name) || matcher.matches($0.handle) }
+                    group("account", accounts.prefix(limit).map {
+                        Hit(title: $0.name, detail: "\(t.platformShortName($0.platform)) · \($0.handle)", href: "/accounts/\($0.id)")
+                    }, total: accounts.count, listHref: "/accounts?q=" + encoded)
+                }
+                if can(.contentView) {
+                    let content = try await ContentRepository(db.sql, kind: db.kind).list(filter: ContentFilter(query: query), page: PageRequest(page: 1, perPage: limit))
+                    group("content", content.items.map { item in
+                        Hit(title: item.title, detail: t.t("content.state_\(item.state.rawValue)") + " · " + String(HTMLSanitizer.plainText(item.body).prefix(60)),
+                            href: "/content/\(item.id)")
+                    }, total: content.total, capped: content.totalIsCapped, listHref: "/content?q=" + encoded)
+                    let topics = try await TopicService(database: db).list(filter: TopicFilter(query: query), page: PageRequest(page: 1, perPage: limit))
+                    group("topic", topics.items.map { Hit(title: $0.title, detail: t.t("topics.status_\($0.status.rawValue)"), href: "/topics/\($0.id)") },
+                          total: topics.total, listHref: "/topics?q=" + encoded)
+                    let assets = try await AssetRepository(db.sql).list(filter: AssetFilter(query: query), page: PageRequest(page: 1, perPage: limit))
+                    group("asset", assets.items.map { Hit(title: $0.name, detail: t.t("asset.kind_\($0.kind.rawValue)"), href: "/assets/\($0.id)") },
+                          total: assets.total, listHref: "/assets?q=" + encoded)
                 }
             }
-            struct SearchPage { var query: String; var hits: [Hit]; var searched: Bool; var summary: String }
-            let model = SearchPage(query: query, hits: hits, searched: !query.isEmpty,
-                                   summary: t.t("search.summary", ["count": String(hits.count), "query": query]))
+            struct SearchPage { var query: String; var groups: [Group]; var searched: Bool; var summary: String }
+            let count = groups.reduce(0) { $0 + $1.hits.count }
+            let model = SearchPage(query: query, groups: groups, searched: !query.isEmpty,
+                                   summary: t.t("search.summary", ["count": String(count), "query": query]))
             return pages.render("search", title: t.t("search.title"), page: model, request: request, context: context)
         }
     }

@@ -22,14 +22,15 @@ struct Pagination {
         needed = page.pageCount > 1
     }
 
-    /// "12,345", or "10,000+" when the count stopped at its cap.
+    /// "12,345", or "1,000+" when the count stopped at its cap.
     static func total<Item>(_ page: Page<Item>) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.usesGroupingSeparator = true
-        formatter.groupingSize = 3
-        let text = formatter.string(from: NSNumber(value: page.total)) ?? String(page.total)
+        var digits = String(page.total)
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits.removeLast(3)
+        }
+        let text = digits + grouped
         return page.totalIsCapped ? text + "+" : text
     }
 

@@ -105,6 +105,8 @@ public struct LayoutModel: Sendable {
     public var searchQuery: String
     /// Unread count as text, nil when there is none (so templates can test for it).
     public var unread: String?
+    /// Set while publishing is paused (the reason given).
+    public var freezeReason: String?
     /// The server's body limit, so the page can stop an oversized form before
     /// it is sent (and what was typed stays in the editor).
     public var maxBodyBytes: Int

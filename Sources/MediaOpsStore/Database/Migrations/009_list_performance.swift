@@ -2,7 +2,7 @@ extension Migrations {
     /// List pages stay fast on a large library: every list order has an index
     /// that ends in the row id (the tie-breaker), and the library's tag counts
     /// are kept in a table instead of being counted from every row's tags.
-    static let m009_list_performance = Migration(version: 9, name: "list performance: order indexes, library tag counts", statements: [
+    static let m009_list_performance = Migration(version: 9, name: "list performance: order indexes, library tag and state counts", statements: [
         "CREATE INDEX content_items_updated ON content_items (updated_at, id)",
         "CREATE INDEX content_items_created ON content_items (created_at, id)",
         "CREATE INDEX content_items_title ON content_items (title, id)",
@@ -14,5 +14,6 @@ extension Migrations {
         "CREATE INDEX audit_log_at_id ON audit_log (at, id)",
         "CREATE INDEX publish_targets_updated ON publish_targets (updated_at, id)",
         "CREATE TABLE library_tag_counts (tag TEXT PRIMARY KEY, items INTEGER NOT NULL)",
-    ], data: { db in try await ContentRepository.recountLibraryTags(on: db) })
+        "CREATE TABLE content_state_counts (state TEXT PRIMARY KEY, items INTEGER NOT NULL)",
+    ], data: { db in try await ContentRepository.recountDerivedCounts(on: db) })
 }
