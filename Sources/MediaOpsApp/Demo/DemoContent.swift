@@ -50,20 +50,21 @@ enum DemoContent {
         let repository = ContentRepository(db, kind: kind)
         let writers = ["wangyutong@mediaops.local", "liuyang@mediaops.local", "sunhao@mediaops.local", "zhengnan@mediaops.local"]
         let states: [ContentState] = [.published, .published, .approved, .approved, .inReview, .draft, .changesRequested, .scheduled, .draft, .inReview]
-        // Thirty posts from two weeks ago to three weeks ahead: past ones published, near ones in review.
-        for index in 0..<30 {
-            let piece = pieces[index % pieces.count]
-            let dayOffset = -14 + (index * 35) / 30
+        // One post per piece, from two weeks ago to three weeks ahead: past ones
+        // published, near ones in review. (Each title once: a demo that repeats its
+        // posts with "（2）" looks like a broken import.)
+        for index in 0..<pieces.count {
+            let piece = pieces[index]
+            let dayOffset = -14 + (index * 35) / pieces.count
             let platform = piece.platforms[0]
             let time = PostingTimes.defaultTime(for: platform)
             let day = zone.date(byAdding: .day, value: dayOffset, to: today)!
             let planned = CalendarRange.instant(on: day, hour: time.hour, minute: time.minute, timeZone: zone.timeZone)
             let state: ContentState = dayOffset < 0 ? .published : states[index % states.count] == .published ? .approved : states[index % states.count]
-            let suffix = index < pieces.count ? "" : "（\(index / pieces.count + 1)）"
             let writer = members[writers[index % writers.count]]
             let body = piece.paragraphs.map { "<p>\(HTMLSanitizer.escape($0))</p>" }.joined()
             let created = planned.addingTimeInterval(-5 * 86_400)
-            let item = ContentItem(id: Identifier.make("cnt"), title: piece.title + suffix, body: body, summary: piece.summary, tags: piece.tags,
+            let item = ContentItem(id: Identifier.make("cnt"), title: piece.title, body: body, summary: piece.summary, tags: piece.tags,
                                    category: piece.category, coverAssetID: nil, state: state, ownerID: writer, groupID: groups[platform == .x || platform == .mastodon ? "海外" : "青禾茶饮"],
                                    topicID: nil, plannedAt: planned, version: 1, reviewStage: 0, isTemplate: index == 1,
                                    createdBy: writer, createdAt: min(created, Date()), updatedAt: min(created, Date()))

@@ -65,6 +65,17 @@ struct PageSupport: Sendable {
         return response
     }
 
+    /// When two entries match the path (/content and /content/review), only the
+    /// longer one stays highlighted.
+    static func mostSpecific(_ items: [LayoutModel.NavItem]) -> [LayoutModel.NavItem] {
+        guard let best = items.filter(\.active).max(by: { $0.href.count < $1.href.count }) else { return items }
+        return items.map { item in
+            var item = item
+            item.active = item.href == best.href
+            return item
+        }
+    }
+
     func layout(title: String, request: Request, context: AppRequestContext, flash: String?) -> LayoutModel {
         let t = localizer(context)
         let path = request.uri.path
@@ -72,13 +83,19 @@ struct PageSupport: Sendable {
         if let identity = context.identity {
             let can = identity.permissions.contains
             func item(_ key: String, _ href: String, _ children: [LayoutModel.NavItem] = []) -> LayoutModel.NavItem {
-                let active = href == "/" ? path == "/" : (path == href || path.hasPrefix(href + "/") || children.contains { $0.active })
-                return LayoutModel.NavItem(label: t.t(key), href: href, active: active, children: children, hasSubnav: !children.isEmpty)
+                // One highlighted item: the page's own entry. A room whose child is the
+                // page is shown open, not highlighted as well.
+                if !children.isEmpty {
+                    return LayoutModel.NavItem(label: t.t(key), href: href, active: false, open: children.contains { $0.active }, children: children, hasSubnav: true)
+                }
+                let active = href == "/" ? path == "/" : (path == href || path.hasPrefix(href + "/"))
+                return LayoutModel.NavItem(label: t.t(key), href: href, active: active, open: false, children: [], hasSubnav: false)
             }
             nav.append(item("nav.home", "/"))
             var team: [LayoutModel.NavItem] = []
             if can(.membersView) { team.append(item("nav.members", "/team/members")); team.append(item("nav.roles", "/team/roles")) }
             if can(.accountsView) { team.append(item("nav.accounts", "/accounts")); team.append(item("nav.groups", "/accounts/groups")) }
+            team = Self.mostSpecific(team)
             if let first = team.first { nav.append(item("nav.team", first.href, team)) }
             var content: [LayoutModel.NavItem] = []
             if can(.contentView) {
@@ -91,10 +108,12 @@ struct PageSupport: Sendable {
                 content.append(item("nav.assets", "/assets"))
                 content.append(item("nav.compliance", "/compliance"))
             }
+            content = Self.mostSpecific(content)
             if let first = content.first { nav.append(item("nav.content_room", first.href, content)) }
             var settings: [LayoutModel.NavItem] = []
             if can(.settingsManage) { settings.append(item("nav.workspace", "/settings")) }
             if can(.auditView) { settings.append(item("nav.audit", "/settings/audit")) }
+            settings = Self.mostSpecific(settings)
             if let first = settings.first { nav.append(item("nav.settings", first.href, settings)) }
         }
         let other: AppLocale = context.locale == .zhHans ? .en : .zhHans

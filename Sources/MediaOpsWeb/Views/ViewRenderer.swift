@@ -81,6 +81,8 @@ public struct LayoutModel: Sendable {
         public var label: String
         public var href: String
         public var active: Bool
+        /// A room whose page is open: shown expanded, not highlighted.
+        public var open: Bool
         public var children: [NavItem]
         /// Stored, not computed: templates read values through reflection.
         public var hasSubnav: Bool

@@ -134,3 +134,13 @@ document.querySelectorAll("[data-submit-on-change]").forEach(function (select) {
     box.scrollIntoView({ block: "center" });
   }, true);
 })();
+
+// Phones: the menu button folds the navigation open and shut.
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-nav-toggle]");
+  if (!toggle) return;
+  const sidebar = toggle.closest(".sidebar");
+  const open = !sidebar.classList.contains("nav-open");
+  sidebar.classList.toggle("nav-open", open);
+  toggle.setAttribute("aria-expanded", String(open));
+});
