@@ -68,6 +68,20 @@ struct PlatformLimitTests {
     }
 }
 
+@Suite("Generated variants")
+struct ContentRulesWeiboTests {
+    @Test("a 微博 variant carries the title, the summary as a lead and then the body, not only the summary")
+    func weiboUsesBody() {
+        let item = ContentItem(id: "cnt_w", title: "冬日限定上新", body: "<p>桂花乌龙拿铁回归。</p><p>门店与外卖同步开售。</p>",
+                               summary: "今年冬天的第一杯", tags: [], category: .announcement, coverAssetID: nil, state: .draft, ownerID: nil,
+                               groupID: nil, topicID: nil, plannedAt: nil, version: 1, reviewStage: 0, isTemplate: false, createdBy: nil,
+                               createdAt: Date(), updatedAt: Date())
+        let text = HTMLSanitizer.plainText(ContentVariant.generate(from: item, platform: .weibo, id: "var_w").body)
+        #expect(text.hasPrefix("【冬日限定上新】今年冬天的第一杯"))
+        #expect(text.contains("桂花乌龙拿铁回归") && text.contains("门店与外卖同步开售"))
+    }
+}
+
 @Suite("Review state machine")
 struct ReviewTransitionTests {
     @Test("the allowed moves")

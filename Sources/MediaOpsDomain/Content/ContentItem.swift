@@ -109,9 +109,11 @@ public struct ContentVariant: Sendable, Equatable {
         let title = limits.hasTitle ? String(item.title.prefix(limits.titleMax ?? item.title.count)) : ""
         var body = item.body
         if let max = limits.bodyMax, max < 3_000 {
-            // Short-text platforms get plain text: the title, then the summary or the body's opening.
+            // Short-text platforms get plain text: the title (where the platform has no
+            // title field), the summary as a lead, then the body as far as the limit allows.
             let plain = HTMLSanitizer.plainText(item.body)
-            var text = limits.hasTitle ? (item.summary.isEmpty ? plain : item.summary) : "【\(item.title)】" + (item.summary.isEmpty ? plain : item.summary)
+            let core = item.summary.isEmpty || plain.hasPrefix(item.summary) ? plain : item.summary + "\n" + plain
+            var text = limits.hasTitle ? core : "【\(item.title)】" + core
             if limits.counting.count(text) > max {
                 while limits.counting.count(text + "…") > max, !text.isEmpty { text.removeLast() }
                 text += "…"
