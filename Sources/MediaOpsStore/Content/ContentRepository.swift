@@ -102,6 +102,17 @@ public struct ContentRepository: Sendable {
         }
     }
 
+    /// Items whose title contains `query`, for the global search: read from the
+    /// title index alone, so a short or rare word does not read every item's body.
+    public func titleMatches(_ query: String, limit: Int) async throws -> [ContentItem] {
+        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return [] }
+        let ids = try await db.raw("""
+            SELECT id FROM content_items WHERE LOWER(title) LIKE \(bind: likePattern(trimmed)) ESCAPE '\\' ORDER BY title, id LIMIT \(bind: limit)
+            """).all().map { try $0.string("id") }
+        return try await find(ids: ids)
+    }
+
     /// Several items by id in one query, in the order of `ids` (unknown ids are skipped).
     public func find(ids: [String]) async throws -> [ContentItem] {
         guard !ids.isEmpty else { return [] }
@@ -122,7 +133,10 @@ public struct ContentRepository: Sendable {
             // Not through the state index: a list shows a page in its order, and walking
             // the order's index while testing the state finds a page at once, where the
             // state index made SQLite sort every row of the states.
-            conditions.append(search.unindexed("state") + " IN " + SQLQueryString("(" + filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"))
+            // With an owner, group or planned range the planner has a narrower index to start from.
+            let narrower = !(filter.ownerID ?? "").isEmpty || !(filter.groupID ?? "").isEmpty || filter.plannedFrom != nil || filter.plannedTo != nil
+            let column: SQLQueryString = narrower ? "state" : search.unindexed("state")
+            conditions.append(column + " IN " + SQLQueryString("(" + filter.states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"))
         }
         if let category = filter.category { conditions.append("category = \(bind: category.rawValue)") }
         if let tag = filter.tag, !tag.isEmpty { conditions.append("tags LIKE \(bind: likePattern("\u{1F}" + tag + "\u{1F}")) ESCAPE '\\'") }

@@ -60,7 +60,9 @@ extension PublishingService {
             order = " ORDER BY t.published_at DESC, t.id"
         }
         let from: SQLQueryString = " FROM publish_targets t JOIN content_items c ON c.id = t.content_id JOIN accounts a ON a.id = t.account_id WHERE "
-        let total = try await database.sql.raw("SELECT COUNT(*) AS n" + from + filter).first()?.int("n") ?? 0
+        // Counted on the targets alone: every target has its item and account, and the
+        // joins made each shelf's count read both tables.
+        let total = try await database.sql.raw("SELECT COUNT(*) AS n FROM publish_targets t WHERE " + filter).first()?.int("n") ?? 0
         guard limit > 0 else { return ([], total) }
         let rows = try await database.sql.raw("SELECT t.*, c.title AS content_title, a.name AS account_name" + from + filter + order
                                               + " LIMIT \(bind: limit) OFFSET \(bind: offset)").all()

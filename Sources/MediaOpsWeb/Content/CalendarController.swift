@@ -225,8 +225,15 @@ struct CalendarController {
             for item in items { if let planned = item.plannedAt { dayTotals[isoFormatter.string(from: planned), default: 0] += 1 } }
         } else {
             var shown: [String] = []
+            // Days are found by comparing instants with the range's day starts (in
+            // order), not by formatting thousands of dates.
+            let starts = query.range.days
+            let labels = starts.map(isoFormatter.string(from:))
+            var index = 0
             for (id, planned) in try await ContentRepository(db.sql, kind: db.kind).plannedTimes(filter: query.filter) {
-                let day = isoFormatter.string(from: planned)
+                while index + 1 < starts.count, planned >= starts[index + 1] { index += 1 }
+                guard planned >= starts[0] else { continue }
+                let day = labels[index]
                 dayTotals[day, default: 0] += 1
                 if dayTotals[day]! <= perDay { shown.append(id) }
             }

@@ -133,11 +133,22 @@ struct HomeController {
                     }, total: accounts.count, listHref: "/accounts?q=" + encoded)
                 }
                 if can(.contentView) {
-                    let content = try await ContentRepository(db.sql, kind: db.kind).list(filter: ContentFilter(query: query), page: PageRequest(page: 1, perPage: limit))
+                    // Titles and bodies through the library's search; a one- or two-character
+                    // word cannot use the trigram index, so for those titles are searched here
+                    // and "see all" runs the full search on the content list.
+                    let repository = ContentRepository(db.sql, kind: db.kind)
+                    let content: Page<ContentItem>
+                    if query.count >= 3 || db.kind == .postgresql {
+                        content = try await repository.list(filter: ContentFilter(query: query), page: PageRequest(page: 1, perPage: limit))
+                    } else {
+                        let titled = try await repository.titleMatches(query, limit: limit + 1)
+                        content = Page(items: Array(titled.prefix(limit)), total: titled.count, page: 1, perPage: limit)
+                    }
                     group("content", content.items.map { item in
                         Hit(title: item.title, detail: t.t("content.state_\(item.state.rawValue)") + " · " + String(HTMLSanitizer.plainText(item.body).prefix(60)),
                             href: "/content/\(item.id)")
-                    }, total: content.total, capped: content.totalIsCapped, listHref: "/content?q=" + encoded)
+                    }, total: content.total > limit ? content.total : content.items.count, capped: content.totalIsCapped || content.total > limit && query.count < 3,
+                       listHref: "/content?q=" + encoded)
                     let topics = try await TopicService(database: db).list(filter: TopicFilter(query: query), page: PageRequest(page: 1, perPage: limit))
                     group("topic", topics.items.map { Hit(title: $0.title, detail: t.t("topics.status_\($0.status.rawValue)"), href: "/topics/\($0.id)") },
                           total: topics.total, listHref: "/topics?q=" + encoded)

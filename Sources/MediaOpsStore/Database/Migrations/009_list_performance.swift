@@ -10,9 +10,14 @@ extension Migrations {
         "DROP INDEX content_items_planned",
         "CREATE INDEX content_items_owner ON content_items (owner_id, updated_at)",
         "CREATE INDEX content_items_group ON content_items (group_id, updated_at)",
-        "CREATE INDEX content_items_state_review ON content_items (state, review_stage, updated_at)",
+        // The review queue reads its light rows (stage, group) from the index alone.
+        "CREATE INDEX content_items_review_queue ON content_items (state, updated_at, id, review_stage, group_id)",
         "CREATE INDEX audit_log_at_id ON audit_log (at, id)",
         "CREATE INDEX publish_targets_updated ON publish_targets (updated_at, id)",
+        // The queue's shelves: failed and unconfirmed newest first, published by publish time, assisted by due time.
+        "CREATE INDEX publish_targets_state_updated ON publish_targets (state, updated_at)",
+        "CREATE INDEX publish_targets_state_published ON publish_targets (state, published_at)",
+        "CREATE INDEX publish_targets_mode ON publish_targets (mode, state, due_at)",
         "CREATE TABLE library_tag_counts (tag TEXT PRIMARY KEY, items INTEGER NOT NULL)",
         "CREATE TABLE content_state_counts (state TEXT PRIMARY KEY, items INTEGER NOT NULL)",
     ], data: { db in try await ContentRepository.recountDerivedCounts(on: db) })
