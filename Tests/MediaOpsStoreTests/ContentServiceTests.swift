@@ -272,6 +272,31 @@ struct ContentServiceTests {
         }
     }
 
+    @Test("the review queue pages through items of every flow, oldest first, each at its own stage", arguments: TestDatabase.available)
+    func reviewQueuePaging(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            var submitted: [String] = []
+            for (index, group) in [nil, f.groupID, nil, f.groupID, nil].enumerated() {
+                let item = try await f.content.create(.init(title: "稿件\(index)", body: "<p>正文\(index)</p>", groupID: group.map { .some($0) } ?? .none), by: f.writer)
+                _ = try await f.content.review(id: item.id, action: .submit, comment: nil, expectedVersion: nil, by: f.writer)
+                submitted.append(item.id)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            // The manager decides the group's first stage and the default flow's only stage: all five.
+            let first = try await f.content.reviewQueue(for: f.manager, page: PageRequest(page: 1, perPage: 2))
+            let second = try await f.content.reviewQueue(for: f.manager, page: PageRequest(page: 2, perPage: 2))
+            let third = try await f.content.reviewQueue(for: f.manager, page: PageRequest(page: 3, perPage: 2))
+            #expect(first.total == 5)
+            #expect((first.items + second.items + third.items).map(\.item.id) == submitted)
+            #expect(first.items.map(\.stage.name) == ["审核", "内容主管"])
+            // The compliance reviewer decides the default flow's stage and the group's second stage, where nothing waits yet.
+            let reviewer = try await f.content.reviewQueue(for: f.reviewer, page: PageRequest(page: 1, perPage: 20))
+            #expect(reviewer.items.map(\.item.id) == [submitted[0], submitted[2], submitted[4]])
+            #expect(try await f.content.reviewQueue(for: f.writer, page: PageRequest(page: 1, perPage: 20)).total == 0)
+        }
+    }
+
     @Test("a template is copied with its variants into a new draft", arguments: TestDatabase.available)
     func duplicate(db: TestDatabase) async throws {
         try await db.with { database in

@@ -143,6 +143,27 @@ struct ContentWebTests {
         }
     }
 
+    @Test("a busy day shows four pieces and how many more, linking to that day's list", arguments: TestDatabase.available)
+    func busyDay(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            for hour in 10..<16 {
+                _ = try await app.api(.post, "/api/v1/content", token: app.ownerToken,
+                                      json: #"{"title":"第\#(hour)点的稿件","planned_at":"2026-12-09T\#(hour):00:00+08:00"}"#)
+            }
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let month = try await session.get("/calendar?view=month&date=2026-12-01")
+            #expect(month.status == .ok)
+            for hour in 10..<14 { #expect(month.text.contains("第\(hour)点的稿件")) }
+            for hour in 14..<16 { #expect(!month.text.contains("第\(hour)点的稿件")) }
+            #expect(month.text.contains("还有 2 条"))
+            let link = "/content?planned_on=2026-12-09&amp;sort=planned&amp;order=asc"
+            #expect(month.text.contains(link))
+            let day = try await session.get("/content?planned_on=2026-12-09&sort=planned&order=asc")
+            for hour in 10..<16 { #expect(day.text.contains("第\(hour)点的稿件")) }
+            #expect(try await app.api(.get, "/api/v1/content?planned_on=2026-02-30", token: app.ownerToken).errorField == "planned_on")
+        }
+    }
+
     @Test("calendar exports: CSV for spreadsheets and a private iCalendar feed")
     func exports() async throws {
         try await WebHarness.run(.sqlite) { app in

@@ -91,15 +91,21 @@ public struct ContentRepository: Sendable {
         return result
     }
 
-    /// The id and planned time of every item the filter selects, planned first:
-    /// light rows the calendar buckets into days before it reads the few it shows.
-    public func plannedTimes(filter: ContentFilter, limit: Int = 50_000) async throws -> [(id: String, plannedAt: Date)] {
-        var conditions = conditions(filter)
-        if let query = filter.query, !query.isEmpty { conditions.append(search.condition(query)) }
-        conditions.append("planned_at IS NOT NULL")
-        return try await db.raw("SELECT id, planned_at FROM content_items " + whereSQL(conditions) + " ORDER BY planned_at ASC, id ASC LIMIT \(bind: limit)").all().map {
-            (try $0.string("id"), try $0.date("planned_at"))
+    /// For each day (its start; `end` closes the last), the first `perDay` items
+    /// planned that day and how many there are: one small indexed query a day, so
+    /// a month of a busy library is not read to draw its cells.
+    public func plannedByDay(filter: ContentFilter, dayStarts: [Date], end: Date, perDay: Int) async throws -> [(ids: [String], total: Int)] {
+        var base = conditions(filter)
+        if let query = filter.query, !query.isEmpty { base.append(search.condition(query)) }
+        var result: [(ids: [String], total: Int)] = []
+        for (index, start) in dayStarts.enumerated() {
+            let next = index + 1 < dayStarts.count ? dayStarts[index + 1] : end
+            let day = base + ["planned_at >= \(bind: start.epochMilliseconds)", "planned_at < \(bind: next.epochMilliseconds)"]
+            let rows = try await db.raw("SELECT id, COUNT(*) OVER () AS n FROM content_items " + whereSQL(day)
+                                        + " ORDER BY planned_at ASC, id ASC LIMIT \(bind: perDay)").all()
+            result.append((try rows.map { try $0.string("id") }, try rows.first?.int("n") ?? 0))
         }
+        return result
     }
 
     /// Items whose title contains `query`, for the global search: read from the

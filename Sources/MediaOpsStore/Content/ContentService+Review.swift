@@ -161,24 +161,34 @@ extension ContentService {
     }
 
     /// The items waiting for this member's decision, oldest first, a page at a
-    /// time. Which stage each item is at is read from light rows; only the page's
-    /// items are read whole, in one query.
+    /// time. The flows (a handful) say which (group, stage) pairs this member
+    /// decides; the database selects and counts just those items, so a queue of
+    /// thousands is not read to show a page of it.
     public func reviewQueue(for principal: Principal, page: PageRequest) async throws -> Page<(item: ContentItem, stage: ReviewStage)> {
-        guard principal.can(.contentApprove), let memberID = principal.memberID else { return Page(items: [], total: 0, page: page.page, perPage: page.perPage) }
+        let empty = Page<(item: ContentItem, stage: ReviewStage)>(items: [], total: 0, page: page.page, perPage: page.perPage)
+        guard principal.can(.contentApprove), let memberID = principal.memberID else { return empty }
         let reviews = ReviewRepository(database.sql)
-        var flows: [String: ReviewFlow] = [:]
-        var admitted: [(id: String, stage: ReviewStage)] = []
-        for entry in try await reviews.queue() {
-            let key = entry.groupID ?? ""
-            if flows[key] == nil { flows[key] = try await reviews.flow(groupID: entry.groupID) }
-            let stages = flows[key]!.stages
-            let stage = stages[min(entry.stage, stages.count - 1)]
-            if stage.admits(memberID: memberID, roleKeys: principal.roleKeys) { admitted.append((entry.id, stage)) }
+        let defined = try await reviews.definedFlows().filter { !$0.value.isEmpty }
+        let fallback = defined[ReviewRepository.defaultKey] ?? ReviewFlow.standard.stages
+        var slots: [ReviewRepository.QueueSlot] = []
+        func admitted(_ stages: [ReviewStage], group: ReviewRepository.QueueSlot.Group) {
+            for (index, stage) in stages.enumerated() where stage.admits(memberID: memberID, roleKeys: principal.roleKeys) {
+                slots.append(.init(group: group, stage: index, orLater: index == stages.count - 1))
+            }
         }
-        let slice = admitted.dropFirst(min(page.offset, admitted.count)).prefix(page.perPage)
-        let stages = Dictionary(slice.map { ($0.id, $0.stage) }, uniquingKeysWith: { first, _ in first })
-        let items = try await ContentRepository(database.sql, kind: kind).find(ids: slice.map(\.id))
-        return Page(items: items.compactMap { item in stages[item.id].map { (item, $0) } }, total: admitted.count, page: page.page, perPage: page.perPage)
+        let ownGroups = defined.keys.filter { $0 != ReviewRepository.defaultKey }.sorted()
+        for key in ownGroups { admitted(defined[key]!, group: .group(key)) }
+        admitted(fallback, group: .others(excluding: ownGroups))
+        guard !slots.isEmpty else { return empty }
+        let (entries, total) = try await reviews.queue(slots: slots, limit: page.perPage, offset: page.offset)
+        let items = try await ContentRepository(database.sql, kind: kind).find(ids: entries.map(\.id))
+        let byID = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let queue: [(item: ContentItem, stage: ReviewStage)] = items.compactMap { item in
+            guard let entry = byID[item.id] else { return nil }
+            let stages = entry.groupID.flatMap { defined[$0] } ?? fallback
+            return (item, stages[min(entry.stage, stages.count - 1)])
+        }
+        return Page(items: queue, total: total, page: page.page, perPage: page.perPage)
     }
 
     // MARK: Comments

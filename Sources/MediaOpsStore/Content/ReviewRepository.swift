@@ -107,6 +107,35 @@ public struct ReviewRepository: Sendable {
             """).run()
     }
 
+    /// A (group, stage) pair a reviewer decides; the last stage also takes items
+    /// whose stage number ran past a shortened flow.
+    public struct QueueSlot: Sendable {
+        public enum Group: Sendable { case group(String), others(excluding: [String]) }
+        public var group: Group
+        public var stage: Int
+        public var orLater: Bool
+    }
+
+    /// A page of the items waiting in review at the given slots, oldest first, and how many there are.
+    public func queue(slots: [QueueSlot], limit: Int, offset: Int) async throws -> (entries: [(id: String, stage: Int, groupID: String?)], total: Int) {
+        var parts: [SQLQueryString] = []
+        for slot in slots {
+            let stage: SQLQueryString = slot.orLater ? "review_stage >= \(bind: slot.stage)" : "review_stage = \(bind: slot.stage)"
+            switch slot.group {
+            case .group(let id):
+                parts.append("(group_id = \(bind: id) AND " + stage + ")")
+            case .others(let excluded):
+                let group: SQLQueryString = excluded.isEmpty ? "1 = 1" : "(group_id IS NULL OR group_id NOT IN (\(binds: excluded)))"
+                parts.append("(" + group + " AND " + stage + ")")
+            }
+        }
+        let condition = "state = 'in_review' AND (" + parts.joined(separator: " OR ") + ")"
+        let total = try await db.raw("SELECT COUNT(*) AS n FROM content_items WHERE " + condition).first()?.int("n") ?? 0
+        let rows = try await db.raw("SELECT id, review_stage, group_id FROM content_items WHERE " + condition
+                                    + " ORDER BY updated_at ASC, id ASC LIMIT \(bind: limit) OFFSET \(bind: offset)").all()
+        return (try rows.map { (try $0.string("id"), try $0.int("review_stage"), try $0.optionalString("group_id")) }, total)
+    }
+
     /// Items waiting in review, for the review queue.
     public func queue() async throws -> [(id: String, stage: Int, groupID: String?)] {
         try await db.raw("SELECT id, review_stage, group_id FROM content_items WHERE state = 'in_review' ORDER BY updated_at ASC").all().map {

@@ -224,20 +224,10 @@ struct CalendarController {
             items = try await self.items(query)
             for item in items { if let planned = item.plannedAt { dayTotals[isoFormatter.string(from: planned), default: 0] += 1 } }
         } else {
-            var shown: [String] = []
-            // Days are found by comparing instants with the range's day starts (in
-            // order), not by formatting thousands of dates.
-            let starts = query.range.days
-            let labels = starts.map(isoFormatter.string(from:))
-            var index = 0
-            for (id, planned) in try await ContentRepository(db.sql, kind: db.kind).plannedTimes(filter: query.filter) {
-                while index + 1 < starts.count, planned >= starts[index + 1] { index += 1 }
-                guard planned >= starts[0] else { continue }
-                let day = labels[index]
-                dayTotals[day, default: 0] += 1
-                if dayTotals[day]! <= perDay { shown.append(id) }
-            }
-            items = try await ContentRepository(db.sql, kind: db.kind).find(ids: shown)
+            let repository = ContentRepository(db.sql, kind: db.kind)
+            let days = try await repository.plannedByDay(filter: query.filter, dayStarts: query.range.days, end: query.range.end, perDay: perDay)
+            for (start, day) in zip(query.range.days, days) { dayTotals[isoFormatter.string(from: start)] = day.total }
+            items = try await repository.find(ids: days.flatMap(\.ids))
         }
         let platforms = try await platformsByItem(items.map(\.id))
         let timeFormatter = DateFormatter()
