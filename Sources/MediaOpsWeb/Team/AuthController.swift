@@ -12,7 +12,7 @@ struct AuthController {
         var values: [String: String]
         var errors: [String: String]
         var summary: String?
-        var timeZones: [SelectOption]
+        var timeZones: [SelectGroup]
         var locales: [SelectOption]
     }
 
@@ -129,7 +129,7 @@ struct AuthController {
             values: values,
             errors: errors.messages,
             summary: errors.summary,
-            timeZones: SelectOption.timeZones(selected: zone),
+            timeZones: SelectOption.timeZones(selected: zone, t),
             locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == (values["locale"] ?? "zh-Hans")) }
         )
         return pages.render("setup", title: t.t("setup.title"), page: page, request: request, context: context, status: status)

@@ -86,7 +86,7 @@ struct SettingsController {
         var values: [String: String]
         var errors: [String: String]
         var summary: String?
-        var timeZones: [SelectOption]
+        var timeZones: [SelectGroup]
         var locales: [SelectOption]
     }
 
@@ -95,7 +95,7 @@ struct SettingsController {
         let t = pages.localizer(context)
         let zone = values["time_zone"] ?? "Asia/Shanghai"
         let model = SettingsPage(values: values, errors: errors.messages, summary: errors.summary,
-                                 timeZones: SelectOption.timeZones(selected: zone),
+                                 timeZones: SelectOption.timeZones(selected: zone, t),
                                  locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == values["default_locale"]) })
         return pages.render("settings", title: t.t("settings.title"), page: model, request: request, context: context, status: status)
     }

@@ -144,3 +144,40 @@ document.addEventListener("click", (event) => {
   sidebar.classList.toggle("nav-open", open);
   toggle.setAttribute("aria-expanded", String(open));
 });
+
+// A long <select> (time zones) gets a search box: typing hides the options that do not match.
+document.addEventListener("input", (event) => {
+  const box = event.target.closest("[data-filter-select]");
+  if (!box) return;
+  const select = document.getElementById(box.dataset.filterSelect);
+  if (!select) return;
+  const needle = box.value.trim().toLowerCase();
+  let first = null;
+  for (const option of select.options) {
+    const show = !needle || option.selected || option.textContent.toLowerCase().includes(needle) || option.value.toLowerCase().includes(needle);
+    option.hidden = !show;
+    if (show && !first && needle) first = option;
+  }
+  for (const group of select.querySelectorAll("optgroup")) group.hidden = ![...group.children].some((option) => !option.hidden);
+  if (first && !select.options[select.selectedIndex]?.textContent.toLowerCase().includes(needle)) first.selected = true;
+});
+
+// A variant's preview follows what is typed: the title, and each line of the body as its own paragraph.
+document.addEventListener("input", (event) => {
+  const field = event.target;
+  const form = field.closest("form[data-limits]");
+  const preview = form?.parentElement?.querySelector(".preview");
+  if (!preview) return;
+  if (field.name === "title") {
+    const title = preview.querySelector("[data-preview-title]");
+    if (title) title.textContent = field.value;
+  } else if (field.name === "body") {
+    const body = preview.querySelector("[data-preview-body]");
+    if (!body) return;
+    body.replaceChildren(...field.value.split(/\n+/).map((line) => line.trim()).filter(Boolean).map((line) => {
+      const paragraph = document.createElement("p");
+      paragraph.textContent = line;
+      return paragraph;
+    }));
+  }
+});
