@@ -90,6 +90,8 @@ extension ContentService {
                 }
             }
             let before = item.state
+            // The trail records the stage the decision was taken at, so it can say who decided what where.
+            let decidedAt = item.reviewStage
             item.state = outcome.state
             // Approved again after an edit: its targets were waiting, so it is scheduled again
             // and they go out (late ones at once) with the copy just approved.
@@ -100,7 +102,8 @@ extension ContentService {
             item.reviewStage = outcome.stage
             item.updatedAt = Date()
             try await repository.update(item)
-            try await reviews.record(contentID: id, version: item.version, stage: outcome.stage, principal: principal, action: action.rawValue, comment: comment)
+            try await reviews.record(contentID: id, version: item.version, stage: [.approve, .requestChanges].contains(action) ? decidedAt : outcome.stage,
+                                     principal: principal, action: action.rawValue, comment: comment)
             var changes = ChangeSet()
             changes.record("state", before.rawValue, item.state.rawValue)
             changes.record("review_stage", nil, String(item.reviewStage))

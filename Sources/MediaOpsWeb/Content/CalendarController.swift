@@ -199,6 +199,7 @@ struct CalendarController {
         var categories: [SelectOption]
         var bestTimes: [BestTime]
         var canMove: Bool
+        var canMoveInCell: Bool
         var currentPath: String
         var newFeed: String?
         var hasFeed: Bool
@@ -293,6 +294,9 @@ struct CalendarController {
                 + ContentCategory.allCases.map { option($0.rawValue, t.t("content.category_\($0.rawValue)"), $0 == query.filter.category) },
             bestTimes: bestTimes(accounts: accounts, t: t),
             canMove: context.identity!.permissions.contains(.contentWrite),
+            // The month's cells stay light (a busy month has a hundred and more entries):
+            // pieces are moved from the week view or their editor.
+            canMoveInCell: query.view == .week && context.identity!.permissions.contains(.contentWrite),
             currentPath: request.uri.path + (request.uri.query.map { "?\($0)" } ?? ""),
             newFeed: newFeed, hasFeed: try await CalendarFeedRepository(db.sql).hasFeed(userID: context.identity!.member.id),
             total: dayTotals.values.reduce(0, +))

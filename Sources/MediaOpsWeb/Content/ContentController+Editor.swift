@@ -192,8 +192,15 @@ extension ContentController {
             canOverride: can(.complianceOverride) && check.blocking > 0 && !overridden,
             overridden: overridden,
             stages: stageRows,
-            events: try await reviews.events(contentID: item.id).prefix(20).map {
-                ReviewEventRow(at: t.dateTime($0.at), who: $0.memberName, action: t.t("content.event_\($0.action)"), comment: $0.comment.isEmpty ? nil : $0.comment)
+            events: try await reviews.events(contentID: item.id).prefix(20).map { event in
+                // A decision names its stage, counted from 1 as people count: "在第 1 步「内容主管」审核通过".
+                let action = t.t("content.event_\(event.action)")
+                let decided = ["approve", "request_changes"].contains(event.action) && flow.stages.count > 1
+                let stage = flow.stages[min(max(event.stage, 0), flow.stages.count - 1)]
+                return ReviewEventRow(at: t.dateTime(event.at), who: event.memberName,
+                                      action: decided ? t.t("content.event_at_stage", ["number": String(min(event.stage, flow.stages.count - 1) + 1),
+                                                                                        "stage": t.stageName(stage), "action": action]) : action,
+                                      comment: event.comment.isEmpty ? nil : event.comment)
             },
             comments: try await reviews.comments(contentID: item.id).map {
                 CommentRow(author: $0.authorName, at: t.dateTime($0.at), body: $0.body,
