@@ -55,10 +55,6 @@ public struct AuditRepository: Sendable {
         }
         return Page(items: entries, total: total, page: page.page, perPage: page.perPage)
     }
-
-    public func entityTypes() async throws -> [String] {
-        try await db.raw("SELECT DISTINCT entity_type FROM audit_log ORDER BY entity_type").all().map { try $0.string("entity_type") }
-    }
 }
 
 /// The one way a use case records what it changed, inside its own transaction.

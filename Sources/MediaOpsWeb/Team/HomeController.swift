@@ -138,7 +138,7 @@ struct HomeController {
                     // and "see all" runs the full search on the content list.
                     let repository = ContentRepository(db.sql, kind: db.kind)
                     let content: Page<ContentItem>
-                    if query.count >= 3 || db.kind == .postgresql {
+                    if query.count >= 3 {
                         content = try await repository.list(filter: ContentFilter(query: query), page: PageRequest(page: 1, perPage: limit))
                     } else {
                         let titled = try await repository.titleMatches(query, limit: limit + 1)
