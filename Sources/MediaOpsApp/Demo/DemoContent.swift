@@ -49,7 +49,10 @@ enum DemoContent {
         let today = zone.startOfDay(for: Date())
         let repository = ContentRepository(db, kind: kind)
         let writers = ["wangyutong@mediaops.local", "liuyang@mediaops.local", "sunhao@mediaops.local", "zhengnan@mediaops.local"]
-        let states: [ContentState] = [.published, .published, .approved, .approved, .inReview, .draft, .changesRequested, .scheduled, .draft, .inReview]
+        // Upcoming pieces in every stage of the pipeline, with enough approved ones
+        // for the demo's publishing plan (API, assisted, a late answer, a lapsed token).
+        let upcoming: [ContentState] = [.draft, .changesRequested, .approved, .approved, .inReview, .approved, .approved]
+        let firstUpcoming = (0..<pieces.count).first { -14 + ($0 * 35) / pieces.count >= 0 } ?? 0
         // One post per piece, from two weeks ago to three weeks ahead: past ones
         // published, near ones in review. (Each title once: a demo that repeats its
         // posts with "（2）" looks like a broken import.)
@@ -60,7 +63,7 @@ enum DemoContent {
             let time = PostingTimes.defaultTime(for: platform)
             let day = zone.date(byAdding: .day, value: dayOffset, to: today)!
             let planned = CalendarRange.instant(on: day, hour: time.hour, minute: time.minute, timeZone: zone.timeZone)
-            let state: ContentState = dayOffset < 0 ? .published : states[index % states.count] == .published ? .approved : states[index % states.count]
+            let state: ContentState = dayOffset < 0 ? .published : upcoming[(index - firstUpcoming) % upcoming.count]
             let writer = members[writers[index % writers.count]]
             let body = piece.paragraphs.map { "<p>\(HTMLSanitizer.escape($0))</p>" }.joined()
             let created = planned.addingTimeInterval(-5 * 86_400)
