@@ -338,6 +338,19 @@ struct Check: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a benchmark and print its figures.", subcommands: [SearchBench.self, PublishBench.self, PagesBench.self])
 
+    /// The given database, or a temporary SQLite file; benchmarks seal with a fixed key.
+    static func configuration(database: String?) throws -> Configuration {
+        var configuration = try Configuration.resolve(database: database ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("mediaops-bench-\(UUID().uuidString).sqlite").path)
+        configuration.secretKey = "benchmark"
+        return configuration
+    }
+
+    static func removeTemporaryDatabase(_ configuration: Configuration) {
+        guard case .sqliteFile(let path) = configuration.database else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     struct PublishBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "publish",
@@ -351,9 +364,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
 
         func run() async throws {
-            var configuration = try Configuration.resolve(database: database ?? FileManager.default.temporaryDirectory
-                .appendingPathComponent("mediaops-bench-\(UUID().uuidString).sqlite").path)
-            configuration.secretKey = "benchmark"
+            var configuration = try Bench.configuration(database: database)
             guard (0...3_600).contains(spread) else { throw ValidationFailure(message: "--spread must be from 0 to 3600 seconds.") }
             if case .sqliteFile = configuration.database, workers != 1 { throw ValidationFailure(message: "SQLite runs one worker; use --workers 1.") }
             var logger = makeLogger(configuration)
@@ -388,9 +399,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
 
         func run() async throws {
-            var configuration = try Configuration.resolve(database: database ?? FileManager.default.temporaryDirectory
-                .appendingPathComponent("mediaops-bench-\(UUID().uuidString).sqlite").path)
-            configuration.secretKey = "benchmark"
+            var configuration = try Bench.configuration(database: database)
             configuration.host = "127.0.0.1"
             configuration.port = port
             configuration.bcryptCost = 4
@@ -408,9 +417,7 @@ struct Bench: AsyncParsableCommand {
             for figure in report.throughput {
                 say("\(figure.path) with \(connections) connections: " + String(format: "%.0f requests/s", figure.requestsPerSecond) + (figure.errors > 0 ? " (\(figure.errors) errors)" : ""))
             }
-            if database == nil, case .sqliteFile(let path) = configuration.database {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
+            if database == nil { Bench.removeTemporaryDatabase(configuration) }
             try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
         }
     }
@@ -426,9 +433,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
 
         func run() async throws {
-            var configuration = try Configuration.resolve(database: database ?? FileManager.default.temporaryDirectory
-                .appendingPathComponent("mediaops-bench-\(UUID().uuidString).sqlite").path)
-            configuration.secretKey = "benchmark"
+            var configuration = try Bench.configuration(database: database)
             var logger = makeLogger(configuration)
             logger.logLevel = .notice
             let db = try await openDatabase(configuration, logger: logger)
@@ -449,9 +454,7 @@ struct Bench: AsyncParsableCommand {
                                                                                           result.p90Milliseconds, result.ratioToLookup))
             }
             await db.close()
-            if database == nil, case .sqliteFile(let path) = configuration.database {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
+            if database == nil { Bench.removeTemporaryDatabase(configuration) }
         }
     }
 }
