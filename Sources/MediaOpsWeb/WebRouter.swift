@@ -67,15 +67,3 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     AssetsController(dependencies: dependencies, pages: pages).register(routes)
     return (router, table)
 }
-
-/// The OpenAPI document served at /openapi.json (Resources/openapi.json).
-public struct OpenAPIDocument: Sendable {
-    public let data: Data
-
-    public static func bundled() throws -> OpenAPIDocument {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources") else {
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return OpenAPIDocument(data: try Data(contentsOf: url))
-    }
-}

@@ -34,6 +34,56 @@ struct DocumentTests {
         }
     }
 
+    /// The checker every API test's answers pass through must itself catch what it promises to.
+    @Test("the response contract catches wrong types, missing fields, undocumented statuses and echoed secrets")
+    func contractCatchesViolations() throws {
+        let document = #"""
+        {"paths": {"/api/v1/things/{id}": {"get": {"responses": {
+            "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+            "404": {"$ref": "#/components/responses/NotFound"}}}}},
+         "components": {"responses": {"NotFound": {"content": {"application/json": {"schema": {"type": "object", "required": ["error"]}}}}},
+           "schemas": {"Thing": {"type": "object", "required": ["id", "count"], "additionalProperties": false, "properties": {
+             "id": {"type": "string"}, "count": {"type": "integer", "minimum": 0}, "state": {"type": ["string", "null"], "enum": ["a", "b", null]},
+             "secret": {"type": "string", "writeOnly": true}, "at": {"type": "string", "format": "date-time"}}}}}}
+        """#
+        let contract = try OpenAPIContract(data: Data(document.utf8))
+        func check(_ status: Int, _ body: String) -> [String] {
+            contract.violations(method: "GET", path: "/api/v1/things/t1?x=1", status: status, contentType: "application/json", body: Data(body.utf8))
+        }
+        #expect(check(200, #"{"id": "t1", "count": 3, "state": null, "at": "2026-12-02T10:00:00.123Z"}"#).isEmpty)
+        #expect(check(404, #"{"error": {}}"#).isEmpty)
+        #expect(check(200, #"{"id": 1, "count": 3}"#).count == 1)
+        #expect(check(200, #"{"id": "t1"}"#).first?.contains("count") == true)
+        #expect(check(200, #"{"id": "t1", "count": 1.5}"#).count == 1)
+        #expect(check(200, #"{"id": "t1", "count": -1}"#).count == 1)
+        #expect(check(200, #"{"id": "t1", "count": true}"#).count == 1)
+        #expect(check(200, #"{"id": "t1", "count": 0, "state": "c"}"#).count == 1)
+        #expect(check(200, #"{"id": "t1", "count": 0, "extra": 1}"#).first?.contains("undocumented property extra") == true)
+        #expect(check(200, #"{"id": "t1", "count": 0, "secret": "s"}"#).first?.contains("write-only") == true)
+        #expect(check(200, #"{"id": "t1", "count": 0, "at": "yesterday"}"#).count == 1)
+        #expect(check(500, #"{"error": {}}"#).first?.contains("not documented") == true)
+        #expect(contract.violations(method: "GET", path: "/api/v1/other", status: 500, contentType: nil, body: Data()).isEmpty)
+    }
+
+    @Test("the rooms' OpenAPI files merge into one document, and a path or schema named twice stops the start")
+    func openAPIRoomsMerge() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func write(_ name: String, _ body: String) throws { try Data(body.utf8).write(to: directory.appendingPathComponent(name)) }
+        try write("base.json", #"{"openapi": "3.1.0", "components": {"schemas": {"Error": {"type": "object"}}}}"#)
+        try write("alpha.json", #"{"tags": [{"name": "A"}], "paths": {"/a": {}}, "components": {"schemas": {"A": {}}}}"#)
+        try write("beta.json", #"{"tags": [{"name": "B"}], "paths": {"/b": {}}, "components": {"schemas": {"B": {}}}}"#)
+        let merged = try JSONSerialization.jsonObject(with: OpenAPIDocument.merged(directory: directory).data) as? [String: Any] ?? [:]
+        #expect(Set((merged["paths"] as? [String: Any] ?? [:]).keys) == ["/a", "/b"])
+        #expect(Set(((merged["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]).keys) == ["Error", "A", "B"])
+        #expect((merged["tags"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["A", "B"])
+        try write("gamma.json", #"{"paths": {"/a": {}}}"#)
+        #expect(throws: OpenAPIDocument.Conflict.self) { try OpenAPIDocument.merged(directory: directory) }
+        try write("gamma.json", #"{"components": {"schemas": {"Error": {}}}}"#)
+        #expect(throws: OpenAPIDocument.Conflict.self) { try OpenAPIDocument.merged(directory: directory) }
+    }
+
     static let catalogs = try! ViewRendererProbe.catalogs()
 
     @Test("both catalogs hold exactly the same keys, none empty")
@@ -43,6 +93,44 @@ struct DocumentTests {
         #expect(zh.subtracting(en).isEmpty, "missing in en: \(zh.subtracting(en).sorted())")
         #expect(en.subtracting(zh).isEmpty, "missing in zh-Hans: \(en.subtracting(zh).sorted())")
         for key in zh { #expect(Self.catalogs.string(key, .zhHans)?.isEmpty == false, "\(key)") }
+    }
+
+    static let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/MediaOpsWeb/Resources")
+
+    /// JSONSerialization keeps one of two equal keys in an object without a word,
+    /// so a pasted duplicate would silently replace a message.
+    @Test("no catalog file repeats a key within an object")
+    func noDuplicateKeysWithinAFile() throws {
+        let files = try FileManager.default.subpathsOfDirectory(atPath: Self.resources.appendingPathComponent("locales").path).filter { $0.hasSuffix(".json") }
+        #expect(files.count >= 2 * AppLocale.allCases.count)
+        for file in files {
+            let data = try Data(contentsOf: Self.resources.appendingPathComponent("locales").appendingPathComponent(file))
+            let duplicates = try JSONKeyScanner.duplicateKeys(in: data)
+            #expect(duplicates.isEmpty, "\(file) repeats keys: \(duplicates)")
+        }
+        #expect(try JSONKeyScanner.duplicateKeys(in: Data(#"{"a": {"b": "x", "b": "y"}, "c": "z"}"#.utf8)) == ["a.b"])
+    }
+
+    @Test("a key defined by two rooms' catalogs stops the start")
+    func duplicateKeyAcrossRooms() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for room in ["content", "team"] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(room), withIntermediateDirectories: true)
+            for locale in AppLocale.allCases {
+                let body = room == "team" ? #"{"nav": {"home": "首页"}, "team": {"x": "y"}}"# : #"{"nav": {"home": "主页"}}"#
+                try Data(body.utf8).write(to: directory.appendingPathComponent("\(room)/\(locale.rawValue).json"))
+            }
+        }
+        #expect(throws: Catalogs.DuplicateKey.self) { try Catalogs(directory: directory) }
+        // Sections may be shared between rooms as long as the keys differ.
+        try Data(#"{"nav": {"content": "内容"}}"#.utf8).write(to: directory.appendingPathComponent("content/zh-Hans.json"))
+        try Data(#"{"nav": {"content": "Content"}}"#.utf8).write(to: directory.appendingPathComponent("content/en.json"))
+        let catalogs = try Catalogs(directory: directory)
+        #expect(catalogs.string("nav.home", .zhHans) == "首页")
+        #expect(catalogs.string("nav.content", .zhHans) == "内容")
+        #expect((catalogs.tree(.en)["nav"] as? [String: Any])?["content"] as? String == "Content")
     }
 
     @Test("every key the templates use exists")
@@ -93,4 +181,85 @@ struct DocumentTests {
 
 enum ViewRendererProbe {
     static func catalogs() throws -> Catalogs { try Catalogs.bundled() }
+}
+
+/// Finds keys repeated inside one JSON object (which JSONSerialization would
+/// silently collapse). Only as much JSON as the catalogs use: objects, arrays,
+/// strings with escapes, and bare literals.
+enum JSONKeyScanner {
+    struct Malformed: Error {}
+
+    static func duplicateKeys(in data: Data) throws -> [String] {
+        var scanner = Scanner(bytes: Array(data))
+        var duplicates: [String] = []
+        try scanner.value(path: "", duplicates: &duplicates)
+        return duplicates
+    }
+
+    private struct Scanner {
+        let bytes: [UInt8]
+        var index = 0
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        mutating func skipSpace() { while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 } }
+
+        mutating func expect(_ byte: UInt8) throws {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == byte else { throw Malformed() }
+            index += 1
+        }
+
+        mutating func string() throws -> String {
+            try expect(UInt8(ascii: "\""))
+            let start = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard index < bytes.count else { throw Malformed() }
+            let raw = String(decoding: bytes[start..<index], as: UTF8.self)
+            index += 1
+            return raw
+        }
+
+        mutating func value(path: String, duplicates: inout [String]) throws {
+            skipSpace()
+            guard index < bytes.count else { throw Malformed() }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                index += 1
+                var seen: Set<String> = []
+                skipSpace()
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+                while true {
+                    let key = try string()
+                    let keyPath = path.isEmpty ? key : "\(path).\(key)"
+                    if !seen.insert(key).inserted { duplicates.append(keyPath) }
+                    try expect(UInt8(ascii: ":"))
+                    try value(path: keyPath, duplicates: &duplicates)
+                    skipSpace()
+                    guard index < bytes.count else { throw Malformed() }
+                    index += 1
+                    if bytes[index - 1] == UInt8(ascii: "}") { return }
+                    guard bytes[index - 1] == UInt8(ascii: ",") else { throw Malformed() }
+                }
+            case UInt8(ascii: "["):
+                index += 1
+                skipSpace()
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                while true {
+                    try value(path: path, duplicates: &duplicates)
+                    skipSpace()
+                    guard index < bytes.count else { throw Malformed() }
+                    index += 1
+                    if bytes[index - 1] == UInt8(ascii: "]") { return }
+                    guard bytes[index - 1] == UInt8(ascii: ",") else { throw Malformed() }
+                }
+            case UInt8(ascii: "\""):
+                _ = try string()
+            default:
+                while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[index]) { index += 1 }
+            }
+        }
+    }
 }

@@ -77,7 +77,13 @@ struct WebHarness: Sendable {
         var headers = headers
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
-        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        // Every answer is held to the operation's documented statuses and schema.
+        for violation in OpenAPIContract.bundled.violations(method: method.rawValue, path: uri, status: Int(response.status.code),
+                                                            contentType: response.headers[.contentType], body: Data(response.body.readableBytesView)) {
+            Issue.record("OpenAPI contract: \(violation)")
+        }
+        return response
     }
 
     /// Signs in through the login form and returns the session cookie header value.

@@ -51,7 +51,10 @@ def _flatten(prefix: str, value, out: dict) -> dict:
 class Catalog:
     def __init__(self, lang: str):
         name = "en.json" if lang == "en" else "zh-Hans.json"
-        self.entries = _flatten("", json.loads((_locale_dir() / name).read_text()), {})
+        # One catalog per room (locales/<room>/<language>.json), merged as the server merges them.
+        self.entries = {}
+        for room in sorted(p for p in _locale_dir().iterdir() if p.is_dir()):
+            _flatten("", json.loads((room / name).read_text()), self.entries)
 
     def __getitem__(self, key: str) -> str:
         return self.entries[key]

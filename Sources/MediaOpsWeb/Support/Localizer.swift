@@ -1,27 +1,65 @@
 import Foundation
 import MediaOpsDomain
 
-/// The locale catalogs (Resources/locales/<locale>.json): nested JSON objects of
-/// strings, read once at start. Keys are dotted paths ("members.title"); each
-/// message is whole, with named placeholders ("{count}"), never glued together.
+/// The locale catalogs: one folder per room under Resources/locales
+/// (`team/zh-Hans.json`, `content/en.json` …, plus `shared/` for the words every
+/// room uses), each file nested JSON objects of strings, read once at start and
+/// merged. Keys are dotted paths ("members.title"); each message is whole, with
+/// named placeholders ("{count}"), never glued together. A key defined by two
+/// rooms stops the start: which one would win would depend on the file order.
 public final class Catalogs: @unchecked Sendable {
     // Immutable after init, so sharing across tasks is safe.
     private let trees: [AppLocale: [String: Any]]
     private let flat: [AppLocale: [String: String]]
 
+    public struct DuplicateKey: Error, CustomStringConvertible {
+        public var key: String
+        public var files: [String]
+        public var description: String { "catalog key \(key) is defined in both \(files.joined(separator: " and "))" }
+    }
+
     public init(directory: URL) throws {
+        let rooms = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { !$0.hasPrefix(".") }
+            .filter { (try? directory.appendingPathComponent($0).resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
+            .sorted()
+        guard !rooms.isEmpty else { throw CocoaError(.fileNoSuchFile) }
         var trees: [AppLocale: [String: Any]] = [:]
         var flat: [AppLocale: [String: String]] = [:]
         for locale in AppLocale.allCases {
-            let data = try Data(contentsOf: directory.appendingPathComponent("\(locale.rawValue).json"))
-            guard let tree = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CocoaError(.fileReadCorruptFile)
+            var merged: [String: String] = [:]
+            var origin: [String: String] = [:]
+            for room in rooms {
+                let file = "\(room)/\(locale.rawValue).json"
+                let data = try Data(contentsOf: directory.appendingPathComponent(file))
+                guard let tree = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    throw CocoaError(.fileReadCorruptFile)
+                }
+                for (key, value) in Self.flatten(tree) {
+                    if let first = origin[key] { throw DuplicateKey(key: key, files: [first, file]) }
+                    merged[key] = value
+                    origin[key] = file
+                }
             }
-            trees[locale] = tree
-            flat[locale] = Self.flatten(tree)
+            flat[locale] = merged
+            trees[locale] = Self.tree(merged)
         }
         self.trees = trees
         self.flat = flat
+    }
+
+    /// Dotted keys back into nested objects, as the templates read them (`t.members.title`).
+    static func tree(_ flat: [String: String]) -> [String: Any] {
+        var root: [String: Any] = [:]
+        func insert(_ parts: ArraySlice<Substring>, _ value: String, into node: inout [String: Any]) {
+            let head = String(parts.first!)
+            if parts.count == 1 { node[head] = value; return }
+            var child = node[head] as? [String: Any] ?? [:]
+            insert(parts.dropFirst(), value, into: &child)
+            node[head] = child
+        }
+        for (key, value) in flat { insert(key.split(separator: ".")[...], value, into: &root) }
+        return root
     }
 
     public static func bundled() throws -> Catalogs {
