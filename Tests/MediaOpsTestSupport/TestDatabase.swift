@@ -44,8 +44,14 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
         case .postgresql:
             guard let adminURL = Self.postgresURL else { throw MissingPostgres() }
             let name = "mediaops_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+            let template = try await PostgresTemplate.shared.name(adminURL: adminURL)
             let admin = try await Database.open(.postgres(url: adminURL), logger: Self.logger)
-            try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").run()
+            do {
+                try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: String(name)) TEMPLATE \(unsafeRaw: template)").run()
+            } catch {
+                await admin.close()
+                throw error
+            }
             await admin.close()
             guard var components = URLComponents(string: adminURL) else { throw MissingPostgres() }
             components.path = "/" + name
@@ -58,7 +64,6 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
                 }
             }
             do {
-                try await Migrations.run(on: database, logger: Self.logger)
                 let result = try await body(database)
                 await drop()
                 return result
@@ -66,6 +71,52 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
                 await drop()
                 throw error
             }
+        }
+    }
+
+    /// Migrating a new PostgreSQL database took most of a short test's time;
+    /// each test's database is instead copied (`CREATE DATABASE … TEMPLATE`)
+    /// from one database migrated once per test process. Its name carries the
+    /// time it was made, so templates left by earlier runs (a process has no
+    /// exit hook to drop its own) are dropped once they are old.
+    actor PostgresTemplate {
+        static let shared = PostgresTemplate()
+        private var creation: Task<String, any Error>?
+
+        func name(adminURL: String) async throws -> String {
+            if let creation { return try await creation.value }
+            let task = Task { try await Self.create(adminURL: adminURL) }
+            creation = task
+            return try await task.value
+        }
+
+        private static func create(adminURL: String) async throws -> String {
+            let now = Int(Date().timeIntervalSince1970)
+            let name = "mediaops_tpl_\(now)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(8)
+            let admin = try await Database.open(.postgres(url: adminURL), logger: TestDatabase.logger)
+            do {
+                let stale = try await admin.sql.raw("SELECT datname FROM pg_database WHERE datname LIKE 'mediaops_tpl_%'").all()
+                    .compactMap { try? $0.decode(column: "datname", as: String.self) }
+                    .filter { (Int($0.split(separator: "_")[2]) ?? now) < now - 6 * 3600 }
+                for old in stale { try? await admin.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: old) WITH (FORCE)").run() }
+                try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+            } catch {
+                await admin.close()
+                throw error
+            }
+            await admin.close()
+            guard var components = URLComponents(string: adminURL) else { throw MissingPostgres() }
+            components.path = "/" + name
+            let template = try await Database.open(.postgres(url: components.string!), logger: TestDatabase.logger)
+            do {
+                try await Migrations.run(on: template, logger: TestDatabase.logger)
+            } catch {
+                await template.close()
+                throw error
+            }
+            // A template cannot be copied while anyone is connected to it.
+            await template.close()
+            return name
         }
     }
 
