@@ -29,15 +29,27 @@ let package = Package(
         .executableTarget(
             name: "mediaops",
             dependencies: [
-                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors", "MediaOpsSandbox",
+                "MediaOpsApp", "MediaOpsDemo", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors", "MediaOpsSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The demo workspace and the benchmarks: they start the imitation
+        // platforms, so only the CLI links them, never the application itself.
+        .target(
+            name: "MediaOpsDemo",
+            dependencies: [
+                "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors", "MediaOpsSandbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "MediaOpsApp",
             dependencies: [
-                "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors", "MediaOpsSandbox",
+                "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MediaOpsApp
+import MediaOpsDemo
 import MediaOpsDomain
 import MediaOpsStore
 import MediaOpsWeb

@@ -98,7 +98,7 @@ public final class JobWorker: Service, Sendable {
 
     /// Claims and runs batches until cancelled. On SQLite the queue lease is
     /// renewed beside the batches, so a slow batch never lets it lapse.
-    func loop() async throws {
+    public func loop() async throws {
         let renewal = Task {
             guard database.kind == .sqlite else { return }
             while !Task.isCancelled {

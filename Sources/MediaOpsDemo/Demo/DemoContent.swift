@@ -1,4 +1,5 @@
 import Foundation
+import MediaOpsApp
 import MediaOpsDomain
 import MediaOpsStore
 import SQLKit

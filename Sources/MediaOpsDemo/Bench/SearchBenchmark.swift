@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MediaOpsApp
 import MediaOpsDomain
 import MediaOpsStore
 import SQLKit

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import MediaOpsApp
 import MediaOpsDomain
 import MediaOpsStore
 import NIOCore

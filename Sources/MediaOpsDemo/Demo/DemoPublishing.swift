@@ -1,4 +1,5 @@
 import Foundation
+import MediaOpsApp
 import MediaOpsConnectors
 import MediaOpsDomain
 import MediaOpsSandbox
