@@ -18,8 +18,8 @@ struct ContentServiceTests {
     }
 
     static func fixture(_ database: Database) async throws -> Fixture {
-        let team = TeamServiceTests.service(database)
-        let (_, owner) = try await TeamServiceTests.setUp(team)
+        let team = StoreFixtures.service(database)
+        let (_, owner) = try await StoreFixtures.setUp(team)
         func principal(_ role: BuiltinRole, _ email: String) async throws -> Principal {
             let member = try await team.createMember(.init(email: email, name: role.rawValue, roles: [role.rawValue], password: "password123"), by: owner)
             return Principal(memberID: member.id, name: member.name, roleKeys: member.roleKeys, permissions: role.permissions)

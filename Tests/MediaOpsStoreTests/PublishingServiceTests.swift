@@ -9,8 +9,8 @@ struct PublishingServiceTests {
     @Test("approved content is scheduled once per account, with one durable job each", arguments: TestDatabase.available)
     func schedule(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = TeamServiceTests.service(database)
-            let (_, owner) = try await TeamServiceTests.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (_, owner) = try await StoreFixtures.setUp(team)
             let weibo = try await team.createAccount(.init(platform: "weibo", name: "微博", handle: "wb"), by: owner)
             let mastodon = try await team.createAccount(.init(platform: "mastodon", name: "Mastodon", handle: "m", fields: ["instance_url": "https://example.social"]), by: owner)
             let content = ContentService(database: database)
@@ -39,8 +39,8 @@ struct PublishingServiceTests {
     @Test("a scheduled target can be moved or cancelled until it starts", arguments: TestDatabase.available)
     func rescheduleAndCancel(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = TeamServiceTests.service(database)
-            let (_, owner) = try await TeamServiceTests.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (_, owner) = try await StoreFixtures.setUp(team)
             let weibo = try await team.createAccount(.init(platform: "weibo", name: "微博", handle: "wb"), by: owner)
             let telegram = try await team.createAccount(.init(platform: "telegram", name: "TG", handle: "tg", fields: ["chat_id": "@newsroom"]), by: owner)
             let content = ContentService(database: database)

@@ -10,16 +10,6 @@ private struct Boom: Error {}
 
 @Suite("Team service")
 struct TeamServiceTests {
-    static func service(_ database: Database) -> TeamService {
-        TeamService(database: database, secrets: SecretBox(keyMaterial: "test key material"), hasher: PasswordHasher(cost: 4))
-    }
-
-    static func setUp(_ team: TeamService) async throws -> (Member, Principal) {
-        let owner = try await team.setUp(.init(workspaceName: "测试工作区", timeZone: "Asia/Shanghai", locale: "zh-Hans",
-                                               ownerName: "林晓", ownerEmail: "owner@example.com", password: "correct horse"))
-        return (owner, Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases)))
-    }
-
     @Test("PostgreSQL is exercised wherever CI runs")
     func postgresConfiguredInCI() {
         if ProcessInfo.processInfo.environment["CI"] == "true" {
@@ -54,8 +44,8 @@ struct TeamServiceTests {
     @Test("setup creates the workspace and its owner once", arguments: TestDatabase.available)
     func setup(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = Self.service(database)
-            let (owner, _) = try await Self.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (owner, _) = try await StoreFixtures.setUp(team)
             #expect(owner.roleKeys == ["owner"])
             let workspace = try await WorkspaceRepository(database.sql).get()
             #expect(workspace?.name == "测试工作区")
@@ -69,8 +59,8 @@ struct TeamServiceTests {
     @Test("members: created with roles, listed by pinyin, paginated, never duplicated", arguments: TestDatabase.available)
     func members(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = Self.service(database)
-            let (_, owner) = try await Self.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (_, owner) = try await StoreFixtures.setUp(team)
             for (name, email) in [("张伟", "zw@example.com"), ("阿强", "aq@example.com"), ("王芳", "wf@example.com"), ("Bob", "bob@example.com")] {
                 _ = try await team.createMember(.init(email: email, name: name, roles: ["content"], password: "password123"), by: owner)
             }
@@ -91,8 +81,8 @@ struct TeamServiceTests {
     @Test("role grants are limited to the granter's own permissions", arguments: TestDatabase.available)
     func grants(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = Self.service(database)
-            let (_, owner) = try await Self.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (_, owner) = try await StoreFixtures.setUp(team)
             let manager = try await team.createMember(.init(email: "m@example.com", name: "经理", roles: ["manager"], password: "password123"), by: owner)
             let managerPrincipal = Principal(memberID: manager.id, name: manager.name, roleKeys: ["manager"], permissions: BuiltinRole.manager.permissions)
             await #expect(throws: ValidationError(field: "roles", code: "role_not_grantable", params: ["role": "director"])) {
@@ -109,8 +99,8 @@ struct TeamServiceTests {
     @Test("the last active owner can be neither deactivated nor demoted", arguments: TestDatabase.available)
     func lastOwner(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = Self.service(database)
-            let (ownerMember, owner) = try await Self.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (ownerMember, owner) = try await StoreFixtures.setUp(team)
             await #expect(throws: ConflictError(code: "cannot_deactivate_self", field: "active")) {
                 _ = try await team.updateMember(id: ownerMember.id, .init(active: false), by: owner)
             }
@@ -126,8 +116,8 @@ struct TeamServiceTests {
     @Test("deactivation ends sessions and revokes API tokens", arguments: TestDatabase.available)
     func deactivation(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = Self.service(database)
-            let (_, owner) = try await Self.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (_, owner) = try await StoreFixtures.setUp(team)
             let member = try await team.createMember(.init(email: "c@example.com", name: "小陈", roles: ["content"], password: "password123"), by: owner)
             let (sessionToken, _) = try await SessionRepository(database.sql).create(userID: member.id)
             let (apiToken, _) = try await ApiTokenRepository(database.sql).create(userID: member.id, name: "script")
@@ -141,8 +131,8 @@ struct TeamServiceTests {
     @Test("credentials are sealed at rest and only their keys are visible", arguments: TestDatabase.available)
     func credentials(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = Self.service(database)
-            let (_, owner) = try await Self.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (_, owner) = try await StoreFixtures.setUp(team)
             let account = try await team.createAccount(.init(platform: "wechat_oa", name: "服务号", handle: "gh_test", kind: "service",
                                                              fields: ["app_id": "wx0123456789abcdef"], groups: ["品牌A"], credentials: ["app_secret": "s3cr3t-value"]), by: owner)
             #expect(account.credentialKeys == ["app_secret"])
@@ -164,8 +154,8 @@ struct TeamServiceTests {
     @Test("accounts: platform rules, groups by name, duplicates refused, retire keeps history", arguments: TestDatabase.available)
     func accounts(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = Self.service(database)
-            let (_, owner) = try await Self.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (_, owner) = try await StoreFixtures.setUp(team)
             await #expect(throws: ValidationError(field: "fields.app_id", code: "required")) {
                 _ = try await team.createAccount(.init(platform: "wechat_oa", name: "X", handle: "gh_x", kind: "service"), by: owner)
             }
@@ -243,8 +233,8 @@ struct TeamServiceTests {
     @Test("the audit log filters by actor, object, action and time", arguments: TestDatabase.available)
     func audit(db: TestDatabase) async throws {
         try await db.with { database in
-            let team = Self.service(database)
-            let (ownerMember, owner) = try await Self.setUp(team)
+            let team = StoreFixtures.service(database)
+            let (ownerMember, owner) = try await StoreFixtures.setUp(team)
             let group = try await team.createGroup(name: "海外", description: "", by: owner)
             _ = try await team.updateGroup(id: group.id, name: "海外市场", description: nil, by: owner)
             try await team.deleteGroup(id: group.id, by: owner)

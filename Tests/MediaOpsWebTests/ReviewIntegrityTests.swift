@@ -9,7 +9,7 @@ import Testing
 /// What is published is what was approved, and "when it goes out" is one time.
 @Suite("Review and scheduling integrity", .serialized)
 struct ReviewIntegrityTests {
-    typealias Bench = PublishingEngineTests.Bench
+    typealias Bench = EngineBench
 
     @Test("an edit to a scheduled item sends it back to review; its post waits, then goes out with the newly approved copy", arguments: TestDatabase.available)
     func editAfterApproval(db: TestDatabase) async throws {
