@@ -24,11 +24,11 @@ struct AssetsController {
             let today = try await service.today()
             return try JSONOutput.response(PageDTO(page) { AssetDTO($0, today: today) })
         }
-        routes.post("/api/v1/assets", .permission(.contentWrite)) { request, context in
+        routes.post("/api/v1/assets", .permission(.contentWrite)) { request, context, identity in
             let result = try await withUploadErrors {
                 let upload = try await MultipartUpload.read(request, staging: service.storage.stagingDirectory, maxFileBytes: service.maxBytes)
                 guard let file = upload.file else { throw ValidationError(field: "file", code: "file_required") }
-                return try await service.upload(file, uploadInput(upload), by: context.identity!.principal)
+                return try await service.upload(file, uploadInput(upload), by: identity.principal)
             }
             // 201 for a new asset; 200 with the existing one when the same bytes were uploaded before.
             return try JSONOutput.response(AssetDTO(result.asset, today: try await service.today()), status: result.created ? .created : .ok)
@@ -50,12 +50,12 @@ struct AssetsController {
             let usage = try await AssetRepository(db.sql).usage(assetID: asset.id)
             return try JSONOutput.response(AssetDTO(asset, today: try await service.today(), usage: usage))
         }
-        routes.patch("/api/v1/assets/{id}", .permission(.contentWrite)) { request, context in
+        routes.patch("/api/v1/assets/{id}", .permission(.contentWrite)) { request, context, identity in
             let id = try await asset(context).id
             let input = try await JSONInput.read(request, context: context)
             let changes = AssetService.AssetChanges(name: try input.string("name"), folder: try input.string("folder"), tags: try input.strings("tags"),
                                                     licenceExpiresOn: try input.nullableString("licence_expires_on"), rightsNote: try input.string("rights_note"))
-            let updated = try await service.update(id: id, changes, by: context.identity!.principal)
+            let updated = try await service.update(id: id, changes, by: identity.principal)
             let usage = try await AssetRepository(db.sql).usage(assetID: id)
             return try JSONOutput.response(AssetDTO(updated, today: try await service.today(), usage: usage))
         }
@@ -64,13 +64,13 @@ struct AssetsController {
         }
 
         // MARK: Pages
-        routes.get("/assets", .permission(.contentView)) { request, context in try await listPage(request, context) }
+        routes.get("/assets", .permission(.contentView)) { request, context, identity in try await listPage(request, context, identity) }
         routes.get("/assets/upload", .permission(.contentWrite)) { request, context in
             var values: [String: String] = [:]
             if let folder = request.query("folder") { values["folder"] = folder }
             return try await uploadPage(values: values, errors: FormErrors(), request, context)
         }
-        routes.post("/assets", .permission(.contentWrite)) { request, context in
+        routes.post("/assets", .permission(.contentWrite)) { request, context, identity in
             var values: [String: String] = [:]
             do {
                 let result = try await withUploadErrors {
@@ -78,7 +78,7 @@ struct AssetsController {
                                                                 csrfToken: context.csrfToken)
                     values = upload.fields.filter { $0.key != "_csrf" }
                     guard let file = upload.file else { throw ValidationError(field: "file", code: "file_required") }
-                    return try await service.upload(file, uploadInput(upload), by: context.identity!.principal)
+                    return try await service.upload(file, uploadInput(upload), by: identity.principal)
                 }
                 return pages.redirect("/assets/\(result.asset.id)", flash: result.created ? "flash.asset_uploaded" : "flash.asset_exists")
             } catch {
@@ -88,22 +88,22 @@ struct AssetsController {
                 return try await uploadPage(values: values, errors: refusal.errors, request, context, status: refusal.status)
             }
         }
-        routes.get("/assets/{id}", .permission(.contentView)) { request, context in
+        routes.get("/assets/{id}", .permission(.contentView)) { request, context, identity in
             let asset = try await asset(context)
-            return try await detailPage(asset, values: values(of: asset), errors: FormErrors(), request, context)
+            return try await detailPage(asset, values: values(of: asset), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/assets/{id}", .permission(.contentWrite)) { request, context in
+        routes.post("/assets/{id}", .permission(.contentWrite)) { request, context, identity in
             let asset = try await asset(context)
             let form = try await pages.readForm(request, context: context)
             do {
                 let changes = AssetService.AssetChanges(name: form["name"] ?? "", folder: form["folder"] ?? "", tags: Asset.splitTags(form["tags"]),
                                                         licenceExpiresOn: .some(form["licence_expires_on"] ?? ""), rightsNote: form["rights_note"] ?? "")
-                _ = try await service.update(id: asset.id, changes, by: context.identity!.principal)
+                _ = try await service.update(id: asset.id, changes, by: identity.principal)
                 return pages.redirect("/assets/\(asset.id)", flash: "flash.asset_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await detailPage(asset, values: form.values.compactMapValues(\.first), errors: refusal.errors,
-                                            request, context, status: refusal.status)
+                                            request, context, identity, status: refusal.status)
             }
         }
         routes.get("/assets/{id}/file", .permission(.contentView)) { request, context in
@@ -288,7 +288,7 @@ struct AssetsController {
         var uploadHref: String
     }
 
-    private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    private func listPage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
         let filter = try filter(request)
         let (sort, descending) = try sortOrder(request)
@@ -323,7 +323,7 @@ struct AssetsController {
             expiringTitle: t.t("assets.expiring_title", ["days": String(Self.expiryWarningDays)]),
             expiredCount: expired,
             expiredNote: expired > 0 ? t.t("assets.expired_note", ["count": String(expired)]) : nil,
-            canUpload: context.identity!.permissions.contains(.contentWrite),
+            canUpload: identity.permissions.contains(.contentWrite),
             filtered: filter != AssetFilter(),
             uploadHref: filter.folder.map { "/assets/upload?folder=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "/assets/upload"
         )
@@ -409,10 +409,9 @@ struct AssetsController {
         var showHistory: Bool
     }
 
-    private func detailPage(_ asset: Asset, values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+    private func detailPage(_ asset: Asset, values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let identity = context.identity!
         let repository = AssetRepository(db.sql)
         let today = try await service.today()
         var facts = [

@@ -30,8 +30,8 @@ struct CalendarController {
                 items: items.map { Entry(id: $0.id, title: $0.title, state: $0.state.rawValue, category: $0.category.rawValue, planned_at: $0.plannedAt,
                                          platforms: platforms[$0.id] ?? []) }))
         }
-        routes.get("/calendar", .permission(.contentView)) { request, context in try await calendarPage(request, context) }
-        routes.post("/calendar/move", .permission(.contentWrite)) { request, context in
+        routes.get("/calendar", .permission(.contentView)) { request, context, identity in try await calendarPage(request, context, identity) }
+        routes.post("/calendar/move", .permission(.contentWrite)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let zone = pages.localizer(context).timeZone
             guard let id = form["id"], Identifier.isPlausible(id), try await ContentRepository(db.sql, kind: db.kind).find(id: id) != nil else {
@@ -40,7 +40,7 @@ struct CalendarController {
             let back = safeNext(form["next"])
             // A refusal (bad time, published item) is shown on the error page in the member's language.
             let planned = try ContentInputParsing.localDateTime(form["planned_at"], field: "planned_at", zone: zone)
-            _ = try await ContentService(database: db).plan(id: id, at: planned ?? nil, by: context.identity!.principal)
+            _ = try await ContentService(database: db).plan(id: id, at: planned ?? nil, by: identity.principal)
             return pages.redirect(back, flash: "flash.content_moved")
         }
         routes.get("/calendar.csv", .permission(.contentView)) { request, context in
@@ -69,11 +69,11 @@ struct CalendarController {
             response.headers[.contentDisposition] = "attachment; filename=\"mediaops-calendar.csv\""
             return response
         }
-        routes.post("/calendar/feed", .signedIn) { request, context in
+        routes.post("/calendar/feed", .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
-            let token = try await CalendarFeedRepository(db.sql).rotate(userID: context.identity!.member.id)
+            let token = try await CalendarFeedRepository(db.sql).rotate(userID: identity.member.id)
             let t = pages.localizer(context)
-            return try await calendarPage(request, context, newFeed: "/calendar/feed/\(token).ics", title: t.t("calendar.title"))
+            return try await calendarPage(request, context, identity, newFeed: "/calendar/feed/\(token).ics", title: t.t("calendar.title"))
         }
         routes.get("/calendar/feed/{file}", .anyone) { request, context in
             guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
@@ -206,7 +206,7 @@ struct CalendarController {
         var total: Int
     }
 
-    private func calendarPage(_ request: Request, _ context: AppRequestContext, newFeed: String? = nil, title: String? = nil) async throws -> Response {
+    private func calendarPage(_ request: Request, _ context: AppRequestContext, _ identity: Identity, newFeed: String? = nil, title: String? = nil) async throws -> Response {
         let t = pages.localizer(context)
         let zone = t.timeZone
         let query = try parse(request, context: context)
@@ -293,12 +293,12 @@ struct CalendarController {
             categories: [option("", t.t("content.all_categories"), query.filter.category == nil)]
                 + ContentCategory.allCases.map { option($0.rawValue, t.t("content.category_\($0.rawValue)"), $0 == query.filter.category) },
             bestTimes: bestTimes(accounts: accounts, t: t),
-            canMove: context.identity!.permissions.contains(.contentWrite),
+            canMove: identity.permissions.contains(.contentWrite),
             // The month's cells stay light (a busy month has a hundred and more entries):
             // pieces are moved from the week view or their editor.
-            canMoveInCell: query.view == .week && context.identity!.permissions.contains(.contentWrite),
+            canMoveInCell: query.view == .week && identity.permissions.contains(.contentWrite),
             currentPath: request.uri.path + (request.uri.query.map { "?\($0)" } ?? ""),
-            newFeed: newFeed, hasFeed: try await CalendarFeedRepository(db.sql).hasFeed(userID: context.identity!.member.id),
+            newFeed: newFeed, hasFeed: try await CalendarFeedRepository(db.sql).hasFeed(userID: identity.member.id),
             total: dayTotals.values.reduce(0, +))
         return pages.render("calendar", title: title ?? t.t("calendar.title"), page: model, request: request, context: context)
     }

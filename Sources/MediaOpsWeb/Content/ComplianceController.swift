@@ -29,15 +29,15 @@ struct ComplianceController {
                 Entry(id: $0.id, category: $0.category.rawValue, term: $0.term, severity: $0.severity.rawValue, created_at: $0.createdAt)
             }))
         }
-        routes.post("/api/v1/compliance/word-lists", .permission(.complianceManage)) { request, context in
+        routes.post("/api/v1/compliance/word-lists", .permission(.complianceManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let entry = try await addTerm(category: try input.string("category"), term: try input.string("term"), severity: try input.string("severity"), context: context)
+            let entry = try await addTerm(category: try input.string("category"), term: try input.string("term"), severity: try input.string("severity"), context: context, identity: identity)
             struct Entry: Encodable { var id: String; var category: String; var term: String; var severity: String; var created_at: Date }
             return try JSONOutput.response(Entry(id: entry.id, category: entry.category.rawValue, term: entry.term, severity: entry.severity.rawValue,
                                                  created_at: entry.createdAt), status: .created)
         }
-        routes.delete("/api/v1/compliance/word-lists/{id}", .permission(.complianceManage)) { _, context in
-            try await removeTerm(context)
+        routes.delete("/api/v1/compliance/word-lists/{id}", .permission(.complianceManage)) { _, context, identity in
+            try await removeTerm(context, identity)
             return JSONOutput.noContent()
         }
         routes.get("/api/v1/review-flows", .permission(.contentView)) { _, _ in
@@ -49,7 +49,7 @@ struct ComplianceController {
             }
             return try JSONOutput.response(ItemsDTO(items: flows))
         }
-        routes.post("/api/v1/review-flows", .permission(.complianceManage)) { request, context in
+        routes.post("/api/v1/review-flows", .permission(.complianceManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
             guard case .array(let values)? = input.object["stages"] else { throw ValidationError(field: "stages", code: "invalid_type", params: ["type": "array"]) }
             var stages: [ReviewStage] = []
@@ -59,34 +59,34 @@ struct ComplianceController {
                 stages.append(ReviewStage(name: try stage.string("name") ?? "", roleKeys: try stage.strings("roles") ?? [], memberIDs: try stage.strings("members") ?? []))
             }
             let group = try input.string("group_id").flatMap { $0.isEmpty ? nil : $0 }
-            try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: context.identity!.principal)
+            try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: identity.principal)
             return JSONOutput.noContent()
         }
 
         // MARK: Pages
-        routes.get("/compliance", .permission(.contentView)) { request, context in
-            try await page(errors: FormErrors(), checkText: nil, flowGroup: request.query("flow_group"), request, context)
+        routes.get("/compliance", .permission(.contentView)) { request, context, identity in
+            try await page(errors: FormErrors(), checkText: nil, flowGroup: request.query("flow_group"), request, context, identity)
         }
-        routes.post("/compliance/check", .permission(.contentView)) { request, context in
+        routes.post("/compliance/check", .permission(.contentView)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
-            return try await page(errors: FormErrors(), checkText: form["text"] ?? "", checkPlatform: form["platform"], request, context)
+            return try await page(errors: FormErrors(), checkText: form["text"] ?? "", checkPlatform: form["platform"], request, context, identity)
         }
-        routes.post("/compliance/words", .permission(.complianceManage)) { request, context in
+        routes.post("/compliance/words", .permission(.complianceManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
-                _ = try await addTerm(category: form["category"], term: form["term"], severity: form["severity"], context: context)
+                _ = try await addTerm(category: form["category"], term: form["term"], severity: form["severity"], context: context, identity: identity)
                 return pages.redirect("/compliance#words", flash: "flash.term_added")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await page(errors: refusal.errors, checkText: nil, request, context, status: refusal.status)
+                return try await page(errors: refusal.errors, checkText: nil, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/compliance/words/{id}/delete", .permission(.complianceManage)) { request, context in
+        routes.post("/compliance/words/{id}/delete", .permission(.complianceManage)) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
-            try await removeTerm(context)
+            try await removeTerm(context, identity)
             return pages.redirect("/compliance#words", flash: "flash.term_removed")
         }
-        routes.post("/compliance/flows", .permission(.complianceManage)) { request, context in
+        routes.post("/compliance/flows", .permission(.complianceManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let group = form["group_id"].flatMap { $0.isEmpty ? nil : $0 }
             var stages: [ReviewStage] = []
@@ -100,7 +100,7 @@ struct ComplianceController {
             }
             do {
                 guard !stages.isEmpty else { throw ValidationError(field: "stages.0.name", code: "required") }
-                try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: context.identity!.principal)
+                try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: identity.principal)
                 return pages.redirect("/compliance?flow_group=\(group ?? "")#flows", flash: "flash.flow_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -112,7 +112,7 @@ struct ComplianceController {
                     guard parts.count == 3, parts[0] == "stages", let index = Int(parts[1]), index < filled.count else { return field }
                     return "stages_\(filled[index])_\(parts[2])"
                 }
-                return try await page(errors: errors, checkText: nil, flowGroup: group, postedStages: posted, request, context, status: refusal.status)
+                return try await page(errors: errors, checkText: nil, flowGroup: group, postedStages: posted, request, context, identity, status: refusal.status)
             }
         }
     }
@@ -120,12 +120,12 @@ struct ComplianceController {
     /// How many stages the page form offers (the service allows up to five).
     static let stageSlots = 3
 
-    private func addTerm(category: String?, term: String?, severity: String?, context: AppRequestContext) async throws -> WordListEntry {
-        try await WordListService(database: db).add(category: category, term: term, severity: severity, by: context.identity!.principal)
+    private func addTerm(category: String?, term: String?, severity: String?, context: AppRequestContext, identity: Identity) async throws -> WordListEntry {
+        try await WordListService(database: db).add(category: category, term: term, severity: severity, by: identity.principal)
     }
 
-    private func removeTerm(_ context: AppRequestContext) async throws {
-        try await WordListService(database: db).remove(id: context.parameters.get("id") ?? "", by: context.identity!.principal)
+    private func removeTerm(_ context: AppRequestContext, _ identity: Identity) async throws {
+        try await WordListService(database: db).remove(id: context.parameters.get("id") ?? "", by: identity.principal)
     }
 
     // MARK: Page
@@ -157,7 +157,7 @@ struct ComplianceController {
     }
 
     private func page(errors: FormErrors, checkText: String?, checkPlatform: String? = nil, flowGroup: String? = nil, postedStages: [ReviewStage]? = nil,
-                      _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) async throws -> Response {
+                      _ request: Request, _ context: AppRequestContext, _ identity: Identity, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let entries = try await WordListService(database: db).all()
         let groups = WordListRepository.categories.map { category in
@@ -189,7 +189,7 @@ struct ComplianceController {
         let model = CompliancePage(
             groups: groups,
             categories: WordListRepository.categories.map { SelectOption(value: $0.rawValue, label: t.t("compliance.category_\($0.rawValue)"), selected: false) },
-            canManage: context.identity!.permissions.contains(.complianceManage),
+            canManage: identity.permissions.contains(.complianceManage),
             errors: errors.messages, summary: errors.summary,
             checkText: checkText ?? "", checked: checkText != nil, findings: findings, checkSummary: checkSummary,
             platforms: [SelectOption(value: "", label: t.t("compliance.any_platform"), selected: (checkPlatform ?? "").isEmpty)]

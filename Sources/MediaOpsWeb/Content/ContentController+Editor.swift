@@ -115,10 +115,9 @@ extension ContentController {
         }
     }
 
-    func editorPage(_ item: ContentItem, errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+    func editorPage(_ item: ContentItem, errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                     status: HTTPResponse.Status = .ok, scheduleForm: FormData? = nil) async throws -> Response {
         let t = pages.localizer(context)
-        let identity = context.identity!
         let can = identity.permissions.contains
         let variants = try await repository.variants(contentID: item.id)
         let check = try await service.check(item: item, variants: variants)
@@ -181,7 +180,7 @@ extension ContentController {
             variants: sections,
             addablePlatforms: Platform.allCases.filter { !present.contains($0) }.map { SelectOption(value: $0.rawValue, label: t.platformName($0), selected: false) },
             canWrite: can(.contentWrite) && item.state != .published,
-            canComment: Access.contentContributor.admits(context.identity!.permissions),
+            canComment: Access.contentContributor.admits(identity.permissions),
             canSubmit: can(.contentWrite) && (item.state == .draft || item.state == .changesRequested),
             canWithdraw: can(.contentWrite) && (item.state == .inReview || item.state == .changesRequested),
             canDecide: can(.contentApprove) && item.state == .inReview && currentStage.admits(memberID: identity.member.id, roleKeys: identity.member.roleKeys),
@@ -211,7 +210,7 @@ extension ContentController {
                 + variants.map { SelectOption(value: $0.platform.rawValue, label: t.platformShortName($0.platform), selected: false) },
             isTemplate: item.isTemplate, topicID: item.topicID,
             publishing: try await PublishingController(dependencies: dependencies, pages: pages)
-                .contentSection(item, errors: errors, form: scheduleForm, context: context))
+                .contentSection(item, errors: errors, form: scheduleForm, context: context, identity: identity))
         return pages.render("content_editor", title: item.title, page: model, request: request, context: context, status: status)
     }
 

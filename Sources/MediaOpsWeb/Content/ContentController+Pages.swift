@@ -5,15 +5,15 @@ import MediaOpsStore
 
 extension ContentController {
     func registerPages(_ routes: Routes) {
-        routes.get("/content", .permission(.contentView)) { request, context in try await listPage(request, context) }
-        routes.get("/content/review", .permission(.contentView)) { request, context in try await reviewQueuePage(request, context) }
+        routes.get("/content", .permission(.contentView)) { request, context, identity in try await listPage(request, context, identity) }
+        routes.get("/content/review", .permission(.contentView)) { request, context, identity in try await reviewQueuePage(request, context, identity) }
         routes.get("/content/new", .permission(.contentWrite)) { request, context in
             try await newPage(values: ["category": "industry"], errors: FormErrors(), request, context)
         }
-        routes.post("/content", .permission(.contentWrite)) { request, context in
+        routes.post("/content", .permission(.contentWrite)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
-                let item = try await service.create(try formInput(form, context: context), by: context.identity!.principal)
+                let item = try await service.create(try formInput(form, context: context), by: identity.principal)
                 return pages.redirect("/content/\(item.id)", flash: "flash.content_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -21,84 +21,84 @@ extension ContentController {
                                          request, context, status: refusal.status)
             }
         }
-        routes.get("/content/{id}", .permission(.contentView)) { request, context in
-            try await editorPage(try await item(context), errors: FormErrors(), request, context)
+        routes.get("/content/{id}", .permission(.contentView)) { request, context, identity in
+            try await editorPage(try await item(context), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/content/{id}", .permission(.contentWrite)) { request, context in
+        routes.post("/content/{id}", .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(item, request, context) {
+            return try await act(item, request, context, identity) {
                 _ = try await service.update(id: item.id, try formInput(form, context: context), expectedVersion: try ContentInputParsing.version(form["version"]),
-                                             by: context.identity!.principal)
+                                             by: identity.principal)
                 return "flash.content_saved"
             }
         }
-        routes.post("/content/{id}/variants", .permission(.contentWrite)) { request, context in
+        routes.post("/content/{id}/variants", .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(item, request, context, anchor: "variants") {
+            return try await act(item, request, context, identity, anchor: "variants") {
                 _ = try await service.addVariant(contentID: item.id, platform: try ContentInputParsing.platform(form["platform"]),
-                                                 expectedVersion: try ContentInputParsing.version(form["version"]), by: context.identity!.principal)
+                                                 expectedVersion: try ContentInputParsing.version(form["version"]), by: identity.principal)
                 return "flash.variant_added"
             }
         }
-        routes.post("/content/{id}/variants/{platform}", .permission(.contentWrite)) { request, context in
+        routes.post("/content/{id}/variants/{platform}", .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             guard let platform = context.parameters.get("platform").flatMap(Platform.init(rawValue:)) else { throw AppError.notFound }
             let form = try await pages.readForm(request, context: context)
-            return try await act(item, request, context, anchor: "variant-\(platform.rawValue)") {
+            return try await act(item, request, context, identity, anchor: "variant-\(platform.rawValue)") {
                 _ = try await service.updateVariant(contentID: item.id, platform: platform,
                                                     .init(title: form["title"] ?? "", body: ContentInputParsing.body(fromForm: form["body"] ?? ""),
                                                           tags: ContentInputParsing.tags(fromForm: form["tags"]), link: form["link"] ?? ""),
-                                                    expectedVersion: try ContentInputParsing.version(form["version"]), by: context.identity!.principal)
+                                                    expectedVersion: try ContentInputParsing.version(form["version"]), by: identity.principal)
                 return "flash.variant_saved"
             }
         }
-        routes.post("/content/{id}/variants/{platform}/delete", .permission(.contentWrite)) { request, context in
+        routes.post("/content/{id}/variants/{platform}/delete", .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             guard let platform = context.parameters.get("platform").flatMap(Platform.init(rawValue:)) else { throw AppError.notFound }
             let form = try await pages.readForm(request, context: context)
-            return try await act(item, request, context, anchor: "variants") {
+            return try await act(item, request, context, identity, anchor: "variants") {
                 try await service.removeVariant(contentID: item.id, platform: platform, expectedVersion: try ContentInputParsing.version(form["version"]),
-                                                by: context.identity!.principal)
+                                                by: identity.principal)
                 return "flash.variant_removed"
             }
         }
-        routes.post("/content/{id}/review", .contentContributor) { request, context in
+        routes.post("/content/{id}/review", .contentContributor) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(item, request, context, anchor: "review") {
+            return try await act(item, request, context, identity, anchor: "review") {
                 guard let action = form["action"].flatMap(ReviewAction.init(rawValue:)) else {
                     throw ValidationError(field: "action", code: "invalid_choice", params: ["choices": ReviewAction.allCases.map(\.rawValue).joined(separator: ", ")])
                 }
                 _ = try await service.review(id: item.id, action: action, comment: form["comment"], expectedVersion: try ContentInputParsing.version(form["version"]),
-                                             by: context.identity!.principal)
+                                             by: identity.principal)
                 return "flash.review_\(action.rawValue)"
             }
         }
-        routes.post("/content/{id}/override", .permission(.complianceOverride)) { request, context in
+        routes.post("/content/{id}/override", .permission(.complianceOverride)) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(item, request, context, anchor: "review") {
-                try await service.overrideCompliance(id: item.id, reason: form["reason"], by: context.identity!.principal)
+            return try await act(item, request, context, identity, anchor: "review") {
+                try await service.overrideCompliance(id: item.id, reason: form["reason"], by: identity.principal)
                 return "flash.override_recorded"
             }
         }
-        routes.post("/content/{id}/comments", .contentContributor) { request, context in
+        routes.post("/content/{id}/comments", .contentContributor) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(item, request, context, anchor: "comments") {
+            return try await act(item, request, context, identity, anchor: "comments") {
                 _ = try await service.comment(id: item.id, body: form["body"], anchor: form["anchor"],
                                               rangeStart: try Self.optionalInt(form["range_start"], field: "range_start"),
                                               rangeEnd: try Self.optionalInt(form["range_end"], field: "range_end"),
-                                              quote: form["quote"], by: context.identity!.principal)
+                                              quote: form["quote"], by: identity.principal)
                 return "flash.comment_added"
             }
         }
-        routes.post("/content/{id}/duplicate", .permission(.contentWrite)) { request, context in
+        routes.post("/content/{id}/duplicate", .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             _ = try await pages.readForm(request, context: context)
-            let copy = try await service.duplicate(id: item.id, by: context.identity!.principal)
+            let copy = try await service.duplicate(id: item.id, by: identity.principal)
             return pages.redirect("/content/\(copy.id)", flash: "flash.content_duplicated")
         }
         routes.get("/content/{id}/versions", .permission(.contentView)) { request, context in
@@ -108,7 +108,7 @@ extension ContentController {
 
     /// Runs a change from the editor page: on success back to the editor with a
     /// notice, on a refusal the editor again with the reason next to the form.
-    private func act(_ item: ContentItem, _ request: Request, _ context: AppRequestContext, anchor: String? = nil,
+    private func act(_ item: ContentItem, _ request: Request, _ context: AppRequestContext, _ identity: Identity, anchor: String? = nil,
                      _ change: () async throws -> String) async throws -> Response {
         do {
             let flash = try await change()
@@ -116,7 +116,7 @@ extension ContentController {
         } catch {
             let refusal = try pages.refusal(error, context)
             let fresh = try await repository.find(id: item.id) ?? item
-            return try await editorPage(fresh, errors: refusal.errors, request, context, status: refusal.status)
+            return try await editorPage(fresh, errors: refusal.errors, request, context, identity, status: refusal.status)
         }
     }
 
@@ -191,7 +191,7 @@ extension ContentController {
         }
     }
 
-    private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    private func listPage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
         let filter = try filter(request, zone: t.timeZone)
         let (sort, descending) = try request.sort(ContentSort.self, default: .updated, descendingByDefault: true)
@@ -207,14 +207,14 @@ extension ContentController {
             owners: try await ownerOptions(t, selected: request.query("owner"), emptyLabel: t.t("accounts.all_owners")),
             sort: Pagination.sortLinks(request, keys: ContentSort.allCases.map(\.rawValue), current: sort.rawValue, descending: descending),
             pagination: Pagination(request, page: page, localizer: t),
-            canWrite: context.identity!.permissions.contains(.contentWrite),
+            canWrite: identity.permissions.contains(.contentWrite),
             filtered: filter != ContentFilter())
         return pages.render("content_list", title: t.t("content.title"), page: model, request: request, context: context)
     }
 
-    private func reviewQueuePage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    private func reviewQueuePage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
-        let queue = try await service.reviewQueue(for: context.identity!.principal, page: try request.pageRequest(defaultPerPage: 25))
+        let queue = try await service.reviewQueue(for: identity.principal, page: try request.pageRequest(defaultPerPage: 25))
         struct QueuePage { var rows: [Row]; var pagination: Pagination }
         let model = QueuePage(rows: try await rows(queue.items.map(\.item), t), pagination: Pagination(request, page: queue, localizer: t))
         return pages.render("content_review", title: t.t("content.review_title"), page: model, request: request, context: context)

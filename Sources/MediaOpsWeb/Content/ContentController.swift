@@ -26,18 +26,18 @@ struct ContentController {
                                                                                 page: try request.pageRequest())
             return try JSONOutput.response(PageDTO(page) { ContentItemDTO($0) })
         }
-        routes.post("/api/v1/content", .permission(.contentWrite)) { request, context in
+        routes.post("/api/v1/content", .permission(.contentWrite)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let item = try await service.create(try itemInput(input), by: context.identity!.principal)
+            let item = try await service.create(try itemInput(input), by: identity.principal)
             return try JSONOutput.response(try await detailDTO(item, context: context), status: .created)
         }
         routes.get("/api/v1/content/{id}", .permission(.contentView)) { _, context in
             try JSONOutput.response(try await detailDTO(try await item(context), context: context))
         }
-        routes.patch("/api/v1/content/{id}", .permission(.contentWrite)) { request, context in
+        routes.patch("/api/v1/content/{id}", .permission(.contentWrite)) { request, context, identity in
             let id = try await item(context).id
             let input = try await JSONInput.read(request, context: context)
-            let updated = try await service.update(id: id, try itemInput(input), expectedVersion: try input.int("version"), by: context.identity!.principal)
+            let updated = try await service.update(id: id, try itemInput(input), expectedVersion: try input.int("version"), by: identity.principal)
             return try JSONOutput.response(try await detailDTO(updated, context: context))
         }
         routes.get("/api/v1/content/{id}/check", .permission(.contentView)) { _, context in
@@ -45,14 +45,14 @@ struct ContentController {
             let check = try await service.check(item: item, variants: try await repository.variants(contentID: item.id))
             return try JSONOutput.response(ContentCheckDTO(check, locale: context.locale))
         }
-        routes.post("/api/v1/content/{id}/variants", .permission(.contentWrite)) { request, context in
+        routes.post("/api/v1/content/{id}/variants", .permission(.contentWrite)) { request, context, identity in
             let id = try await item(context).id
             let input = try await JSONInput.read(request, context: context)
             let variant = try await service.addVariant(contentID: id, platform: try ContentInputParsing.platform(try input.string("platform")),
-                                                       expectedVersion: try input.int("version"), by: context.identity!.principal)
+                                                       expectedVersion: try input.int("version"), by: identity.principal)
             return try JSONOutput.response(ContentVariantDTO(variant), status: .created)
         }
-        routes.patch("/api/v1/content/{id}/variants/{platform}", .permission(.contentWrite)) { request, context in
+        routes.patch("/api/v1/content/{id}/variants/{platform}", .permission(.contentWrite)) { request, context, identity in
             let id = try await item(context).id
             let platform = try variantPlatform(context)
             let input = try await JSONInput.read(request, context: context)
@@ -60,16 +60,16 @@ struct ContentController {
                 contentID: id, platform: platform,
                 .init(title: try input.string("title"), body: try input.string("body"), tags: try input.strings("tags"), link: try input.string("link"),
                       mediaAssetIDs: try input.strings("media_asset_ids")),
-                expectedVersion: try input.int("version"), by: context.identity!.principal)
+                expectedVersion: try input.int("version"), by: identity.principal)
             return try JSONOutput.response(ContentVariantDTO(variant))
         }
-        routes.delete("/api/v1/content/{id}/variants/{platform}", .permission(.contentWrite)) { request, context in
+        routes.delete("/api/v1/content/{id}/variants/{platform}", .permission(.contentWrite)) { request, context, identity in
             let id = try await item(context).id
             try await service.removeVariant(contentID: id, platform: try variantPlatform(context),
-                                            expectedVersion: try ContentInputParsing.version(request.query("version")), by: context.identity!.principal)
+                                            expectedVersion: try ContentInputParsing.version(request.query("version")), by: identity.principal)
             return JSONOutput.noContent()
         }
-        routes.post("/api/v1/content/{id}/review", .contentContributor) { request, context in
+        routes.post("/api/v1/content/{id}/review", .contentContributor) { request, context, identity in
             let id = try await item(context).id
             let input = try await JSONInput.read(request, context: context)
             guard let raw = try input.string("action"), !raw.isEmpty else { throw ValidationError(field: "action", code: "required") }
@@ -77,25 +77,25 @@ struct ContentController {
                 throw ValidationError(field: "action", code: "invalid_choice", params: ["choices": ReviewAction.allCases.map(\.rawValue).joined(separator: ", ")])
             }
             let updated = try await service.review(id: id, action: action, comment: try input.string("comment"), expectedVersion: try input.int("version"),
-                                                   by: context.identity!.principal)
+                                                   by: identity.principal)
             return try JSONOutput.response(ContentItemDTO(updated))
         }
-        routes.post("/api/v1/content/{id}/override", .permission(.complianceOverride)) { request, context in
+        routes.post("/api/v1/content/{id}/override", .permission(.complianceOverride)) { request, context, identity in
             let id = try await item(context).id
             let input = try await JSONInput.read(request, context: context)
-            try await service.overrideCompliance(id: id, reason: try input.string("reason"), by: context.identity!.principal)
+            try await service.overrideCompliance(id: id, reason: try input.string("reason"), by: identity.principal)
             return JSONOutput.noContent()
         }
         routes.get("/api/v1/content/{id}/comments", .permission(.contentView)) { _, context in
             let id = try await item(context).id
             return try JSONOutput.response(ItemsDTO(items: try await ReviewRepository(db.sql).comments(contentID: id).map(ReviewCommentDTO.init)))
         }
-        routes.post("/api/v1/content/{id}/comments", .contentContributor) { request, context in
+        routes.post("/api/v1/content/{id}/comments", .contentContributor) { request, context, identity in
             let id = try await item(context).id
             let input = try await JSONInput.read(request, context: context)
             let comment = try await service.comment(id: id, body: try input.string("body"), anchor: try input.string("anchor"),
                                                     rangeStart: try input.int("range_start"), rangeEnd: try input.int("range_end"),
-                                                    quote: try input.string("quote"), by: context.identity!.principal)
+                                                    quote: try input.string("quote"), by: identity.principal)
             return try JSONOutput.response(ReviewCommentDTO(comment), status: .created)
         }
         routes.get("/api/v1/content/{id}/versions", .permission(.contentView)) { _, context in
@@ -108,8 +108,8 @@ struct ContentController {
             let segments = TextDiff.segments(from: from.snapshot.readableText, to: to.snapshot.readableText)
             return try JSONOutput.response(DiffDTO(from: from.version, to: to.version, segments: segments.map { .init(kind: $0.kind.rawValue, text: $0.text) }))
         }
-        routes.post("/api/v1/content/{id}/duplicate", .permission(.contentWrite)) { _, context in
-            let copy = try await service.duplicate(id: try await item(context).id, by: context.identity!.principal)
+        routes.post("/api/v1/content/{id}/duplicate", .permission(.contentWrite)) { _, context, identity in
+            let copy = try await service.duplicate(id: try await item(context).id, by: identity.principal)
             return try JSONOutput.response(try await detailDTO(copy, context: context), status: .created)
         }
     }

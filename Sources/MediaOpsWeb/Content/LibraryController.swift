@@ -18,7 +18,7 @@ struct LibraryController {
             let page = try await search(request)
             return try JSONOutput.response(PageDTO(page) { ContentItemDTO($0) })
         }
-        routes.get("/content/library", .permission(.contentView)) { request, context in
+        routes.get("/content/library", .permission(.contentView)) { request, context, identity in
             let t = pages.localizer(context)
             let started = ContinuousClock.now
             let page = try await search(request)
@@ -55,7 +55,7 @@ struct LibraryController {
                 },
                 query: request.query("q") ?? "",
                 pagination: Pagination(request, page: page, localizer: t),
-                canWrite: context.identity!.permissions.contains(.contentWrite),
+                canWrite: identity.permissions.contains(.contentWrite),
                 searched: request.query("q") != nil,
                 searchSummary: t.t("library.search_summary", ["count": Pagination.total(page), "ms": String(format: "%.1f", milliseconds)]))
             return pages.render("library", title: t.t("library.title"), page: model, request: request, context: context)
@@ -87,29 +87,29 @@ struct NotificationsController {
     var db: Database { dependencies.database }
 
     func register(_ routes: Routes) {
-        routes.get("/api/v1/notifications", .signedIn) { request, context in
+        routes.get("/api/v1/notifications", .signedIn) { request, context, identity in
             let unread = try request.boolQuery("unread") ?? false
-            return try JSONOutput.response(ItemsDTO(items: try await NotificationRepository(db.sql).list(userID: context.identity!.member.id, unreadOnly: unread)
+            return try JSONOutput.response(ItemsDTO(items: try await NotificationRepository(db.sql).list(userID: identity.member.id, unreadOnly: unread)
                 .map(NotificationDTO.init)))
         }
-        routes.post("/api/v1/notifications/read", .signedIn) { request, context in
+        routes.post("/api/v1/notifications/read", .signedIn) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            try await NotificationRepository(db.sql).markRead(userID: context.identity!.member.id, id: try input.string("id"))
+            try await NotificationRepository(db.sql).markRead(userID: identity.member.id, id: try input.string("id"))
             return JSONOutput.noContent()
         }
-        routes.get("/notifications", .signedIn) { request, context in
+        routes.get("/notifications", .signedIn) { request, context, identity in
             let t = pages.localizer(context)
             struct Row { var title: String; var body: String; var link: String; var kind: String; var at: String; var unread: Bool }
             struct NotificationsPage { var rows: [Row]; var hasUnread: Bool }
-            let items = try await NotificationRepository(db.sql).list(userID: context.identity!.member.id, limit: 100)
+            let items = try await NotificationRepository(db.sql).list(userID: identity.member.id, limit: 100)
             let model = NotificationsPage(rows: items.map {
                 Row(title: $0.title, body: Self.body($0, t), link: $0.link, kind: t.t("notifications.kind_\($0.kind)"), at: t.dateTime($0.createdAt), unread: $0.readAt == nil)
             }, hasUnread: items.contains { $0.readAt == nil })
             return pages.render("notifications", title: t.t("notifications.title"), page: model, request: request, context: context)
         }
-        routes.post("/notifications/read", .signedIn) { request, context in
+        routes.post("/notifications/read", .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
-            try await NotificationRepository(db.sql).markRead(userID: context.identity!.member.id)
+            try await NotificationRepository(db.sql).markRead(userID: identity.member.id)
             return pages.redirect("/notifications", flash: "flash.notifications_read")
         }
     }

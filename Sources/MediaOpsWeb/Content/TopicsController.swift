@@ -15,27 +15,27 @@ struct TopicsController {
             let page = try await service.list(filter: try filter(request), page: try request.pageRequest())
             return try JSONOutput.response(PageDTO(page, TopicDTO.init))
         }
-        routes.post("/api/v1/topics", .permission(.contentWrite)) { request, context in
+        routes.post("/api/v1/topics", .permission(.contentWrite)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let topic = try await service.propose(try topicInput(input), by: context.identity!.principal)
+            let topic = try await service.propose(try topicInput(input), by: identity.principal)
             return try JSONOutput.response(TopicDTO(topic), status: .created)
         }
         routes.get("/api/v1/topics/{id}", .permission(.contentView)) { _, context in
             try JSONOutput.response(TopicDTO(try await topic(context)))
         }
-        routes.patch("/api/v1/topics/{id}", .permission(.contentWrite)) { request, context in
+        routes.patch("/api/v1/topics/{id}", .permission(.contentWrite)) { request, context, identity in
             let id = try await topic(context).id
             let input = try await JSONInput.read(request, context: context)
-            return try JSONOutput.response(TopicDTO(try await service.update(id: id, try topicInput(input), by: context.identity!.principal)))
+            return try JSONOutput.response(TopicDTO(try await service.update(id: id, try topicInput(input), by: identity.principal)))
         }
-        routes.post("/api/v1/topics/{id}/decision", .permission(.contentApprove)) { request, context in
+        routes.post("/api/v1/topics/{id}/decision", .permission(.contentApprove)) { request, context, identity in
             let id = try await topic(context).id
             let input = try await JSONInput.read(request, context: context)
-            return try JSONOutput.response(TopicDTO(try await service.decide(id: id, status: try status(try input.string("status")), by: context.identity!.principal)))
+            return try JSONOutput.response(TopicDTO(try await service.decide(id: id, status: try status(try input.string("status")), by: identity.principal)))
         }
-        routes.post("/api/v1/topics/{id}/vote", .contentContributor) { _, context in
+        routes.post("/api/v1/topics/{id}/vote", .contentContributor) { _, context, identity in
             let id = try await topic(context).id
-            let result = try await service.toggleVote(id: id, by: context.identity!.principal)
+            let result = try await service.toggleVote(id: id, by: identity.principal)
             struct Vote: Encodable { var voted: Bool; var votes: Int }
             return try JSONOutput.response(Vote(voted: result.voted, votes: result.votes))
         }
@@ -44,80 +44,80 @@ struct TopicsController {
             struct CommentDTO: Encodable { var id: String; var author_name: String; var body: String; var created_at: Date }
             return try JSONOutput.response(ItemsDTO(items: try await service.comments(topicID: id).map { CommentDTO(id: $0.id, author_name: $0.authorName, body: $0.body, created_at: $0.at) }))
         }
-        routes.post("/api/v1/topics/{id}/comments", .contentContributor) { request, context in
+        routes.post("/api/v1/topics/{id}/comments", .contentContributor) { request, context, identity in
             let id = try await topic(context).id
             let input = try await JSONInput.read(request, context: context)
-            let comment = try await service.comment(id: id, body: try input.string("body"), by: context.identity!.principal)
+            let comment = try await service.comment(id: id, body: try input.string("body"), by: identity.principal)
             struct CommentDTO: Encodable { var id: String; var author_name: String; var body: String; var created_at: Date }
             return try JSONOutput.response(CommentDTO(id: comment.id, author_name: comment.authorName, body: comment.body, created_at: comment.at), status: .created)
         }
-        routes.post("/api/v1/topics/{id}/convert", .permission(.contentWrite)) { _, context in
-            let item = try await service.convert(id: try await topic(context).id, by: context.identity!.principal)
+        routes.post("/api/v1/topics/{id}/convert", .permission(.contentWrite)) { _, context, identity in
+            let item = try await service.convert(id: try await topic(context).id, by: identity.principal)
             return try JSONOutput.response(ContentItemDTO(item), status: .created)
         }
 
         // MARK: Pages
-        routes.get("/topics", .permission(.contentView)) { request, context in
-            try await listPage(values: ["source": "hot_topic", "priority": "normal", "category": "industry"], errors: FormErrors(), request, context)
+        routes.get("/topics", .permission(.contentView)) { request, context, identity in
+            try await listPage(values: ["source": "hot_topic", "priority": "normal", "category": "industry"], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/topics", .permission(.contentWrite)) { request, context in
+        routes.post("/topics", .permission(.contentWrite)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let topic = try await service.propose(.init(title: form["title"], source: form["source"], category: form["category"], priority: form["priority"],
                                                             ownerID: .some(form["owner_id"]), notes: form["notes"] ?? "", groups: form.all("groups")),
-                                                      by: context.identity!.principal)
+                                                      by: identity.principal)
                 return pages.redirect("/topics/\(topic.id)", flash: "flash.topic_proposed")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await listPage(values: form.values.compactMapValues(\.first), errors: refusal.errors,
-                                          request, context, status: refusal.status)
+                                          request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/topics/{id}", .permission(.contentView)) { request, context in
-            try await detailPage(try await topic(context), errors: FormErrors(), request, context)
+        routes.get("/topics/{id}", .permission(.contentView)) { request, context, identity in
+            try await detailPage(try await topic(context), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/topics/{id}/decision", .permission(.contentApprove)) { request, context in
+        routes.post("/topics/{id}/decision", .permission(.contentApprove)) { request, context, identity in
             let topic = try await topic(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(topic, request, context) {
-                _ = try await service.decide(id: topic.id, status: try status(form["status"]), by: context.identity!.principal)
+            return try await act(topic, request, context, identity) {
+                _ = try await service.decide(id: topic.id, status: try status(form["status"]), by: identity.principal)
                 return "flash.topic_decided"
             }
         }
-        routes.post("/topics/{id}/vote", .contentContributor) { request, context in
+        routes.post("/topics/{id}/vote", .contentContributor) { request, context, identity in
             let topic = try await topic(context)
             _ = try await pages.readForm(request, context: context)
-            _ = try await service.toggleVote(id: topic.id, by: context.identity!.principal)
+            _ = try await service.toggleVote(id: topic.id, by: identity.principal)
             return pages.redirect("/topics/\(topic.id)")
         }
-        routes.post("/topics/{id}/comments", .contentContributor) { request, context in
+        routes.post("/topics/{id}/comments", .contentContributor) { request, context, identity in
             let topic = try await topic(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(topic, request, context) {
-                _ = try await service.comment(id: topic.id, body: form["body"], by: context.identity!.principal)
+            return try await act(topic, request, context, identity) {
+                _ = try await service.comment(id: topic.id, body: form["body"], by: identity.principal)
                 return "flash.comment_added"
             }
         }
-        routes.post("/topics/{id}/convert", .permission(.contentWrite)) { request, context in
+        routes.post("/topics/{id}/convert", .permission(.contentWrite)) { request, context, identity in
             let topic = try await topic(context)
             _ = try await pages.readForm(request, context: context)
             do {
-                let item = try await service.convert(id: topic.id, by: context.identity!.principal)
+                let item = try await service.convert(id: topic.id, by: identity.principal)
                 return pages.redirect("/content/\(item.id)", flash: "flash.topic_converted")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await detailPage(topic, errors: refusal.errors, request, context, status: refusal.status)
+                return try await detailPage(topic, errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
     }
 
-    private func act(_ topic: Topic, _ request: Request, _ context: AppRequestContext, _ change: () async throws -> String) async throws -> Response {
+    private func act(_ topic: Topic, _ request: Request, _ context: AppRequestContext, _ identity: Identity, _ change: () async throws -> String) async throws -> Response {
         do {
             return pages.redirect("/topics/\(topic.id)", flash: try await change())
         } catch {
             let refusal = try pages.refusal(error, context)
             return try await detailPage(try await service.find(id: topic.id) ?? topic, errors: refusal.errors,
-                                        request, context, status: refusal.status)
+                                        request, context, identity, status: refusal.status)
         }
     }
 
@@ -202,7 +202,7 @@ struct TopicsController {
         }
     }
 
-    private func listPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+    private func listPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                           status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let filter = try filter(request)
@@ -218,13 +218,13 @@ struct TopicsController {
                 + TopicSource.allCases.map { SelectOption(value: $0.rawValue, label: t.t("topics.source_\($0.rawValue)"), selected: $0.rawValue == selectedSource) },
             query: request.query("q") ?? "",
             pagination: Pagination(request, page: page, localizer: t),
-            canPropose: context.identity!.permissions.contains(.contentWrite),
+            canPropose: identity.permissions.contains(.contentWrite),
             values: values, errors: errors.messages, summary: errors.summary,
             formSources: TopicSource.allCases.map { SelectOption(value: $0.rawValue, label: t.t("topics.source_\($0.rawValue)"), selected: $0.rawValue == values["source"]) },
             formCategories: ContentCategory.allCases.map { SelectOption(value: $0.rawValue, label: t.t("content.category_\($0.rawValue)"), selected: $0.rawValue == values["category"]) },
             formPriorities: TopicPriority.allCases.map { SelectOption(value: $0.key, label: t.t("topics.priority_\($0.key)"), selected: $0.key == values["priority"]) },
             formOwners: try await dependencies.team.members().filter(\.isActive).map {
-                SelectOption(value: $0.id, label: $0.name, selected: $0.id == (values["owner_id"] ?? context.identity!.member.id))
+                SelectOption(value: $0.id, label: $0.name, selected: $0.id == (values["owner_id"] ?? identity.member.id))
             },
             formGroups: try await dependencies.team.groups().map { SelectOption(value: $0.id, label: $0.name, selected: checkedGroups.contains($0.id)) },
             filtered: filter != TopicFilter())
@@ -249,10 +249,9 @@ struct TopicsController {
         var created: String
     }
 
-    private func detailPage(_ topic: Topic, errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+    private func detailPage(_ topic: Topic, errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let identity = context.identity!
         let decisions = TopicStatus.allCases.filter { $0 != .converted && Topic.canMove(from: topic.status, to: $0) }
         let model = DetailPage(
             topic: try await rows([topic], t)[0], notes: topic.notes, contentID: topic.contentID,

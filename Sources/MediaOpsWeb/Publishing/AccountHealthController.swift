@@ -18,18 +18,18 @@ struct AccountHealthController {
         routes.get("/api/v1/publishing/health", .permission(.accountsView)) { _, _ in
             try JSONOutput.response(ItemsDTO(items: try await health.health().map(AccountHealthDTO.init)))
         }
-        routes.patch("/api/v1/accounts/{id}/token-expiry", .permission(.accountsManage)) { request, context in
+        routes.patch("/api/v1/accounts/{id}/token-expiry", .permission(.accountsManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
             guard input.has("expires_at") else { throw ValidationError(field: "expires_at", code: "required") }
             let expiresAt = try ContentInputParsing.instant(try input.nullableString("expires_at"), field: "expires_at") ?? nil
-            let account = try await health.setExpiry(accountID: try context.parameters.require("id"), expiresAt: expiresAt, by: context.identity!.principal)
+            let account = try await health.setExpiry(accountID: try context.parameters.require("id"), expiresAt: expiresAt, by: identity.principal)
             let entry = try await health.health().first { $0.account.id == account.id }
             return try JSONOutput.response(try entry.map(AccountHealthDTO.init) ?? { throw NotFoundError(entity: "account") }())
         }
         routes.get("/publishing/health", .permission(.accountsView)) { request, context in
             try await page(request, context: context)
         }
-        routes.post("/publishing/health/{id}", .permission(.accountsManage)) { request, context in
+        routes.post("/publishing/health/{id}", .permission(.accountsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let zone = pages.localizer(context).timeZone
             do {
@@ -42,7 +42,7 @@ struct AccountHealthController {
                     // An authorisation "until" a day lasts to that day's end in the workspace zone.
                     expiresAt = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 23, minute: 59, second: 59))
                 }
-                _ = try await health.setExpiry(accountID: try context.parameters.require("id"), expiresAt: expiresAt, by: context.identity!.principal)
+                _ = try await health.setExpiry(accountID: try context.parameters.require("id"), expiresAt: expiresAt, by: identity.principal)
                 return pages.redirect("/publishing/health", flash: "flash.token_expiry_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)

@@ -21,22 +21,22 @@ struct NotificationChannelsController {
         routes.get("/api/v1/notification-channels", access) { _, _ in
             try JSONOutput.response(ItemsDTO(items: try await service.list().map(NotificationChannelDTO.init)))
         }
-        routes.post("/api/v1/notification-channels", access) { request, context in
+        routes.post("/api/v1/notification-channels", access) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let channel = try await service.create(try checkedDestination(try channelInput(input)), by: context.identity!.principal)
+            let channel = try await service.create(try checkedDestination(try channelInput(input)), by: identity.principal)
             return try JSONOutput.response(NotificationChannelDTO(channel), status: .created)
         }
         routes.get("/api/v1/notification-channels/{id}", access) { _, context in
             try JSONOutput.response(NotificationChannelDTO(try await channel(context)))
         }
-        routes.patch("/api/v1/notification-channels/{id}", access) { request, context in
+        routes.patch("/api/v1/notification-channels/{id}", access) { request, context, identity in
             let current = try await channel(context)
             let input = try await JSONInput.read(request, context: context)
-            let updated = try await service.update(id: current.id, try checkedDestination(try channelInput(input), current: current), by: context.identity!.principal)
+            let updated = try await service.update(id: current.id, try checkedDestination(try channelInput(input), current: current), by: identity.principal)
             return try JSONOutput.response(NotificationChannelDTO(updated))
         }
-        routes.delete("/api/v1/notification-channels/{id}", access) { _, context in
-            try await service.delete(id: try await channel(context).id, by: context.identity!.principal)
+        routes.delete("/api/v1/notification-channels/{id}", access) { _, context, identity in
+            try await service.delete(id: try await channel(context).id, by: identity.principal)
             return JSONOutput.noContent()
         }
         routes.post("/api/v1/notification-channels/{id}/test", access) { request, context in
@@ -52,10 +52,10 @@ struct NotificationChannelsController {
         routes.get("/settings/notifications", access) { request, context in
             try await listPage(values: [:], events: Set(OutboundEventKind.allCases), active: true, errors: FormErrors(), request, context)
         }
-        routes.post("/settings/notifications", access) { request, context in
+        routes.post("/settings/notifications", access) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
-                let channel = try await service.create(try checkedDestination(formInput(form, creating: true)), by: context.identity!.principal)
+                let channel = try await service.create(try checkedDestination(formInput(form, creating: true)), by: identity.principal)
                 return pages.redirect("/settings/notifications/\(channel.id)", flash: "flash.channel_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -68,11 +68,11 @@ struct NotificationChannelsController {
             return try await editPage(channel, values: values(of: channel), events: channel.events, active: channel.active, errors: FormErrors(),
                                       test: nil, request, context)
         }
-        routes.post("/settings/notifications/{id}", access) { request, context in
+        routes.post("/settings/notifications/{id}", access) { request, context, identity in
             let channel = try await channel(context)
             let form = try await pages.readForm(request, context: context)
             do {
-                _ = try await service.update(id: channel.id, try checkedDestination(formInput(form, creating: false), current: channel), by: context.identity!.principal)
+                _ = try await service.update(id: channel.id, try checkedDestination(formInput(form, creating: false), current: channel), by: identity.principal)
                 return pages.redirect("/settings/notifications/\(channel.id)", flash: "flash.channel_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -80,10 +80,10 @@ struct NotificationChannelsController {
                                           active: form.has("active"), errors: refusal.errors, test: nil, request, context, status: refusal.status)
             }
         }
-        routes.post("/settings/notifications/{id}/delete", access) { request, context in
+        routes.post("/settings/notifications/{id}/delete", access) { request, context, identity in
             let channel = try await channel(context)
             _ = try await pages.readForm(request, context: context)
-            try await service.delete(id: channel.id, by: context.identity!.principal)
+            try await service.delete(id: channel.id, by: identity.principal)
             return pages.redirect("/settings/notifications", flash: "flash.channel_deleted")
         }
         routes.post("/settings/notifications/{id}/test", access) { request, context in

@@ -5,20 +5,20 @@ import MediaOpsStore
 
 extension PublishingController {
     func registerPages(_ routes: Routes) {
-        routes.get("/publishing", .permission(.contentView)) { request, context in
-            try await queuePage(request, context)
+        routes.get("/publishing", .permission(.contentView)) { request, context, identity in
+            try await queuePage(request, context, identity)
         }
-        routes.post("/publishing/freeze", .permission(.settingsManage)) { request, context in
+        routes.post("/publishing/freeze", .permission(.settingsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
-                _ = try await service.freeze(reason: form["reason"] ?? "", by: context.identity!.principal)
+                _ = try await service.freeze(reason: form["reason"] ?? "", by: identity.principal)
                 return pages.redirect("/publishing", flash: "flash.publishing_frozen")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await queuePage(request, context, errors: refusal.errors, values: form.values.compactMapValues(\.first), status: refusal.status)
+                return try await queuePage(request, context, identity, errors: refusal.errors, values: form.values.compactMapValues(\.first), status: refusal.status)
             }
         }
-        routes.post("/publishing/resume", .permission(.settingsManage)) { request, context in
+        routes.post("/publishing/resume", .permission(.settingsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let mode: ResumeMode
@@ -33,40 +33,40 @@ extension PublishingController {
                 case "": throw ValidationError(field: "mode", code: "required")
                 default: throw ValidationError(field: "mode", code: "invalid_choice", params: ["choices": "publish_in_order, reschedule"])
                 }
-                _ = try await service.resume(mode, by: context.identity!.principal)
+                _ = try await service.resume(mode, by: identity.principal)
                 return pages.redirect("/publishing", flash: "flash.publishing_resumed")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await queuePage(request, context, errors: refusal.errors, values: form.values.compactMapValues(\.first), status: refusal.status)
+                return try await queuePage(request, context, identity, errors: refusal.errors, values: form.values.compactMapValues(\.first), status: refusal.status)
             }
         }
-        routes.get("/publishing/targets/{id}", .permission(.contentView)) { request, context in
-            try await targetPage(try await targetDetail(context), errors: FormErrors(), values: [:], request, context)
+        routes.get("/publishing/targets/{id}", .permission(.contentView)) { request, context, identity in
+            try await targetPage(try await targetDetail(context), errors: FormErrors(), values: [:], request, context, identity)
         }
-        routes.post("/publishing/targets/{id}/cancel", .permission(.contentPublish)) { request, context in
+        routes.post("/publishing/targets/{id}/cancel", .permission(.contentPublish)) { request, context, identity in
             let detail = try await targetDetail(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(detail, form, request, context) {
-                _ = try await service.cancel(targetID: detail.target.id, by: context.identity!.principal)
+            return try await act(detail, form, request, context, identity) {
+                _ = try await service.cancel(targetID: detail.target.id, by: identity.principal)
                 return "flash.target_cancelled"
             }
         }
-        routes.post("/publishing/targets/{id}/reschedule", .permission(.contentPublish)) { request, context in
+        routes.post("/publishing/targets/{id}/reschedule", .permission(.contentPublish)) { request, context, identity in
             let detail = try await targetDetail(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(detail, form, request, context) {
+            return try await act(detail, form, request, context, identity) {
                 let zone = pages.localizer(context).timeZone
                 guard case .some(.some(let due)) = try ContentInputParsing.localDateTime(form["due_at"], field: "due_at", zone: zone) else {
                     throw ValidationError(field: "due_at", code: "required")
                 }
-                _ = try await reschedule(detail.target.id, to: due, context: context)
+                _ = try await reschedule(detail.target.id, to: due, context: context, identity: identity)
                 return "flash.target_rescheduled"
             }
         }
-        routes.post("/publishing/targets/{id}/confirm", .permission(.contentPublish)) { request, context in
+        routes.post("/publishing/targets/{id}/confirm", .permission(.contentPublish)) { request, context, identity in
             let detail = try await targetDetail(context)
             let form = try await pages.readForm(request, context: context)
-            return try await act(detail, form, request, context) {
+            return try await act(detail, form, request, context, identity) {
                 let published: Bool
                 switch form["published"] ?? "" {
                 case "1", "true": published = true
@@ -81,12 +81,12 @@ extension PublishingController {
                     retryAt = nil
                 }
                 _ = try await service.confirm(targetID: detail.target.id, published: published, url: form["url"], retryAt: retryAt,
-                                              by: context.identity!.principal)
+                                              by: identity.principal)
                 if published && detail.target.state == .published { return "flash.target_url_corrected" }
                 return published ? "flash.target_confirmed" : "flash.target_requeued"
             }
         }
-        routes.post("/content/{id}/schedule", .permission(.contentPublish)) { request, context in
+        routes.post("/content/{id}/schedule", .permission(.contentPublish)) { request, context, identity in
             let item = try await contentItem(context)
             let form = try await pages.readForm(request, context: context)
             do {
@@ -103,20 +103,20 @@ extension PublishingController {
                     }
                     due = date
                 }
-                _ = try await service.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: context.identity!.principal)
+                _ = try await service.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: identity.principal)
                 return pages.redirect("/content/\(item.id)#publishing", flash: now ? "flash.targets_publishing_now" : "flash.targets_scheduled")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 let fresh = try await ContentRepository(db.sql, kind: db.kind).find(id: item.id) ?? item
                 return try await ContentController(dependencies: dependencies, pages: pages)
-                    .editorPage(fresh, errors: refusal.errors, request, context, status: refusal.status, scheduleForm: form)
+                    .editorPage(fresh, errors: refusal.errors, request, context, identity, status: refusal.status, scheduleForm: form)
             }
         }
     }
 
     /// Runs a change from a target's page (or the queue): on success back where
     /// the form came from with a notice, on a refusal the target page with the reason.
-    private func act(_ detail: TargetDetail, _ form: FormData, _ request: Request, _ context: AppRequestContext,
+    private func act(_ detail: TargetDetail, _ form: FormData, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                      _ change: () async throws -> String) async throws -> Response {
         do {
             let flash = try await change()
@@ -125,7 +125,7 @@ extension PublishingController {
         } catch {
             let refusal = try pages.refusal(error, context)
             let fresh = try await service.detail(id: detail.target.id) ?? detail
-            return try await targetPage(fresh, errors: refusal.errors, values: form.values.compactMapValues(\.first), request, context,
+            return try await targetPage(fresh, errors: refusal.errors, values: form.values.compactMapValues(\.first), request, context, identity,
                                         status: refusal.status)
         }
     }
@@ -221,10 +221,10 @@ extension PublishingController {
         var next: String
     }
 
-    func queuePage(_ request: Request, _ context: AppRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:],
+    func queuePage(_ request: Request, _ context: AppRequestContext, _ identity: Identity, errors: FormErrors = FormErrors(), values: [String: String] = [:],
                    status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let can = context.identity!.permissions.contains
+        let can = identity.permissions.contains
         let isQueue = request.uri.path == "/publishing"
         let view = try queueView(isQueue ? request.query("view") : nil)
         let pageRequest = isQueue ? try request.pageRequest(defaultPerPage: 25) : PageRequest(page: 1, perPage: 25)
@@ -357,10 +357,10 @@ extension PublishingController {
         var retryValue: String
     }
 
-    func targetPage(_ detail: TargetDetail, errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext,
+    func targetPage(_ detail: TargetDetail, errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let can = context.identity!.permissions.contains
+        let can = identity.permissions.contains
         let target = detail.target
         let zone = t.timeZone
         let attempts = try await service.attempts(targetID: target.id).reversed().map { attempt in
@@ -465,7 +465,7 @@ extension PublishingController {
 
     /// The "发布" section of the item page: shown once the item is approved
     /// (or already has targets, or a scheduling attempt was just refused).
-    func contentSection(_ item: ContentItem, errors: FormErrors, form: FormData?, context: AppRequestContext) async throws -> ContentSection? {
+    func contentSection(_ item: ContentItem, errors: FormErrors, form: FormData?, context: AppRequestContext, identity: Identity) async throws -> ContentSection? {
         let targets = try await service.targets(contentID: item.id)
         let refused = form != nil && !errors.isEmpty
         guard [.approved, .scheduled, .published].contains(item.state) || !targets.isEmpty || refused else { return nil }
@@ -490,7 +490,7 @@ extension PublishingController {
                               reason: target.failureReason.map { Self.reasonText($0, t) }, externalURL: target.externalURL)
             },
             hasTargets: !targets.isEmpty,
-            canSchedule: context.identity!.permissions.contains(.contentPublish) && (item.state == .approved || item.state == .scheduled),
+            canSchedule: identity.permissions.contains(.contentPublish) && (item.state == .approved || item.state == .scheduled),
             accounts: accounts.map { account in
                 AccountChoice(id: account.id, name: account.name, platform: t.platformShortName(account.platform),
                               checked: chosen.contains(account.id), taken: live.contains(account.id),

@@ -21,7 +21,7 @@ struct PublishingController {
     // MARK: API
 
     private func registerAPI(_ routes: Routes) {
-        routes.post("/api/v1/content/{id}/targets", .permission(.contentPublish)) { request, context in
+        routes.post("/api/v1/content/{id}/targets", .permission(.contentPublish)) { request, context, identity in
             let item = try await contentItem(context)
             let input = try await JSONInput.read(request, context: context)
             let accountIDs = try input.strings("account_ids") ?? []
@@ -35,7 +35,7 @@ struct PublishingController {
                 }
                 due = date
             }
-            let created = try await service.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: context.identity!.principal)
+            let created = try await service.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: identity.principal)
             return try JSONOutput.response(TargetsDTO(targets: try await targetDTOs(created)), status: .created)
         }
         routes.get("/api/v1/content/{id}/targets", .permission(.contentView)) { _, context in
@@ -54,21 +54,21 @@ struct PublishingController {
             let detail = try await targetDetail(context)
             return try JSONOutput.response(TargetDetailDTO(detail, attempts: try await service.attempts(targetID: detail.target.id)))
         }
-        routes.patch("/api/v1/targets/{id}", .permission(.contentPublish)) { request, context in
+        routes.patch("/api/v1/targets/{id}", .permission(.contentPublish)) { request, context, identity in
             let id = try await targetDetail(context).target.id
             let input = try await JSONInput.read(request, context: context)
             guard case .some(.some(let due)) = try ContentInputParsing.instant(try input.nullableString("due_at"), field: "due_at") else {
                 throw ValidationError(field: "due_at", code: "required")
             }
-            let moved = try await reschedule(id, to: due, context: context)
+            let moved = try await reschedule(id, to: due, context: context, identity: identity)
             return try JSONOutput.response(try await targetDTO(moved))
         }
-        routes.post("/api/v1/targets/{id}/cancel", .permission(.contentPublish)) { _, context in
+        routes.post("/api/v1/targets/{id}/cancel", .permission(.contentPublish)) { _, context, identity in
             let id = try await targetDetail(context).target.id
-            let cancelled = try await service.cancel(targetID: id, by: context.identity!.principal)
+            let cancelled = try await service.cancel(targetID: id, by: identity.principal)
             return try JSONOutput.response(try await targetDTO(cancelled))
         }
-        routes.post("/api/v1/targets/{id}/confirm", .permission(.contentPublish)) { request, context in
+        routes.post("/api/v1/targets/{id}/confirm", .permission(.contentPublish)) { request, context, identity in
             let id = try await targetDetail(context).target.id
             let input = try await JSONInput.read(request, context: context)
             guard let published = try input.bool("published") else { throw ValidationError(field: "published", code: "required") }
@@ -79,18 +79,18 @@ struct PublishingController {
                 retryAt = nil
             }
             let target = try await service.confirm(targetID: id, published: published, url: try input.string("url"), retryAt: retryAt,
-                                                   by: context.identity!.principal)
+                                                   by: identity.principal)
             return try JSONOutput.response(try await targetDTO(target))
         }
         routes.get("/api/v1/publishing/freeze", .permission(.contentView)) { _, _ in
             try JSONOutput.response(FreezeDTO(try await service.freeze(), waiting: try await service.waitingCount()))
         }
-        routes.post("/api/v1/publishing/freeze", .permission(.settingsManage)) { request, context in
+        routes.post("/api/v1/publishing/freeze", .permission(.settingsManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let freeze = try await service.freeze(reason: try input.string("reason") ?? "", by: context.identity!.principal)
+            let freeze = try await service.freeze(reason: try input.string("reason") ?? "", by: identity.principal)
             return try JSONOutput.response(FreezeDTO(freeze, waiting: try await service.waitingCount()))
         }
-        routes.post("/api/v1/publishing/resume", .permission(.settingsManage)) { request, context in
+        routes.post("/api/v1/publishing/resume", .permission(.settingsManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
             let mode: ResumeMode
             switch try input.string("mode") ?? "" {
@@ -103,7 +103,7 @@ struct PublishingController {
                 mode = .reschedule(at: at)
             default: throw ValidationError(field: "mode", code: "invalid_choice", params: ["choices": "publish_in_order, reschedule"])
             }
-            let released = try await service.resume(mode, by: context.identity!.principal)
+            let released = try await service.resume(mode, by: identity.principal)
             return try JSONOutput.response(ResumeDTO(frozen: false, released: released))
         }
     }
@@ -130,9 +130,9 @@ struct PublishingController {
     }
 
     /// Moving a target into the past is refused the way scheduling it there is.
-    func reschedule(_ id: String, to due: Date, context: AppRequestContext) async throws -> PublishTarget {
+    func reschedule(_ id: String, to due: Date, context: AppRequestContext, identity: Identity) async throws -> PublishTarget {
         guard due > Date().addingTimeInterval(-300) else { throw ValidationError(field: "due_at", code: "in_the_past") }
-        return try await service.reschedule(targetID: id, to: due, by: context.identity!.principal)
+        return try await service.reschedule(targetID: id, to: due, by: identity.principal)
     }
 
     func targetDTO(_ target: PublishTarget) async throws -> PublishTargetDTO {

@@ -55,35 +55,55 @@ struct Routes {
     let table: RouteTable
 
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+    /// A handler of a route that needs a sign-in: it receives the identity the
+    /// access check verified, so it never unwraps `context.identity` itself.
+    typealias SignedInHandler = @Sendable (Request, AppRequestContext, Identity) async throws -> Response
 
-    func get(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.get, path, access, handler) }
-    func post(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.post, path, access, handler) }
-    func patch(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.patch, path, access, handler) }
-    func delete(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.delete, path, access, handler) }
+    func get(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.get, path, access) { request, context, _ in try await handler(request, context) } }
+    func post(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.post, path, access) { request, context, _ in try await handler(request, context) } }
+    func patch(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.patch, path, access) { request, context, _ in try await handler(request, context) } }
+    func delete(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.delete, path, access) { request, context, _ in try await handler(request, context) } }
 
-    func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
-        table.append(RouteRecord(method: method, path: path, access: access))
-        let isAPI = path.hasPrefix("/api/")
-        router.on(RouterPath(path), method: method) { request, context in
-            try Self.check(access, method: method, isAPI: isAPI, request: request, context: context)
-            return try await handler(request, context)
+    func get(_ path: String, _ access: Access, _ handler: @escaping SignedInHandler) { addSignedIn(.get, path, access, handler) }
+    func post(_ path: String, _ access: Access, _ handler: @escaping SignedInHandler) { addSignedIn(.post, path, access, handler) }
+    func patch(_ path: String, _ access: Access, _ handler: @escaping SignedInHandler) { addSignedIn(.patch, path, access, handler) }
+    func delete(_ path: String, _ access: Access, _ handler: @escaping SignedInHandler) { addSignedIn(.delete, path, access, handler) }
+
+    private func addSignedIn(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping SignedInHandler) {
+        // A route open to anyone has no identity to hand over: refusing it here
+        // (the router is built at start) keeps that mistake out of any request.
+        precondition(access != .anyone, "\(method) \(path) is open to anyone but its handler expects a signed-in member")
+        add(method, path, access) { request, context, identity in
+            guard let identity else { throw AppError.unauthorized }
+            return try await handler(request, context, identity)
         }
     }
 
-    static func check(_ access: Access, method: HTTPRequest.Method, isAPI: Bool, request: Request, context: AppRequestContext) throws {
-        if access != .anyone {
-            guard let identity = context.identity else {
-                if isAPI { throw AppError.unauthorized }
-                let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
-                throw RedirectRequired(location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
-            }
-            guard access.admits(identity.permissions) else { throw AppError.forbidden }
-            // A browser session calling the API from script must prove it is our page.
-            if isAPI, !method.isSafe, let expected = identity.csrfToken {
-                let given = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
-                guard TokenHasher.constantTimeEquals(given, expected) else { throw AppError.csrf }
-            }
+    private func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access,
+                     _ handler: @escaping @Sendable (Request, AppRequestContext, Identity?) async throws -> Response) {
+        table.append(RouteRecord(method: method, path: path, access: access))
+        let isAPI = path.hasPrefix("/api/")
+        router.on(RouterPath(path), method: method) { request, context in
+            let identity = try Self.check(access, method: method, isAPI: isAPI, request: request, context: context)
+            return try await handler(request, context, identity)
         }
+    }
+
+    /// The identity that passed the rule (nil for routes open to anyone).
+    static func check(_ access: Access, method: HTTPRequest.Method, isAPI: Bool, request: Request, context: AppRequestContext) throws -> Identity? {
+        guard access != .anyone else { return context.identity }
+        guard let identity = context.identity else {
+            if isAPI { throw AppError.unauthorized }
+            let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
+            throw RedirectRequired(location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+        }
+        guard access.admits(identity.permissions) else { throw AppError.forbidden }
+        // A browser session calling the API from script must prove it is our page.
+        if isAPI, !method.isSafe, let expected = identity.csrfToken {
+            let given = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
+            guard TokenHasher.constantTimeEquals(given, expected) else { throw AppError.csrf }
+        }
+        return identity
     }
 }
 

@@ -22,119 +22,119 @@ struct AccountsController {
             let groups = try await groupIndex()
             return try JSONOutput.response(PageDTO(page) { AccountDTO($0, groups: groups) })
         }
-        routes.post("/api/v1/accounts", .permission(.accountsManage)) { request, context in
+        routes.post("/api/v1/accounts", .permission(.accountsManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let account = try await dependencies.team.createAccount(try checkedDestinations(try accountInput(input)), by: context.identity!.principal)
+            let account = try await dependencies.team.createAccount(try checkedDestinations(try accountInput(input)), by: identity.principal)
             return try JSONOutput.response(AccountDTO(account, groups: try await groupIndex()), status: .created)
         }
         routes.get("/api/v1/accounts/{id}", .permission(.accountsView)) { _, context in
             try JSONOutput.response(AccountDTO(try await account(context), groups: try await groupIndex()))
         }
-        routes.patch("/api/v1/accounts/{id}", .permission(.accountsManage)) { request, context in
+        routes.patch("/api/v1/accounts/{id}", .permission(.accountsManage)) { request, context, identity in
             let id = try await account(context).id
             let input = try await JSONInput.read(request, context: context)
-            let updated = try await dependencies.team.updateAccount(id: id, try checkedDestinations(try accountInput(input)), by: context.identity!.principal)
+            let updated = try await dependencies.team.updateAccount(id: id, try checkedDestinations(try accountInput(input)), by: identity.principal)
             return try JSONOutput.response(AccountDTO(updated, groups: try await groupIndex()))
         }
-        routes.delete("/api/v1/accounts/{id}", .permission(.accountsManage)) { _, context in
-            let retired = try await dependencies.team.retireAccount(id: try await account(context).id, by: context.identity!.principal)
+        routes.delete("/api/v1/accounts/{id}", .permission(.accountsManage)) { _, context, identity in
+            let retired = try await dependencies.team.retireAccount(id: try await account(context).id, by: identity.principal)
             return try JSONOutput.response(AccountDTO(retired, groups: try await groupIndex()))
         }
         routes.get("/api/v1/account-groups", .permission(.accountsView)) { _, _ in
             let counts = try await dependencies.team.groupAccountCounts()
             return try JSONOutput.response(ItemsDTO(items: try await dependencies.team.groups().map { AccountGroupDTO($0, count: counts[$0.id] ?? 0) }))
         }
-        routes.post("/api/v1/account-groups", .permission(.accountsManage)) { request, context in
+        routes.post("/api/v1/account-groups", .permission(.accountsManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let group = try await dependencies.team.createGroup(name: try input.string("name"), description: try input.string("description"), by: context.identity!.principal)
+            let group = try await dependencies.team.createGroup(name: try input.string("name"), description: try input.string("description"), by: identity.principal)
             return try JSONOutput.response(AccountGroupDTO(group, count: 0), status: .created)
         }
         routes.get("/api/v1/account-groups/{id}", .permission(.accountsView)) { _, context in
             let group = try await group(context)
             return try JSONOutput.response(AccountGroupDTO(group, count: try await dependencies.team.groupAccountCounts()[group.id] ?? 0))
         }
-        routes.patch("/api/v1/account-groups/{id}", .permission(.accountsManage)) { request, context in
+        routes.patch("/api/v1/account-groups/{id}", .permission(.accountsManage)) { request, context, identity in
             let id = try await group(context).id
             let input = try await JSONInput.read(request, context: context)
-            let group = try await dependencies.team.updateGroup(id: id, name: try input.string("name"), description: try input.string("description"), by: context.identity!.principal)
+            let group = try await dependencies.team.updateGroup(id: id, name: try input.string("name"), description: try input.string("description"), by: identity.principal)
             return try JSONOutput.response(AccountGroupDTO(group, count: try await dependencies.team.groupAccountCounts()[group.id] ?? 0))
         }
-        routes.delete("/api/v1/account-groups/{id}", .permission(.accountsManage)) { _, context in
-            try await dependencies.team.deleteGroup(id: try await group(context).id, by: context.identity!.principal)
+        routes.delete("/api/v1/account-groups/{id}", .permission(.accountsManage)) { _, context, identity in
+            try await dependencies.team.deleteGroup(id: try await group(context).id, by: identity.principal)
             return JSONOutput.noContent()
         }
 
         // MARK: Pages
-        routes.get("/accounts", .permission(.accountsView)) { request, context in try await listPage(request, context) }
-        routes.get("/accounts/new", .permission(.accountsManage)) { request, context in
+        routes.get("/accounts", .permission(.accountsView)) { request, context, identity in try await listPage(request, context, identity) }
+        routes.get("/accounts/new", .permission(.accountsManage)) { request, context, identity in
             let platform = request.query("platform").flatMap(Platform.init(rawValue:)) ?? .wechatOA
-            return try await formPage(account: nil, values: ["platform": platform.rawValue, "kind": platform.kinds.first ?? ""], groups: [], errors: FormErrors(), request, context)
+            return try await formPage(account: nil, values: ["platform": platform.rawValue, "kind": platform.kinds.first ?? ""], groups: [], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/accounts", .permission(.accountsManage)) { request, context in
+        routes.post("/accounts", .permission(.accountsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let input = formInput(form, creating: true)
             do {
-                let account = try await dependencies.team.createAccount(try checkedDestinations(input), by: context.identity!.principal)
+                let account = try await dependencies.team.createAccount(try checkedDestinations(input), by: identity.principal)
                 return pages.redirect("/accounts/\(account.id)", flash: "flash.account_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await formPage(account: nil, values: visibleValues(form), groups: Set(form.all("groups")),
-                                          errors: refusal.errors, request, context, status: refusal.status)
+                                          errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/accounts/groups", .permission(.accountsView)) { request, context in
-            try await groupsPage(errors: FormErrors(), values: [:], request, context)
+        routes.get("/accounts/groups", .permission(.accountsView)) { request, context, identity in
+            try await groupsPage(errors: FormErrors(), values: [:], request, context, identity)
         }
-        routes.post("/accounts/groups", .permission(.accountsManage)) { request, context in
+        routes.post("/accounts/groups", .permission(.accountsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
-                _ = try await dependencies.team.createGroup(name: form["name"], description: form["description"], by: context.identity!.principal)
+                _ = try await dependencies.team.createGroup(name: form["name"], description: form["description"], by: identity.principal)
                 return pages.redirect("/accounts/groups", flash: "flash.group_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await groupsPage(errors: refusal.errors, values: form.values.compactMapValues(\.first),
-                                            request, context, status: refusal.status)
+                                            request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/accounts/groups/{id}", .permission(.accountsManage)) { request, context in
+        routes.post("/accounts/groups/{id}", .permission(.accountsManage)) { request, context, identity in
             let group = try await group(context)
             let form = try await pages.readForm(request, context: context)
             do {
-                _ = try await dependencies.team.updateGroup(id: group.id, name: form["name"], description: form["description"], by: context.identity!.principal)
+                _ = try await dependencies.team.updateGroup(id: group.id, name: form["name"], description: form["description"], by: identity.principal)
                 return pages.redirect("/accounts/groups", flash: "flash.group_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await groupsPage(errors: refusal.errors, values: [:], request, context, status: refusal.status)
+                return try await groupsPage(errors: refusal.errors, values: [:], request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/accounts/groups/{id}/delete", .permission(.accountsManage)) { request, context in
+        routes.post("/accounts/groups/{id}/delete", .permission(.accountsManage)) { request, context, identity in
             let group = try await group(context)
             _ = try await pages.readForm(request, context: context)
-            try await dependencies.team.deleteGroup(id: group.id, by: context.identity!.principal)
+            try await dependencies.team.deleteGroup(id: group.id, by: identity.principal)
             return pages.redirect("/accounts/groups", flash: "flash.group_deleted")
         }
-        routes.get("/accounts/{id}", .permission(.accountsView)) { request, context in
+        routes.get("/accounts/{id}", .permission(.accountsView)) { request, context, identity in
             let account = try await account(context)
-            return try await formPage(account: account, values: values(of: account), groups: Set(account.groupIDs), errors: FormErrors(), request, context)
+            return try await formPage(account: account, values: values(of: account), groups: Set(account.groupIDs), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/accounts/{id}", .permission(.accountsManage)) { request, context in
+        routes.post("/accounts/{id}", .permission(.accountsManage)) { request, context, identity in
             let account = try await account(context)
             let form = try await pages.readForm(request, context: context)
             do {
-                _ = try await dependencies.team.updateAccount(id: account.id, try checkedDestinations(formInput(form, creating: false)), by: context.identity!.principal)
+                _ = try await dependencies.team.updateAccount(id: account.id, try checkedDestinations(formInput(form, creating: false)), by: identity.principal)
                 return pages.redirect("/accounts/\(account.id)", flash: "flash.account_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 var values = visibleValues(form)
                 values["platform"] = account.platform.rawValue
                 return try await formPage(account: account, values: values, groups: Set(form.all("groups")),
-                                          errors: refusal.errors, request, context, status: refusal.status)
+                                          errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/accounts/{id}/retire", .permission(.accountsManage)) { request, context in
+        routes.post("/accounts/{id}/retire", .permission(.accountsManage)) { request, context, identity in
             let account = try await account(context)
             _ = try await pages.readForm(request, context: context)
-            _ = try await dependencies.team.retireAccount(id: account.id, by: context.identity!.principal)
+            _ = try await dependencies.team.retireAccount(id: account.id, by: identity.principal)
             return pages.redirect("/accounts/\(account.id)", flash: "flash.account_retired")
         }
     }
@@ -274,7 +274,7 @@ struct AccountsController {
             + capabilityChips(account.platform, t).filter { $0.key != "publish_api" }
     }
 
-    private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    private func listPage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
         let filter = try filter(request)
         let (sort, descending) = try request.sort(AccountSort.self, default: .name)
@@ -302,7 +302,7 @@ struct AccountsController {
                 + members.filter(\.isActive).map { option($0.id, $0.name, $0.id == filter.ownerID) },
             sort: Pagination.sortLinks(request, keys: AccountSort.allCases.map(\.rawValue), current: sort.rawValue, descending: descending),
             pagination: Pagination(request, page: page, localizer: t),
-            canManage: context.identity!.permissions.contains(.accountsManage),
+            canManage: identity.permissions.contains(.accountsManage),
             filtered: filter != AccountFilter(),
             total: page.total
         )
@@ -362,9 +362,8 @@ struct AccountsController {
     }
 
     private func formPage(account: Account?, values: [String: String], groups checked: Set<String>, errors: FormErrors,
-                          _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) async throws -> Response {
+                          _ request: Request, _ context: AppRequestContext, _ identity: Identity, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let identity = context.identity!
         let selected = account?.platform ?? values["platform"].flatMap(Platform.init(rawValue:)) ?? .wechatOA
         let platforms = (account.map { [$0.platform] } ?? Platform.allCases).map { platform in
             let prefix = platform.rawValue
@@ -423,13 +422,13 @@ struct AccountsController {
         var canManage: Bool
     }
 
-    private func groupsPage(errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext,
+    private func groupsPage(errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let counts = try await dependencies.team.groupAccountCounts()
         let rows = try await dependencies.team.groups().map { GroupRow(id: $0.id, name: $0.name, description: $0.description, count: counts[$0.id] ?? 0) }
         let model = GroupsPage(rows: rows, values: values, errors: errors.messages, summary: errors.summary,
-                               canManage: context.identity!.permissions.contains(.accountsManage))
+                               canManage: identity.permissions.contains(.accountsManage))
         return pages.render("groups", title: t.t("groups.title"), page: model, request: request, context: context, status: status)
     }
 }

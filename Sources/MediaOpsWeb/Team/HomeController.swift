@@ -33,9 +33,9 @@ struct HomeController {
     struct ContentRow { var id: String; var title: String; var detail: String; var state: String; var stateKey: String }
 
     func register(_ routes: Routes) {
-        routes.get("/", .signedIn) { request, context in
+        routes.get("/", .signedIn) { request, context, identity in
             let t = pages.localizer(context)
-            let identity = context.identity!
+            let identity = identity
             let can = identity.permissions.contains
             var stats: [Stat] = []
             var attention: [AttentionRow] = []
@@ -102,9 +102,9 @@ struct HomeController {
             return pages.render("home", title: t.t("nav.home"), page: model, request: request, context: context)
         }
 
-        routes.get("/search", .signedIn) { request, context in
+        routes.get("/search", .signedIn) { request, context, identity in
             let t = pages.localizer(context)
-            let identity = context.identity!
+            let identity = identity
             let can = identity.permissions.contains
             let query = (request.query("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             struct Hit { var title: String; var detail: String; var href: String }

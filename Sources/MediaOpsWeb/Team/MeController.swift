@@ -11,12 +11,12 @@ struct MeController {
     var db: Database { dependencies.database }
 
     func register(_ routes: Routes) {
-        routes.get("/api/v1/me", .signedIn) { _, context in
-            let identity = context.identity!
+        routes.get("/api/v1/me", .signedIn) { _, context, identity in
+            let identity = identity
             return try JSONOutput.response(MeDTO(member: MemberDTO(identity.member), permissions: Permission.allCases.filter(identity.permissions.contains).map(\.rawValue)))
         }
-        routes.patch("/api/v1/me", .signedIn) { request, context in
-            let identity = context.identity!
+        routes.patch("/api/v1/me", .signedIn) { request, context, identity in
+            let identity = identity
             let input = try await JSONInput.read(request, context: context)
             if input.has("new_password") || input.has("current_password") {
                 try await dependencies.team.changeOwnPassword(memberID: identity.member.id, current: try input.string("current_password"),
@@ -28,24 +28,24 @@ struct MeController {
             let permissions = try await dependencies.team.permissions(forRoles: member.roleKeys)
             return try JSONOutput.response(MeDTO(member: MemberDTO(member), permissions: Permission.allCases.filter(permissions.contains).map(\.rawValue)))
         }
-        routes.get("/api/v1/me/tokens", .signedIn) { _, context in
-            try JSONOutput.response(ItemsDTO(items: try await ApiTokenRepository(db.sql).list(userID: context.identity!.member.id).map { ApiTokenDTO($0) }))
+        routes.get("/api/v1/me/tokens", .signedIn) { _, context, identity in
+            try JSONOutput.response(ItemsDTO(items: try await ApiTokenRepository(db.sql).list(userID: identity.member.id).map { ApiTokenDTO($0) }))
         }
-        routes.post("/api/v1/me/tokens", .signedIn) { request, context in
+        routes.post("/api/v1/me/tokens", .signedIn) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let (token, record) = try await createToken(name: try input.string("name"), expiresInDays: try input.int("expires_in_days"), context: context)
+            let (token, record) = try await createToken(name: try input.string("name"), expiresInDays: try input.int("expires_in_days"), context: context, identity: identity)
             return try JSONOutput.response(ApiTokenDTO(record, secret: token), status: .created)
         }
-        routes.delete("/api/v1/me/tokens/{id}", .signedIn) { _, context in
-            try await revokeToken(context)
+        routes.delete("/api/v1/me/tokens/{id}", .signedIn) { _, context, identity in
+            try await revokeToken(context, identity)
             return JSONOutput.noContent()
         }
 
-        routes.get("/me", .signedIn) { request, context in
-            try await mePage(errors: FormErrors(), newToken: nil, request, context)
+        routes.get("/me", .signedIn) { request, context, identity in
+            try await mePage(errors: FormErrors(), newToken: nil, request, context, identity)
         }
-        routes.post("/me", .signedIn) { request, context in
-            let identity = context.identity!
+        routes.post("/me", .signedIn) { request, context, identity in
+            let identity = identity
             let form = try await pages.readForm(request, context: context)
             do {
                 let member = try await dependencies.team.updateMember(id: identity.member.id, .init(name: form["name"] ?? "", locale: form["locale"] ?? ""),
@@ -58,35 +58,35 @@ struct MeController {
                 return response
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await mePage(errors: refusal.errors, newToken: nil, request, context, status: refusal.status)
+                return try await mePage(errors: refusal.errors, newToken: nil, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/me/password", .signedIn) { request, context in
+        routes.post("/me/password", .signedIn) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 guard form["new_password"] == form["confirm_password"] else { throw ValidationError(field: "confirm_password", code: "password_mismatch") }
-                try await dependencies.team.changeOwnPassword(memberID: context.identity!.member.id, current: form["current_password"],
+                try await dependencies.team.changeOwnPassword(memberID: identity.member.id, current: form["current_password"],
                                                               new: form["new_password"], keepSession: sessionToken(context))
                 return pages.redirect("/me", flash: "flash.password_changed")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await mePage(errors: refusal.errors, newToken: nil, request, context, status: refusal.status)
+                return try await mePage(errors: refusal.errors, newToken: nil, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/me/tokens", .signedIn) { request, context in
+        routes.post("/me/tokens", .signedIn) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
-                let (token, _) = try await createToken(name: form["name"], expiresInDays: try Self.expiryDays(form["expires_in_days"]), context: context)
+                let (token, _) = try await createToken(name: form["name"], expiresInDays: try Self.expiryDays(form["expires_in_days"]), context: context, identity: identity)
                 // Shown on this response only; it is never retrievable again.
-                return try await mePage(errors: FormErrors(), newToken: token, request, context, status: .created)
+                return try await mePage(errors: FormErrors(), newToken: token, request, context, identity, status: .created)
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await mePage(errors: refusal.errors, newToken: nil, request, context, status: refusal.status)
+                return try await mePage(errors: refusal.errors, newToken: nil, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/me/tokens/{id}/revoke", .signedIn) { request, context in
+        routes.post("/me/tokens/{id}/revoke", .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
-            try await revokeToken(context)
+            try await revokeToken(context, identity)
             return pages.redirect("/me", flash: "flash.token_revoked")
         }
     }
@@ -101,13 +101,11 @@ struct MeController {
         return nil
     }
 
-    private func createToken(name: String?, expiresInDays: Int?, context: AppRequestContext) async throws -> (String, ApiToken) {
-        let identity = context.identity!
+    private func createToken(name: String?, expiresInDays: Int?, context: AppRequestContext, identity: Identity) async throws -> (String, ApiToken) {
         return try await dependencies.team.createToken(memberID: identity.member.id, name: name, expiresInDays: expiresInDays, by: identity.principal)
     }
 
-    private func revokeToken(_ context: AppRequestContext) async throws {
-        let identity = context.identity!
+    private func revokeToken(_ context: AppRequestContext, _ identity: Identity) async throws {
         guard let id = context.parameters.get("id"), Identifier.isPlausible(id) else { throw AppError.notFound }
         try await dependencies.team.revokeToken(id: id, memberID: identity.member.id, by: identity.principal)
     }
@@ -136,10 +134,10 @@ struct MeController {
         var expiryOptions: [SelectOption]
     }
 
-    private func mePage(errors: FormErrors, newToken: String?, _ request: Request, _ context: AppRequestContext,
+    private func mePage(errors: FormErrors, newToken: String?, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                         status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let member = context.identity!.member
+        let member = identity.member
         let roles = try await dependencies.team.roles()
         let tokens = try await ApiTokenRepository(db.sql).list(userID: member.id)
         let model = MePage(

@@ -17,68 +17,68 @@ struct MembersController {
             let page = try await dependencies.team.members(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
             return try JSONOutput.response(PageDTO(page, MemberDTO.init))
         }
-        routes.post("/api/v1/members", .permission(.membersManage)) { request, context in
+        routes.post("/api/v1/members", .permission(.membersManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
             let member = try await dependencies.team.createMember(.init(
                 email: try input.string("email"), name: try input.string("name"), roles: try input.strings("roles"),
-                password: try input.string("password"), locale: try input.string("locale")), by: context.identity!.principal)
+                password: try input.string("password"), locale: try input.string("locale")), by: identity.principal)
             return try JSONOutput.response(MemberDTO(member), status: .created)
         }
         routes.get("/api/v1/members/{id}", .permission(.membersView)) { _, context in
             try JSONOutput.response(MemberDTO(try await member(context)))
         }
-        routes.patch("/api/v1/members/{id}", .permission(.membersManage)) { request, context in
+        routes.patch("/api/v1/members/{id}", .permission(.membersManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
             let id = try await member(context).id
             let changes = TeamService.MemberChanges(name: try input.string("name"), roles: try input.strings("roles"), active: try input.bool("active"),
                                                     password: try input.string("password"), locale: try input.string("locale"))
-            return try JSONOutput.response(MemberDTO(try await dependencies.team.updateMember(id: id, changes, by: context.identity!.principal)))
+            return try JSONOutput.response(MemberDTO(try await dependencies.team.updateMember(id: id, changes, by: identity.principal)))
         }
 
         // MARK: Pages
         routes.get("/team/members", .permission(.membersView)) { request, context in
             try await listPage(request, context)
         }
-        routes.get("/team/members/new", .permission(.membersManage)) { request, context in
-            try await newPage(values: ["roles": "content"], errors: FormErrors(), request, context)
+        routes.get("/team/members/new", .permission(.membersManage)) { request, context, identity in
+            try await newPage(values: ["roles": "content"], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/team/members", .permission(.membersManage)) { request, context in
+        routes.post("/team/members", .permission(.membersManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let member = try await dependencies.team.createMember(.init(
                     email: form["email"], name: form["name"], roles: form.all("roles"), password: form["password"],
-                    locale: form["locale"]), by: context.identity!.principal)
+                    locale: form["locale"]), by: identity.principal)
                 return pages.redirect("/team/members/\(member.id)", flash: "flash.member_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 var values = form.values.compactMapValues(\.first)
                 values["password"] = nil
                 values["roles"] = form.all("roles").joined(separator: ",")
-                return try await newPage(values: values, errors: refusal.errors, request, context, status: refusal.status)
+                return try await newPage(values: values, errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/team/members/{id}", .permission(.membersView)) { request, context in
-            try await detailPage(try await member(context), errors: FormErrors(), request, context)
+        routes.get("/team/members/{id}", .permission(.membersView)) { request, context, identity in
+            try await detailPage(try await member(context), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/team/members/{id}", .permission(.membersManage)) { request, context in
+        routes.post("/team/members/{id}", .permission(.membersManage)) { request, context, identity in
             let target = try await member(context)
             let form = try await pages.readForm(request, context: context)
-            return try await apply(target, .init(name: form["name"], roles: form.all("roles")), request, context)
+            return try await apply(target, .init(name: form["name"], roles: form.all("roles")), request, context, identity)
         }
-        routes.post("/team/members/{id}/deactivate", .permission(.membersManage)) { request, context in
+        routes.post("/team/members/{id}/deactivate", .permission(.membersManage)) { request, context, identity in
             let target = try await member(context)
             _ = try await pages.readForm(request, context: context)
-            return try await apply(target, .init(active: false), request, context, flash: "flash.member_deactivated")
+            return try await apply(target, .init(active: false), request, context, identity, flash: "flash.member_deactivated")
         }
-        routes.post("/team/members/{id}/reactivate", .permission(.membersManage)) { request, context in
+        routes.post("/team/members/{id}/reactivate", .permission(.membersManage)) { request, context, identity in
             let target = try await member(context)
             _ = try await pages.readForm(request, context: context)
-            return try await apply(target, .init(active: true), request, context, flash: "flash.member_reactivated")
+            return try await apply(target, .init(active: true), request, context, identity, flash: "flash.member_reactivated")
         }
-        routes.post("/team/members/{id}/password", .permission(.membersManage)) { request, context in
+        routes.post("/team/members/{id}/password", .permission(.membersManage)) { request, context, identity in
             let target = try await member(context)
             let form = try await pages.readForm(request, context: context)
-            return try await apply(target, .init(password: form["password"] ?? ""), request, context, flash: "flash.password_reset")
+            return try await apply(target, .init(password: form["password"] ?? ""), request, context, identity, flash: "flash.password_reset")
         }
     }
 
@@ -102,14 +102,14 @@ struct MembersController {
         return MemberFilter(query: request.query("q"), roleKey: request.query("role"), active: active)
     }
 
-    private func apply(_ target: Member, _ changes: TeamService.MemberChanges, _ request: Request, _ context: AppRequestContext,
+    private func apply(_ target: Member, _ changes: TeamService.MemberChanges, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                        flash: String = "flash.member_updated") async throws -> Response {
         do {
-            _ = try await dependencies.team.updateMember(id: target.id, changes, by: context.identity!.principal)
+            _ = try await dependencies.team.updateMember(id: target.id, changes, by: identity.principal)
             return pages.redirect("/team/members/\(target.id)", flash: flash)
         } catch {
             let refusal = try pages.refusal(error, context)
-            return try await detailPage(target, errors: refusal.errors, request, context, status: refusal.status)
+            return try await detailPage(target, errors: refusal.errors, request, context, identity, status: refusal.status)
         }
     }
 
@@ -186,22 +186,22 @@ struct MembersController {
         var minPassword: Int
     }
 
-    private func roleCheckboxes(checked: Set<String>, context: AppRequestContext) async throws -> [RoleCheckbox] {
+    private func roleCheckboxes(checked: Set<String>, context: AppRequestContext, identity: Identity) async throws -> [RoleCheckbox] {
         let t = pages.localizer(context)
-        let principal = context.identity!.principal
+        let principal = identity.principal
         return try await dependencies.team.roles().map { role in
             RoleCheckbox(key: role.key, name: t.roleName(role), description: t.roleDescription(role), checked: checked.contains(role.key),
                          disabled: !principal.mayGrant(role) && !checked.contains(role.key))
         }
     }
 
-    private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+    private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                          status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let checked = Set((values["roles"] ?? "").split(separator: ",").map(String.init))
         let locale = values["locale"] ?? ""
         let model = NewPage(values: values, errors: errors.messages, summary: errors.summary,
-                            roles: try await roleCheckboxes(checked: checked, context: context),
+                            roles: try await roleCheckboxes(checked: checked, context: context, identity: identity),
                             locales: [SelectOption(value: "", label: t.t("members.locale_default"), selected: locale.isEmpty)]
                                 + AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == locale) },
                             minPassword: Validate.minimumPasswordLength)
@@ -224,10 +224,9 @@ struct MembersController {
         var minPassword: Int
     }
 
-    private func detailPage(_ member: Member, errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+    private func detailPage(_ member: Member, errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let identity = context.identity!
         let roles = try await dependencies.team.roles()
         let roleNames = Dictionary(uniqueKeysWithValues: roles.map { ($0.key, t.roleName($0)) })
         let owned = try await AccountRepository(db.sql).list(filter: AccountFilter(ownerID: member.id), page: PageRequest(page: 1, perPage: 100))
@@ -241,7 +240,7 @@ struct MembersController {
                               active: member.isActive, created: t.dateTime(member.createdAt)),
             locale: member.locale.map { t.t("locale.\($0.rawValue)") } ?? t.t("members.locale_default"),
             errors: errors.messages, summary: errors.summary,
-            roles: try await roleCheckboxes(checked: Set(member.roleKeys), context: context),
+            roles: try await roleCheckboxes(checked: Set(member.roleKeys), context: context, identity: identity),
             canManage: identity.permissions.contains(.membersManage),
             isSelf: identity.member.id == member.id,
             accounts: owned.items.map { AccountLink(id: $0.id, name: $0.name, platform: t.platformShortName($0.platform)) },

@@ -20,26 +20,26 @@ struct RolesController {
             }
             return try JSONOutput.response(ItemsDTO(items: items))
         }
-        routes.post("/api/v1/roles", .permission(.rolesManage)) { request, context in
+        routes.post("/api/v1/roles", .permission(.rolesManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
             let role = try await dependencies.team.createRole(.init(key: try input.string("key"), name: try input.string("name"),
                                                                     description: try input.string("description"), permissions: try input.strings("permissions")),
-                                                              by: context.identity!.principal)
+                                                              by: identity.principal)
             return try JSONOutput.response(RoleDTO(role, memberCount: 0, localizer: pages.localizer(context)), status: .created)
         }
         routes.get("/api/v1/roles/{key}", .permission(.membersView)) { _, context in
             let role = try await role(context)
             return try JSONOutput.response(RoleDTO(role, memberCount: try await dependencies.team.holderCount(ofRole: role.key), localizer: pages.localizer(context)))
         }
-        routes.patch("/api/v1/roles/{key}", .permission(.rolesManage)) { request, context in
+        routes.patch("/api/v1/roles/{key}", .permission(.rolesManage)) { request, context, identity in
             let key = try await role(context).key
             let input = try await JSONInput.read(request, context: context)
             let role = try await dependencies.team.updateRole(key: key, .init(key: nil, name: try input.string("name"), description: try input.string("description"),
-                                                                              permissions: try input.strings("permissions")), by: context.identity!.principal)
+                                                                              permissions: try input.strings("permissions")), by: identity.principal)
             return try JSONOutput.response(RoleDTO(role, memberCount: try await dependencies.team.holderCount(ofRole: key), localizer: pages.localizer(context)))
         }
-        routes.delete("/api/v1/roles/{key}", .permission(.rolesManage)) { _, context in
-            try await dependencies.team.deleteRole(key: try await role(context).key, by: context.identity!.principal)
+        routes.delete("/api/v1/roles/{key}", .permission(.rolesManage)) { _, context, identity in
+            try await dependencies.team.deleteRole(key: try await role(context).key, by: identity.principal)
             return JSONOutput.noContent()
         }
         routes.get("/api/v1/permissions", .permission(.membersView)) { _, context in
@@ -48,7 +48,7 @@ struct RolesController {
         }
 
         // MARK: Pages
-        routes.get("/team/roles", .permission(.membersView)) { request, context in
+        routes.get("/team/roles", .permission(.membersView)) { request, context, identity in
             let t = pages.localizer(context)
             let roles = try await dependencies.team.roles()
             var rows: [RoleRow] = []
@@ -58,55 +58,55 @@ struct RolesController {
                                     cells: Permission.allCases.map { PermissionCell(granted: role.permissions.contains($0), label: t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))")) }))
             }
             let model = RolesPage(rows: rows, permissions: Permission.allCases.map { t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))") },
-                                  canManage: context.identity!.permissions.contains(.rolesManage))
+                                  canManage: identity.permissions.contains(.rolesManage))
             return pages.render("roles", title: t.t("roles.title"), page: model, request: request, context: context)
         }
-        routes.get("/team/roles/new", .permission(.rolesManage)) { request, context in
-            formPage(role: nil, values: [:], checked: [], errors: FormErrors(), request, context)
+        routes.get("/team/roles/new", .permission(.rolesManage)) { request, context, identity in
+            formPage(role: nil, values: [:], checked: [], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/team/roles", .permission(.rolesManage)) { request, context in
+        routes.post("/team/roles", .permission(.rolesManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let role = try await dependencies.team.createRole(.init(key: form["key"], name: form["name"], description: form["description"],
-                                                                        permissions: form.all("permissions")), by: context.identity!.principal)
+                                                                        permissions: form.all("permissions")), by: identity.principal)
                 return pages.redirect("/team/roles/\(role.key)", flash: "flash.role_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return formPage(role: nil, values: form.values.compactMapValues(\.first), checked: Set(form.all("permissions")),
-                                errors: refusal.errors, request, context, status: refusal.status)
+                                errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/team/roles/{key}", .permission(.membersView)) { request, context in
+        routes.get("/team/roles/{key}", .permission(.membersView)) { request, context, identity in
             let role = try await role(context)
             return formPage(role: role, values: ["key": role.key, "name": role.name ?? "", "description": role.description ?? ""],
-                            checked: Set(role.permissions.map(\.rawValue)), errors: FormErrors(), request, context)
+                            checked: Set(role.permissions.map(\.rawValue)), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/team/roles/{key}", .permission(.rolesManage)) { request, context in
+        routes.post("/team/roles/{key}", .permission(.rolesManage)) { request, context, identity in
             let role = try await role(context)
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await dependencies.team.updateRole(key: role.key, .init(key: nil, name: form["name"], description: form["description"],
-                                                                                permissions: form.all("permissions")), by: context.identity!.principal)
+                                                                                permissions: form.all("permissions")), by: identity.principal)
                 return pages.redirect("/team/roles/\(role.key)", flash: "flash.role_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 var values = form.values.compactMapValues(\.first)
                 values["key"] = role.key
                 return formPage(role: role, values: values, checked: Set(form.all("permissions")),
-                                errors: refusal.errors, request, context, status: refusal.status)
+                                errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/team/roles/{key}/delete", .permission(.rolesManage)) { request, context in
+        routes.post("/team/roles/{key}/delete", .permission(.rolesManage)) { request, context, identity in
             let role = try await role(context)
             _ = try await pages.readForm(request, context: context)
             do {
-                try await dependencies.team.deleteRole(key: role.key, by: context.identity!.principal)
+                try await dependencies.team.deleteRole(key: role.key, by: identity.principal)
                 return pages.redirect("/team/roles", flash: "flash.role_deleted")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return formPage(role: role, values: ["key": role.key, "name": role.name ?? "", "description": role.description ?? ""],
                                 checked: Set(role.permissions.map(\.rawValue)), errors: refusal.errors,
-                                request, context, status: refusal.status)
+                                request, context, identity, status: refusal.status)
             }
         }
     }
@@ -154,9 +154,9 @@ struct RolesController {
     }
 
     private func formPage(role: Role?, values: [String: String], checked: Set<String>, errors: FormErrors, _ request: Request,
-                          _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+                          _ context: AppRequestContext, _ identity: Identity, status: HTTPResponse.Status = .ok) -> Response {
         let t = pages.localizer(context)
-        let canManage = context.identity!.permissions.contains(.rolesManage)
+        let canManage = identity.permissions.contains(.rolesManage)
         let model = FormPage(
             isNew: role == nil,
             editable: canManage && !(role?.isBuiltin ?? false),

@@ -15,10 +15,10 @@ struct SettingsController {
             guard let workspace = context.workspace else { throw AppError.notFound }
             return try JSONOutput.response(SettingsDTO(workspace))
         }
-        routes.patch("/api/v1/settings", .permission(.settingsManage)) { request, context in
+        routes.patch("/api/v1/settings", .permission(.settingsManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
             let workspace = try await dependencies.team.updateWorkspace(name: try input.string("name"), timeZone: try input.string("time_zone"),
-                                                                        locale: try input.string("default_locale"), by: context.identity!.principal)
+                                                                        locale: try input.string("default_locale"), by: identity.principal)
             return try JSONOutput.response(SettingsDTO(workspace))
         }
         routes.get("/api/v1/audit-log", .permission(.auditView)) { request, _ in
@@ -31,11 +31,11 @@ struct SettingsController {
             return settingsPage(values: ["name": workspace.name, "time_zone": workspace.timeZone, "default_locale": workspace.defaultLocale.rawValue],
                                 errors: FormErrors(), request, context)
         }
-        routes.post("/settings", .permission(.settingsManage)) { request, context in
+        routes.post("/settings", .permission(.settingsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await dependencies.team.updateWorkspace(name: form["name"] ?? "", timeZone: form["time_zone"] ?? "",
-                                                                locale: form["default_locale"] ?? "", by: context.identity!.principal)
+                                                                locale: form["default_locale"] ?? "", by: identity.principal)
                 return pages.redirect("/settings", flash: "flash.settings_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)
