@@ -44,7 +44,8 @@ struct WebHarness: Sendable {
         defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
         try await db.with { [configuration] database in
             let components = try await buildComponents(configuration: configuration, database: database, logger: TestDatabase.logger)
-            let app = Application(router: components.router, logger: TestDatabase.logger)
+            // The application exactly as `serve` builds it (minus the worker, which tests drive themselves).
+            let app = buildApplication(components, logger: TestDatabase.logger)
             let team = components.team
             let table = components.routeTable
             try await app.test(.router) { client in
