@@ -45,17 +45,10 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
             guard let adminURL = Self.postgresURL else { throw MissingPostgres() }
             let name = "mediaops_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
             let template = try await PostgresTemplate.shared.name(adminURL: adminURL)
-            let admin = try await Database.open(.postgres(url: adminURL), logger: Self.logger)
-            do {
+            try await Self.asAdmin(adminURL) { admin in
                 try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: String(name)) TEMPLATE \(unsafeRaw: template)").run()
-            } catch {
-                await admin.close()
-                throw error
             }
-            await admin.close()
-            guard var components = URLComponents(string: adminURL) else { throw MissingPostgres() }
-            components.path = "/" + name
-            let database = try await Database.open(.postgres(url: components.string!), logger: Self.logger)
+            let database = try await Database.open(.postgres(url: try Self.url(adminURL, database: String(name))), logger: Self.logger)
             func drop() async {
                 await database.close()
                 if let admin = try? await Database.open(.postgres(url: adminURL), logger: Self.logger) {
@@ -93,21 +86,14 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
         private static func create(adminURL: String) async throws -> String {
             let now = Int(Date().timeIntervalSince1970)
             let name = "mediaops_tpl_\(now)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(8)
-            let admin = try await Database.open(.postgres(url: adminURL), logger: TestDatabase.logger)
-            do {
+            try await TestDatabase.asAdmin(adminURL) { admin in
                 let stale = try await admin.sql.raw("SELECT datname FROM pg_database WHERE datname LIKE 'mediaops_tpl_%'").all()
                     .compactMap { try? $0.decode(column: "datname", as: String.self) }
                     .filter { (Int($0.split(separator: "_")[2]) ?? now) < now - 6 * 3600 }
                 for old in stale { try? await admin.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: old) WITH (FORCE)").run() }
                 try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
-            } catch {
-                await admin.close()
-                throw error
             }
-            await admin.close()
-            guard var components = URLComponents(string: adminURL) else { throw MissingPostgres() }
-            components.path = "/" + name
-            let template = try await Database.open(.postgres(url: components.string!), logger: TestDatabase.logger)
+            let template = try await Database.open(.postgres(url: try TestDatabase.url(adminURL, database: name)), logger: TestDatabase.logger)
             do {
                 try await Migrations.run(on: template, logger: TestDatabase.logger)
             } catch {
@@ -118,6 +104,25 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
             await template.close()
             return name
         }
+    }
+
+    /// Runs `body` on a connection to the server's administrative database, closed however `body` ends.
+    static func asAdmin(_ adminURL: String, _ body: (Database) async throws -> Void) async throws {
+        let admin = try await Database.open(.postgres(url: adminURL), logger: logger)
+        do {
+            try await body(admin)
+        } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
+    }
+
+    /// The server's URL with another database's name.
+    static func url(_ adminURL: String, database name: String) throws -> String {
+        guard var components = URLComponents(string: adminURL) else { throw MissingPostgres() }
+        components.path = "/" + name
+        return components.string!
     }
 
     public struct MissingPostgres: Error, CustomStringConvertible {

@@ -140,27 +140,9 @@ struct OpenAPIContract: Sendable {
     }
 }
 
-/// A JSON value that keeps booleans apart from numbers (JSONSerialization gives
-/// both as NSNumber on Linux).
-enum JSONValue: Decodable, Equatable, Sendable, CustomStringConvertible {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let bool = try? container.decode(Bool.self) { self = .bool(bool) }
-        else if let number = try? container.decode(Double.self) { self = .number(number) }
-        else if let string = try? container.decode(String.self) { self = .string(string) }
-        else if let array = try? container.decode([JSONValue].self) { self = .array(array) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    subscript(key: String) -> JSONValue? { object?[key] }
+/// What the contract asks of a value read by the app's own `JSONValue`.
+extension JSONValue: CustomStringConvertible {
+    public subscript(key: String) -> JSONValue? { object?[key] }
 
     var object: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
     var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
@@ -187,7 +169,7 @@ enum JSONValue: Decodable, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .null: "null"
         case .bool(let value): String(value)

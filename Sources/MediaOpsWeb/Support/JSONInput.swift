@@ -3,11 +3,13 @@ import Hummingbird
 import MediaOpsDomain
 
 /// A JSON value read exactly as sent, so a wrong type can be named precisely
-/// ("roles must be a list") instead of failing a whole Decodable.
-enum JSONValue: Decodable, Sendable {
+/// ("roles must be a list") instead of failing a whole Decodable. Booleans stay
+/// apart from numbers (JSONSerialization gives both as NSNumber on Linux); the
+/// tests' response contract reads answers with it too.
+public enum JSONValue: Decodable, Sendable, Equatable {
     case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
