@@ -19,6 +19,8 @@ public struct WebDependencies: Sendable {
     public var outbound: HTTPTransport = HTTPTransport()
     /// Platform API bases (MEDIAOPS_<PLATFORM>_API_BASE), for the pages that explain where posts go.
     public var endpoints: PlatformEndpoints = PlatformEndpoints()
+    /// The signed-in member's in-app notifications.
+    public var inbox: NotificationInbox
 
     public init(database: Database, team: TeamService, renderer: ViewRenderer, version: String, secureCookies: Bool, metrics: @escaping @Sendable () -> String,
                 assets: AssetService) {
@@ -29,6 +31,7 @@ public struct WebDependencies: Sendable {
         self.secureCookies = secureCookies
         self.metrics = metrics
         self.assets = assets
+        self.inbox = NotificationInbox(database: database)
     }
 }
 
@@ -41,7 +44,7 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     router.add(middleware: SecurityHeadersMiddleware())
     // Outer error handler: catches what the identity step itself throws.
     router.add(middleware: ErrorMiddleware(pages: pages))
-    router.add(middleware: IdentityMiddleware(database: dependencies.database, setup: SetupState()))
+    router.add(middleware: IdentityMiddleware(database: dependencies.database, inbox: dependencies.inbox, setup: SetupState()))
     // Inner error handler: knows the member and language, so error pages are complete.
     router.add(middleware: ErrorMiddleware(pages: pages))
 

@@ -425,7 +425,7 @@ struct AssetsController {
         let showHistory = identity.permissions.contains(.auditView)
         let usage = try await repository.usage(assetID: asset.id).map { UsageRow(id: $0.contentID, title: $0.title) }
         let history = showHistory
-            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: AuditEntity.asset.rawValue, entityID: asset.id), page: PageRequest(page: 1, perPage: 10)).items
+            ? try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.asset.rawValue, entityID: asset.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
         let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = DetailPage(

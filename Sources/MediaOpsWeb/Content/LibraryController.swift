@@ -89,19 +89,19 @@ struct NotificationsController {
     func register(_ routes: Routes) {
         routes.get("/api/v1/notifications", .signedIn) { request, context, identity in
             let unread = try request.boolQuery("unread") ?? false
-            return try JSONOutput.response(ItemsDTO(items: try await NotificationRepository(db.sql).list(userID: identity.member.id, unreadOnly: unread)
+            return try JSONOutput.response(ItemsDTO(items: try await dependencies.inbox.list(userID: identity.member.id, unreadOnly: unread)
                 .map(NotificationDTO.init)))
         }
         routes.post("/api/v1/notifications/read", .signedIn) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            try await NotificationRepository(db.sql).markRead(userID: identity.member.id, id: try input.string("id"))
+            try await dependencies.inbox.markRead(userID: identity.member.id, id: try input.string("id"))
             return JSONOutput.noContent()
         }
         routes.get("/notifications", .signedIn) { request, context, identity in
             let t = pages.localizer(context)
             struct Row { var title: String; var body: String; var link: String; var kind: String; var at: String; var unread: Bool }
             struct NotificationsPage { var rows: [Row]; var hasUnread: Bool }
-            let items = try await NotificationRepository(db.sql).list(userID: identity.member.id, limit: 100)
+            let items = try await dependencies.inbox.list(userID: identity.member.id, limit: 100)
             let model = NotificationsPage(rows: items.map {
                 Row(title: $0.title, body: Self.body($0, t), link: $0.link, kind: t.t("notifications.kind_\($0.kind)"), at: t.dateTime($0.createdAt), unread: $0.readAt == nil)
             }, hasUnread: items.contains { $0.readAt == nil })
@@ -109,7 +109,7 @@ struct NotificationsController {
         }
         routes.post("/notifications/read", .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
-            try await NotificationRepository(db.sql).markRead(userID: identity.member.id)
+            try await dependencies.inbox.markRead(userID: identity.member.id)
             return pages.redirect("/notifications", flash: "flash.notifications_read")
         }
     }

@@ -24,6 +24,7 @@ final class SetupState: Sendable {
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let database: Database
+    let inbox: NotificationInbox
     let setup: SetupState
 
     static let sessionCookie = "mediaops_session"
@@ -57,7 +58,7 @@ struct IdentityMiddleware: RouterMiddleware {
         context.identity = try await identify(request)
         context.anonymousCSRF = request.cookies[Self.csrfCookie]?.value
         if let member = context.identity?.member, !path.hasPrefix("/api/"), request.method == .get {
-            context.unreadNotifications = try await NotificationRepository(database.sql).unreadCount(userID: member.id)
+            context.unreadNotifications = try await inbox.unreadCount(userID: member.id)
             context.publishingFreezeReason = try await PublishingService(database: database).freeze()?.reason
         }
         // A member's own choice, then the switch on the page, then what the browser

@@ -390,7 +390,7 @@ struct AccountsController {
         let owner = values["owner_id"] ?? ""
         let members = try await dependencies.team.members().filter { $0.isActive || $0.id == owner }
         let history = account != nil && identity.permissions.contains(.auditView)
-            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: AuditEntity.account.rawValue, entityID: account!.id), page: PageRequest(page: 1, perPage: 10)).items
+            ? try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.account.rawValue, entityID: account!.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
         let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = FormPage(

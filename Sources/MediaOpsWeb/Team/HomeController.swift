@@ -64,7 +64,7 @@ struct HomeController {
             }
             let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
             let recent = can(.auditView)
-                ? try await AuditRepository(db.sql).list(filter: AuditFilter(), page: PageRequest(page: 1, perPage: 8)).items.map { AuditRow($0, labels: auditLabels) }
+                ? try await dependencies.team.auditLog(AuditFilter(), page: PageRequest(page: 1, perPage: 8)).items.map { AuditRow($0, labels: auditLabels) }
                 : []
             // The content that needs this member today: their review queue, today's
             // planned posts, and their own drafts sent back for changes.

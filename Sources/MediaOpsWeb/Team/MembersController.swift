@@ -231,7 +231,7 @@ struct MembersController {
         let roleNames = Dictionary(uniqueKeysWithValues: roles.map { ($0.key, t.roleName($0)) })
         let owned = try await AccountRepository(db.sql).list(filter: AccountFilter(ownerID: member.id), page: PageRequest(page: 1, perPage: 100))
         let history = identity.permissions.contains(.auditView)
-            ? try await AuditRepository(db.sql).list(filter: AuditFilter(entityType: AuditEntity.member.rawValue, entityID: member.id), page: PageRequest(page: 1, perPage: 10)).items
+            ? try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.member.rawValue, entityID: member.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
         let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = DetailPage(

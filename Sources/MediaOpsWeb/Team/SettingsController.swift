@@ -22,7 +22,7 @@ struct SettingsController {
             return try JSONOutput.response(SettingsDTO(workspace))
         }
         routes.get("/api/v1/audit-log", .permission(.auditView)) { request, _ in
-            let page = try await AuditRepository(db.sql).list(filter: try auditFilter(request, zone: nil), page: try request.pageRequest())
+            let page = try await dependencies.team.auditLog(try auditFilter(request, zone: nil), page: try request.pageRequest())
             return try JSONOutput.response(PageDTO(page, AuditEntryDTO.init))
         }
 
@@ -115,7 +115,7 @@ struct SettingsController {
     private func auditPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let t = pages.localizer(context)
         let filter = try auditFilter(request, zone: t.timeZone)
-        let page = try await AuditRepository(db.sql).list(filter: filter, page: try request.pageRequest(defaultPerPage: 50))
+        let page = try await dependencies.team.auditLog(filter, page: try request.pageRequest(defaultPerPage: 50))
         let members = try await dependencies.team.members()
         let option = SelectOption.init
         let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
