@@ -65,7 +65,7 @@ struct AuthController {
         routes.post("/logout", .signedIn) { request, context in
             _ = try await pages.readForm(request, context: context)
             if case .session(let token, _)? = context.identity?.via {
-                try await SessionRepository(dependencies.database.sql).delete(token: token)
+                try await dependencies.team.signOut(sessionToken: token)
             }
             var response = pages.redirect("/login", flash: "flash.signed_out")
             response.setCookie(Cookie(name: IdentityMiddleware.sessionCookie, value: "", maxAge: 0, path: "/",
@@ -82,8 +82,8 @@ struct AuthController {
         }
         routes.delete("/api/v1/session", .signedIn) { _, context in
             switch context.identity?.via {
-            case .apiToken(_, let token)?: try await ApiTokenRepository(dependencies.database.sql).revoke(token: token)
-            case .session(let token, _)?: try await SessionRepository(dependencies.database.sql).delete(token: token)
+            case .apiToken(_, let token)?: try await dependencies.team.signOut(apiToken: token)
+            case .session(let token, _)?: try await dependencies.team.signOut(sessionToken: token)
             case nil: break
             }
             return JSONOutput.noContent()
@@ -114,7 +114,7 @@ struct AuthController {
     }
 
     func signIn(_ member: Member, next: String, flash: String?) async throws -> Response {
-        let (token, _) = try await SessionRepository(dependencies.database.sql).create(userID: member.id)
+        let token = try await dependencies.team.openBrowserSession(memberID: member.id)
         var response = pages.redirect(next, flash: flash)
         response.setCookie(Cookie(name: IdentityMiddleware.sessionCookie, value: token, maxAge: Int(SessionRepository.lifetime), path: "/",
                                   secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax))

@@ -29,7 +29,7 @@ struct MeController {
             return try JSONOutput.response(MeDTO(member: MemberDTO(member), permissions: Permission.allCases.filter(permissions.contains).map(\.rawValue)))
         }
         routes.get("/api/v1/me/tokens", .signedIn) { _, context, identity in
-            try JSONOutput.response(ItemsDTO(items: try await ApiTokenRepository(db.sql).list(userID: identity.member.id).map { ApiTokenDTO($0) }))
+            try JSONOutput.response(ItemsDTO(items: try await dependencies.team.tokens(memberID: identity.member.id).map { ApiTokenDTO($0) }))
         }
         routes.post("/api/v1/me/tokens", .signedIn) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
@@ -139,7 +139,7 @@ struct MeController {
         let t = pages.localizer(context)
         let member = identity.member
         let roles = try await dependencies.team.roles()
-        let tokens = try await ApiTokenRepository(db.sql).list(userID: member.id)
+        let tokens = try await dependencies.team.tokens(memberID: member.id)
         let model = MePage(
             name: member.name, email: member.email,
             roles: member.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) },
