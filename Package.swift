@@ -123,6 +123,7 @@ let package = Package(
                 "MediaOpsApp", "MediaOpsWeb", "MediaOpsStore", "MediaOpsDomain", "MediaOpsTestSupport", "MediaOpsConnectors", "MediaOpsSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["__Snapshots__"]
         ),

@@ -62,13 +62,23 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let renderer = try await ViewRenderer.bundled()
     let storage = try LocalAssetStorage(directory: URL(fileURLWithPath: configuration.assetsDirectory, isDirectory: true))
     let assets = AssetService(database: database, storage: storage, maxBytes: configuration.uploadMaxBytes)
-    var dependencies = WebDependencies(database: database, team: team, renderer: renderer, version: Configuration.version,
-                                       secureCookies: configuration.secureCookies, metrics: { registry.emitToString() }, assets: assets)
-    dependencies.outbound = outbound
-    dependencies.endpoints = configuration.endpoints
+    // Every service once; each room is handed the ones it names.
+    let content = ContentService(database: database)
+    let topics = TopicService(database: database)
+    let channels = NotificationChannelService(database: database, secrets: secrets)
+    let publishing = PublishingDependencies(team: team, content: content, assets: assets, publishing: PublishingService(database: database),
+                                            tokenHealth: TokenHealthService(database: database), channels: channels, outbound: outbound)
+    let inbox = NotificationInbox(database: database)
+    let dependencies = WebDependencies(
+        renderer: renderer, secureCookies: configuration.secureCookies,
+        system: SystemDependencies(database: database, team: team, version: Configuration.version, metrics: { registry.emitToString() }),
+        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound),
+        content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
+                                     inbox: inbox, publishing: publishing),
+        publishing: publishing, inbox: inbox)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.
-    try await NotificationChannelService(database: database, secrets: secrets).sealLegacyAddresses()
+    try await channels.sealLegacyAddresses()
     let engine = PublishingEngine(database: database, connectors: .standard, http: outbound, endpoints: configuration.endpoints,
                                   secrets: secrets, assets: assets, logger: logger)
     return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table, assets: assets, engine: engine,

@@ -4,34 +4,27 @@ import Hummingbird
 import MediaOpsDomain
 import MediaOpsStore
 
-/// Everything the web layer needs, built by the composition root.
+/// The web layer's wiring, built once by the composition root: each room's
+/// dependencies, named for what the room uses, and what every page shares.
 public struct WebDependencies: Sendable {
-    public var database: Database
-    public var team: TeamService
     public var renderer: ViewRenderer
-    public var version: String
     public var secureCookies: Bool
-    /// Renders the Prometheus exposition text.
-    public var metrics: @Sendable () -> String
-    /// The asset library; its `maxBytes` is the upload limit (MEDIAOPS_UPLOAD_MAX_MB).
-    public var assets: AssetService
-    /// Outbound HTTP for robots, webhooks and test sends; its policy refuses private addresses unless allowed.
-    public var outbound: HTTPTransport = HTTPTransport()
-    /// Platform API bases (MEDIAOPS_<PLATFORM>_API_BASE), for the pages that explain where posts go.
-    public var endpoints: PlatformEndpoints = PlatformEndpoints()
-    /// The signed-in member's in-app notifications.
+    public var system: SystemDependencies
+    public var team: TeamDependencies
+    public var content: ContentDependencies
+    public var publishing: PublishingDependencies
+    /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
-    public init(database: Database, team: TeamService, renderer: ViewRenderer, version: String, secureCookies: Bool, metrics: @escaping @Sendable () -> String,
-                assets: AssetService) {
-        self.database = database
-        self.team = team
+    public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
+                publishing: PublishingDependencies, inbox: NotificationInbox) {
         self.renderer = renderer
-        self.version = version
         self.secureCookies = secureCookies
-        self.metrics = metrics
-        self.assets = assets
-        self.inbox = NotificationInbox(database: database)
+        self.system = system
+        self.team = team
+        self.content = content
+        self.publishing = publishing
+        self.inbox = inbox
     }
 }
 
@@ -44,29 +37,29 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     router.add(middleware: SecurityHeadersMiddleware())
     // Outer error handler: catches what the identity step itself throws.
     router.add(middleware: ErrorMiddleware(pages: pages))
-    router.add(middleware: IdentityMiddleware(database: dependencies.database, inbox: dependencies.inbox, setup: SetupState()))
+    router.add(middleware: IdentityMiddleware(team: dependencies.team.team, publishing: dependencies.publishing.publishing, inbox: dependencies.inbox, setup: SetupState()))
     // Inner error handler: knows the member and language, so error pages are complete.
     router.add(middleware: ErrorMiddleware(pages: pages))
 
     let routes = Routes(router: router, table: table)
     let openAPI = try OpenAPIDocument.bundled()
-    SystemController(dependencies: dependencies, openAPI: openAPI, pages: pages).register(routes)
-    AuthController(dependencies: dependencies, pages: pages).register(routes)
-    HomeController(dependencies: dependencies, pages: pages).register(routes)
-    MembersController(dependencies: dependencies, pages: pages).register(routes)
-    RolesController(dependencies: dependencies, pages: pages).register(routes)
-    AccountsController(dependencies: dependencies, pages: pages).register(routes)
-    SettingsController(dependencies: dependencies, pages: pages).register(routes)
-    NotificationChannelsController(dependencies: dependencies, pages: pages).register(routes)
-    MeController(dependencies: dependencies, pages: pages).register(routes)
-    ContentController(dependencies: dependencies, pages: pages).register(routes)
-    TopicsController(dependencies: dependencies, pages: pages).register(routes)
-    CalendarController(dependencies: dependencies, pages: pages).register(routes)
-    PublishingController(dependencies: dependencies, pages: pages).register(routes)
-    AccountHealthController(dependencies: dependencies, pages: pages).register(routes)
-    LibraryController(dependencies: dependencies, pages: pages).register(routes)
-    ComplianceController(dependencies: dependencies, pages: pages).register(routes)
-    NotificationsController(dependencies: dependencies, pages: pages).register(routes)
-    AssetsController(dependencies: dependencies, pages: pages).register(routes)
+    SystemController(dependencies: dependencies.system, openAPI: openAPI, pages: pages).register(routes)
+    AuthController(dependencies: dependencies.team, pages: pages).register(routes)
+    HomeController(dependencies: dependencies.team, pages: pages).register(routes)
+    MembersController(dependencies: dependencies.team, pages: pages).register(routes)
+    RolesController(dependencies: dependencies.team, pages: pages).register(routes)
+    AccountsController(dependencies: dependencies.team, pages: pages).register(routes)
+    SettingsController(dependencies: dependencies.team, pages: pages).register(routes)
+    NotificationChannelsController(dependencies: dependencies.publishing, pages: pages).register(routes)
+    MeController(dependencies: dependencies.team, pages: pages).register(routes)
+    ContentController(dependencies: dependencies.content, pages: pages).register(routes)
+    TopicsController(dependencies: dependencies.content, pages: pages).register(routes)
+    CalendarController(dependencies: dependencies.content, pages: pages).register(routes)
+    PublishingController(dependencies: dependencies.publishing, pages: pages).register(routes)
+    AccountHealthController(dependencies: dependencies.publishing, pages: pages).register(routes)
+    LibraryController(dependencies: dependencies.content, pages: pages).register(routes)
+    ComplianceController(dependencies: dependencies.content, pages: pages).register(routes)
+    NotificationsController(dependencies: dependencies.content, pages: pages).register(routes)
+    AssetsController(dependencies: dependencies.content, pages: pages).register(routes)
     return (router, table)
 }

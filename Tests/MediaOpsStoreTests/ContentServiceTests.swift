@@ -44,8 +44,8 @@ struct ContentServiceTests {
             await #expect(throws: ConflictError(code: "stale_version", field: "version", params: ["current": "2", "given": "1"])) {
                 _ = try await f.content.update(id: item.id, .init(title: "我的修改"), expectedVersion: 1, by: f.writer)
             }
-            #expect(try await ContentRepository(database.sql, kind: database.kind).find(id: item.id)?.title == "同事的修改")
-            #expect(try await ContentRepository(database.sql, kind: database.kind).versions(contentID: item.id).map(\.version) == [2, 1])
+            #expect(try await ContentRepository(database.sql).find(id: item.id)?.title == "同事的修改")
+            #expect(try await ContentRepository(database.sql).versions(contentID: item.id).map(\.version) == [2, 1])
         }
     }
 
@@ -196,7 +196,7 @@ struct ContentServiceTests {
             for (title, body) in corpus {
                 ids[title] = try await f.content.create(.init(title: title, body: body), by: f.writer).id
             }
-            let repository = ContentRepository(database.sql, kind: database.kind)
+            let repository = ContentRepository(database.sql)
             func hits(_ query: String) async throws -> Set<String> {
                 Set(try await repository.list(filter: ContentFilter(query: query), page: PageRequest(perPage: 50)).items.map(\.title))
             }
@@ -231,7 +231,7 @@ struct ContentServiceTests {
                     version, review_stage, is_template, search_text, created_by, created_at, updated_at) VALUES
                     """ + rows.joined(separator: ", ")).run()
             }
-            let repository = ContentRepository(database.sql, kind: database.kind)
+            let repository = ContentRepository(database.sql)
             try await repository.rebuildSearchIndexAndTagCounts()
             _ = try await f.content.create(.init(title: "独一份", body: "<p>只有这一篇写到了乌龙拿铁。</p>"), by: f.writer)
             for query in ["新品", "性价比"] {
@@ -248,7 +248,7 @@ struct ContentServiceTests {
     func libraryTagCounts(db: TestDatabase) async throws {
         try await db.with { database in
             let f = try await Self.fixture(database)
-            let repository = ContentRepository(database.sql, kind: database.kind)
+            let repository = ContentRepository(database.sql)
             func counts() async throws -> [String: Int] {
                 Dictionary(uniqueKeysWithValues: try await repository.libraryTagCounts(limit: 50).map { ($0.tag, $0.count) })
             }
@@ -309,7 +309,7 @@ struct ContentServiceTests {
             let copy = try await f.content.duplicate(id: item.id, by: f.manager)
             #expect(copy.id != item.id)
             #expect(copy.state == .draft && !copy.isTemplate && copy.tags == ["模板"])
-            #expect(try await ContentRepository(database.sql, kind: database.kind).variants(contentID: copy.id).map(\.platform) == [.weibo])
+            #expect(try await ContentRepository(database.sql).variants(contentID: copy.id).map(\.platform) == [.weibo])
         }
     }
 }

@@ -11,8 +11,8 @@ struct JobQueueTests {
     func idempotent(db: TestDatabase) async throws {
         try await db.with { database in
             let queue = JobQueue(database: database)
-            let first = try await queue.enqueue(kind: "publish", payload: "{}", idempotencyKey: "target-1")
-            let again = try await queue.enqueue(kind: "publish", payload: "{\"other\":1}", idempotencyKey: "target-1")
+            let first = try await queue.enqueue(kind: .publish, payload: "{}", idempotencyKey: "target-1")
+            let again = try await queue.enqueue(kind: .publish, payload: "{\"other\":1}", idempotencyKey: "target-1")
             #expect(again.id == first.id)
             #expect(try await queue.count(state: .queued) == 1)
         }
@@ -23,8 +23,8 @@ struct JobQueueTests {
         try await db.with { database in
             let queue = JobQueue(database: database)
             let now = Date()
-            let due = try await queue.enqueue(kind: "publish", payload: "a", runAt: now.addingTimeInterval(-1))
-            _ = try await queue.enqueue(kind: "publish", payload: "later", runAt: now.addingTimeInterval(3_600))
+            let due = try await queue.enqueue(kind: .publish, payload: "a", runAt: now.addingTimeInterval(-1))
+            _ = try await queue.enqueue(kind: .publish, payload: "later", runAt: now.addingTimeInterval(3_600))
             let claimed = try await queue.claim(owner: "w1", limit: 10, lease: 30, now: now)
             #expect(claimed.map(\.id) == [due.id])
             #expect(claimed.first?.attempts == 1)
@@ -45,7 +45,7 @@ struct JobQueueTests {
         try await db.with { database in
             let queue = JobQueue(database: database)
             let now = Date()
-            let job = try await queue.enqueue(kind: "notify", payload: "port 99999", runAt: now.addingTimeInterval(-1), maxAttempts: 2)
+            let job = try await queue.enqueue(kind: .notify, payload: "port 99999", runAt: now.addingTimeInterval(-1), maxAttempts: 2)
             #expect(try await queue.claim(owner: "w1", limit: 5, lease: 30, now: now).map(\.id) == [job.id])
             // Each worker "crashes": its lease lapses without a result.
             #expect(try await queue.claim(owner: "w2", limit: 5, lease: 30, now: now.addingTimeInterval(31)).map(\.id) == [job.id])
@@ -61,7 +61,7 @@ struct JobQueueTests {
         try await db.with { database in
             let queue = JobQueue(database: database)
             let now = Date()
-            let job = try await queue.enqueue(kind: "publish", payload: "x", runAt: now.addingTimeInterval(-1), maxAttempts: 1)
+            let job = try await queue.enqueue(kind: .publish, payload: "x", runAt: now.addingTimeInterval(-1), maxAttempts: 1)
             _ = try await queue.claim(owner: "w1", limit: 1, lease: 30, now: now)
             try await queue.postpone(id: job.id, owner: "w1", reason: "awaiting_approval", until: now.addingTimeInterval(60))
             let waiting = try #require(try await queue.find(id: job.id))
@@ -76,7 +76,7 @@ struct JobQueueTests {
     func unknownState(db: TestDatabase) async throws {
         try await db.with { database in
             let queue = JobQueue(database: database)
-            let job = try await queue.enqueue(kind: "publish", payload: "x")
+            let job = try await queue.enqueue(kind: .publish, payload: "x")
             try await database.sql.raw("UPDATE jobs SET state = 'frobnicated' WHERE id = \(bind: job.id)").run()
             await #expect(throws: UnreadableStoredValue.self) { _ = try await queue.find(id: job.id) }
         }
@@ -87,7 +87,7 @@ struct JobQueueTests {
         try await db.with { database in
             let queue = JobQueue(database: database, backoff: Backoff(base: 10, cap: 60))
             var now = Date()
-            let job = try await queue.enqueue(kind: "publish", payload: "x", runAt: now, maxAttempts: 2)
+            let job = try await queue.enqueue(kind: .publish, payload: "x", runAt: now, maxAttempts: 2)
             _ = try await queue.claim(owner: "w", limit: 1, lease: 30, now: now)
             #expect(try await queue.fail(id: job.id, owner: "w", error: "HTTP 503", retryable: true, now: now) == .queued)
             let waiting = try #require(try await queue.find(id: job.id))
@@ -99,7 +99,7 @@ struct JobQueueTests {
             #expect(try await queue.fail(id: job.id, owner: "w", error: "HTTP 503", retryable: true, now: now) == .dead)
             let dead = try #require(try await queue.find(id: job.id))
             #expect(dead.lastError == "HTTP 503")
-            let permanent = try await queue.enqueue(kind: "publish", payload: "y", runAt: now)
+            let permanent = try await queue.enqueue(kind: .publish, payload: "y", runAt: now)
             _ = try await queue.claim(owner: "w", limit: 1, lease: 30, now: now)
             #expect(try await queue.fail(id: permanent.id, owner: "w", error: "invalid content", retryable: false, now: now) == .dead)
             #expect(try await queue.count(state: .dead) == 2)
@@ -122,7 +122,7 @@ struct JobQueueTests {
         try await TestDatabase.postgresql.with { database in
             let queue = JobQueue(database: database)
             let past = Date().addingTimeInterval(-1)
-            for index in 0..<300 { _ = try await queue.enqueue(kind: "publish", payload: String(index), runAt: past) }
+            for index in 0..<300 { _ = try await queue.enqueue(kind: .publish, payload: String(index), runAt: past) }
             let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
                 for worker in 0..<6 {
                     group.addTask {
@@ -161,6 +161,37 @@ struct JobQueueTests {
             #expect(renewed)
             #expect(takenOver)
             #expect(holder == "process-b")
+        }
+    }
+}
+
+@Suite("Database dialects")
+struct DialectTests {
+    /// The lock clauses are the one place the store writes dialect-specific SQL:
+    /// PostgreSQL must lock (or two workers claim one job), SQLite must get
+    /// nothing (it has no row locks and rejects the clause).
+    @Test("row locks are spelled by the dialect and SQLite gets none", arguments: TestDatabase.available)
+    func rowLocks(db: TestDatabase) async throws {
+        try await db.with { database in
+            func sql(_ lock: RowLock) -> String {
+                var serializer = SQLSerializer(database: database.sql)
+                lock.serialize(to: &serializer)
+                return serializer.sql
+            }
+            switch database.sql.databaseKind {
+            case .postgresql:
+                #expect(database.kind == .postgresql)
+                #expect(sql(.update) == " FOR UPDATE")
+                #expect(sql(.claim) == " FOR UPDATE SKIP LOCKED")
+                #expect(sql(.update(of: "t")) == #" FOR UPDATE OF "t""#)
+            case .sqlite:
+                #expect(database.kind == .sqlite)
+                #expect(sql(.update).isEmpty && sql(.claim).isEmpty && sql(.update(of: "t")).isEmpty)
+            }
+            // A locked read runs on both inside a transaction.
+            try await database.transaction { tx in
+                _ = try await tx.raw("SELECT id FROM jobs WHERE id = \(bind: "none")\(RowLock.claim)").all()
+            }
         }
     }
 }

@@ -27,7 +27,7 @@ struct NotificationRouterTests {
             // The same event again (a retried producer) adds nothing.
             try await router.enqueue(event)
 
-            let jobs = try await JobQueue(database: database).claim(owner: "test", limit: 20, lease: 30, kinds: [NotificationRouter.jobKind])
+            let jobs = try await JobQueue(database: database).claim(owner: "test", limit: 20, lease: 30, kinds: [JobKind.notify])
             let deliveries = try jobs.map { try NotificationRouter.decode($0.payload) }
             #expect(Set(deliveries.map(\.channelID)) == [failures.id, everything.id])
             #expect(deliveries.count == 2)
@@ -36,7 +36,7 @@ struct NotificationRouterTests {
 
             // A token warning goes only to the channel that takes every event.
             try await router.enqueue(OutboundEvent(kind: .tokenExpiring, accountName: "微博"))
-            let more = try await JobQueue(database: database).claim(owner: "test", limit: 20, lease: 30, kinds: [NotificationRouter.jobKind])
+            let more = try await JobQueue(database: database).claim(owner: "test", limit: 20, lease: 30, kinds: [JobKind.notify])
             #expect(try more.map { try NotificationRouter.decode($0.payload).channelID } == [everything.id])
         }
     }

@@ -25,7 +25,7 @@ struct PublishingServiceTests {
             let targets = try await publishing.schedule(contentID: item.id, accountIDs: [weibo.id, mastodon.id, weibo.id], at: due, by: owner)
             #expect(targets.count == 2)
             #expect(Set(targets.map(\.platform)) == [.weibo, .mastodon])
-            #expect(try await ContentRepository(database.sql, kind: database.kind).find(id: item.id)?.state == .scheduled)
+            #expect(try await ContentRepository(database.sql).find(id: item.id)?.state == .scheduled)
             #expect(try await JobQueue(database: database).count(state: .queued) == 2)
             #expect(try await publishing.summary(contentID: item.id) == .scheduled)
             await #expect(throws: ConflictError(code: "already_scheduled", field: "account_ids", params: ["account": "微博"])) {
@@ -60,7 +60,7 @@ struct PublishingServiceTests {
             let cancelled = try await publishing.cancel(targetID: targets[1].id, by: owner)
             #expect(cancelled.state == .cancelled)
             #expect(try await queue.count(state: .dead) == 1)
-            #expect(try await ContentRepository(database.sql, kind: database.kind).find(id: item.id)?.state == .scheduled)  // one target still live
+            #expect(try await ContentRepository(database.sql).find(id: item.id)?.state == .scheduled)  // one target still live
         }
     }
 }

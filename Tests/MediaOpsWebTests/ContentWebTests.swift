@@ -238,7 +238,7 @@ struct ContentWebTests {
             let stale = try await session.post("/content/\(item.id)", form: [("title", "过期的修改"), ("version", "1")], from: "/content/\(item.id)")
             #expect(stale.status == .conflict)
             #expect(stale.text.contains("已被他人修改"))
-            let stored = try await ContentRepository(app.database.sql, kind: app.database.kind).find(id: item.id)
+            let stored = try await ContentRepository(app.database.sql).find(id: item.id)
             #expect(stored?.title == "第一次修改")
             #expect(stored?.body == "<p>第一段</p><p>第二段</p>")
             // The editor shows plain paragraphs again, and a selected passage is commented with its range.

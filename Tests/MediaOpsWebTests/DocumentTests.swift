@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import MediaOpsDomain
 import MediaOpsTestSupport
-import MediaOpsWeb
+@testable import MediaOpsWeb
+import Mustache
 import Testing
 
 @Suite("API document and locale catalogs")
@@ -133,11 +134,40 @@ struct DocumentTests {
         #expect((catalogs.tree(.en)["nav"] as? [String: Any])?["content"] as? String == "Content")
     }
 
+    @Test("every template file is a named page or partial in its room's folder, and every name has its file")
+    func templateNames() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/MediaOpsWeb/Resources/templates")
+        let onDisk = Set(try FileManager.default.subpathsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(9)) })
+        let named = Set(PageTemplate.allCases.map(\.rawValue) + PartialTemplate.allCases.map(\.rawValue))
+        #expect(onDisk == named)
+        let rooms: Set<Substring> = ["shared", "team", "content", "publishing"]
+        for name in onDisk where name != PartialTemplate.layout.rawValue { #expect(name.split(separator: "/").count == 2 && rooms.contains(name.split(separator: "/")[0]), "\(name) is outside a room folder") }
+    }
+
+    @Test("a page template missing from the folder stops the start instead of rendering an empty page")
+    func missingTemplateStopsStart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("shared"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "<p>{{page.heading}}</p>".write(to: directory.appendingPathComponent("shared/error.mustache"), atomically: true, encoding: .utf8)
+        let library = try await MustacheLibrary(directory: directory.path)
+        #expect(throws: ViewRenderer.MissingTemplate.self) { try ViewRenderer.checkTemplates(in: library) }
+        do {
+            try ViewRenderer.checkTemplates(in: library)
+        } catch let error as ViewRenderer.MissingTemplate {
+            #expect(error.names.contains("team/login") && error.names.contains("layout"))
+            #expect(!error.names.contains("shared/error"))
+        }
+        // The bundled folder has every one.
+        _ = try await ViewRenderer.bundled()
+    }
+
     @Test("every key the templates use exists")
     func templateKeys() throws {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/MediaOpsWeb/Resources/templates")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
+        let files = try FileManager.default.subpathsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
         #expect(files.count > 10)
         let pattern = try NSRegularExpression(pattern: #"\{\{[#^/]?t\.([a-z0-9_.\-]+)\}\}"#)
         for file in files {

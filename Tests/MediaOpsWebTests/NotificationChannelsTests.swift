@@ -241,7 +241,7 @@ struct NotificationChannelsTests {
             let queue = JobQueue(database: app.database)
             func run() async throws -> [String: JobResult] {
                 var results: [String: JobResult] = [:]
-                for job in try await queue.claim(owner: "w", limit: 10, lease: 30, kinds: [NotificationRouter.jobKind]) {
+                for job in try await queue.claim(owner: "w", limit: 10, lease: 30, kinds: [JobKind.notify]) {
                     results[try NotificationRouter.decode(job.payload).channelID] = try await handler.handle(job, worker: "w")
                 }
                 return results

@@ -39,7 +39,7 @@ struct PublishingEngineTests {
             for platform in ["mastodon", "telegram", "webhook"] {
                 #expect(await bench.sandbox.state.posts(platform: platform).count == 1, "\(platform)")
             }
-            #expect(try await ContentRepository(database.sql, kind: database.kind).find(id: item.id)?.state == .published)
+            #expect(try await ContentRepository(database.sql).find(id: item.id)?.state == .published)
             #expect(try await bench.publishing.summary(contentID: item.id) == .published)
             // Running again finds nothing to do: nothing is published twice.
             #expect(try await bench.worker().runOnce(now: Date().addingTimeInterval(3_600)) == 0)
@@ -66,9 +66,9 @@ struct PublishingEngineTests {
             #expect(detail.target.state == .published)
             #expect(await bench.sandbox.state.posts(platform: "mastodon").count == 1)
             let kinds = try await bench.publishing.attempts(targetID: target.id).map(\.kind)
-            #expect(kinds.first == "publish")
-            #expect(kinds.contains("reconcile"))
-            #expect(kinds.contains("resend"))
+            #expect(kinds.first == .publish)
+            #expect(kinds.contains(.reconcile))
+            #expect(kinds.contains(.resend))
         }
     }
 
@@ -161,7 +161,7 @@ struct PublishingEngineTests {
             try await bench.drain(bench.worker())
             let detail = try #require(try await bench.publishing.detail(id: target.id))
             #expect(detail.target.state == .publishing)
-            #expect(detail.mode == "assisted")
+            #expect(detail.mode == .assisted)
             await #expect(throws: ValidationError(field: "url", code: "invalid_url")) {
                 _ = try await bench.publishing.confirm(targetID: target.id, published: true, url: "not a link", retryAt: nil, by: bench.owner)
             }

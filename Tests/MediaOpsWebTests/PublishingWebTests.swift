@@ -535,7 +535,8 @@ struct PublishingWebTests {
         var keys = TargetState.allCases.map { "publishing.state_\($0.rawValue)" } + QueueView.allCases.flatMap { ["publishing.tab_\($0.rawValue)", "publishing.empty_\($0.rawValue)"] }
         keys += ["none", "scheduled", "publishing", "published", "partially_published", "failed", "needs_attention"].map { "publishing.summary_\($0)" }
         keys += ["published", "accepted", "retrying", "failed", "unconfirmed", "handed_to_owner", "running"].map { "publishing.outcome_\($0)" }
-        keys += ["publish", "handover", "resend", "reconcile", "callback", "manual"].map { "publishing.attempt_\($0)" }
+        keys += AttemptKind.allCases.map { "publishing.attempt_\($0.rawValue)" }
+        keys += PublishingRoute.allCases.map { "publishing.mode_\($0.rawValue)" }
         keys += ["in_the_past", "target_not_open", "already_frozen", "not_frozen", "not_approved", "account_unavailable", "already_scheduled",
                  "target_started", "unknown_account", "invalid_url"].map { "error.\($0)" }
         keys += ["account_ids", "due_at", "url", "at", "retry_at", "reason", "published", "mode"].map { "field.\($0)" }

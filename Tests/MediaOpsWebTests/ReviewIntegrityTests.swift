@@ -20,7 +20,7 @@ struct ReviewIntegrityTests {
             let site = try await bench.webhook("官网", path: "/_sandbox/webhook/site")
             let item = try await bench.approvedItem("审后修改")
             let target = try await bench.publishing.schedule(contentID: item.id, accountIDs: [site.id], at: Date().addingTimeInterval(60), by: bench.owner)[0]
-            let scheduled = try #require(try await ContentRepository(database.sql, kind: database.kind).find(id: item.id))
+            let scheduled = try #require(try await ContentRepository(database.sql).find(id: item.id))
             #expect(scheduled.state == .scheduled)
 
             // The body changes after approval, with a blocking finding in it.
@@ -70,7 +70,7 @@ struct ReviewIntegrityTests {
             #expect(first.reviewStage == 1)
             let edited = try await content.addVariant(contentID: item.id, platform: .weibo, expectedVersion: nil, by: bench.owner)
             #expect(edited.platform == .weibo)
-            let reopened = try #require(try await ContentRepository(database.sql, kind: database.kind).find(id: item.id))
+            let reopened = try #require(try await ContentRepository(database.sql).find(id: item.id))
             #expect(reopened.state == .inReview)
             #expect(reopened.reviewStage == 0)
             // A change that is not to the copy (the owner) keeps the review where it is.
@@ -93,7 +93,7 @@ struct ReviewIntegrityTests {
             let due = Date(epochMilliseconds: Date().addingTimeInterval(3_600).epochMilliseconds)
             let first = try await bench.publishing.schedule(contentID: item.id, accountIDs: [site.id], at: due, by: bench.owner)[0]
             let second = try await bench.publishing.schedule(contentID: item.id, accountIDs: [tg.id], at: due.addingTimeInterval(600), by: bench.owner)[0]
-            #expect(try await ContentRepository(database.sql, kind: database.kind).find(id: item.id)?.plannedAt == due)
+            #expect(try await ContentRepository(database.sql).find(id: item.id)?.plannedAt == due)
 
             let tomorrow = due.addingTimeInterval(86_400)
             let moved = try await content.plan(id: item.id, at: tomorrow, by: bench.owner)

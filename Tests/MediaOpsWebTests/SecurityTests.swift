@@ -266,7 +266,7 @@ struct SecurityTests {
             #expect(created.status == .created, "\(created.status) \(created.text.prefix(200))")
             let id = try #require(created.json["id"] as? String)
             let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
-            let version = try #require(try await ContentRepository(app.database.sql, kind: app.database.kind).find(id: id)).version
+            let version = try #require(try await ContentRepository(app.database.sql).find(id: id)).version
             let saved = try await session.post("/content/\(id)", form: [("version", String(version)), ("title", "长文"), ("body", body + "再加一句。")], from: "/content/\(id)")
             #expect(saved.status.code < 400, "\(saved.status)")
             let huge = String(repeating: "字", count: 2_000_000)

@@ -45,7 +45,7 @@ struct WeChatCallbackTests {
             let detail = try #require(try await publishing.detail(id: target.id))
             #expect(detail.target.state == .published)
             #expect(detail.target.externalURL == "https://mp.weixin.qq.com/s/abc")
-            #expect(try await publishing.attempts(targetID: target.id).last?.kind == "callback")
+            #expect(try await publishing.attempts(targetID: target.id).last?.kind == .callback)
         }
     }
 }

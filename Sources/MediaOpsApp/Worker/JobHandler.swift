@@ -16,6 +16,6 @@ public enum JobResult: Sendable, Equatable {
 /// Carries out one kind of job. The worker claims, heartbeats and records the
 /// result; handlers only do the work.
 public protocol JobHandler: Sendable {
-    var kind: String { get }
+    var kind: JobKind { get }
     func handle(_ job: Job, worker: String) async throws -> JobResult
 }

@@ -39,7 +39,7 @@ public final class JobWorker: Service, Sendable {
     public static let queueLeaseName = "job-queue"
 
     let database: Database
-    let handlers: [String: any JobHandler]
+    let handlers: [JobKind: any JobHandler]
     public let options: Options
     let logger: Logger
     let publishing: PublishingService
@@ -162,7 +162,7 @@ public final class JobWorker: Service, Sendable {
     /// Claims up to `limit` due jobs of the kinds this worker handles (publish jobs wait during a freeze).
     func claim(limit: Int, queue: JobQueue, now: Date = Date(), freshFreeze: Bool = false) async throws -> [Job] {
         var kinds = Array(handlers.keys)
-        if try await isFrozen(fresh: freshFreeze) { kinds.removeAll { $0 == PublishingService.jobKind } }
+        if try await isFrozen(fresh: freshFreeze) { kinds.removeAll { $0 == JobKind.publish } }
         return try await queue.claim(owner: options.name, limit: limit, lease: options.lease, kinds: kinds, now: now)
     }
 
@@ -198,7 +198,7 @@ public final class JobWorker: Service, Sendable {
 
     func execute(_ job: Job, queue: JobQueue) async {
         guard let handler = handlers[job.kind] else {
-            _ = try? await queue.fail(id: job.id, owner: options.name, error: "no handler for \(job.kind)", retryable: false)
+            _ = try? await queue.fail(id: job.id, owner: options.name, error: "no handler for \(job.kind.rawValue)", retryable: false)
             return
         }
         do {
@@ -213,7 +213,7 @@ public final class JobWorker: Service, Sendable {
                 try await queue.postpone(id: job.id, owner: options.name, reason: reason, until: Date().addingTimeInterval(after))
             }
         } catch {
-            logger.error("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "error": "\(String(reflecting: error))"])
+            logger.error("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind.rawValue)", "error": "\(String(reflecting: error))"])
             _ = try? await queue.fail(id: job.id, owner: options.name, error: String(describing: error), retryable: true)
         }
     }

@@ -8,7 +8,7 @@ import MediaOpsWeb
 /// webhook), written to the channel's delivery log. A channel that was paused
 /// or deleted since the event was queued is skipped.
 public struct NotificationJobHandler: JobHandler {
-    public let kind = NotificationRouter.jobKind
+    public let kind = JobKind.notify
     let channels: NotificationChannelService
     let http: HTTPTransport
     let now: @Sendable () -> Date

@@ -51,7 +51,7 @@ public struct PublishingEngine: Sendable {
     /// The platform variant of the item, with the account's credentials and the pictures it needs.
     func payload(for detail: TargetDetail) async throws -> PublishPayload? {
         let target = detail.target
-        let content = ContentRepository(database.sql, kind: database.kind)
+        let content = ContentRepository(database.sql)
         guard let item = try await content.find(id: target.contentID),
               let account = try await AccountRepository(database.sql).find(id: target.accountID) else { return nil }
         // The row read above carries state and copy together: an edit that
@@ -101,7 +101,7 @@ public struct PublishingEngine: Sendable {
     /// The key is a function of (target, cycle, round) alone, so two workers
     /// scheduling the same round make one job.
     public func scheduleReconcile(targetID: String, cycle: String, round: Int, after: TimeInterval) async throws {
-        try await JobQueue(database: database).enqueue(kind: PublishingService.reconcileJobKind,
+        try await JobQueue(database: database).enqueue(kind: JobKind.reconcile,
                                                        payload: RoundPayload.make(targetID: targetID, round: round, cycle: cycle),
                                                        runAt: Date().addingTimeInterval(after), idempotencyKey: Self.reconcileKey(targetID: targetID, cycle: cycle, round: round),
                                                        maxAttempts: 5)
@@ -110,7 +110,7 @@ public struct PublishingEngine: Sendable {
     static func reconcileKey(targetID: String, cycle: String, round: Int) -> String { "reconcile:\(targetID):\(cycle):\(round)" }
 
     func scheduleReminder(targetID: String, round: Int) async throws {
-        try await JobQueue(database: database).enqueue(kind: PublishingService.reminderJobKind, payload: RoundPayload.make(targetID: targetID, round: round),
+        try await JobQueue(database: database).enqueue(kind: JobKind.assistedReminder, payload: RoundPayload.make(targetID: targetID, round: round),
                                                        runAt: Date().addingTimeInterval(reminderInterval), idempotencyKey: "remind:\(targetID):\(round)", maxAttempts: 3)
     }
 
@@ -160,7 +160,7 @@ public struct PublishingEngine: Sendable {
 /// Carries out a due publish job.
 struct PublishJobHandler: JobHandler {
     let engine: PublishingEngine
-    var kind: String { PublishingService.jobKind }
+    var kind: JobKind { JobKind.publish }
 
     func handle(_ job: Job, worker: String) async throws -> JobResult {
         let publishing = engine.publishing
@@ -171,7 +171,7 @@ struct PublishJobHandler: JobHandler {
             return .postpone(reason: "awaiting_approval", after: engine.approvalRecheck)
         case .send(let attemptID, let detail):
             let log = ExchangeLog()
-            guard detail.mode == "api", let connector = engine.connectors.connector(for: detail.target.platform) else {
+            guard detail.mode == .api, let connector = engine.connectors.connector(for: detail.target.platform) else {
                 return try await engine.handOver(attemptID: attemptID, detail: detail, exchanges: "[]")
             }
             let built: PublishPayload?
@@ -214,7 +214,7 @@ enum RoundPayload {
 /// Asks the platform what became of an unconfirmed or accepted publication.
 struct ReconcileJobHandler: JobHandler {
     let engine: PublishingEngine
-    var kind: String { PublishingService.reconcileJobKind }
+    var kind: JobKind { JobKind.reconcile }
     static let maxRounds = 120
 
     func handle(_ job: Job, worker: String) async throws -> JobResult {
@@ -230,7 +230,7 @@ struct ReconcileJobHandler: JobHandler {
         let exchanges = await PublishingEngine.exchanges(log)
         /// One attempt row per answer worth reading; "still pending" polls write none after the first.
         func record(_ result: AttemptResult, exchanges: String = exchanges) async throws {
-            let attemptID = try await publishing.startAttempt(targetID: targetID, kind: "reconcile", worker: worker)
+            let attemptID = try await publishing.startAttempt(targetID: targetID, kind: .reconcile, worker: worker)
             try await publishing.finish(attemptID: attemptID, targetID: targetID, result: result, exchanges: exchanges)
         }
         switch answer {
@@ -256,7 +256,7 @@ struct ReconcileJobHandler: JobHandler {
                 await log.note("the platform de-duplicates by our idempotency key: sending again")
                 try await record(.unconfirmed(reason: "resending"), exchanges: await PublishingEngine.exchanges(log))
                 // The resend is its own attempt, written before anything is sent like every publish.
-                let resend = try await publishing.startAttempt(targetID: targetID, kind: "resend", worker: worker)
+                let resend = try await publishing.startAttempt(targetID: targetID, kind: .resend, worker: worker)
                 let resendLog = ExchangeLog()
                 let outcome = await connector.publish(payload, context: engine.context(resendLog))
                 return try await engine.record(outcome, attemptID: resend, detail: detail, job: nil, log: resendLog)
@@ -272,13 +272,13 @@ struct ReconcileJobHandler: JobHandler {
 /// Reminds the owner of an assisted target that is still not marked published.
 struct AssistedReminderHandler: JobHandler {
     let engine: PublishingEngine
-    var kind: String { PublishingService.reminderJobKind }
+    var kind: JobKind { JobKind.assistedReminder }
     static let maxRounds = 24
 
     func handle(_ job: Job, worker: String) async throws -> JobResult {
         guard let payload = RoundPayload.parse(job.payload) else { return .dead(reason: "bad payload") }
         let (targetID, round) = (payload.targetID, payload.round)
-        guard let detail = try await engine.publishing.detail(id: targetID), detail.target.state == .publishing, detail.mode == "assisted" else { return .done }
+        guard let detail = try await engine.publishing.detail(id: targetID), detail.target.state == .publishing, detail.mode == .assisted else { return .done }
         try await engine.publishing.remindOwner(detail)
         if round < Self.maxRounds { try await engine.scheduleReminder(targetID: targetID, round: round + 1) }
         return .done
@@ -313,12 +313,12 @@ extension Optional {
 /// start queues the current hour's (the idempotency key keeps it to one).
 struct TokenCheckHandler: JobHandler {
     let engine: PublishingEngine
-    var kind: String { TokenHealthService.jobKind }
+    var kind: JobKind { JobKind.tokenCheck }
     static let interval: TimeInterval = 3_600
 
     static func enqueue(database: Database, at date: Date) async throws {
         let bucket = Int(date.timeIntervalSince1970 / interval)
-        try await JobQueue(database: database).enqueue(kind: TokenHealthService.jobKind, payload: String(bucket), runAt: date,
+        try await JobQueue(database: database).enqueue(kind: JobKind.tokenCheck, payload: String(bucket), runAt: date,
                                                        idempotencyKey: "token-check:\(bucket)", maxAttempts: 3)
     }
 

@@ -303,6 +303,6 @@ struct PagesDataSet {
                 """ + rows.joined(separator: ", ")).run()
             added += count
         }
-        try await ContentRepository(sql, kind: database.kind).rebuildSearchIndexAndTagCounts()
+        try await ContentRepository(sql).rebuildSearchIndexAndTagCounts()
     }
 }

@@ -75,7 +75,7 @@ public struct SearchBenchmark {
     }
 
     public func measure() async throws -> (lookupMilliseconds: Double, results: [Result]) {
-        let repository = ContentRepository(database.sql, kind: database.kind)
+        let repository = ContentRepository(database.sql)
         func time(_ body: () async throws -> Void) async throws -> [Double] {
             var samples: [Double] = []
             try await body()  // warm-up

@@ -44,11 +44,11 @@ enum DemoContent {
     ]
 
     /// Adds the content room's demo data inside the demo transaction.
-    static func load(db: any SQLDatabase, kind: DatabaseKind, members: [String: String], groups: [String: String], owner: Principal) async throws {
+    static func load(db: any SQLDatabase, members: [String: String], groups: [String: String], owner: Principal) async throws {
         var zone = Calendar(identifier: .gregorian)
         zone.timeZone = TimeZone(identifier: "Asia/Shanghai")!
         let today = zone.startOfDay(for: Date())
-        let repository = ContentRepository(db, kind: kind)
+        let repository = ContentRepository(db)
         let writers = ["wangyutong@mediaops.local", "liuyang@mediaops.local", "sunhao@mediaops.local", "zhengnan@mediaops.local"]
         // Upcoming pieces in every stage of the pipeline, with enough approved ones
         // for the demo's publishing plan (API, assisted, a late answer, a lapsed token).

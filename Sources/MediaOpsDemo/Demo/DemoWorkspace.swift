@@ -127,7 +127,7 @@ public enum DemoWorkspace {
                 try await AccountRepository(db).create(account, sealedCredentials: demo.secrets.isEmpty ? nil : try secrets.seal(demo.secrets))
             }
             let owner = Principal(memberID: ids[ownerEmail], name: people[0].name, roleKeys: ["owner"], permissions: Set(Permission.allCases))
-            try await DemoContent.load(db: db, kind: database.kind, members: ids, groups: groupIDs, owner: owner)
+            try await DemoContent.load(db: db, members: ids, groups: groupIDs, owner: owner)
             try await AuditRepository(db).record(AuditEntry(
                 id: Identifier.makeOrdered("aud"), at: now, actorID: nil, actorName: "CLI", action: .create, entityType: "workspace", entityID: "default",
                 summary: "青禾茶饮 · 新媒体中心", changes: ["demo": ["", "\(people.count) members, \(accounts.count) accounts"]]))

@@ -221,7 +221,7 @@ extension Platform {
 /// How a post to an account goes out: through the platform's API, or handed to
 /// a person (the publish card). One answer for the account matrix, the health
 /// page and the scheduler, so what a page promises is what scheduling does.
-public enum PublishingRoute: String, Sendable, Codable {
+public enum PublishingRoute: String, Sendable, Codable, CaseIterable {
     case api, assisted
 }
 

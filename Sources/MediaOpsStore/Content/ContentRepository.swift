@@ -36,9 +36,9 @@ public struct ContentRepository: Sendable {
     let db: any SQLDatabase
     let search: ContentSearch
 
-    public init(_ db: any SQLDatabase, kind: DatabaseKind) {
+    public init(_ db: any SQLDatabase) {
         self.db = db
-        self.search = ContentSearch(kind: kind)
+        self.search = ContentSearch(kind: db.databaseKind)
     }
 
     // MARK: Items
@@ -237,8 +237,7 @@ public struct ContentRepository: Sendable {
     public func update(_ item: ContentItem) async throws {
         // The stored row as it was, locked on PostgreSQL, so the tag counts move
         // from exactly what this save replaces.
-        let lock: SQLQueryString = search.kind == .postgresql ? " FOR UPDATE" : ""
-        let before = try await db.raw("SELECT tags, state, is_template FROM content_items WHERE id = \(bind: item.id)" + lock).first().map { row in
+        let before = try await db.raw("SELECT tags, state, is_template FROM content_items WHERE id = \(bind: item.id)\(RowLock.update)").first().map { row in
             (tags: Self.decodeTags(try row.string("tags")), state: ContentState(rawValue: try row.string("state")),
              inLibrary: try row.bool("is_template") || ContentState(rawValue: try row.string("state")).map(ContentState.inLibrary.contains) == true)
         }
@@ -261,8 +260,7 @@ public struct ContentRepository: Sendable {
     /// Reads the item for a change, locking its row on PostgreSQL so two saves
     /// of the same item are serialised and the version check is exact.
     func findForUpdate(id: String) async throws -> ContentItem? {
-        let lock: SQLQueryString = search.kind == .postgresql ? " FOR UPDATE" : ""
-        return try await db.raw("SELECT * FROM content_items WHERE id = \(bind: id)" + lock).first().map(Self.item(from:))
+        return try await db.raw("SELECT * FROM content_items WHERE id = \(bind: id)\(RowLock.update)").first().map(Self.item(from:))
     }
 
     private func searchText(_ item: ContentItem) -> String {

@@ -57,7 +57,7 @@ extension ContentService {
     public func review(id: String, action: ReviewAction, comment: String?, expectedVersion: Int?, by principal: Principal) async throws -> ContentItem {
         let comment = try Validate.optionalText(comment, field: "comment", max: 2_000)
         return try await database.transaction { db in
-            let repository = ContentRepository(db, kind: kind)
+            let repository = ContentRepository(db)
             guard var item = try await repository.findForUpdate(id: id) else { throw NotFoundError(entity: "content") }
             try Self.checkVersion(item, expectedVersion)
             let reviews = ReviewRepository(db)
@@ -118,7 +118,7 @@ extension ContentService {
         guard principal.can(.complianceOverride) else { throw PermissionError(code: "not_allowed_to_override") }
         let reason = try Validate.requiredText(reason, field: "reason", max: 1_000)
         try await database.transaction { db in
-            guard let item = try await ContentRepository(db, kind: kind).find(id: id) else { throw NotFoundError(entity: "content") }
+            guard let item = try await ContentRepository(db).find(id: id) else { throw NotFoundError(entity: "content") }
             try await ReviewRepository(db).recordOverride(contentID: id, version: item.version, principal: principal, reason: reason)
             try await ReviewRepository(db).record(contentID: id, version: item.version, stage: item.reviewStage, principal: principal, action: "override", comment: reason)
             try await Self.audit(db, principal, .update, item, ["compliance_override": ["", reason]])
@@ -184,7 +184,7 @@ extension ContentService {
         admitted(fallback, group: .others(excluding: ownGroups))
         guard !slots.isEmpty else { return empty }
         let (entries, total) = try await reviews.queue(slots: slots, limit: page.perPage, offset: page.offset)
-        let items = try await ContentRepository(database.sql, kind: kind).find(ids: entries.map(\.id))
+        let items = try await ContentRepository(database.sql).find(ids: entries.map(\.id))
         let byID = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let queue: [(item: ContentItem, stage: ReviewStage)] = items.compactMap { item in
             guard let entry = byID[item.id] else { return nil }
@@ -210,7 +210,7 @@ extension ContentService {
         }
         let quote = try Validate.optionalText(quote, field: "quote", max: 500)
         return try await database.transaction { db in
-            guard let item = try await ContentRepository(db, kind: kind).find(id: id) else { throw NotFoundError(entity: "content") }
+            guard let item = try await ContentRepository(db).find(id: id) else { throw NotFoundError(entity: "content") }
             let comment = ReviewComment(id: Identifier.makeOrdered("cmt"), authorID: principal.memberID, authorName: principal.name, body: body,
                                         anchor: anchor, rangeStart: rangeStart, rangeEnd: rangeEnd, quote: quote, at: Date())
             try await ReviewRepository(db).addComment(comment, contentID: id)

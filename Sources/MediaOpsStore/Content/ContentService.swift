@@ -68,7 +68,7 @@ public struct ContentService: Sendable {
         return try await database.transaction { [item] db in
             var item = item
             try await Self.checkReferences(input, item: &item, db: db)
-            let repository = ContentRepository(db, kind: kind)
+            let repository = ContentRepository(db)
             try await repository.insert(item)
             try await repository.saveVersion(item, variants: [], author: principal)
             try await Self.audit(db, principal, .create, item, [:])
@@ -81,7 +81,7 @@ public struct ContentService: Sendable {
     /// colleague's work. Changing an approved item sends it back to review.
     public func update(id: String, _ input: ItemInput, expectedVersion: Int?, by principal: Principal) async throws -> ContentItem {
         try await database.transaction { db in
-            let repository = ContentRepository(db, kind: kind)
+            let repository = ContentRepository(db)
             guard var item = try await repository.findForUpdate(id: id) else { throw NotFoundError(entity: "content") }
             try Self.checkVersion(item, expectedVersion)
             let before = item
@@ -128,7 +128,7 @@ public struct ContentService: Sendable {
     public func plan(id: String, at plannedAt: Date?, by principal: Principal, now: Date = Date()) async throws -> ContentItem {
         if let plannedAt { guard plannedAt > now.addingTimeInterval(-300) else { throw ValidationError(field: "planned_at", code: "in_the_past") } }
         return try await database.transaction { db in
-            let repository = ContentRepository(db, kind: kind)
+            let repository = ContentRepository(db)
             guard var item = try await repository.findForUpdate(id: id) else { throw NotFoundError(entity: "content") }
             guard item.state != .published else { throw ConflictError(code: "already_published") }
             let waiting = try await PublishingService(database: database).targets(contentID: id, db: db).filter { $0.state.isOpen }
@@ -151,7 +151,7 @@ public struct ContentService: Sendable {
     /// A new draft copied from a library piece or template (its variants too).
     public func duplicate(id: String, by principal: Principal) async throws -> ContentItem {
         try await database.transaction { db in
-            let repository = ContentRepository(db, kind: kind)
+            let repository = ContentRepository(db)
             guard let source = try await repository.find(id: id) else { throw NotFoundError(entity: "content") }
             let now = Date()
             let copy = ContentItem(id: Identifier.make("cnt"), title: source.title, body: source.body, summary: source.summary, tags: source.tags,
@@ -179,7 +179,7 @@ public struct ContentService: Sendable {
     /// Adds the variant for `platform`, generated from the master copy.
     public func addVariant(contentID: String, platform: Platform, expectedVersion: Int?, by principal: Principal) async throws -> ContentVariant {
         try await database.transaction { db in
-            let repository = ContentRepository(db, kind: kind)
+            let repository = ContentRepository(db)
             guard var item = try await repository.findForUpdate(id: contentID) else { throw NotFoundError(entity: "content") }
             try Self.checkVersion(item, expectedVersion)
             let existing = try await repository.variants(contentID: contentID)
@@ -206,7 +206,7 @@ public struct ContentService: Sendable {
             return trimmed.isEmpty ? "" : try Validate.url(trimmed, field: "link")
         }
         return try await database.transaction { db in
-            let repository = ContentRepository(db, kind: kind)
+            let repository = ContentRepository(db)
             guard var item = try await repository.findForUpdate(id: contentID) else { throw NotFoundError(entity: "content") }
             try Self.checkVersion(item, expectedVersion)
             guard var variant = try await repository.variants(contentID: contentID).first(where: { $0.platform == platform }) else {
@@ -234,7 +234,7 @@ public struct ContentService: Sendable {
 
     public func removeVariant(contentID: String, platform: Platform, expectedVersion: Int?, by principal: Principal) async throws {
         try await database.transaction { db in
-            let repository = ContentRepository(db, kind: kind)
+            let repository = ContentRepository(db)
             guard var item = try await repository.findForUpdate(id: contentID) else { throw NotFoundError(entity: "content") }
             try Self.checkVersion(item, expectedVersion)
             guard try await repository.variants(contentID: contentID).contains(where: { $0.platform == platform }) else {

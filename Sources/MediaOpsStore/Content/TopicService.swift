@@ -177,7 +177,7 @@ public struct TopicService: Sendable {
                                    category: topic.category, coverAssetID: nil, state: .draft, ownerID: topic.ownerID ?? principal.memberID,
                                    groupID: topic.groupIDs.first, topicID: topic.id, plannedAt: nil, version: 1, reviewStage: 0, isTemplate: false,
                                    createdBy: principal.memberID, createdAt: now, updatedAt: now)
-            let repository = ContentRepository(db, kind: database.kind)
+            let repository = ContentRepository(db)
             try await repository.insert(item)
             try await repository.saveVersion(item, variants: [], author: principal)
             try await db.raw("""

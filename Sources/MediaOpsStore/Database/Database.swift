@@ -53,12 +53,12 @@ public enum DatabaseLocation: Sendable, Equatable {
 /// The one database handle the app passes around. `sql` runs each statement on a
 /// pooled connection; `transaction` pins one connection so a change is all-or-nothing.
 public final class Database: Sendable {
-    public let kind: DatabaseKind
     public let sql: any SQLDatabase
     private let driver: any DatabaseDriver
+    /// Which database this is (see `SQLDatabase.databaseKind`).
+    public var kind: DatabaseKind { sql.databaseKind }
 
-    private init(kind: DatabaseKind, driver: any DatabaseDriver) {
-        self.kind = kind
+    private init(driver: any DatabaseDriver) {
         self.driver = driver
         self.sql = driver.pooled
     }
@@ -67,7 +67,7 @@ public final class Database: Sendable {
         switch location {
         case .postgres(let url):
             let driver = try PostgresDriver(url: url, logger: logger)
-            let database = Database(kind: .postgresql, driver: driver)
+            let database = Database(driver: driver)
             // Fail fast with a readable error when the server is unreachable.
             _ = try await database.sql.raw("SELECT 1").all()
             return database
@@ -84,7 +84,7 @@ public final class Database: Sendable {
             } else if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
                 try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             }
-            let database = Database(kind: .sqlite, driver: SQLiteDriver(storage: .file(path: path), logger: logger))
+            let database = Database(driver: SQLiteDriver(storage: .file(path: path), logger: logger))
             // WAL lets the CLI read while the server writes; busy_timeout makes a
             // second process wait for the lock instead of failing at once.
             _ = try await database.sql.raw("PRAGMA journal_mode=WAL").all()
@@ -95,7 +95,7 @@ public final class Database: Sendable {
             try await database.sql.raw("PRAGMA cache_size=-65536").run()
             return database
         case .sqliteMemory:
-            return Database(kind: .sqlite, driver: SQLiteDriver(storage: .memory, logger: logger))
+            return Database(driver: SQLiteDriver(storage: .memory, logger: logger))
         }
     }
 

@@ -10,7 +10,7 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
 
 public struct Job: Sendable, Equatable {
     public var id: String
-    public var kind: String
+    public var kind: JobKind
     public var payload: String
     public var idempotencyKey: String?
     public var state: JobState
@@ -57,7 +57,7 @@ public struct JobQueue: Sendable {
     /// Adds a job. With an idempotency key, enqueuing the same key again returns
     /// the job already there instead of adding a second one.
     @discardableResult
-    public func enqueue(kind: String, payload: String, runAt: Date = Date(), idempotencyKey: String? = nil, maxAttempts: Int = 8,
+    public func enqueue(kind: JobKind, payload: String, runAt: Date = Date(), idempotencyKey: String? = nil, maxAttempts: Int = 8,
                         on db: (any SQLDatabase)? = nil) async throws -> Job {
         let sql = db ?? database.sql
         if let key = idempotencyKey, let existing = try await find(idempotencyKey: key, on: sql) { return existing }
@@ -66,7 +66,7 @@ public struct JobQueue: Sendable {
                       attempts: 0, maxAttempts: max(1, maxAttempts), leaseOwner: nil, leaseExpiresAt: nil, lastError: nil, createdAt: now, updatedAt: now)
         try await sql.raw("""
             INSERT INTO jobs (id, kind, payload, idempotency_key, state, run_at, attempts, max_attempts, created_at, updated_at)
-            VALUES (\(bind: job.id), \(bind: kind), \(bind: payload), \(bind: idempotencyKey), \(bind: JobState.queued.rawValue),
+            VALUES (\(bind: job.id), \(bind: kind.rawValue), \(bind: payload), \(bind: idempotencyKey), \(bind: JobState.queued.rawValue),
             \(bind: runAt.epochMilliseconds), 0, \(bind: job.maxAttempts), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
             ON CONFLICT (idempotency_key) DO NOTHING
             """).run()
@@ -77,7 +77,7 @@ public struct JobQueue: Sendable {
 
     /// Claims up to `limit` due jobs (queued and due, or running with an expired
     /// lease) for `owner`, counting an attempt for each.
-    public func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [String]? = nil, now: Date = Date()) async throws -> [Job] {
+    public func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [JobKind]? = nil, now: Date = Date()) async throws -> [Job] {
         guard limit > 0 else { return [] }
         // A job whose every attempt ended with its worker gone (a crash while
         // handling it) is not handed out again: re-running it would crash the
@@ -97,13 +97,14 @@ public struct JobQueue: Sendable {
         return jobs.sorted { ($0.runAt, $0.id) < ($1.runAt, $1.id) }
     }
 
-    private func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [String]?, now: Date, condition: SQLQueryString, order: SQLQueryString) async throws -> [Job] {
+    private func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [JobKind]?, now: Date, condition: SQLQueryString, order: SQLQueryString) async throws -> [Job] {
         let nowMS = now.epochMilliseconds
         let until = now.addingTimeInterval(lease).epochMilliseconds
-        var kindFilter: SQLQueryString = ""
-        if let kinds, !kinds.isEmpty { kindFilter = " AND kind IN (\(binds: kinds))" }
-        let lock: SQLQueryString = database.kind == .postgresql ? " FOR UPDATE SKIP LOCKED" : ""
-        let candidates: SQLQueryString = "SELECT id FROM jobs WHERE " + condition + kindFilter + order + " LIMIT \(bind: limit)" + lock
+        // Without a list, every kind this build knows: a row of a kind it does not
+        // know (written by a newer version) is left for a worker that does.
+        let kinds = kinds.flatMap { $0.isEmpty ? nil : $0 } ?? JobKind.allCases
+        let kindFilter: SQLQueryString = " AND kind IN (\(binds: kinds.map(\.rawValue)))"
+        let candidates: SQLQueryString = "SELECT id FROM jobs WHERE " + condition + kindFilter + order + " LIMIT \(bind: limit)\(RowLock.claim)"
         let rows = try await database.sql.raw("""
             UPDATE jobs SET state = 'running', lease_owner = \(bind: owner), lease_expires_at = \(bind: until), attempts = attempts + 1,
             updated_at = \(bind: nowMS) WHERE id IN (
@@ -188,7 +189,7 @@ public struct JobQueue: Sendable {
     }
 
     static func job(from row: any SQLRow) throws -> Job {
-        Job(id: try row.string("id"), kind: try row.string("kind"), payload: try row.string("payload"),
+        Job(id: try row.string("id"), kind: try row.value("kind", as: JobKind.self), payload: try row.string("payload"),
             idempotencyKey: try row.optionalString("idempotency_key"), state: try row.value("state", as: JobState.self),
             runAt: try row.date("run_at"), attempts: try row.int("attempts"), maxAttempts: try row.int("max_attempts"),
             leaseOwner: try row.optionalString("lease_owner"), leaseExpiresAt: try row.optionalDate("lease_expires_at"),

@@ -6,7 +6,6 @@ import SQLKit
 /// `notify` job per (event, channel), so a robot that is down gets the message
 /// later instead of never, and no event is announced twice to one channel.
 public struct NotificationRouter: Sendable {
-    public static let jobKind = "notify"
     let database: Database
 
     public init(database: Database) { self.database = database }
@@ -26,7 +25,7 @@ public struct NotificationRouter: Sendable {
             guard events.contains(event.kind.rawValue) else { continue }
             let channelID = try row.string("id")
             let payload = String(decoding: try encoder.encode(Delivery(channelID: channelID, event: event)), as: UTF8.self)
-            try await JobQueue(database: database).enqueue(kind: Self.jobKind, payload: payload, idempotencyKey: "notify:\(event.id):\(channelID)",
+            try await JobQueue(database: database).enqueue(kind: .notify, payload: payload, idempotencyKey: "notify:\(event.id):\(channelID)",
                                                           maxAttempts: 6, on: sql)
         }
     }

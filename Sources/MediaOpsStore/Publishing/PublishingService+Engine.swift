@@ -40,8 +40,7 @@ public enum AttemptResult: Sendable, Equatable {
 public struct PublishAttempt: Sendable, Equatable {
     public var id: String
     public var targetID: String
-    /// publish, resend, reconcile, callback, manual
-    public var kind: String
+    public var kind: AttemptKind
     public var worker: String?
     public var startedAt: Date
     public var finishedAt: Date?
@@ -76,7 +75,7 @@ public struct TargetDetail: Sendable {
     public var accountName: String
     public var accountOwnerID: String?
     public var contentOwnerID: String?
-    public var mode: String
+    public var mode: PublishingRoute
     public var remoteID: String?
     public var attempts: Int
     public var publishedAt: Date?
@@ -85,10 +84,8 @@ public struct TargetDetail: Sendable {
 }
 
 extension PublishingService {
-    public static let reconcileJobKind = "reconcile"
     /// The reason a due target shows while its item waits to be approved again.
     public static let awaitingApprovalReason = "awaiting_approval"
-    public static let reminderJobKind = "assisted_reminder"
 
     /// Takes a claimed publish job's target into `publishing` and writes the
     /// attempt row before anything is sent.
@@ -99,7 +96,7 @@ extension PublishingService {
             switch target.state {
             case .scheduled:
                 // The engine sends only a copy that reviewers approved as it stands.
-                guard try await ContentRepository(db, kind: database.kind).find(id: target.contentID)?.state.isPublishable ?? true else {
+                guard try await ContentRepository(db).find(id: target.contentID)?.state.isPublishable ?? true else {
                     // Said on the queue and the target's page until the item is approved again.
                     if target.failureReason != Self.awaitingApprovalReason {
                         try await db.raw("""
@@ -110,7 +107,7 @@ extension PublishingService {
                     return .awaitingApproval
                 }
                 let attemptID = Identifier.makeOrdered("att")
-                try await insertAttempt(id: attemptID, targetID: targetID, kind: detail.mode == "assisted" ? "handover" : "publish", worker: worker, at: now, db: db)
+                try await insertAttempt(id: attemptID, targetID: targetID, kind: detail.mode == .assisted ? .handover : .publish, worker: worker, at: now, db: db)
                 try await db.raw("""
                     UPDATE publish_targets SET state = 'publishing', attempts = attempts + 1, failure_reason = NULL, updated_at = \(bind: now.epochMilliseconds)
                     WHERE id = \(bind: targetID)
@@ -119,7 +116,7 @@ extension PublishingService {
                 started.target.state = .publishing
                 started.attempts += 1
                 return .send(attemptID: attemptID, detail: started)
-            case .publishing where detail.remoteID == nil && detail.mode == "api":
+            case .publishing where detail.remoteID == nil && detail.mode == .api:
                 // Still marked as publishing with our job claimed again: the last worker died mid-call.
                 guard let open = try await db.raw("""
                     SELECT id, started_at FROM publish_attempts WHERE target_id = \(bind: targetID) AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1
@@ -132,7 +129,7 @@ extension PublishingService {
     }
 
     /// Starts an attempt that is not a first publish (resend, reconcile, callback, manual).
-    public func startAttempt(targetID: String, kind: String, worker: String?, now: Date = Date()) async throws -> String {
+    public func startAttempt(targetID: String, kind: AttemptKind, worker: String?, now: Date = Date()) async throws -> String {
         let id = Identifier.makeOrdered("att")
         try await insertAttempt(id: id, targetID: targetID, kind: kind, worker: worker, at: now, db: database.sql)
         return id
@@ -191,7 +188,7 @@ extension PublishingService {
                 if state != .unconfirmed { event = .targetUnconfirmed }
             case .handedToOwner:
                 guard inFlight else { return detail.target }
-                try await db.raw("UPDATE publish_targets SET state = 'publishing', mode = 'assisted', reminded_at = \(bind: ms), updated_at = \(bind: ms) WHERE id = \(bind: targetID)").run()
+                try await db.raw("UPDATE publish_targets SET state = 'publishing', mode = \(bind: PublishingRoute.assisted.rawValue), reminded_at = \(bind: ms), updated_at = \(bind: ms) WHERE id = \(bind: targetID)").run()
                 event = .manualDue
             }
             try await syncItemState(contentID: detail.target.contentID, db: db, now: now)
@@ -234,9 +231,7 @@ extension PublishingService {
     /// two transactions would otherwise each miss the other); the count is by
     /// state, not by reading every target.
     func syncItemState(contentID: String, db: any SQLDatabase, now: Date) async throws {
-        if database.kind == .postgresql {
-            try await db.raw("SELECT id FROM content_items WHERE id = \(bind: contentID) FOR UPDATE").run()
-        }
+        try await db.raw("SELECT id FROM content_items WHERE id = \(bind: contentID)\(RowLock.update)").run()
         var states: [TargetState] = []
         for row in try await db.raw("SELECT state, COUNT(*) AS n FROM publish_targets WHERE content_id = \(bind: contentID) GROUP BY state").all() {
             let state = try row.value("state", as: TargetState.self)
@@ -249,7 +244,7 @@ extension PublishingService {
         }
         guard let wanted, let current = try await db.raw("SELECT state FROM content_items WHERE id = \(bind: contentID)").first()?.string("state"),
               current != wanted.rawValue, current == ContentState.scheduled.rawValue || current == ContentState.published.rawValue else { return }
-        let content = ContentRepository(db, kind: database.kind)
+        let content = ContentRepository(db)
         guard var item = try await content.findForUpdate(id: contentID), item.state != wanted else { return }
         item.state = wanted
         item.updatedAt = now
@@ -274,7 +269,7 @@ extension PublishingService {
             guard [.publishing, .unconfirmed, .failed, .scheduled].contains(detail.target.state) else {
                 throw ConflictError(code: "target_not_open", params: ["state": detail.target.state.rawValue])
             }
-            let attempt = try await startAttempt(targetID: targetID, kind: "manual", worker: principal.name, now: now)
+            let attempt = try await startAttempt(targetID: targetID, kind: .manual, worker: principal.name, now: now)
             let target = try await finish(attemptID: attempt, targetID: targetID, result: .published(externalID: trimmed, url: trimmed), exchanges: "[]", now: now)
             try await database.transaction { db in
                 try await Self.audit(db, principal, .update, detail.target,
@@ -284,11 +279,11 @@ extension PublishingService {
         }
         return try await database.transaction { db in
             guard let detail = try await detail(id: targetID, db: db, lock: true) else { throw NotFoundError(entity: "target") }
-            guard [.unconfirmed, .failed].contains(detail.target.state) || (detail.target.state == .publishing && detail.mode == "assisted") else {
+            guard [.unconfirmed, .failed].contains(detail.target.state) || (detail.target.state == .publishing && detail.mode == .assisted) else {
                 throw ConflictError(code: "target_not_open", params: ["state": detail.target.state.rawValue])
             }
             let when = retryAt ?? now
-            let job = try await JobQueue(database: database).enqueue(kind: Self.jobKind, payload: targetID, runAt: when,
+            let job = try await JobQueue(database: database).enqueue(kind: .publish, payload: targetID, runAt: when,
                                                                     idempotencyKey: "publish:\(targetID):\(Identifier.makeOrdered("rq"))", on: db)
             try await db.raw("""
                 UPDATE publish_targets SET state = 'scheduled', due_at = \(bind: when.epochMilliseconds), job_id = \(bind: job.id), remote_id = NULL,
@@ -332,7 +327,7 @@ extension PublishingService {
 
     public func attempts(targetID: String) async throws -> [PublishAttempt] {
         try await database.sql.raw("SELECT * FROM publish_attempts WHERE target_id = \(bind: targetID) ORDER BY started_at, id").all().map { row in
-            PublishAttempt(id: try row.string("id"), targetID: try row.string("target_id"), kind: try row.string("kind"), worker: try row.optionalString("worker"),
+            PublishAttempt(id: try row.string("id"), targetID: try row.string("target_id"), kind: try row.value("kind", as: AttemptKind.self), worker: try row.optionalString("worker"),
                            startedAt: try row.date("started_at"), finishedAt: try row.optionalDate("finished_at"), outcome: try row.optionalString("outcome"),
                            detail: try row.optionalString("detail"), exchanges: try row.string("exchanges"))
         }
@@ -351,22 +346,22 @@ extension PublishingService {
     }
 
     func detail(id: String, db: any SQLDatabase, lock: Bool) async throws -> TargetDetail? {
-        let forUpdate: SQLQueryString = lock && database.kind == .postgresql ? " FOR UPDATE OF t" : ""
+        let forUpdate: SQLQueryString = lock ? "\(RowLock.update(of: "t"))" : ""
         guard let row = try await db.raw("""
             SELECT t.*, c.title AS content_title, c.owner_id AS content_owner, a.name AS account_name, a.owner_id AS account_owner
             FROM publish_targets t JOIN content_items c ON c.id = t.content_id JOIN accounts a ON a.id = t.account_id WHERE t.id = \(bind: id)
             """ + forUpdate).first() else { return nil }
         return TargetDetail(target: try Self.target(from: row), contentTitle: try row.string("content_title"), accountName: try row.string("account_name"),
                             accountOwnerID: try row.optionalString("account_owner"), contentOwnerID: try row.optionalString("content_owner"),
-                            mode: try row.string("mode"), remoteID: try row.optionalString("remote_id"), attempts: try row.int("attempts"),
+                            mode: try row.value("mode", as: PublishingRoute.self), remoteID: try row.optionalString("remote_id"), attempts: try row.int("attempts"),
                             publishedAt: try row.optionalDate("published_at"), unconfirmedSince: try row.optionalDate("unconfirmed_since"),
                             remindedAt: try row.optionalDate("reminded_at"))
     }
 
-    func insertAttempt(id: String, targetID: String, kind: String, worker: String?, at: Date, db: any SQLDatabase) async throws {
+    func insertAttempt(id: String, targetID: String, kind: AttemptKind, worker: String?, at: Date, db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO publish_attempts (id, target_id, kind, worker, started_at, exchanges)
-            VALUES (\(bind: id), \(bind: targetID), \(bind: kind), \(bind: worker), \(bind: at.epochMilliseconds), '[]')
+            VALUES (\(bind: id), \(bind: targetID), \(bind: kind.rawValue), \(bind: worker), \(bind: at.epochMilliseconds), '[]')
             """).run()
     }
 
@@ -378,5 +373,18 @@ extension PublishingService {
         case .failed(let reason, _): reason
         case .handedToOwner: nil
         }
+    }
+}
+
+extension PublishingService {
+    /// A platform's callback told us how an accepted post ended: recorded as a
+    /// callback attempt on the target waiting for `remoteID` on that account.
+    /// A callback for another account's target, or for none, changes nothing.
+    @discardableResult
+    public func applyCallback(platform: Platform, remoteID: String, accountID: String, result: AttemptResult) async throws -> Bool {
+        guard let detail = try await target(platform: platform, remoteID: remoteID), detail.target.accountID == accountID else { return false }
+        let attempt = try await startAttempt(targetID: detail.target.id, kind: .callback, worker: nil)
+        try await finish(attemptID: attempt, targetID: detail.target.id, result: result, exchanges: "[]")
+        return true
     }
 }

@@ -12,7 +12,7 @@ public struct QueueEntry: Sendable {
     public var target: PublishTarget
     public var contentTitle: String
     public var accountName: String
-    public var mode: String
+    public var mode: PublishingRoute
     public var attempts: Int
 }
 
@@ -68,7 +68,7 @@ extension PublishingService {
                                               + " LIMIT \(bind: limit) OFFSET \(bind: offset)").all()
         let entries = try rows.map { row in
             QueueEntry(target: try Self.target(from: row), contentTitle: try row.string("content_title"), accountName: try row.string("account_name"),
-                       mode: try row.string("mode"), attempts: try row.int("attempts"))
+                       mode: try row.value("mode", as: PublishingRoute.self), attempts: try row.int("attempts"))
         }
         return (entries, total)
     }

@@ -7,7 +7,6 @@ import SQLKit
 /// The connectors that carry the jobs out belong to the publishing engine.
 public struct PublishingService: Sendable {
     public let database: Database
-    public static let jobKind = "publish"
 
     public init(database: Database) { self.database = database }
 
@@ -19,7 +18,7 @@ public struct PublishingService: Sendable {
         guard !accounts.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
         guard dueAt > Date().addingTimeInterval(-300) else { throw ValidationError(field: "due_at", code: "in_the_past") }
         return try await database.transaction { db in
-            let content = ContentRepository(db, kind: database.kind)
+            let content = ContentRepository(db)
             guard var item = try await content.findForUpdate(id: contentID) else { throw NotFoundError(entity: "content") }
             guard item.state == .approved || item.state == .scheduled else {
                 throw ConflictError(code: "not_approved", field: "content_id", params: ["state": item.state.rawValue])
@@ -36,14 +35,14 @@ public struct PublishingService: Sendable {
                     throw ConflictError(code: "already_scheduled", field: "account_ids", params: ["account": account.name])
                 }
                 let id = Identifier.make("tgt")
-                let job = try await JobQueue(database: database).enqueue(kind: Self.jobKind, payload: id, runAt: dueAt, idempotencyKey: "publish:\(id)", on: db)
+                let job = try await JobQueue(database: database).enqueue(kind: .publish, payload: id, runAt: dueAt, idempotencyKey: "publish:\(id)", on: db)
                 let target = PublishTarget(id: id, contentID: contentID, accountID: accountID, platform: account.platform, dueAt: dueAt, state: .scheduled,
                                            externalID: nil, externalURL: nil, failureReason: nil, jobID: job.id, createdAt: now, updatedAt: now)
                 let mode = Self.mode(for: account)
                 try await db.raw("""
                     INSERT INTO publish_targets (id, content_id, account_id, platform, due_at, state, job_id, mode, created_at, updated_at)
                     VALUES (\(bind: target.id), \(bind: contentID), \(bind: accountID), \(bind: account.platform.rawValue), \(bind: dueAt.epochMilliseconds),
-                    \(bind: TargetState.scheduled.rawValue), \(bind: job.id), \(bind: mode), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
+                    \(bind: TargetState.scheduled.rawValue), \(bind: job.id), \(bind: mode.rawValue), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
                     """).run()
                 created.append(target)
                 try await Self.audit(db, principal, .create, target, changes: ["state": ["", target.state.rawValue], "due_at": ["", Audit.instant(target.dueAt)]])
@@ -95,7 +94,7 @@ public struct PublishingService: Sendable {
     /// Assisted when the platform has no publishing API or the account lacks what
     /// the API needs (`Account.publishingRoute`, the same answer the pages show);
     /// the worker also hands over when no connector exists.
-    static func mode(for account: Account) -> String { account.publishingRoute.rawValue }
+    static func mode(for account: Account) -> PublishingRoute { account.publishingRoute }
 
     /// Moves a target that has not started; refused (409) once publishing began.
     public func reschedule(targetID: String, to dueAt: Date, by principal: Principal) async throws -> PublishTarget {
@@ -126,7 +125,7 @@ public struct PublishingService: Sendable {
             target.updatedAt = Date()
             try await db.raw("UPDATE publish_targets SET state = 'cancelled', updated_at = \(bind: target.updatedAt.epochMilliseconds) WHERE id = \(bind: targetID)").run()
             let remaining = try await targets(contentID: target.contentID, db: db).filter { $0.state != .cancelled }
-            let content = ContentRepository(db, kind: database.kind)
+            let content = ContentRepository(db)
             if remaining.isEmpty, var item = try await content.findForUpdate(id: target.contentID), item.state == .scheduled {
                 item.state = .approved
                 item.updatedAt = Date()
@@ -146,8 +145,7 @@ public struct PublishingService: Sendable {
     }
 
     func target(id: String, db: any SQLDatabase) async throws -> PublishTarget? {
-        let lock: SQLQueryString = database.kind == .postgresql ? " FOR UPDATE" : ""
-        return try await db.raw("SELECT * FROM publish_targets WHERE id = \(bind: id)" + lock).first().map(Self.target(from:))
+        return try await db.raw("SELECT * FROM publish_targets WHERE id = \(bind: id)\(RowLock.update)").first().map(Self.target(from:))
     }
 
     static func target(from row: any SQLRow) throws -> PublishTarget {

@@ -28,7 +28,6 @@ public struct AccountHealth: Sendable {
 /// 7-day warning that lists the scheduled posts at risk.
 public struct TokenHealthService: Sendable {
     public static let warningWindow: TimeInterval = 7 * 86_400
-    public static let jobKind = "token_check"
     let database: Database
 
     public init(database: Database) { self.database = database }
@@ -46,7 +45,7 @@ public struct TokenHealthService: Sendable {
         var byAccount: [String: [QueueEntry]] = [:]
         for row in scheduled {
             let entry = QueueEntry(target: try PublishingService.target(from: row), contentTitle: try row.string("content_title"),
-                                   accountName: try row.string("account_name"), mode: try row.string("mode"), attempts: try row.int("attempts"))
+                                   accountName: try row.string("account_name"), mode: try row.value("mode", as: PublishingRoute.self), attempts: try row.int("attempts"))
             byAccount[entry.target.accountID, default: []].append(entry)
         }
         return accounts.map { account in

@@ -289,3 +289,12 @@ extension TeamService {
         }
     }
 }
+
+extension TeamService {
+    /// One decrypted credential of an account (e.g. the 公众号 callback token
+    /// that signs the platform's callbacks). Never shown or logged.
+    public func credential(_ key: String, accountID: String) async throws -> String? {
+        guard let sealed = try await AccountRepository(database.sql).sealedCredentials(id: accountID) else { return nil }
+        return try secrets.open(sealed)[key]
+    }
+}

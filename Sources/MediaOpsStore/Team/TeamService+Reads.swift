@@ -44,3 +44,24 @@ extension TeamService {
     /// Accounts per group id.
     public func groupAccountCounts() async throws -> [String: Int] { try await AccountGroupRepository(database.sql).accountCounts() }
 }
+
+extension TeamService {
+    /// The workspace, once it has been set up.
+    public func workspace() async throws -> Workspace? { try await WorkspaceRepository(database.sql).get() }
+
+    /// Whether first-run setup has happened (someone can sign in).
+    public func isSetUp() async throws -> Bool { try await MemberRepository(database.sql).count() > 0 }
+
+    public func accounts(filter: AccountFilter, sort: AccountSort = .name, descending: Bool = false, page: PageRequest) async throws -> Page<Account> {
+        try await AccountRepository(database.sql).list(filter: filter, sort: sort, descending: descending, page: page)
+    }
+
+    public func account(id: String) async throws -> Account? { try await AccountRepository(database.sql).find(id: id) }
+
+    public func group(id: String) async throws -> AccountGroup? { try await AccountGroupRepository(database.sql).find(id: id) }
+}
+
+extension TeamService {
+    /// How many accounts are in each state (Home's matrix summary).
+    public func accountCountsByState() async throws -> [AccountState: Int] { try await AccountRepository(database.sql).countByState() }
+}

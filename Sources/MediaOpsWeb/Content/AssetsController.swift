@@ -7,10 +7,9 @@ import MediaOpsStore
 /// and documents the content room builds on, with their licences and where
 /// they are used. Uploads are multipart; the file type is decided by its bytes.
 struct AssetsController {
-    let dependencies: WebDependencies
+    let dependencies: ContentDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
     var service: AssetService { dependencies.assets }
 
     /// Days ahead the "licence expiring" panel and the API look by default.
@@ -20,7 +19,7 @@ struct AssetsController {
         // MARK: API
         routes.get("/api/v1/assets", .permission(.contentView)) { request, _ in
             let (sort, descending) = try sortOrder(request)
-            let page = try await AssetRepository(db.sql).list(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
+            let page = try await dependencies.assets.list(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
             let today = try await service.today()
             return try JSONOutput.response(PageDTO(page) { AssetDTO($0, today: today) })
         }
@@ -47,7 +46,7 @@ struct AssetsController {
         }
         routes.get("/api/v1/assets/{id}", .permission(.contentView)) { _, context in
             let asset = try await asset(context)
-            let usage = try await AssetRepository(db.sql).usage(assetID: asset.id)
+            let usage = try await dependencies.assets.usage(assetID: asset.id)
             return try JSONOutput.response(AssetDTO(asset, today: try await service.today(), usage: usage))
         }
         routes.patch("/api/v1/assets/{id}", .permission(.contentWrite)) { request, context, identity in
@@ -56,7 +55,7 @@ struct AssetsController {
             let changes = AssetService.AssetChanges(name: try input.string("name"), folder: try input.string("folder"), tags: try input.strings("tags"),
                                                     licenceExpiresOn: try input.nullableString("licence_expires_on"), rightsNote: try input.string("rights_note"))
             let updated = try await service.update(id: id, changes, by: identity.principal)
-            let usage = try await AssetRepository(db.sql).usage(assetID: id)
+            let usage = try await dependencies.assets.usage(assetID: id)
             return try JSONOutput.response(AssetDTO(updated, today: try await service.today(), usage: usage))
         }
         routes.get("/api/v1/assets/{id}/file", .permission(.contentView)) { request, context in
@@ -128,7 +127,7 @@ struct AssetsController {
     }
 
     private func asset(_ context: AppRequestContext) async throws -> Asset {
-        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let asset = try await AssetRepository(db.sql).find(id: id) else {
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let asset = try await dependencies.assets.find(id: id) else {
             throw AppError.notFound
         }
         return asset
@@ -292,14 +291,13 @@ struct AssetsController {
         let t = pages.localizer(context)
         let filter = try filter(request)
         let (sort, descending) = try sortOrder(request)
-        let repository = AssetRepository(db.sql)
-        let page = try await repository.list(filter: filter, sort: sort, descending: descending, page: try request.pageRequest(defaultPerPage: 24))
+        let page = try await dependencies.assets.list(filter: filter, sort: sort, descending: descending, page: try request.pageRequest(defaultPerPage: 24))
         let today = try await service.today()
-        let expiring = try await repository.expiring(from: today, through: today.adding(days: Self.expiryWarningDays), limit: 10)
-        let expired = try await repository.expired(before: today, limit: 1000).count
+        let expiring = try await dependencies.assets.expiring(from: today, through: today.adding(days: Self.expiryWarningDays), limit: 10)
+        let expired = try await dependencies.assets.expired(before: today, limit: 1000).count
         let option = SelectOption.init
-        let folders = try await repository.folders()
-        let tags = try await repository.tags()
+        let folders = try await dependencies.assets.folders()
+        let tags = try await dependencies.assets.tags()
         var folderOptions = [option("", t.t("assets.all_folders"), filter.folder == nil)]
         folderOptions += folders.map { option($0.value, t.t("assets.facet", ["name": $0.value, "count": String($0.count)]), $0.value == filter.folder) }
         if let folder = filter.folder, !folders.contains(where: { $0.value == folder }) { folderOptions.append(option(folder, folder, true)) }
@@ -327,7 +325,7 @@ struct AssetsController {
             filtered: filter != AssetFilter(),
             uploadHref: filter.folder.map { "/assets/upload?folder=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "/assets/upload"
         )
-        return pages.render("assets", title: t.t("assets.title"), page: model, request: request, context: context)
+        return pages.render(.assets, title: t.t("assets.title"), page: model, request: request, context: context)
     }
 
     private func card(_ asset: Asset, today: LocalDate, _ t: Localizer) -> AssetCard {
@@ -369,8 +367,8 @@ struct AssetsController {
         let accept = FileFormat.allCases.flatMap(\.extensions).map { "." + $0 }.joined(separator: ",")
         let model = UploadPage(values: values, errors: errors.messages, summary: errors.summary,
                                fileHelp: t.t("assets.file_help", ["max": Self.formatSize(service.maxBytes)]),
-                               accept: accept, folders: try await AssetRepository(db.sql).folders().map(\.value))
-        return pages.render("asset_upload", title: t.t("assets.upload_title"), page: model, request: request, context: context, status: status)
+                               accept: accept, folders: try await dependencies.assets.folders().map(\.value))
+        return pages.render(.assetUpload, title: t.t("assets.upload_title"), page: model, request: request, context: context, status: status)
     }
 
     struct Fact { var label: String; var value: String }
@@ -412,7 +410,6 @@ struct AssetsController {
     private func detailPage(_ asset: Asset, values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let repository = AssetRepository(db.sql)
         let today = try await service.today()
         var facts = [
             Fact(label: t.t("assets.fact_format"), value: "\(asset.format.primaryExtension.uppercased()) · \(asset.mimeType)"),
@@ -423,7 +420,7 @@ struct AssetsController {
         facts.append(Fact(label: t.t("assets.fact_licence"), value: asset.licenceExpiresOn.map { Self.formatDay($0, t) } ?? t.t("assets.licence_unlimited")))
         facts.append(Fact(label: "SHA-256", value: String(asset.sha256.prefix(16)) + "…"))
         let showHistory = identity.permissions.contains(.auditView)
-        let usage = try await repository.usage(assetID: asset.id).map { UsageRow(id: $0.contentID, title: $0.title) }
+        let usage = try await dependencies.assets.usage(assetID: asset.id).map { UsageRow(id: $0.contentID, title: $0.title) }
         let history = showHistory
             ? try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.asset.rawValue, entityID: asset.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
@@ -444,11 +441,11 @@ struct AssetsController {
             hasUsage: !usage.isEmpty,
             values: values, errors: errors.messages, summary: errors.summary,
             canEdit: identity.permissions.contains(.contentWrite),
-            folders: try await repository.folders().map(\.value),
+            folders: try await dependencies.assets.folders().map(\.value),
             history: history.map { AuditRow($0, labels: auditLabels) },
             showHistory: showHistory
         )
-        return pages.render("asset_detail", title: asset.name, page: model, request: request, context: context, status: status)
+        return pages.render(.assetDetail, title: asset.name, page: model, request: request, context: context, status: status)
     }
 
     // MARK: Formats

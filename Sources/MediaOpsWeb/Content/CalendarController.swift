@@ -6,10 +6,9 @@ import MediaOpsStore
 /// The content calendar (排期表): week and month views in the workspace time
 /// zone, moving items between slots, CSV export and a per-member iCalendar feed.
 struct CalendarController {
-    let dependencies: WebDependencies
+    let dependencies: ContentDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
     struct Query {
         var view: CalendarRange.View
         var range: CalendarRange
@@ -34,13 +33,13 @@ struct CalendarController {
         routes.post("/calendar/move", .permission(.contentWrite)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let zone = pages.localizer(context).timeZone
-            guard let id = form["id"], Identifier.isPlausible(id), try await ContentRepository(db.sql, kind: db.kind).find(id: id) != nil else {
+            guard let id = form["id"], Identifier.isPlausible(id), try await dependencies.content.find(id: id) != nil else {
                 throw AppError.notFound
             }
             let back = safeNext(form["next"])
             // A refusal (bad time, published item) is shown on the error page in the member's language.
             let planned = try ContentInputParsing.localDateTime(form["planned_at"], field: "planned_at", zone: zone)
-            _ = try await ContentService(database: db).plan(id: id, at: planned ?? nil, by: identity.principal)
+            _ = try await dependencies.content.plan(id: id, at: planned ?? nil, by: identity.principal)
             return pages.redirect(back, flash: "flash.content_moved")
         }
         routes.get("/calendar.csv", .permission(.contentView)) { request, context in
@@ -71,13 +70,13 @@ struct CalendarController {
         }
         routes.post("/calendar/feed", .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
-            let token = try await CalendarFeedRepository(db.sql).rotate(userID: identity.member.id)
+            let token = try await dependencies.content.rotateCalendarFeed(userID: identity.member.id)
             let t = pages.localizer(context)
             return try await calendarPage(request, context, identity, newFeed: "/calendar/feed/\(token).ics", title: t.t("calendar.title"))
         }
         routes.get("/calendar/feed/{file}", .anyone) { request, context in
             guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
-                  let memberID = try await CalendarFeedRepository(db.sql).member(forToken: String(file.dropLast(4))),
+                  let memberID = try await dependencies.content.calendarFeedMember(token: String(file.dropLast(4))),
                   let member = try await dependencies.team.member(id: memberID), member.isActive,
                   try await dependencies.team.permissions(forRoles: member.roleKeys).contains(.contentView)
             else { throw AppError.notFound }
@@ -133,14 +132,14 @@ struct CalendarController {
         var all: [ContentItem] = []
         var page = 1
         while true {
-            let batch = try await ContentRepository(db.sql, kind: db.kind).list(filter: query.filter, sort: .planned, descending: false,
+            let batch = try await dependencies.content.list(filter: query.filter, sort: .planned, descending: false,
                                                                                  page: PageRequest(page: page, perPage: 200))
             all += batch.items
             if batch.items.count < 200 || all.count >= 2_000 { break }
             page += 1
         }
         guard let accountID = query.accountID, !accountID.isEmpty else { return all }
-        guard let account = try await AccountRepository(db.sql).find(id: accountID) else { throw ValidationError(field: "account", code: "unknown_account") }
+        guard let account = try await dependencies.team.account(id: accountID) else { throw ValidationError(field: "account", code: "unknown_account") }
         let platforms = try await platformsByItem(all.map(\.id))
         return all.filter { item in
             (platforms[item.id] ?? []).contains(account.platform.rawValue) && (item.groupID == nil || account.groupIDs.contains(item.groupID!))
@@ -148,7 +147,7 @@ struct CalendarController {
     }
 
     private func platformsByItem(_ ids: [String]) async throws -> [String: [String]] {
-        try await ContentRepository(db.sql, kind: db.kind).platforms(contentIDs: ids).mapValues { $0.map(\.rawValue) }
+        try await dependencies.content.platforms(contentIDs: ids).mapValues { $0.map(\.rawValue) }
     }
 
     // MARK: Page
@@ -225,10 +224,9 @@ struct CalendarController {
             items = try await self.items(query)
             for item in items { if let planned = item.plannedAt { dayTotals[isoFormatter.string(from: planned), default: 0] += 1 } }
         } else {
-            let repository = ContentRepository(db.sql, kind: db.kind)
-            let days = try await repository.plannedByDay(filter: query.filter, dayStarts: query.range.days, end: query.range.end, perDay: perDay)
+            let days = try await dependencies.content.plannedByDay(filter: query.filter, dayStarts: query.range.days, end: query.range.end, perDay: perDay)
             for (start, day) in zip(query.range.days, days) { dayTotals[isoFormatter.string(from: start)] = day.total }
-            items = try await repository.find(ids: days.flatMap(\.ids))
+            items = try await dependencies.content.find(ids: days.flatMap(\.ids))
         }
         let platforms = try await platformsByItem(items.map(\.id))
         let timeFormatter = DateFormatter()
@@ -266,7 +264,7 @@ struct CalendarController {
         let weeks = stride(from: 0, to: days.count, by: 7).map { Week(days: Array(days[$0..<min($0 + 7, days.count)])) }
         let previous = query.range.shifted(by: -1, timeZone: zone)
         let next = query.range.shifted(by: 1, timeZone: zone)
-        let accounts = try await AccountRepository(db.sql).list(filter: AccountFilter(), page: PageRequest(page: 1, perPage: 200)).items
+        let accounts = try await dependencies.team.accounts(filter: AccountFilter(), page: PageRequest(page: 1, perPage: 200)).items
         let heading: String
         if query.view == .month {
             heading = headingFormatter.string(from: query.range.anchor)
@@ -298,9 +296,9 @@ struct CalendarController {
             // pieces are moved from the week view or their editor.
             canMoveInCell: query.view == .week && identity.permissions.contains(.contentWrite),
             currentPath: request.uri.path + (request.uri.query.map { "?\($0)" } ?? ""),
-            newFeed: newFeed, hasFeed: try await CalendarFeedRepository(db.sql).hasFeed(userID: identity.member.id),
+            newFeed: newFeed, hasFeed: try await dependencies.content.hasCalendarFeed(userID: identity.member.id),
             total: dayTotals.values.reduce(0, +))
-        return pages.render("calendar", title: title ?? t.t("calendar.title"), page: model, request: request, context: context)
+        return pages.render(.calendar, title: title ?? t.t("calendar.title"), page: model, request: request, context: context)
     }
 
     static let entriesPerMonthCell = 4
@@ -341,7 +339,7 @@ struct CalendarController {
         var filter = ContentFilter()
         filter.plannedFrom = Date().addingTimeInterval(-60 * 86_400)
         filter.plannedTo = Date().addingTimeInterval(180 * 86_400)
-        let items = try await ContentRepository(db.sql, kind: db.kind).list(filter: filter, sort: .planned, descending: false, page: PageRequest(page: 1, perPage: 200)).items
+        let items = try await dependencies.content.list(filter: filter, sort: .planned, descending: false, page: PageRequest(page: 1, perPage: 200)).items
         let stamp = Self.icsDate(Date())
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//MediaOps//Content calendar//ZH", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
                      "X-WR-CALNAME:MediaOps 排期表"]

@@ -5,10 +5,9 @@ import MediaOpsStore
 
 /// Compliance: the check endpoint, the workspace word lists and review flows.
 struct ComplianceController {
-    let dependencies: WebDependencies
+    let dependencies: ContentDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
     func register(_ routes: Routes) {
         routes.post("/api/v1/compliance/check", .permission(.contentView)) { request, context in
             let input = try await JSONInput.read(request, context: context)
@@ -16,7 +15,7 @@ struct ComplianceController {
             guard text.count <= 200_000 else { throw ValidationError(field: "text", code: "too_long", params: ["max": "200000"]) }
             var platform: Platform?
             if let raw = try input.string("platform"), !raw.isEmpty { platform = try ContentInputParsing.platform(raw) }
-            let checker = try await ContentService(database: db).checker()
+            let checker = try await dependencies.content.checker()
             let findings = checker.check(text, platform: platform)
             let summary = ComplianceChecker.summary(findings)
             struct Body: Encodable { var blocking: Int; var warnings: Int; var findings: [FindingDTO] }
@@ -25,7 +24,7 @@ struct ComplianceController {
         }
         routes.get("/api/v1/compliance/word-lists", .permission(.contentView)) { _, _ in
             struct Entry: Encodable { var id: String; var category: String; var term: String; var severity: String; var created_at: Date }
-            return try JSONOutput.response(ItemsDTO(items: try await WordListService(database: db).all().map {
+            return try JSONOutput.response(ItemsDTO(items: try await dependencies.wordLists.all().map {
                 Entry(id: $0.id, category: $0.category.rawValue, term: $0.term, severity: $0.severity.rawValue, created_at: $0.createdAt)
             }))
         }
@@ -44,7 +43,7 @@ struct ComplianceController {
             struct Stage: Encodable { var name: String; var roles: [String]; var members: [String] }
             struct Flow: Encodable { var group_id: String?; var stages: [Stage] }
             var flows: [Flow] = []
-            for (key, stages) in try await ReviewRepository(db.sql).definedFlows().sorted(by: { $0.key < $1.key }) {
+            for (key, stages) in try await dependencies.content.definedFlows().sorted(by: { $0.key < $1.key }) {
                 flows.append(Flow(group_id: key == "default" ? nil : key, stages: stages.map { Stage(name: $0.name, roles: $0.roleKeys, members: $0.memberIDs) }))
             }
             return try JSONOutput.response(ItemsDTO(items: flows))
@@ -59,7 +58,7 @@ struct ComplianceController {
                 stages.append(ReviewStage(name: try stage.string("name") ?? "", roleKeys: try stage.strings("roles") ?? [], memberIDs: try stage.strings("members") ?? []))
             }
             let group = try input.string("group_id").flatMap { $0.isEmpty ? nil : $0 }
-            try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: identity.principal)
+            try await dependencies.content.saveFlow(groupID: group, stages: stages, by: identity.principal)
             return JSONOutput.noContent()
         }
 
@@ -100,7 +99,7 @@ struct ComplianceController {
             }
             do {
                 guard !stages.isEmpty else { throw ValidationError(field: "stages.0.name", code: "required") }
-                try await ContentService(database: db).saveFlow(groupID: group, stages: stages, by: identity.principal)
+                try await dependencies.content.saveFlow(groupID: group, stages: stages, by: identity.principal)
                 return pages.redirect("/compliance?flow_group=\(group ?? "")#flows", flash: "flash.flow_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -121,11 +120,11 @@ struct ComplianceController {
     static let stageSlots = 3
 
     private func addTerm(category: String?, term: String?, severity: String?, context: AppRequestContext, identity: Identity) async throws -> WordListEntry {
-        try await WordListService(database: db).add(category: category, term: term, severity: severity, by: identity.principal)
+        try await dependencies.wordLists.add(category: category, term: term, severity: severity, by: identity.principal)
     }
 
     private func removeTerm(_ context: AppRequestContext, _ identity: Identity) async throws {
-        try await WordListService(database: db).remove(id: context.parameters.get("id") ?? "", by: identity.principal)
+        try await dependencies.wordLists.remove(id: context.parameters.get("id") ?? "", by: identity.principal)
     }
 
     // MARK: Page
@@ -159,7 +158,7 @@ struct ComplianceController {
     private func page(errors: FormErrors, checkText: String?, checkPlatform: String? = nil, flowGroup: String? = nil, postedStages: [ReviewStage]? = nil,
                       _ request: Request, _ context: AppRequestContext, _ identity: Identity, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let entries = try await WordListService(database: db).all()
+        let entries = try await dependencies.wordLists.all()
         let groups = WordListRepository.categories.map { category in
             let terms = entries.filter { $0.category == category }.map {
                 Term(id: $0.id, term: $0.term, severity: t.t("compliance.severity_\($0.severity.rawValue)"), blocking: $0.severity == .block)
@@ -170,7 +169,7 @@ struct ComplianceController {
         var checkSummary = ""
         if let text = checkText {
             let platform = checkPlatform.flatMap(Platform.init(rawValue:))
-            let result = try await ContentService(database: db).checker().check(text, platform: platform)
+            let result = try await dependencies.content.checker().check(text, platform: platform)
             findings = result.map {
                 FindingRow(term: $0.term, category: t.t("compliance.category_\($0.category.rawValue)"), article: $0.article,
                            severity: t.t("compliance.severity_\($0.severity.rawValue)"), blocking: $0.severity == .block,
@@ -180,11 +179,11 @@ struct ComplianceController {
             checkSummary = t.t("compliance.check_summary", ["blocking": String(counts.blocking), "warnings": String(counts.warnings)])
         }
         let roles = try await dependencies.team.roles()
-        let flows = try await ReviewRepository(db.sql).definedFlows()
+        let flows = try await dependencies.content.definedFlows()
         let groupNames = Dictionary(uniqueKeysWithValues: try await dependencies.team.groups().map { ($0.id, $0.name) })
         // The editor shows the chosen group's flow (its own, else the one it falls back to).
         let chosenGroup = flowGroup.flatMap { groupNames[$0] != nil ? $0 : nil }
-        let stored = try await ContentService(database: db).flow(groupID: chosenGroup).stages
+        let stored = try await dependencies.content.flow(groupID: chosenGroup).stages
         let shown = postedStages ?? stored
         let model = CompliancePage(
             groups: groups,
@@ -209,6 +208,6 @@ struct ComplianceController {
                         })
             },
             ruleCount: ComplianceChecker.builtinRuleCount)
-        return pages.render("compliance", title: t.t("compliance.title"), page: model, request: request, context: context, status: status)
+        return pages.render(.compliance, title: t.t("compliance.title"), page: model, request: request, context: context, status: status)
     }
 }

@@ -119,11 +119,10 @@ extension ContentController {
                     status: HTTPResponse.Status = .ok, scheduleForm: FormData? = nil) async throws -> Response {
         let t = pages.localizer(context)
         let can = identity.permissions.contains
-        let variants = try await repository.variants(contentID: item.id)
+        let variants = try await service.variants(contentID: item.id)
         let check = try await service.check(item: item, variants: variants)
-        let reviews = ReviewRepository(db.sql)
-        let flow = try await reviews.flow(groupID: item.groupID)
-        let overridden = try await reviews.hasOverride(contentID: item.id, version: item.version)
+        let flow = try await service.flow(groupID: item.groupID)
+        let overridden = try await service.hasComplianceOverride(contentID: item.id, version: item.version)
         let roles = try await dependencies.team.roles()
         let members = try await dependencies.team.members()
 
@@ -191,7 +190,7 @@ extension ContentController {
             canOverride: can(.complianceOverride) && check.blocking > 0 && !overridden,
             overridden: overridden,
             stages: stageRows,
-            events: try await reviews.events(contentID: item.id).prefix(20).map { event in
+            events: try await service.reviewEvents(contentID: item.id).prefix(20).map { event in
                 // A decision names its stage, counted from 1 as people count: "在第 1 步「内容主管」审核通过".
                 let action = t.t("content.event_\(event.action)")
                 let decided = ["approve", "request_changes"].contains(event.action) && flow.stages.count > 1
@@ -201,7 +200,7 @@ extension ContentController {
                                                                                         "stage": t.stageName(stage), "action": action]) : action,
                                       comment: event.comment.isEmpty ? nil : event.comment)
             },
-            comments: try await reviews.comments(contentID: item.id).map {
+            comments: try await service.comments(contentID: item.id).map {
                 CommentRow(author: $0.authorName, at: t.dateTime($0.at), body: $0.body,
                            anchor: $0.anchor == "master" ? t.t("content.master") : (Platform(rawValue: $0.anchor).map(t.platformShortName) ?? $0.anchor),
                            quote: $0.quote)
@@ -209,9 +208,9 @@ extension ContentController {
             anchors: [SelectOption(value: "master", label: t.t("content.master"), selected: true)]
                 + variants.map { SelectOption(value: $0.platform.rawValue, label: t.platformShortName($0.platform), selected: false) },
             isTemplate: item.isTemplate, topicID: item.topicID,
-            publishing: try await PublishingController(dependencies: dependencies, pages: pages)
+            publishing: try await PublishingController(dependencies: dependencies.publishing, pages: pages)
                 .contentSection(item, errors: errors, form: scheduleForm, context: context, identity: identity))
-        return pages.render("content_editor", title: item.title, page: model, request: request, context: context, status: status)
+        return pages.render(.contentEditor, title: item.title, page: model, request: request, context: context, status: status)
     }
 
     // MARK: Versions
@@ -221,7 +220,7 @@ extension ContentController {
 
     func versionsPage(_ item: ContentItem, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let t = pages.localizer(context)
-        let versions = try await repository.versions(contentID: item.id)
+        let versions = try await service.versions(contentID: item.id)
         let to = try request.query("to").map { raw -> Int in
             guard let value = Int(raw) else { throw ValidationError(field: "to", code: "invalid_number") }
             return value
@@ -255,6 +254,6 @@ extension ContentController {
             identical: segments.allSatisfy { $0.kind == .same },
             fromOptions: versions.map { SelectOption(value: String($0.version), label: "v\($0.version)", selected: $0.version == from) },
             toOptions: versions.map { SelectOption(value: String($0.version), label: "v\($0.version)", selected: $0.version == to) })
-        return pages.render("content_versions", title: t.t("content.versions_title", ["title": item.title]), page: model, request: request, context: context)
+        return pages.render(.contentVersions, title: t.t("content.versions_title", ["title": item.title]), page: model, request: request, context: context)
     }
 }

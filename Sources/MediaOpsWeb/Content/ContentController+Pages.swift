@@ -5,6 +5,32 @@ import MediaOpsStore
 
 extension ContentController {
     func registerPages(_ routes: Routes) {
+        // Scheduling is the publishing room's use case, asked from the editor, whose page shows its errors.
+        routes.post("/content/{id}/schedule", .permission(.contentPublish)) { request, context, identity in
+            let item = try await self.item(context)
+            let form = try await pages.readForm(request, context: context)
+            do {
+                let accountIDs = form.all("account_ids").filter { !$0.isEmpty }
+                guard !accountIDs.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
+                let now = form.has("publish_now")
+                let due: Date
+                if now {
+                    due = Date()
+                } else {
+                    let zone = pages.localizer(context).timeZone
+                    guard case .some(.some(let date)) = try ContentInputParsing.localDateTime(form["due_at"], field: "due_at", zone: zone) else {
+                        throw ValidationError(field: "due_at", code: "required")
+                    }
+                    due = date
+                }
+                _ = try await dependencies.publishing.publishing.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: identity.principal)
+                return pages.redirect("/content/\(item.id)#publishing", flash: now ? "flash.targets_publishing_now" : "flash.targets_scheduled")
+            } catch {
+                let refusal = try pages.refusal(error, context)
+                let fresh = try await service.find(id: item.id) ?? item
+                return try await editorPage(fresh, errors: refusal.errors, request, context, identity, status: refusal.status, scheduleForm: form)
+            }
+        }
         routes.get("/content", .permission(.contentView)) { request, context, identity in try await listPage(request, context, identity) }
         routes.get("/content/review", .permission(.contentView)) { request, context, identity in try await reviewQueuePage(request, context, identity) }
         routes.get("/content/new", .permission(.contentWrite)) { request, context in
@@ -115,7 +141,7 @@ extension ContentController {
             return pages.redirect("/content/\(item.id)" + (anchor.map { "#\($0)" } ?? ""), flash: flash)
         } catch {
             let refusal = try pages.refusal(error, context)
-            let fresh = try await repository.find(id: item.id) ?? item
+            let fresh = try await service.find(id: item.id) ?? item
             return try await editorPage(fresh, errors: refusal.errors, request, context, identity, status: refusal.status)
         }
     }
@@ -195,7 +221,7 @@ extension ContentController {
         let t = pages.localizer(context)
         let filter = try filter(request, zone: t.timeZone)
         let (sort, descending) = try request.sort(ContentSort.self, default: .updated, descendingByDefault: true)
-        let page = try await repository.list(filter: filter, sort: sort, descending: descending,
+        let page = try await service.list(filter: filter, sort: sort, descending: descending,
                                              page: try request.pageRequest(defaultPerPage: 25))
         let selectedState = request.query("state") ?? ""
         let model = ListPage(
@@ -209,7 +235,7 @@ extension ContentController {
             pagination: Pagination(request, page: page, localizer: t),
             canWrite: identity.permissions.contains(.contentWrite),
             filtered: filter != ContentFilter())
-        return pages.render("content_list", title: t.t("content.title"), page: model, request: request, context: context)
+        return pages.render(.contentList, title: t.t("content.title"), page: model, request: request, context: context)
     }
 
     private func reviewQueuePage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
@@ -217,7 +243,7 @@ extension ContentController {
         let queue = try await service.reviewQueue(for: identity.principal, page: try request.pageRequest(defaultPerPage: 25))
         struct QueuePage { var rows: [Row]; var pagination: Pagination }
         let model = QueuePage(rows: try await rows(queue.items.map(\.item), t), pagination: Pagination(request, page: queue, localizer: t))
-        return pages.render("content_review", title: t.t("content.review_title"), page: model, request: request, context: context)
+        return pages.render(.reviewQueue, title: t.t("content.review_title"), page: model, request: request, context: context)
     }
 
     // MARK: New
@@ -243,7 +269,7 @@ extension ContentController {
 
     /// Image assets to choose a cover from, newest first.
     func coverOptions(_ t: Localizer, selected: String?) async throws -> [SelectOption] {
-        let images = try await AssetRepository(db.sql).list(filter: AssetFilter(kind: .image), page: PageRequest(page: 1, perPage: 100)).items
+        let images = try await dependencies.assets.list(filter: AssetFilter(kind: .image), page: PageRequest(page: 1, perPage: 100)).items
         return [SelectOption(value: "", label: t.t("content.no_cover"), selected: (selected ?? "").isEmpty)]
             + images.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
     }
@@ -259,6 +285,6 @@ extension ContentController {
                             owners: try await ownerOptions(t, selected: values["owner_id"] ?? context.identity?.member.id, emptyLabel: t.t("accounts.no_owner")),
                             covers: try await coverOptions(t, selected: values["cover_asset_id"]),
                             timeZone: t.timeZone.identifier)
-        return pages.render("content_new", title: t.t("content.new_title"), page: model, request: request, context: context, status: status)
+        return pages.render(.contentNew, title: t.t("content.new_title"), page: model, request: request, context: context, status: status)
     }
 }

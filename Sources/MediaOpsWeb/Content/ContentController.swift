@@ -5,11 +5,10 @@ import MediaOpsStore
 
 /// Content items: the master copy, platform variants, review, comments and history.
 struct ContentController {
-    let dependencies: WebDependencies
+    let dependencies: ContentDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
-    var service: ContentService { ContentService(database: dependencies.database) }
+    var service: ContentService { dependencies.content }
 
     func register(_ routes: Routes) {
         registerAPI(routes)
@@ -21,7 +20,7 @@ struct ContentController {
     private func registerAPI(_ routes: Routes) {
         routes.get("/api/v1/content", .permission(.contentView)) { request, context in
             let (sort, descending) = try request.sort(ContentSort.self, default: .updated, descendingByDefault: true)
-            let page = try await ContentRepository(db.sql, kind: db.kind).list(filter: try filter(request, zone: pages.localizer(context).timeZone), sort: sort,
+            let page = try await dependencies.content.list(filter: try filter(request, zone: pages.localizer(context).timeZone), sort: sort,
                                                                                 descending: descending,
                                                                                 page: try request.pageRequest())
             return try JSONOutput.response(PageDTO(page) { ContentItemDTO($0) })
@@ -42,7 +41,7 @@ struct ContentController {
         }
         routes.get("/api/v1/content/{id}/check", .permission(.contentView)) { _, context in
             let item = try await item(context)
-            let check = try await service.check(item: item, variants: try await repository.variants(contentID: item.id))
+            let check = try await service.check(item: item, variants: try await service.variants(contentID: item.id))
             return try JSONOutput.response(ContentCheckDTO(check, locale: context.locale))
         }
         routes.post("/api/v1/content/{id}/variants", .permission(.contentWrite)) { request, context, identity in
@@ -88,7 +87,7 @@ struct ContentController {
         }
         routes.get("/api/v1/content/{id}/comments", .permission(.contentView)) { _, context in
             let id = try await item(context).id
-            return try JSONOutput.response(ItemsDTO(items: try await ReviewRepository(db.sql).comments(contentID: id).map(ReviewCommentDTO.init)))
+            return try JSONOutput.response(ItemsDTO(items: try await dependencies.content.comments(contentID: id).map(ReviewCommentDTO.init)))
         }
         routes.post("/api/v1/content/{id}/comments", .contentContributor) { request, context, identity in
             let id = try await item(context).id
@@ -100,7 +99,7 @@ struct ContentController {
         }
         routes.get("/api/v1/content/{id}/versions", .permission(.contentView)) { _, context in
             let id = try await item(context).id
-            return try JSONOutput.response(ItemsDTO(items: try await repository.versions(contentID: id).map(VersionDTO.init)))
+            return try JSONOutput.response(ItemsDTO(items: try await service.versions(contentID: id).map(VersionDTO.init)))
         }
         routes.get("/api/v1/content/{id}/diff", .permission(.contentView)) { request, context in
             let item = try await item(context)
@@ -116,10 +115,9 @@ struct ContentController {
 
     // MARK: Helpers shared by API and pages
 
-    var repository: ContentRepository { ContentRepository(db.sql, kind: db.kind) }
 
     func item(_ context: AppRequestContext) async throws -> ContentItem {
-        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let item = try await repository.find(id: id) else { throw AppError.notFound }
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let item = try await service.find(id: id) else { throw AppError.notFound }
         return item
     }
 
@@ -129,7 +127,7 @@ struct ContentController {
     }
 
     private func detailDTO(_ item: ContentItem, context: AppRequestContext) async throws -> ContentItemDTO {
-        let variants = try await repository.variants(contentID: item.id)
+        let variants = try await service.variants(contentID: item.id)
         var dto = ContentItemDTO(item, variants: variants)
         dto.check = ContentCheckDTO(try await service.check(item: item, variants: variants), locale: context.locale)
         return dto
@@ -189,8 +187,8 @@ struct ContentController {
             guard let value = Int(raw) else { throw ValidationError(field: "from", code: "invalid_number") }
             return value
         } ?? max(1, toNumber - 1)
-        guard let from = try await repository.version(contentID: item.id, number: fromNumber) else { throw ValidationError(field: "from", code: "unknown_version") }
-        guard let to = try await repository.version(contentID: item.id, number: toNumber) else { throw ValidationError(field: "to", code: "unknown_version") }
+        guard let from = try await service.version(contentID: item.id, number: fromNumber) else { throw ValidationError(field: "from", code: "unknown_version") }
+        guard let to = try await service.version(contentID: item.id, number: toNumber) else { throw ValidationError(field: "to", code: "unknown_version") }
         return (from, to)
     }
 }

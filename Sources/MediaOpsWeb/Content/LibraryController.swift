@@ -6,10 +6,9 @@ import MediaOpsStore
 /// The content library (内容库): finished and reusable pieces by category and
 /// tag, searchable in Chinese, each one a template for the next post.
 struct LibraryController {
-    let dependencies: WebDependencies
+    let dependencies: ContentDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
     /// What the library holds: published and approved pieces, and templates.
     static let states = ContentState.inLibrary
 
@@ -50,7 +49,7 @@ struct LibraryController {
                 tabs: [Tab(label: t.t("content.all_categories"), href: Pagination.url(request, ["category": "", "page": "1"]), active: category.isEmpty)]
                     + ContentCategory.allCases.map { Tab(label: t.t("content.category_\($0.rawValue)"), href: Pagination.url(request, ["category": $0.rawValue, "page": "1"]),
                                                          active: $0.rawValue == category) },
-                tags: try await ContentRepository(db.sql, kind: db.kind).libraryTagCounts(limit: 30).map {
+                tags: try await dependencies.content.libraryTagCounts(limit: 30).map {
                     Tag(name: $0.tag, count: $0.count, href: Pagination.url(request, ["tag": $0.tag == activeTag ? "" : $0.tag, "page": "1"]), active: $0.tag == activeTag)
                 },
                 query: request.query("q") ?? "",
@@ -58,7 +57,7 @@ struct LibraryController {
                 canWrite: identity.permissions.contains(.contentWrite),
                 searched: request.query("q") != nil,
                 searchSummary: t.t("library.search_summary", ["count": Pagination.total(page), "ms": String(format: "%.1f", milliseconds)]))
-            return pages.render("library", title: t.t("library.title"), page: model, request: request, context: context)
+            return pages.render(.library, title: t.t("library.title"), page: model, request: request, context: context)
         }
     }
 
@@ -75,16 +74,15 @@ struct LibraryController {
         } else {
             filter.states = Self.states
         }
-        return try await ContentRepository(db.sql, kind: db.kind).list(filter: filter, sort: .updated, descending: true, page: try request.pageRequest(defaultPerPage: 24))
+        return try await dependencies.content.list(filter: filter, sort: .updated, descending: true, page: try request.pageRequest(defaultPerPage: 24))
     }
 }
 
 /// The notification centre: mentions, review requests and decisions.
 struct NotificationsController {
-    let dependencies: WebDependencies
+    let dependencies: ContentDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
 
     func register(_ routes: Routes) {
         routes.get("/api/v1/notifications", .signedIn) { request, context, identity in
@@ -105,7 +103,7 @@ struct NotificationsController {
             let model = NotificationsPage(rows: items.map {
                 Row(title: $0.title, body: Self.body($0, t), link: $0.link, kind: t.t("notifications.kind_\($0.kind)"), at: t.dateTime($0.createdAt), unread: $0.readAt == nil)
             }, hasUnread: items.contains { $0.readAt == nil })
-            return pages.render("notifications", title: t.t("notifications.title"), page: model, request: request, context: context)
+            return pages.render(.notifications, title: t.t("notifications.title"), page: model, request: request, context: context)
         }
         routes.post("/notifications/read", .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)

@@ -5,11 +5,10 @@ import MediaOpsStore
 
 /// The topic pool (选题库).
 struct TopicsController {
-    let dependencies: WebDependencies
+    let dependencies: ContentDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
-    var service: TopicService { TopicService(database: dependencies.database) }
+    var service: TopicService { dependencies.topics }
     func register(_ routes: Routes) {
         routes.get("/api/v1/topics", .permission(.contentView)) { request, _ in
             let page = try await service.list(filter: try filter(request), page: try request.pageRequest())
@@ -228,7 +227,7 @@ struct TopicsController {
             },
             formGroups: try await dependencies.team.groups().map { SelectOption(value: $0.id, label: $0.name, selected: checkedGroups.contains($0.id)) },
             filtered: filter != TopicFilter())
-        return pages.render("topics", title: t.t("topics.title"), page: model, request: request, context: context, status: status)
+        return pages.render(.topics, title: t.t("topics.title"), page: model, request: request, context: context, status: status)
     }
 
     struct CommentRow { var author: String; var at: String; var body: String }
@@ -263,6 +262,6 @@ struct TopicsController {
             canContribute: Access.contentContributor.admits(identity.permissions),
             decisions: decisions.map { SelectOption(value: $0.rawValue, label: t.t("topics.decide_\($0.rawValue)"), selected: false) },
             created: t.dateTime(topic.createdAt))
-        return pages.render("topic_detail", title: topic.title, page: model, request: request, context: context, status: status)
+        return pages.render(.topicDetail, title: topic.title, page: model, request: request, context: context, status: status)
     }
 }

@@ -8,11 +8,10 @@ import MediaOpsStore
 /// reconnecting, and which scheduled posts that puts at risk. Also the WeChat
 /// callback that reports finished publish jobs (PUBLISHJOBFINISH).
 struct AccountHealthController {
-    let dependencies: WebDependencies
+    let dependencies: PublishingDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
-    var health: TokenHealthService { TokenHealthService(database: db) }
+    var health: TokenHealthService { dependencies.tokenHealth }
 
     func register(_ routes: Routes) {
         routes.get("/api/v1/publishing/health", .permission(.accountsView)) { _, _ in
@@ -69,23 +68,20 @@ struct AccountHealthController {
     /// The callback signs with the account's callback token: sha1(sort(token, timestamp, nonce)).
     func verifyWeChat(_ request: Request, accountID: String) async throws -> Bool {
         let query = request.uri.queryParameters
-        guard let account = try await AccountRepository(db.sql).find(id: accountID), account.platform == .wechatOA,
-              let token = try await PlatformTokenRepository(database: db, secrets: dependencies.team.secrets).credentials(accountID: accountID)["callback_token"],
+        guard let account = try await dependencies.team.account(id: accountID), account.platform == .wechatOA,
+              let token = try await dependencies.team.credential("callback_token", accountID: accountID),
               let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce") else { return false }
         return WeChatCallback.verify(token: token, timestamp: timestamp, nonce: nonce, signature: signature)
     }
 
     func apply(_ event: WeChatCallback.PublishEvent, accountID: String) async throws {
-        let publishing = PublishingService(database: db)
-        guard let detail = try await publishing.target(platform: .wechatOA, remoteID: event.publishID), detail.target.accountID == accountID else { return }
         let result: AttemptResult
         switch event.outcome {
         case .published(let id, let url): result = .published(externalID: id, url: url)
         case .failed(let reason): result = .failed(reason: reason, reconnect: false)
         default: return
         }
-        let attempt = try await publishing.startAttempt(targetID: detail.target.id, kind: "callback", worker: nil)
-        try await publishing.finish(attemptID: attempt, targetID: detail.target.id, result: result, exchanges: "[]")
+        try await dependencies.publishing.applyCallback(platform: .wechatOA, remoteID: event.publishID, accountID: accountID, result: result)
     }
 
     func page(_ request: Request, context: AppRequestContext, errors: FormErrors = FormErrors(), status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -124,7 +120,7 @@ struct AccountHealthController {
         let calendar = months.sorted { $0.0 < $1.0 }.map { Month(label: $0.1, rows: $0.2) }
         let warnings = rows.filter(\.attention)
         let model = HealthPage(warnings: warnings, rows: rows, calendar: calendar, hasWarnings: !warnings.isEmpty, formError: errors.summary ?? errors.messages.values.first)
-        return pages.render("publishing_health", title: t.t("health.title"), page: model, request: request, context: context, status: status)
+        return pages.render(.accountHealth, title: t.t("health.title"), page: model, request: request, context: context, status: status)
     }
 }
 

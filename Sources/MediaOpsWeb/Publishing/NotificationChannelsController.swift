@@ -7,11 +7,11 @@ import MediaOpsStore
 /// Notification channels: group robots (企业微信, 钉钉, 飞书) and signed
 /// webhooks, which events each receives, a test send and the delivery log.
 struct NotificationChannelsController {
-    let dependencies: WebDependencies
+    let dependencies: PublishingDependencies
     let pages: PageSupport
 
     var service: NotificationChannelService {
-        NotificationChannelService(database: dependencies.database, secrets: dependencies.team.secrets)
+        dependencies.channels
     }
 
     func register(_ routes: Routes) {
@@ -119,7 +119,7 @@ struct NotificationChannelsController {
         let t = Localizer(locale: language, catalogs: pages.renderer.catalogs)
         var link: String?
         if let host = request.head.authority, !host.isEmpty {
-            link = (dependencies.secureCookies ? "https://" : "http://") + host + "/settings/notifications/\(channel.id)"
+            link = (pages.secureCookies ? "https://" : "http://") + host + "/settings/notifications/\(channel.id)"
         }
         let event = OutboundEvent(kind: .tokenExpiring, accountName: t.t("channels.sample_account"), platform: Platform.weibo.rawValue,
                                   reason: t.t("channels.sample_reason"), link: link)
@@ -296,7 +296,7 @@ struct NotificationChannelsController {
         }
         let model = ListPage(rows: rows, values: values, errors: errors.messages, summary: errors.summary,
                              kinds: kindChoices(values["kind"], t), events: eventChoices(events, t), active: active)
-        return pages.render("settings-notifications", title: t.t("channels.title"), page: model, request: request, context: context, status: status)
+        return pages.render(.channels, title: t.t("channels.title"), page: model, request: request, context: context, status: status)
     }
 
     private func editPage(_ channel: NotificationChannel, values: [String: String], events: Set<OutboundEventKind>, active: Bool, errors: FormErrors,
@@ -306,7 +306,7 @@ struct NotificationChannelsController {
         let model = EditPage(id: channel.id, name: channel.name, values: values, errors: errors.messages, summary: errors.summary,
                              kinds: kindChoices(values["kind"] ?? channel.kind.rawValue, t), events: eventChoices(events, t), active: active,
                              hasSecret: channel.hasSecret, deliveries: deliveries, hasDeliveries: !deliveries.isEmpty, test: test)
-        return pages.render("settings-notification-edit", title: channel.name, page: model, request: request, context: context, status: status)
+        return pages.render(.channelEdit, title: channel.name, page: model, request: request, context: context, status: status)
     }
 }
 

@@ -86,32 +86,6 @@ extension PublishingController {
                 return published ? "flash.target_confirmed" : "flash.target_requeued"
             }
         }
-        routes.post("/content/{id}/schedule", .permission(.contentPublish)) { request, context, identity in
-            let item = try await contentItem(context)
-            let form = try await pages.readForm(request, context: context)
-            do {
-                let accountIDs = form.all("account_ids").filter { !$0.isEmpty }
-                guard !accountIDs.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
-                let now = form.has("publish_now")
-                let due: Date
-                if now {
-                    due = Date()
-                } else {
-                    let zone = pages.localizer(context).timeZone
-                    guard case .some(.some(let date)) = try ContentInputParsing.localDateTime(form["due_at"], field: "due_at", zone: zone) else {
-                        throw ValidationError(field: "due_at", code: "required")
-                    }
-                    due = date
-                }
-                _ = try await service.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: identity.principal)
-                return pages.redirect("/content/\(item.id)#publishing", flash: now ? "flash.targets_publishing_now" : "flash.targets_scheduled")
-            } catch {
-                let refusal = try pages.refusal(error, context)
-                let fresh = try await ContentRepository(db.sql, kind: db.kind).find(id: item.id) ?? item
-                return try await ContentController(dependencies: dependencies, pages: pages)
-                    .editorPage(fresh, errors: refusal.errors, request, context, identity, status: refusal.status, scheduleForm: form)
-            }
-        }
     }
 
     /// Runs a change from a target's page (or the queue): on success back where
@@ -137,7 +111,7 @@ extension PublishingController {
         t.catalogs.string(key, t.locale) != nil ? t.t(key) : fallback
     }
 
-    static func stateName(_ state: TargetState, _ t: Localizer) -> String { known("publishing.state_\(state.rawValue)", t, fallback: state.rawValue) }
+    static func stateName(_ state: TargetState, _ t: Localizer) -> String { t.t("publishing.state_\(state.rawValue)") }
 
     static func reasonText(_ raw: String, _ t: Localizer) -> String { FailureReasons.sentence(raw, t) }
 
@@ -253,7 +227,7 @@ extension PublishingController {
                             platform: t.platformName(target.platform), time: t.dateTime(target.dueAt),
                             state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
                             reason: target.failureReason.map { Self.reasonText($0, t) }, rawReason: target.failureReason,
-                            assisted: entry.mode == "assisted", canChange: can(.contentPublish) && target.state == .scheduled,
+                            assisted: entry.mode == .assisted, canChange: can(.contentPublish) && target.state == .scheduled,
                             dueValue: ContentInputParsing.localInputValue(target.dueAt, zone: zone), externalURL: target.externalURL,
                             attempts: entry.attempts)
         }
@@ -267,7 +241,7 @@ extension PublishingController {
             resumeReschedule: values["mode"] == "reschedule", resumeAt: values["at"] ?? Self.nextHourValue(zone),
             timeZone: zone.identifier, zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]),
             next: "/publishing?view=\(view.rawValue)" + (pageRequest.page > 1 ? "&page=\(pageRequest.page)" : ""))
-        return pages.render("publishing", title: t.t("publishing.title"), page: model, request: request, context: context, status: status)
+        return pages.render(.publishingQueue, title: t.t("publishing.title"), page: model, request: request, context: context, status: status)
     }
 
     // MARK: Target
@@ -370,7 +344,7 @@ extension PublishingController {
                             isNote: exchange.method.isEmpty && exchange.url.isEmpty, failed: exchange.error != nil || (exchange.status ?? 200) >= 400)
             }
             let isReason = ["failed", "unconfirmed", "retrying"].contains(attempt.outcome ?? "")
-            return AttemptRow(kind: Self.known("publishing.attempt_\(attempt.kind)", t, fallback: attempt.kind), worker: attempt.worker ?? "—",
+            return AttemptRow(kind: t.t("publishing.attempt_\(attempt.kind.rawValue)"), worker: attempt.worker ?? "—",
                               started: t.fullDateTime(attempt.startedAt), duration: Self.duration(from: attempt.startedAt, to: attempt.finishedAt, t),
                               outcome: attempt.outcome.map { Self.known("publishing.outcome_\($0)", t, fallback: $0) } ?? t.t("publishing.outcome_running"),
                               outcomeKey: attempt.outcome ?? "running",
@@ -379,12 +353,12 @@ extension PublishingController {
                               exchanges: exchanges, hasExchanges: !exchanges.isEmpty,
                               exchangeCount: t.t("publishing.exchanges_count", ["count": String(exchanges.count)]))
         }
-        let assisted = detail.mode == "assisted"
+        let assisted = detail.mode == .assisted
         let card = assisted && (target.state == .scheduled || target.state == .publishing) ? try await publishCard(detail, t) : nil
         let model = TargetPage(
             id: target.id, contentID: target.contentID, contentTitle: detail.contentTitle, account: detail.accountName, accountID: target.accountID,
             platform: t.platformName(target.platform), state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
-            mode: t.t(assisted ? "publishing.mode_assisted" : "publishing.mode_api"), assisted: assisted,
+            mode: t.t("publishing.mode_\(detail.mode.rawValue)"), assisted: assisted,
             due: t.dateTime(target.dueAt), dueValue: values["due_at"] ?? ContentInputParsing.localInputValue(target.dueAt, zone: zone),
             publishedAt: detail.publishedAt.map(t.fullDateTime), unconfirmedSince: detail.unconfirmedSince.map(t.fullDateTime),
             remindedAt: detail.remindedAt.map(t.fullDateTime), created: t.fullDateTime(target.createdAt), updated: t.fullDateTime(target.updatedAt),
@@ -396,16 +370,15 @@ extension PublishingController {
             isFailed: target.state == .failed, isPublished: target.state == .published, card: card,
             errors: errors.messages, summary: errors.summary, values: values, timeZone: zone.identifier,
             zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]), retryValue: values["retry_at"] ?? "")
-        return pages.render("publishing_target", title: detail.contentTitle, page: model, request: request, context: context, status: status)
+        return pages.render(.publishTarget, title: detail.contentTitle, page: model, request: request, context: context, status: status)
     }
 
     /// What a person needs to post an assisted target by hand: the platform's
     /// copy (or the master copy when the item has no variant for it) and the files.
     private func publishCard(_ detail: TargetDetail, _ t: Localizer) async throws -> PublishCard? {
-        let repository = ContentRepository(db.sql, kind: db.kind)
-        guard let item = try await repository.find(id: detail.target.contentID) else { return nil }
-        let variant = try await repository.variants(contentID: item.id).first { $0.platform == detail.target.platform }
-        let assets = AssetRepository(db.sql)
+        guard let item = try await dependencies.content.find(id: detail.target.contentID) else { return nil }
+        let variant = try await dependencies.content.variants(contentID: item.id).first { $0.platform == detail.target.platform }
+        let assets = dependencies.assets
         func link(_ id: String) async throws -> AssetLink? {
             guard let asset = try await assets.find(id: id) else { return nil }
             return AssetLink(name: asset.name, href: "/assets/\(asset.id)/file", isImage: asset.kind == .image)
@@ -471,11 +444,11 @@ extension PublishingController {
         guard [.approved, .scheduled, .published].contains(item.state) || !targets.isEmpty || refused else { return nil }
         let t = pages.localizer(context)
         let zone = t.timeZone
-        let accounts = try await AccountRepository(db.sql).list(filter: AccountFilter(state: .active), page: PageRequest(page: 1, perPage: 200)).items
+        let accounts = try await dependencies.team.accounts(filter: AccountFilter(state: .active), page: PageRequest(page: 1, perPage: 200)).items
         let names = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0.name) })
         var missing: [String: String] = [:]
         for target in targets where names[target.accountID] == nil {
-            missing[target.accountID] = try await AccountRepository(db.sql).find(id: target.accountID)?.name ?? target.accountID
+            missing[target.accountID] = try await dependencies.team.account(id: target.accountID)?.name ?? target.accountID
         }
         let live = Set(targets.filter { $0.state != .cancelled }.map(\.accountID))
         let chosen = Set(form?.all("account_ids") ?? [])

@@ -7,11 +7,10 @@ import MediaOpsStore
 /// each target's attempt log, settling unconfirmed or assisted targets by hand,
 /// and the workspace-wide freeze.
 struct PublishingController {
-    let dependencies: WebDependencies
+    let dependencies: PublishingDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
-    var service: PublishingService { PublishingService(database: dependencies.database) }
+    var service: PublishingService { dependencies.publishing }
 
     func register(_ routes: Routes) {
         registerAPI(routes)
@@ -112,7 +111,7 @@ struct PublishingController {
 
     func contentItem(_ context: AppRequestContext) async throws -> ContentItem {
         guard let id = context.parameters.get("id"), Identifier.isPlausible(id),
-              let item = try await ContentRepository(db.sql, kind: db.kind).find(id: id) else { throw AppError.notFound }
+              let item = try await dependencies.content.find(id: id) else { throw AppError.notFound }
         return item
     }
 
@@ -140,7 +139,7 @@ struct PublishingController {
             // The stored row is the truth; the service's copy may predate the engine's last word.
             return PublishTargetDTO(detail)
         }
-        return PublishTargetDTO(target, mode: "api", attempts: 0)
+        return PublishTargetDTO(target, mode: .api, attempts: 0)
     }
 
     func targetDTOs(_ targets: [PublishTarget]) async throws -> [PublishTargetDTO] {

@@ -20,7 +20,7 @@ struct PublishTargetDTO: Encodable {
     var mode: String
     var attempts_count: Int
 
-    init(_ target: PublishTarget, mode: String, attempts: Int) {
+    init(_ target: PublishTarget, mode: PublishingRoute, attempts: Int) {
         id = target.id
         content_id = target.contentID
         account_id = target.accountID
@@ -30,7 +30,7 @@ struct PublishTargetDTO: Encodable {
         external_id = target.externalID
         external_url = target.externalURL
         failure_reason = target.failureReason
-        self.mode = mode
+        self.mode = mode.rawValue
         attempts_count = attempts
     }
 
@@ -59,7 +59,7 @@ struct QueueItemDTO: Encodable {
         self.init(entry.target, contentTitle: entry.contentTitle, accountName: entry.accountName, mode: entry.mode, attempts: entry.attempts)
     }
 
-    init(_ target: PublishTarget, contentTitle: String, accountName: String, mode: String, attempts: Int) {
+    init(_ target: PublishTarget, contentTitle: String, accountName: String, mode: PublishingRoute, attempts: Int) {
         id = target.id
         content_id = target.contentID
         content_title = contentTitle
@@ -71,7 +71,7 @@ struct QueueItemDTO: Encodable {
         external_id = target.externalID
         external_url = target.externalURL
         failure_reason = target.failureReason
-        self.mode = mode
+        self.mode = mode.rawValue
         attempts_count = attempts
     }
 }
@@ -109,7 +109,7 @@ struct PublishAttemptDTO: Encodable {
 
     init(_ attempt: PublishAttempt) {
         id = attempt.id
-        kind = attempt.kind
+        kind = attempt.kind.rawValue
         worker = attempt.worker
         started_at = attempt.startedAt
         finished_at = attempt.finishedAt

@@ -11,9 +11,9 @@ import Synchronization
 final class SetupState: Sendable {
     private let done = Atomic<Bool>(false)
 
-    func isSetUp(_ database: Database) async throws -> Bool {
+    func isSetUp(_ team: TeamService) async throws -> Bool {
         if done.load(ordering: .relaxed) { return true }
-        let exists = try await MemberRepository(database.sql).count() > 0
+        let exists = try await team.isSetUp()
         if exists { done.store(true, ordering: .relaxed) }
         return exists
     }
@@ -23,7 +23,8 @@ final class SetupState: Sendable {
 /// token), its language, and sends everyone to /setup until a workspace exists.
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let database: Database
+    let team: TeamService
+    let publishing: PublishingService
     let inbox: NotificationInbox
     let setup: SetupState
 
@@ -43,7 +44,7 @@ struct IdentityMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(requestID)
 
         let path = request.uri.path
-        if !Self.isAllowedBeforeSetup(path), !(try await setup.isSetUp(database)) {
+        if !Self.isAllowedBeforeSetup(path), !(try await setup.isSetUp(team)) {
             if path.hasPrefix("/api/") { throw AppError(.conflict, "setup_required") }
             return Response.redirect(to: "/setup", type: .found)
         }
@@ -54,12 +55,12 @@ struct IdentityMiddleware: RouterMiddleware {
             response.headers[HTTPField.Name("X-Request-ID")!] = requestID
             return response
         }
-        context.workspace = try await WorkspaceRepository(database.sql).get()
+        context.workspace = try await team.workspace()
         context.identity = try await identify(request)
         context.anonymousCSRF = request.cookies[Self.csrfCookie]?.value
         if let member = context.identity?.member, !path.hasPrefix("/api/"), request.method == .get {
             context.unreadNotifications = try await inbox.unreadCount(userID: member.id)
-            context.publishingFreezeReason = try await PublishingService(database: database).freeze()?.reason
+            context.publishingFreezeReason = try await publishing.freeze()?.reason
         }
         // A member's own choice, then the switch on the page, then what the browser
         // asks for, then the workspace's language.
@@ -80,22 +81,21 @@ struct IdentityMiddleware: RouterMiddleware {
             // an integration must learn that its token is wrong.
             guard authorization.lowercased().hasPrefix("bearer ") else { throw AppError.unauthorized }
             let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-            guard let record = try await ApiTokenRepository(database.sql).authenticate(token: token),
+            guard let record = try await team.apiToken(authenticating: token),
                   let identity = try await identity(memberID: record.userID, via: .apiToken(id: record.id, token: token))
             else { throw AppError(.unauthorized, "invalid_token") }
             return identity
         }
         if let cookie = request.cookies[Self.sessionCookie]?.value,
-           let session = try await SessionRepository(database.sql).find(token: cookie) {
+           let session = try await team.session(token: cookie) {
             return try await identity(memberID: session.userID, via: .session(token: cookie, csrfToken: session.csrfToken))
         }
         return nil
     }
 
     private func identity(memberID: String, via: Identity.Credential) async throws -> Identity? {
-        guard let member = try await MemberRepository(database.sql).find(id: memberID), member.isActive else { return nil }
-        let permissions = try await RoleRepository(database.sql).permissions(for: member.roleKeys)
-        return Identity(member: member, permissions: permissions, via: via)
+        guard let access = try await team.access(memberID: memberID) else { return nil }
+        return Identity(member: access.member, permissions: access.permissions, via: via)
     }
 }
 

@@ -17,7 +17,7 @@ struct PageSupport: Sendable {
         return Localizer(locale: context.locale, catalogs: renderer.catalogs, timeZone: zone)
     }
 
-    func render(_ template: String, title: String, page: Any, request: Request, context: AppRequestContext,
+    func render(_ template: PageTemplate, title: String, page: Any, request: Request, context: AppRequestContext,
                 status: HTTPResponse.Status = .ok) -> Response {
         let flash = request.cookies[Self.flashCookie]?.value
         let layout = self.layout(title: title, request: request, context: context, flash: flash)
@@ -37,7 +37,7 @@ struct PageSupport: Sendable {
                                     : status == .forbidden ? t.t("errors.forbidden_title")
                                     : status.code >= 500 ? t.t("errors.server_title") : t.t("errors.request_title"),
                                   message: message, requestID: context.requestID, signedIn: context.identity != nil)
-        return render("error", title: page.heading, page: page, request: request, context: context, status: status)
+        return render(.error, title: page.heading, page: page, request: request, context: context, status: status)
     }
 
     /// A refused change (a 4xx the user can fix) as the field errors and status

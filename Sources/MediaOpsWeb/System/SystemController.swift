@@ -5,7 +5,7 @@ import MediaOpsStore
 
 /// Health, metrics, the API document, static files and the language switch.
 struct SystemController {
-    let dependencies: WebDependencies
+    let dependencies: SystemDependencies
     let openAPI: OpenAPIDocument
     let pages: PageSupport
 
@@ -27,7 +27,7 @@ struct SystemController {
         }
         routes.get("/static/{name}", .anyone) { _, context in
             let name = context.parameters.get("name") ?? ""
-            guard let asset = dependencies.renderer.asset(named: name) else { throw AppError.notFound }
+            guard let asset = pages.renderer.asset(named: name) else { throw AppError.notFound }
             var response = Response(status: .ok, headers: [.contentType: asset.contentType], body: .init(byteBuffer: ByteBuffer(bytes: asset.body)))
             response.headers[.cacheControl] = "public, max-age=3600"
             return response
@@ -43,7 +43,7 @@ struct SystemController {
             }
             var response = pages.redirect(safeNext(form["next"]))
             response.setCookie(Cookie(name: IdentityMiddleware.localeCookie, value: locale.rawValue, maxAge: 365 * 24 * 3600, path: "/",
-                                      secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax))
+                                      secure: pages.secureCookies, httpOnly: true, sameSite: .lax))
             return response
         }
     }

@@ -5,10 +5,9 @@ import MediaOpsStore
 
 /// The account matrix: accounts on every platform, grouped by brand or product line.
 struct AccountsController {
-    let dependencies: WebDependencies
+    let dependencies: TeamDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
 
     func register(_ routes: Routes) {
         // MARK: API
@@ -18,7 +17,7 @@ struct AccountsController {
         }
         routes.get("/api/v1/accounts", .permission(.accountsView)) { request, _ in
             let (sort, descending) = try request.sort(AccountSort.self, default: .name)
-            let page = try await AccountRepository(db.sql).list(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
+            let page = try await dependencies.team.accounts(filter: try filter(request), sort: sort, descending: descending, page: try request.pageRequest())
             let groups = try await groupIndex()
             return try JSONOutput.response(PageDTO(page) { AccountDTO($0, groups: groups) })
         }
@@ -193,14 +192,14 @@ struct AccountsController {
     }
 
     private func account(_ context: AppRequestContext) async throws -> Account {
-        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let account = try await AccountRepository(db.sql).find(id: id) else {
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let account = try await dependencies.team.account(id: id) else {
             throw AppError.notFound
         }
         return account
     }
 
     private func group(_ context: AppRequestContext) async throws -> AccountGroup {
-        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let group = try await AccountGroupRepository(db.sql).find(id: id) else {
+        guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let group = try await dependencies.team.group(id: id) else {
             throw AppError.notFound
         }
         return group
@@ -278,7 +277,7 @@ struct AccountsController {
         let t = pages.localizer(context)
         let filter = try filter(request)
         let (sort, descending) = try request.sort(AccountSort.self, default: .name)
-        let page = try await AccountRepository(db.sql).list(filter: filter, sort: sort, descending: descending, page: try request.pageRequest(defaultPerPage: 25))
+        let page = try await dependencies.team.accounts(filter: filter, sort: sort, descending: descending, page: try request.pageRequest(defaultPerPage: 25))
         let groups = try await groupIndex()
         let members = try await dependencies.team.members()
         let memberNames = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0.name) })
@@ -306,7 +305,7 @@ struct AccountsController {
             filtered: filter != AccountFilter(),
             total: page.total
         )
-        return pages.render("accounts", title: t.t("accounts.title"), page: model, request: request, context: context)
+        return pages.render(.accounts, title: t.t("accounts.title"), page: model, request: request, context: context)
     }
 
     struct FieldInput {
@@ -409,7 +408,7 @@ struct AccountsController {
             defaultBestTime: PostingTimes.format(PostingTimes.defaultTime(for: selected))
         )
         let title = account?.name ?? t.t("accounts.new_title")
-        return pages.render("account_form", title: title, page: model, request: request, context: context, status: status)
+        return pages.render(.accountForm, title: title, page: model, request: request, context: context, status: status)
     }
 
     struct GroupRow { var id: String; var name: String; var description: String; var count: Int }
@@ -429,6 +428,6 @@ struct AccountsController {
         let rows = try await dependencies.team.groups().map { GroupRow(id: $0.id, name: $0.name, description: $0.description, count: counts[$0.id] ?? 0) }
         let model = GroupsPage(rows: rows, values: values, errors: errors.messages, summary: errors.summary,
                                canManage: identity.permissions.contains(.accountsManage))
-        return pages.render("groups", title: t.t("groups.title"), page: model, request: request, context: context, status: status)
+        return pages.render(.groups, title: t.t("groups.title"), page: model, request: request, context: context, status: status)
     }
 }

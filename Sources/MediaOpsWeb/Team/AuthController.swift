@@ -5,7 +5,7 @@ import MediaOpsStore
 
 /// First-run setup, sign-in and sign-out, for pages and for the API.
 struct AuthController {
-    let dependencies: WebDependencies
+    let dependencies: TeamDependencies
     let pages: PageSupport
 
     struct SetupPage {
@@ -46,7 +46,7 @@ struct AuthController {
         routes.get("/login", .anyone) { request, context in
             if context.identity != nil { return Response.redirect(to: safeNext(request.query("next")), type: .found) }
             let t = pages.localizer(context)
-            return pages.render("login", title: t.t("login.title"), page: LoginPage(email: "", next: safeNext(request.query("next"))), request: request, context: context)
+            return pages.render(.login, title: t.t("login.title"), page: LoginPage(email: "", next: safeNext(request.query("next"))), request: request, context: context)
         }
         routes.post("/login", .anyone) { request, context in
             let form = try await pages.readForm(request, context: context)
@@ -57,7 +57,7 @@ struct AuthController {
                 return try await signIn(member, next: next, flash: nil)
             } catch let error as AppError where error.status == .unauthorized || error.status == .tooManyRequests || error.status == .unprocessableContent {
                 let page = LoginPage(email: form["email"] ?? "", next: next, error: t.error(error.code, field: error.field, params: error.params))
-                var response = pages.render("login", title: t.t("login.title"), page: page, request: request, context: context, status: error.status)
+                var response = pages.render(.login, title: t.t("login.title"), page: page, request: request, context: context, status: error.status)
                 response.headers.append(contentsOf: error.headers)
                 return response
             }
@@ -69,7 +69,7 @@ struct AuthController {
             }
             var response = pages.redirect("/login", flash: "flash.signed_out")
             response.setCookie(Cookie(name: IdentityMiddleware.sessionCookie, value: "", maxAge: 0, path: "/",
-                                      secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax))
+                                      secure: pages.secureCookies, httpOnly: true, sameSite: .lax))
             return response
         }
 
@@ -97,27 +97,23 @@ struct AuthController {
         let email = (rawEmail ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         guard !email.isEmpty else { throw AppError(.unprocessableContent, "required", field: "email") }
         guard let password, !password.isEmpty else { throw AppError(.unprocessableContent, "required", field: "password") }
-        let throttle = LoginThrottle(dependencies.database.sql)
-        if case .locked(let until) = try await throttle.reserveAttempt(email: email) {
+        switch try await dependencies.team.signIn(email: email, password: password) {
+        case .signedIn(let member):
+            return member
+        case .locked(let until):
             let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
             throw AppError(.tooManyRequests, "too_many_attempts", params: ["minutes": String((seconds + 59) / 60)],
                            headers: [.retryAfter: String(seconds)])
-        }
-        let found = try await MemberRepository(dependencies.database.sql).passwordHash(email: email)
-        // Verify against a fixed hash when the e-mail is unknown so both paths take as long.
-        let valid = try await dependencies.team.hasher.verify(password, hash: found?.hash ?? dependencies.team.hasher.decoyHash)
-        guard let found, valid, found.member.isActive else {
+        case .invalid:
             throw AppError(.unauthorized, "invalid_credentials")
         }
-        try await throttle.recordSuccess(email: email)
-        return found.member
     }
 
     func signIn(_ member: Member, next: String, flash: String?) async throws -> Response {
         let token = try await dependencies.team.openBrowserSession(memberID: member.id)
         var response = pages.redirect(next, flash: flash)
         response.setCookie(Cookie(name: IdentityMiddleware.sessionCookie, value: token, maxAge: Int(SessionRepository.lifetime), path: "/",
-                                  secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax))
+                                  secure: pages.secureCookies, httpOnly: true, sameSite: .lax))
         return response
     }
 
@@ -132,6 +128,6 @@ struct AuthController {
             timeZones: SelectOption.timeZones(selected: zone, t),
             locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == (values["locale"] ?? "zh-Hans")) }
         )
-        return pages.render("setup", title: t.t("setup.title"), page: page, request: request, context: context, status: status)
+        return pages.render(.setup, title: t.t("setup.title"), page: page, request: request, context: context, status: status)
     }
 }

@@ -5,10 +5,9 @@ import MediaOpsStore
 
 /// 工作台: what needs the member's attention today, and a global search.
 struct HomeController {
-    let dependencies: WebDependencies
+    let dependencies: TeamDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
 
     struct Stat { var label: String; var value: String; var exact: String; var href: String? }
     struct AttentionRow { var id: String; var name: String; var platform: String; var reason: String }
@@ -45,19 +44,18 @@ struct HomeController {
                 stats.append(Stat(label: t.t("home.stat_members"), value: t.count(active), exact: t.grouped(active), href: "/team/members"))
             }
             if can(.accountsView) {
-                let accounts = AccountRepository(db.sql)
-                let byState = try await accounts.countByState()
+                let byState = try await dependencies.team.accountCountsByState()
                 let live = (byState[.active] ?? 0) + (byState[.paused] ?? 0) + (byState[.reconnectNeeded] ?? 0)
                 stats.append(Stat(label: t.t("home.stat_accounts"), value: t.count(live), exact: t.grouped(live), href: "/accounts"))
                 stats.append(Stat(label: t.t("home.stat_reconnect"), value: t.count(byState[.reconnectNeeded] ?? 0),
                                   exact: t.grouped(byState[.reconnectNeeded] ?? 0), href: "/accounts?state=reconnect_needed"))
                 for state in [AccountState.reconnectNeeded, .paused] {
-                    for account in try await accounts.list(filter: AccountFilter(state: state), page: PageRequest(page: 1, perPage: 10)).items {
+                    for account in try await dependencies.team.accounts(filter: AccountFilter(state: state), page: PageRequest(page: 1, perPage: 10)).items {
                         attention.append(AttentionRow(id: account.id, name: account.name, platform: t.platformShortName(account.platform),
                                                       reason: t.t("account.state_\(state.rawValue)")))
                     }
                 }
-                for account in try await accounts.list(filter: AccountFilter(ownerID: identity.member.id), page: PageRequest(page: 1, perPage: 20)).items {
+                for account in try await dependencies.team.accounts(filter: AccountFilter(ownerID: identity.member.id), page: PageRequest(page: 1, perPage: 20)).items {
                     mine.append(AttentionRow(id: account.id, name: account.name, platform: t.platformShortName(account.platform),
                                              reason: t.t("account.state_\(account.state.rawValue)")))
                 }
@@ -72,20 +70,19 @@ struct HomeController {
             var dueToday: [ContentRow] = []
             var sentBack: [ContentRow] = []
             if can(.contentView) {
-                let repository = ContentRepository(db.sql, kind: db.kind)
                 func row(_ item: ContentItem, _ detail: String) -> ContentRow {
                     ContentRow(id: item.id, title: item.title, detail: detail, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue)
                 }
-                toReview = try await ContentService(database: db).reviewQueue(for: identity.principal, limit: 50).map { row($0.item, t.stageName($0.stage)) }
+                toReview = try await dependencies.content.reviewQueue(for: identity.principal, limit: 50).map { row($0.item, t.stageName($0.stage)) }
                 // Today in the workspace zone: from its midnight to the next (a calendar day, DST included).
                 var calendar = Calendar(identifier: .gregorian)
                 calendar.timeZone = t.timeZone
                 let start = calendar.startOfDay(for: Date())
                 let end = calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400)
-                dueToday = try await repository.list(filter: ContentFilter(plannedFrom: start, plannedTo: end), sort: .planned, descending: false,
+                dueToday = try await dependencies.content.list(filter: ContentFilter(plannedFrom: start, plannedTo: end), sort: .planned, descending: false,
                                                      page: PageRequest(page: 1, perPage: 20)).items
                     .map { row($0, $0.plannedAt.map(t.dateTime) ?? "") }
-                sentBack = try await repository.list(filter: ContentFilter(states: [.changesRequested], ownerID: identity.member.id),
+                sentBack = try await dependencies.content.list(filter: ContentFilter(states: [.changesRequested], ownerID: identity.member.id),
                                                      page: PageRequest(page: 1, perPage: 10)).items.map { row($0, t.dateTime($0.updatedAt)) }
                 stats.insert(Stat(label: t.t("home.stat_review"), value: t.count(toReview.count), exact: t.grouped(toReview.count), href: "/content/review"), at: 0)
                 stats.insert(Stat(label: t.t("home.stat_today"), value: t.count(dueToday.count), exact: t.grouped(dueToday.count), href: "/calendar?view=week"), at: 1)
@@ -99,7 +96,7 @@ struct HomeController {
                                  stats: stats, attention: attention, mine: mine, recent: recent, shortcuts: shortcuts,
                                  canSeeAccounts: can(.accountsView), canSeeAudit: can(.auditView), canSeeContent: can(.contentView),
                                  toReview: toReview, dueToday: dueToday, sentBack: sentBack)
-            return pages.render("home", title: t.t("nav.home"), page: model, request: request, context: context)
+            return pages.render(.home, title: t.t("nav.home"), page: model, request: request, context: context)
         }
 
         routes.get("/search", .signedIn) { request, context, identity in
@@ -136,12 +133,11 @@ struct HomeController {
                     // Titles and bodies through the library's search; a one- or two-character
                     // word cannot use the trigram index, so for those titles are searched here
                     // and "see all" runs the full search on the content list.
-                    let repository = ContentRepository(db.sql, kind: db.kind)
                     let content: Page<ContentItem>
                     if query.count >= 3 {
-                        content = try await repository.list(filter: ContentFilter(query: query), page: PageRequest(page: 1, perPage: limit))
+                        content = try await dependencies.content.list(filter: ContentFilter(query: query), page: PageRequest(page: 1, perPage: limit))
                     } else {
-                        let titled = try await repository.titleMatches(query, limit: limit + 1)
+                        let titled = try await dependencies.content.titleMatches(query, limit: limit + 1)
                         content = Page(items: Array(titled.prefix(limit)), total: titled.count, page: 1, perPage: limit)
                     }
                     group("content", content.items.map { item in
@@ -149,10 +145,10 @@ struct HomeController {
                             href: "/content/\(item.id)")
                     }, total: content.total > limit ? content.total : content.items.count, capped: content.totalIsCapped || content.total > limit && query.count < 3,
                        listHref: "/content?q=" + encoded)
-                    let topics = try await TopicService(database: db).list(filter: TopicFilter(query: query), page: PageRequest(page: 1, perPage: limit))
+                    let topics = try await dependencies.topics.list(filter: TopicFilter(query: query), page: PageRequest(page: 1, perPage: limit))
                     group("topic", topics.items.map { Hit(title: $0.title, detail: t.t("topics.status_\($0.status.rawValue)"), href: "/topics/\($0.id)") },
                           total: topics.total, listHref: "/topics?q=" + encoded)
-                    let assets = try await AssetRepository(db.sql).list(filter: AssetFilter(query: query), page: PageRequest(page: 1, perPage: limit))
+                    let assets = try await dependencies.assets.list(filter: AssetFilter(query: query), page: PageRequest(page: 1, perPage: limit))
                     group("asset", assets.items.map { Hit(title: $0.name, detail: t.t("asset.kind_\($0.kind.rawValue)"), href: "/assets/\($0.id)") },
                           total: assets.total, listHref: "/assets?q=" + encoded)
                 }
@@ -161,7 +157,7 @@ struct HomeController {
             let count = groups.reduce(0) { $0 + $1.hits.count }
             let model = SearchPage(query: query, groups: groups, searched: !query.isEmpty,
                                    summary: t.t("search.summary", ["count": String(count), "query": query]))
-            return pages.render("search", title: t.t("search.title"), page: model, request: request, context: context)
+            return pages.render(.search, title: t.t("search.title"), page: model, request: request, context: context)
         }
     }
 }

@@ -5,10 +5,9 @@ import MediaOpsStore
 
 /// A member's own page: name, language, password and personal API tokens.
 struct MeController {
-    let dependencies: WebDependencies
+    let dependencies: TeamDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
 
     func register(_ routes: Routes) {
         routes.get("/api/v1/me", .signedIn) { _, context, identity in
@@ -53,7 +52,7 @@ struct MeController {
                 var response = pages.redirect("/me", flash: "flash.profile_saved")
                 if let locale = member.locale {
                     response.setCookie(Cookie(name: IdentityMiddleware.localeCookie, value: locale.rawValue, maxAge: 365 * 24 * 3600, path: "/",
-                                              secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax))
+                                              secure: pages.secureCookies, httpOnly: true, sameSite: .lax))
                 }
                 return response
             } catch {
@@ -154,6 +153,6 @@ struct MeController {
             expiryOptions: Self.expiryChoices.map { SelectOption(value: String($0), label: t.t("me.token_expires_days", ["n": String($0)]), selected: $0 == 90) }
                 + [SelectOption(value: "never", label: t.t("me.token_never_expires"), selected: false)]
         )
-        return pages.render("me", title: t.t("me.title"), page: model, request: request, context: context, status: status)
+        return pages.render(.me, title: t.t("me.title"), page: model, request: request, context: context, status: status)
     }
 }

@@ -5,10 +5,9 @@ import MediaOpsStore
 
 /// Members: list, invite, change roles, deactivate, reset passwords.
 struct MembersController {
-    let dependencies: WebDependencies
+    let dependencies: TeamDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
 
     func register(_ routes: Routes) {
         // MARK: API
@@ -166,7 +165,7 @@ struct MembersController {
             canManage: context.identity?.permissions.contains(.membersManage) ?? false,
             filtered: request.query("q") != nil || !selectedRole.isEmpty
         )
-        return pages.render("members", title: t.t("members.title"), page: model, request: request, context: context)
+        return pages.render(.members, title: t.t("members.title"), page: model, request: request, context: context)
     }
 
     struct RoleCheckbox {
@@ -205,7 +204,7 @@ struct MembersController {
                             locales: [SelectOption(value: "", label: t.t("members.locale_default"), selected: locale.isEmpty)]
                                 + AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == locale) },
                             minPassword: Validate.minimumPasswordLength)
-        return pages.render("member_new", title: t.t("members.new_title"), page: model, request: request, context: context, status: status)
+        return pages.render(.memberNew, title: t.t("members.new_title"), page: model, request: request, context: context, status: status)
     }
 
     struct AccountLink { var id: String; var name: String; var platform: String }
@@ -229,7 +228,7 @@ struct MembersController {
         let t = pages.localizer(context)
         let roles = try await dependencies.team.roles()
         let roleNames = Dictionary(uniqueKeysWithValues: roles.map { ($0.key, t.roleName($0)) })
-        let owned = try await AccountRepository(db.sql).list(filter: AccountFilter(ownerID: member.id), page: PageRequest(page: 1, perPage: 100))
+        let owned = try await dependencies.team.accounts(filter: AccountFilter(ownerID: member.id), page: PageRequest(page: 1, perPage: 100))
         let history = identity.permissions.contains(.auditView)
             ? try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.member.rawValue, entityID: member.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
@@ -248,7 +247,7 @@ struct MembersController {
             showHistory: identity.permissions.contains(.auditView),
             minPassword: Validate.minimumPasswordLength
         )
-        return pages.render("member_detail", title: member.name, page: model, request: request, context: context, status: status)
+        return pages.render(.memberDetail, title: member.name, page: model, request: request, context: context, status: status)
     }
 }
 

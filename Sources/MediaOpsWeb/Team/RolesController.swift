@@ -5,10 +5,9 @@ import MediaOpsStore
 
 /// Roles: the built-in set with their permissions, and custom roles the owner defines.
 struct RolesController {
-    let dependencies: WebDependencies
+    let dependencies: TeamDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
 
     func register(_ routes: Routes) {
         // MARK: API
@@ -59,7 +58,7 @@ struct RolesController {
             }
             let model = RolesPage(rows: rows, permissions: Permission.allCases.map { t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))") },
                                   canManage: identity.permissions.contains(.rolesManage))
-            return pages.render("roles", title: t.t("roles.title"), page: model, request: request, context: context)
+            return pages.render(.roles, title: t.t("roles.title"), page: model, request: request, context: context)
         }
         routes.get("/team/roles/new", .permission(.rolesManage)) { request, context, identity in
             formPage(role: nil, values: [:], checked: [], errors: FormErrors(), request, context, identity)
@@ -167,6 +166,6 @@ struct RolesController {
             permissions: Permission.allCases.map { PermissionOption(key: $0.rawValue, label: t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))"), checked: checked.contains($0.rawValue)) },
             action: role.map { "/team/roles/\($0.key)" } ?? "/team/roles"
         )
-        return pages.render("role_form", title: model.displayName, page: model, request: request, context: context, status: status)
+        return pages.render(.roleForm, title: model.displayName, page: model, request: request, context: context, status: status)
     }
 }

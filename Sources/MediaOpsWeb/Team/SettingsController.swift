@@ -5,10 +5,9 @@ import MediaOpsStore
 
 /// Workspace settings and the audit log.
 struct SettingsController {
-    let dependencies: WebDependencies
+    let dependencies: TeamDependencies
     let pages: PageSupport
 
-    var db: Database { dependencies.database }
 
     func register(_ routes: Routes) {
         routes.get("/api/v1/settings", .signedIn) { _, context in
@@ -97,7 +96,7 @@ struct SettingsController {
         let model = SettingsPage(values: values, errors: errors.messages, summary: errors.summary,
                                  timeZones: SelectOption.timeZones(selected: zone, t),
                                  locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == values["default_locale"]) })
-        return pages.render("settings", title: t.t("settings.title"), page: model, request: request, context: context, status: status)
+        return pages.render(.settings, title: t.t("settings.title"), page: model, request: request, context: context, status: status)
     }
 
     struct AuditPage {
@@ -134,6 +133,6 @@ struct SettingsController {
             filtered: filter != AuditFilter(),
             timeZone: t.timeZone.identifier
         )
-        return pages.render("audit", title: t.t("audit.title"), page: model, request: request, context: context)
+        return pages.render(.audit, title: t.t("audit.title"), page: model, request: request, context: context)
     }
 }

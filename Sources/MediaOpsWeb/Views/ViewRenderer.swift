@@ -14,6 +14,7 @@ public struct ViewRenderer: Sendable {
     public static func bundled() async throws -> ViewRenderer {
         guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else { throw CocoaError(.fileNoSuchFile) }
         let library = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
+        try checkTemplates(in: library)
         var assets: [String: (String, Data)] = [:]
         let publicDirectory = resources.appendingPathComponent("public")
         for name in (try? FileManager.default.contentsOfDirectory(atPath: publicDirectory.path)) ?? [] where !name.hasPrefix(".") {
@@ -23,10 +24,23 @@ public struct ViewRenderer: Sendable {
         return ViewRenderer(library: library, catalogs: try Catalogs.bundled(), assets: assets)
     }
 
-    /// The HTML of `template` for this request.
-    public func html(_ template: String, page: Any, layout: LayoutModel, locale: AppLocale) -> String {
+    /// A page or partial the code names that has no template file.
+    public struct MissingTemplate: Error, CustomStringConvertible {
+        public var names: [String]
+        public var description: String { "missing templates: " + names.joined(separator: ", ") }
+    }
+
+    /// Every page and partial must exist before the server answers anything:
+    /// the library would otherwise render a missing one as an empty string.
+    static func checkTemplates(in library: MustacheLibrary) throws {
+        let missing = (PageTemplate.allCases.map(\.rawValue) + PartialTemplate.allCases.map(\.rawValue)).filter { library.getTemplate(named: $0) == nil }
+        if !missing.isEmpty { throw MissingTemplate(names: missing) }
+    }
+
+    /// The HTML of `template` for this request (every template was checked at start).
+    func html(_ template: PageTemplate, page: Any, layout: LayoutModel, locale: AppLocale) -> String {
         let context: [String: Any] = ["t": catalogs.tree(locale), "layout": Self.lookupTree(layout), "page": Self.lookupTree(page)]
-        return library.render(context, withTemplate: template) ?? ""
+        return library.render(context, withTemplate: template.rawValue) ?? ""
     }
 
     /// The view model as nested dictionaries and arrays. Mustache reads a struct
@@ -65,7 +79,7 @@ public struct ViewRenderer: Sendable {
         return mirror.children.first.map(\.value)
     }
 
-    public func response(_ template: String, page: Any, layout: LayoutModel, locale: AppLocale, status: HTTPResponse.Status = .ok) -> Response {
+    func response(_ template: PageTemplate, page: Any, layout: LayoutModel, locale: AppLocale, status: HTTPResponse.Status = .ok) -> Response {
         let body = html(template, page: page, layout: layout, locale: locale)
         var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
         response.headers[.cacheControl] = "no-store"

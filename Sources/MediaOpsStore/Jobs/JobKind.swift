@@ -1,0 +1,14 @@
+/// What a queued job does. The raw value is what the `jobs.kind` column holds,
+/// so a case, once shipped, keeps its raw value; a new room adds its cases here.
+public enum JobKind: String, Sendable, Codable, CaseIterable {
+    /// Send one publish target to its platform (or hand it to its owner).
+    case publish
+    /// Ask the platform what became of a send whose outcome is unknown.
+    case reconcile
+    /// Remind the owner of an assisted target that it is still waiting.
+    case assistedReminder = "assisted_reminder"
+    /// Deliver one event to one notification channel.
+    case notify
+    /// The daily look at every account's platform token.
+    case tokenCheck = "token_check"
+}

@@ -1,0 +1,22 @@
+import MediaOpsConnectors
+import MediaOpsStore
+
+/// What the team room — sign-in, home, members, roles, accounts, settings and
+/// the member's own page — uses, and nothing more.
+public struct TeamDependencies: Sendable {
+    public var team: TeamService
+    /// Home's summaries and global search read the other rooms through their services.
+    public var content: ContentService
+    public var topics: TopicService
+    public var assets: AssetService
+    /// Its policy checks the addresses typed into account fields on save.
+    public var outbound: HTTPTransport
+
+    public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, outbound: HTTPTransport) {
+        self.team = team
+        self.content = content
+        self.topics = topics
+        self.assets = assets
+        self.outbound = outbound
+    }
+}
