@@ -99,7 +99,7 @@ public struct AssetService: Sendable {
         if let existing = try await AssetRepository(database.sql).find(sha256: staged.sha256) { return (existing, false) }
         let dimensions = format.kind == .image || format == .psd ? ImageDimensions.read(staged.head) : nil
         // Millisecond precision, as stored, so the returned asset equals what a read gives back.
-        let now = Date(epochMilliseconds: Date().epochMilliseconds)
+        let now = Date(epochMilliseconds: database.now().epochMilliseconds)
         let name = rawName.isEmpty ? "\(format.kind.rawValue)-\(staged.sha256.prefix(8)).\(format.primaryExtension)" : rawName
         let asset = Asset(id: Identifier.make("ast"), name: name, kind: format.kind, format: format, mimeType: format.mimeType,
                           byteSize: staged.size, sha256: staged.sha256, width: dimensions?.width, height: dimensions?.height,
@@ -150,7 +150,7 @@ public struct AssetService: Sendable {
             changes.record("licence_expires_on", before.licenceExpiresOn?.description, asset.licenceExpiresOn?.description)
             changes.record("rights_note", before.rightsNote, asset.rightsNote)
             guard !changes.isEmpty else { return asset }
-            asset.updatedAt = Date(epochMilliseconds: Date().epochMilliseconds)
+            asset.updatedAt = Date(epochMilliseconds: database.now().epochMilliseconds)
             try await repository.update(asset)
             try await TeamService.audit(db, principal, .update, .asset, id, asset.name, changes.changes)
             return asset
@@ -160,13 +160,15 @@ public struct AssetService: Sendable {
     // MARK: Licences
 
     /// Today in the workspace's time zone: licences end on the team's day.
-    public func today(now: Date = Date()) async throws -> LocalDate {
+    public func today(now: Date? = nil) async throws -> LocalDate {
+        let now = now ?? database.now()
         let zone = try await WorkspaceRepository(database.sql).get().flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(identifier: "Asia/Shanghai")!
         return LocalDate(now, timeZone: zone)
     }
 
     /// Assets whose licence ends within `days` days from today (today included).
-    public func expiring(withinDays days: Int, now: Date = Date()) async throws -> [Asset] {
+    public func expiring(withinDays days: Int, now: Date? = nil) async throws -> [Asset] {
+        let now = now ?? database.now()
         let today = try await today(now: now)
         return try await AssetRepository(database.sql).expiring(from: today, through: today.adding(days: days))
     }

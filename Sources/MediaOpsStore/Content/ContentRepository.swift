@@ -257,6 +257,12 @@ public struct ContentRepository: Sendable {
         }
     }
 
+    /// When the item goes out, as the publishing room says (its earliest waiting
+    /// target): the calendar shows what will happen.
+    public func setPlannedAt(id: String, _ plannedAt: Date) async throws {
+        try await db.raw("UPDATE content_items SET planned_at = \(bind: plannedAt.epochMilliseconds) WHERE id = \(bind: id)").run()
+    }
+
     /// Reads the item for a change, locking its row on PostgreSQL so two saves
     /// of the same item are serialised and the version check is exact.
     func findForUpdate(id: String) async throws -> ContentItem? {

@@ -100,7 +100,7 @@ extension ContentService {
                 item.state = .scheduled
             }
             item.reviewStage = outcome.stage
-            item.updatedAt = Date()
+            item.updatedAt = database.now()
             try await repository.update(item)
             try await reviews.record(contentID: id, version: item.version, stage: [.approve, .requestChanges].contains(action) ? decidedAt : outcome.stage,
                                      principal: principal, action: action.rawValue, comment: comment)
@@ -212,7 +212,7 @@ extension ContentService {
         return try await database.transaction { db in
             guard let item = try await ContentRepository(db).find(id: id) else { throw NotFoundError(entity: "content") }
             let comment = ReviewComment(id: Identifier.makeOrdered("cmt"), authorID: principal.memberID, authorName: principal.name, body: body,
-                                        anchor: anchor, rangeStart: rangeStart, rangeEnd: rangeEnd, quote: quote, at: Date())
+                                        anchor: anchor, rangeStart: rangeStart, rangeEnd: rangeEnd, quote: quote, at: database.now())
             try await ReviewRepository(db).addComment(comment, contentID: id)
             for member in try await Self.mentioned(in: body, db: db) where member.id != principal.memberID {
                 try await NotificationRepository(db).add(userID: member.id, kind: "mention", title: item.title,

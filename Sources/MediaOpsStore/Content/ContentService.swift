@@ -60,7 +60,7 @@ public struct ContentService: Sendable {
     // MARK: Items
 
     public func create(_ input: ItemInput, topicID: String? = nil, by principal: Principal) async throws -> ContentItem {
-        let now = Date()
+        let now = database.now()
         var item = ContentItem(id: Identifier.make("cnt"), title: "", body: "", summary: "", tags: [], category: .industry, coverAssetID: nil,
                                state: .draft, ownerID: principal.memberID, groupID: nil, topicID: topicID, plannedAt: nil, version: 1,
                                reviewStage: 0, isTemplate: false, createdBy: principal.memberID, createdAt: now, updatedAt: now)
@@ -109,12 +109,12 @@ public struct ContentService: Sendable {
                 let waiting = try await PublishingService(database: database).targets(contentID: id, db: db).filter { $0.state.isOpen }
                 if !waiting.isEmpty {
                     guard let plannedAt = item.plannedAt else { throw ConflictError(code: "unplan_scheduled", field: "planned_at") }
-                    guard plannedAt > Date().addingTimeInterval(-300) else { throw ValidationError(field: "planned_at", code: "in_the_past") }
+                    guard plannedAt > database.now().addingTimeInterval(-300) else { throw ValidationError(field: "planned_at", code: "in_the_past") }
                     _ = try await PublishingService.moveWaitingTargets(contentID: id, to: plannedAt, database: database, by: principal, db: db)
                 }
             }
             item.version += 1
-            item.updatedAt = Date()
+            item.updatedAt = database.now()
             try await repository.update(item)
             try await repository.saveVersion(item, variants: try await repository.variants(contentID: id), author: principal)
             try await Self.audit(db, principal, .update, item, changes.changes)
@@ -125,7 +125,8 @@ public struct ContentService: Sendable {
     /// Moves an item to another calendar slot without touching its copy or
     /// review. A scheduled item's waiting posts move with it (as a reschedule
     /// would), so the calendar and the publishing queue never disagree.
-    public func plan(id: String, at plannedAt: Date?, by principal: Principal, now: Date = Date()) async throws -> ContentItem {
+    public func plan(id: String, at plannedAt: Date?, by principal: Principal, now: Date? = nil) async throws -> ContentItem {
+        let now = now ?? database.now()
         if let plannedAt { guard plannedAt > now.addingTimeInterval(-300) else { throw ValidationError(field: "planned_at", code: "in_the_past") } }
         return try await database.transaction { db in
             let repository = ContentRepository(db)
@@ -141,7 +142,7 @@ public struct ContentService: Sendable {
             changes.record("planned_at", item.plannedAt.map(formatter.string(from:)), plannedAt.map(formatter.string(from:)))
             guard !changes.isEmpty else { return item }
             item.plannedAt = plannedAt
-            item.updatedAt = Date()
+            item.updatedAt = database.now()
             try await repository.update(item)
             try await Self.audit(db, principal, .update, item, changes.changes)
             return item
@@ -153,7 +154,7 @@ public struct ContentService: Sendable {
         try await database.transaction { db in
             let repository = ContentRepository(db)
             guard let source = try await repository.find(id: id) else { throw NotFoundError(entity: "content") }
-            let now = Date()
+            let now = database.now()
             let copy = ContentItem(id: Identifier.make("cnt"), title: source.title, body: source.body, summary: source.summary, tags: source.tags,
                                    category: source.category, coverAssetID: source.coverAssetID, state: .draft, ownerID: principal.memberID,
                                    groupID: source.groupID, topicID: nil, plannedAt: nil, version: 1, reviewStage: 0, isTemplate: false,
@@ -219,7 +220,7 @@ public struct ContentService: Sendable {
             if let link { variant.link = link }
             if let media = input.mediaAssetIDs { variant.mediaAssetIDs = media.filter(Identifier.isPlausible) }
             guard variant != before else { return variant }
-            variant.updatedAt = Date()
+            variant.updatedAt = database.now()
             try await repository.saveVariant(variant)
             var changes = ChangeSet()
             changes.record("variants.\(platform.rawValue).title", before.title, variant.title)

@@ -57,11 +57,20 @@ public final class Database: Sendable {
     private let driver: any DatabaseDriver
     /// Which database this is (see `SQLDatabase.databaseKind`).
     public var kind: DatabaseKind { sql.databaseKind }
+    /// The store's clock: every instant a service stamps (created, updated,
+    /// decided, due) is read here, so a test or a replay can set the time the
+    /// way the connectors' `ConnectorContext.now` does.
+    public let now: @Sendable () -> Date
 
-    private init(driver: any DatabaseDriver) {
+    private init(driver: any DatabaseDriver, now: @escaping @Sendable () -> Date = { Date() }) {
         self.driver = driver
         self.sql = driver.pooled
+        self.now = now
     }
+
+    /// The same database read through another clock (tests; the original keeps
+    /// its own). Closing either closes both.
+    public func withClock(_ now: @escaping @Sendable () -> Date) -> Database { Database(driver: driver, now: now) }
 
     public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
         switch location {

@@ -77,7 +77,8 @@ public struct JobQueue: Sendable {
 
     /// Claims up to `limit` due jobs (queued and due, or running with an expired
     /// lease) for `owner`, counting an attempt for each.
-    public func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [JobKind]? = nil, now: Date = Date()) async throws -> [Job] {
+    public func claim(owner: String, limit: Int, lease: TimeInterval, kinds: [JobKind]? = nil, now: Date? = nil) async throws -> [Job] {
+        let now = now ?? database.now()
         guard limit > 0 else { return [] }
         // A job whose every attempt ended with its worker gone (a crash while
         // handling it) is not handed out again: re-running it would crash the
@@ -114,8 +115,9 @@ public struct JobQueue: Sendable {
 
     /// Marks a claimed job done. Only the lease holder may; returns false otherwise.
     @discardableResult
-    public func complete(id: String, owner: String, now: Date = Date()) async throws -> Bool {
-        let rows = try await database.sql.raw("""
+    public func complete(id: String, owner: String, now: Date? = nil, on db: (any SQLDatabase)? = nil) async throws -> Bool {
+        let now = now ?? database.now()
+        let rows = try await (db ?? database.sql).raw("""
             UPDATE jobs SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: now.epochMilliseconds)
             WHERE id = \(bind: id) AND state = 'running' AND lease_owner = \(bind: owner) RETURNING id
             """).all()
@@ -125,7 +127,8 @@ public struct JobQueue: Sendable {
     /// Records a failure. A retryable one is queued again after the backoff
     /// unless attempts are used up; a permanent one goes to the dead letters.
     @discardableResult
-    public func fail(id: String, owner: String, error: String, retryable: Bool, retryAfter: TimeInterval? = nil, now: Date = Date()) async throws -> JobState? {
+    public func fail(id: String, owner: String, error: String, retryable: Bool, retryAfter: TimeInterval? = nil, now: Date? = nil) async throws -> JobState? {
+        let now = now ?? database.now()
         guard let job = try await find(id: id), job.state == .running, job.leaseOwner == owner else { return nil }
         let retry = retryable && job.attempts < job.maxAttempts
         let next: JobState = retry ? .queued : .dead
@@ -140,7 +143,8 @@ public struct JobQueue: Sendable {
 
     /// Puts a claimed job back to wait until `until`, giving back the attempt
     /// the claim counted: waiting is not failing.
-    public func postpone(id: String, owner: String, reason: String, until: Date, now: Date = Date()) async throws {
+    public func postpone(id: String, owner: String, reason: String, until: Date, now: Date? = nil) async throws {
+        let now = now ?? database.now()
         try await database.sql.raw("""
             UPDATE jobs SET state = 'queued', run_at = \(bind: until.epochMilliseconds), lease_owner = NULL, lease_expires_at = NULL,
             attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, last_error = \(bind: String(reason.prefix(2_000))),
@@ -170,7 +174,8 @@ public struct JobQueue: Sendable {
     }
 
     /// Extends the lease of a job still being worked on.
-    public func heartbeat(id: String, owner: String, lease: TimeInterval, now: Date = Date()) async throws {
+    public func heartbeat(id: String, owner: String, lease: TimeInterval, now: Date? = nil) async throws {
+        let now = now ?? database.now()
         try await database.sql.raw("""
             UPDATE jobs SET lease_expires_at = \(bind: now.addingTimeInterval(lease).epochMilliseconds) WHERE id = \(bind: id) AND lease_owner = \(bind: owner)
             """).run()

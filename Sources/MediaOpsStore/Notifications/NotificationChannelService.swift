@@ -81,42 +81,29 @@ public struct NotificationChannelService: Sendable {
 
     // MARK: Reading
 
-    public func list() async throws -> [NotificationChannel] {
-        try await database.sql.raw("SELECT * FROM notification_channels ORDER BY created_at, id").all().map(Self.channel)
-    }
+    public func list() async throws -> [NotificationChannel] { try await NotificationChannelRepository(database.sql).all() }
 
-    public func find(id: String) async throws -> NotificationChannel? {
-        try await Self.find(id: id, on: database.sql)
-    }
-
-    static func find(id: String, on db: any SQLDatabase) async throws -> NotificationChannel? {
-        try await db.raw("SELECT * FROM notification_channels WHERE id = \(bind: id)").first().map(Self.channel)
-    }
+    public func find(id: String) async throws -> NotificationChannel? { try await NotificationChannelRepository(database.sql).find(id: id) }
 
     /// The decrypted secret, for the sender only: never for a page or API response.
     public func secret(for channelID: String) async throws -> String? {
-        let row = try await database.sql.raw("SELECT sealed_secret FROM notification_channels WHERE id = \(bind: channelID)").first()
-        guard let sealed = try row?.optionalString("sealed_secret") else { return nil }
+        guard let sealed = try await NotificationChannelRepository(database.sql).sealedSecret(id: channelID) else { return nil }
         return try secrets.open(sealed)["secret"]
     }
 
     /// The full address with its key, for the sender only. Rows written before
     /// addresses were sealed still hold it in `url`.
     public func address(for channelID: String) async throws -> String? {
-        guard let row = try await database.sql.raw("SELECT url, sealed_url FROM notification_channels WHERE id = \(bind: channelID)").first() else { return nil }
-        guard let sealed = try row.optionalString("sealed_url") else { return try row.string("url") }
+        guard let stored = try await NotificationChannelRepository(database.sql).address(id: channelID) else { return nil }
+        guard let sealed = stored.sealed else { return stored.plain }
         return try secrets.open(sealed)["url"]
     }
 
     /// Seals the addresses of channels saved before they were sealed (run at start).
     public func sealLegacyAddresses() async throws {
-        for row in try await database.sql.raw("SELECT id, kind, url FROM notification_channels WHERE sealed_url IS NULL").all() {
-            let url = try row.string("url")
-            let kind = try row.value("kind", as: ChannelKind.self)
-            try await database.sql.raw("""
-                UPDATE notification_channels SET sealed_url = \(bind: try secrets.seal(["url": url])), url = \(bind: kind.maskedAddress(url))
-                WHERE id = \(bind: try row.string("id")) AND sealed_url IS NULL
-                """).run()
+        let channels = NotificationChannelRepository(database.sql)
+        for legacy in try await channels.unsealed() {
+            try await channels.seal(id: legacy.id, sealedURL: try secrets.seal(["url": legacy.url]), maskedURL: legacy.kind.maskedAddress(legacy.url))
         }
     }
 
@@ -131,15 +118,11 @@ public struct NotificationChannelService: Sendable {
         let sealed = try secret.map { try secrets.seal(["secret": $0]) }
         // The address carries the robot's key: sealed like any credential, shown masked.
         let sealedURL = try secrets.seal(["url": url])
-        let now = Date()
+        let now = database.now()
         let channel = NotificationChannel(id: Identifier.make("nch"), name: name, kind: kind, url: kind.maskedAddress(url), hasSecret: sealed != nil,
                                           events: events, active: input.active ?? true, createdAt: now, updatedAt: now)
         return try await database.transaction { db in
-            try await db.raw("""
-                INSERT INTO notification_channels (id, name, kind, url, sealed_url, sealed_secret, events, active, created_at, updated_at)
-                VALUES (\(bind: channel.id), \(bind: channel.name), \(bind: channel.kind.rawValue), \(bind: channel.url), \(bind: sealedURL), \(bind: sealed),
-                \(bind: Self.eventsText(events)), \(bind: channel.active), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
-                """).run()
+            try await NotificationChannelRepository(db).insert(channel, sealedURL: sealedURL, sealedSecret: sealed)
             var changes = ChangeSet()
             changes.record("kind", nil, kind.rawValue)
             changes.record("events", nil, Self.eventsText(events))
@@ -157,7 +140,8 @@ public struct NotificationChannelService: Sendable {
         // .none: keep; .some(nil): clear; .some(value): set.
         let sealed: String?? = try secret.map { value in try value.map { try secrets.seal(["secret": $0]) } }
         return try await database.transaction { db in
-            guard var channel = try await Self.find(id: id, on: db) else { throw NotFoundError(entity: Self.entityType) }
+            let channels = NotificationChannelRepository(db)
+            guard var channel = try await channels.find(id: id) else { throw NotFoundError(entity: Self.entityType) }
             let before = channel
             if let name { channel.name = name }
             if let kind { channel.kind = kind }
@@ -187,19 +171,9 @@ public struct NotificationChannelService: Sendable {
                 channel.hasSecret = value != nil
             }
             guard !changes.isEmpty else { return before }
-            let now = Date()
+            let now = database.now()
             channel.updatedAt = now
-            try await db.raw("""
-                UPDATE notification_channels SET name = \(bind: channel.name), kind = \(bind: channel.kind.rawValue), url = \(bind: channel.url),
-                events = \(bind: Self.eventsText(channel.events)), active = \(bind: channel.active), updated_at = \(bind: now.epochMilliseconds)
-                WHERE id = \(bind: id)
-                """).run()
-            if case .some(let value) = sealed {
-                try await db.raw("UPDATE notification_channels SET sealed_secret = \(bind: value) WHERE id = \(bind: id)").run()
-            }
-            if let newAddress {
-                try await db.raw("UPDATE notification_channels SET sealed_url = \(bind: try secrets.seal(["url": newAddress])) WHERE id = \(bind: id)").run()
-            }
+            try await channels.update(channel, sealedSecret: sealed, sealedURL: try newAddress.map { try secrets.seal(["url": $0]) })
             try await Self.audit(db, principal, .update, id, channel.name, changes.changes)
             return channel
         }
@@ -209,9 +183,9 @@ public struct NotificationChannelService: Sendable {
     /// dropped when the worker finds the channel gone.
     public func delete(id: String, by principal: Principal) async throws {
         try await database.transaction { db in
-            guard let channel = try await Self.find(id: id, on: db) else { throw NotFoundError(entity: Self.entityType) }
-            try await db.raw("DELETE FROM notification_deliveries WHERE channel_id = \(bind: id)").run()
-            try await db.raw("DELETE FROM notification_channels WHERE id = \(bind: id)").run()
+            let channels = NotificationChannelRepository(db)
+            guard let channel = try await channels.find(id: id) else { throw NotFoundError(entity: Self.entityType) }
+            try await channels.delete(id: id)
             try await Self.audit(db, principal, .delete, id, channel.name, [:])
         }
     }
@@ -221,31 +195,12 @@ public struct NotificationChannelService: Sendable {
     /// Writes a delivery row, or updates it when `delivery.id` is already there
     /// (the same job trying again).
     public func record(_ delivery: NotificationDelivery) async throws {
-        try await database.transaction { db in
-            let exists = try await db.raw("SELECT id FROM notification_deliveries WHERE id = \(bind: delivery.id)").first() != nil
-            if exists {
-                try await db.raw("""
-                    UPDATE notification_deliveries SET state = \(bind: delivery.state.rawValue), status = \(bind: delivery.status),
-                    detail = \(bind: delivery.detail), attempts = \(bind: delivery.attempts), updated_at = \(bind: delivery.updatedAt.epochMilliseconds)
-                    WHERE id = \(bind: delivery.id)
-                    """).run()
-            } else {
-                try await db.raw("""
-                    INSERT INTO notification_deliveries (id, channel_id, event, payload, state, status, detail, attempts, created_at, updated_at)
-                    VALUES (\(bind: delivery.id), \(bind: delivery.channelID), \(bind: delivery.event), \(bind: delivery.payload),
-                    \(bind: delivery.state.rawValue), \(bind: delivery.status), \(bind: delivery.detail), \(bind: delivery.attempts),
-                    \(bind: delivery.createdAt.epochMilliseconds), \(bind: delivery.updatedAt.epochMilliseconds))
-                    """).run()
-            }
-        }
+        try await database.transaction { db in try await NotificationChannelRepository(db).save(delivery) }
     }
 
     /// The latest deliveries of a channel, newest first.
     public func deliveries(channelID: String, limit: Int = NotificationChannelService.deliveryLogLimit) async throws -> [NotificationDelivery] {
-        try await database.sql.raw("""
-            SELECT * FROM notification_deliveries WHERE channel_id = \(bind: channelID)
-            ORDER BY created_at DESC, id DESC LIMIT \(bind: max(1, min(limit, Self.deliveryLogLimit)))
-            """).all().map(Self.delivery)
+        try await NotificationChannelRepository(database.sql).deliveries(channelID: channelID, limit: max(1, min(limit, Self.deliveryLogLimit)))
     }
 
     // MARK: Rules
@@ -285,26 +240,7 @@ public struct NotificationChannelService: Sendable {
         return secret.isEmpty ? nil : secret
     }
 
-    /// Stored as the raw values in declaration order, comma-separated (what the router reads).
-    static func eventsText(_ events: Set<OutboundEventKind>) -> String {
-        OutboundEventKind.allCases.filter(events.contains).map(\.rawValue).joined(separator: ",")
-    }
-
-    static func channel(_ row: any SQLRow) throws -> NotificationChannel {
-        NotificationChannel(
-            id: try row.string("id"), name: try row.string("name"), kind: try row.value("kind", as: ChannelKind.self),
-            url: try row.string("url"), hasSecret: try row.optionalString("sealed_secret") != nil,
-            events: Set(try row.string("events").split(separator: ",").compactMap { OutboundEventKind(rawValue: String($0)) }),
-            active: try row.bool("active"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
-    }
-
-    static func delivery(_ row: any SQLRow) throws -> NotificationDelivery {
-        NotificationDelivery(
-            id: try row.string("id"), channelID: try row.string("channel_id"), event: try row.string("event"), payload: try row.string("payload"),
-            state: try row.value("state", as: NotificationDelivery.State.self),
-            status: try row.decodeNil(column: "status") ? nil : try row.int("status"), detail: try row.optionalString("detail"),
-            attempts: try row.int("attempts"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
-    }
+    static func eventsText(_ events: Set<OutboundEventKind>) -> String { NotificationChannelRepository.eventsText(events) }
 
     static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ id: String, _ summary: String,
                       _ changes: [String: [String]]) async throws {

@@ -17,13 +17,11 @@ public struct NotificationRouter: Sendable {
 
     public func enqueue(_ event: OutboundEvent, on db: (any SQLDatabase)? = nil) async throws {
         let sql = db ?? database.sql
-        let rows = try await sql.raw("SELECT id, events FROM notification_channels WHERE active = \(bind: true)").all()
+        let subscriptions = try await NotificationChannelRepository(sql).activeSubscriptions()
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .millisecondsSince1970
-        for row in rows {
-            let events = try row.string("events").split(separator: ",").map(String.init)
+        for (channelID, events) in subscriptions {
             guard events.contains(event.kind.rawValue) else { continue }
-            let channelID = try row.string("id")
             let payload = String(decoding: try encoder.encode(Delivery(channelID: channelID, event: event)), as: UTF8.self)
             try await JobQueue(database: database).enqueue(kind: .notify, payload: payload, idempotencyKey: "notify:\(event.id):\(channelID)",
                                                           maxAttempts: 6, on: sql)

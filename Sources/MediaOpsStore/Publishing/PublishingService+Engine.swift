@@ -89,8 +89,9 @@ extension PublishingService {
 
     /// Takes a claimed publish job's target into `publishing` and writes the
     /// attempt row before anything is sent.
-    public func begin(targetID: String, worker: String, now: Date = Date()) async throws -> BeginDecision {
-        try await database.transaction { db in
+    public func begin(targetID: String, worker: String, now: Date? = nil) async throws -> BeginDecision {
+        let now = now ?? database.now()
+        return try await database.transaction { db in
             guard let detail = try await detail(id: targetID, db: db, lock: true) else { return .skip }
             let target = detail.target
             switch target.state {
@@ -99,29 +100,22 @@ extension PublishingService {
                 guard try await ContentRepository(db).find(id: target.contentID)?.state.isPublishable ?? true else {
                     // Said on the queue and the target's page until the item is approved again.
                     if target.failureReason != Self.awaitingApprovalReason {
-                        try await db.raw("""
-                            UPDATE publish_targets SET failure_reason = \(bind: Self.awaitingApprovalReason), updated_at = \(bind: now.epochMilliseconds)
-                            WHERE id = \(bind: targetID)
-                            """).run()
+                        try await PublishTargetRepository(db).setFailureReason(id: targetID, Self.awaitingApprovalReason, at: now)
                     }
                     return .awaitingApproval
                 }
                 let attemptID = Identifier.makeOrdered("att")
-                try await insertAttempt(id: attemptID, targetID: targetID, kind: detail.mode == .assisted ? .handover : .publish, worker: worker, at: now, db: db)
-                try await db.raw("""
-                    UPDATE publish_targets SET state = 'publishing', attempts = attempts + 1, failure_reason = NULL, updated_at = \(bind: now.epochMilliseconds)
-                    WHERE id = \(bind: targetID)
-                    """).run()
+                let targets = PublishTargetRepository(db)
+                try await targets.insertAttempt(id: attemptID, targetID: targetID, kind: detail.mode == .assisted ? .handover : .publish, worker: worker, at: now)
+                try await targets.startPublishing(id: targetID, at: now)
                 var started = detail
                 started.target.state = .publishing
                 started.attempts += 1
                 return .send(attemptID: attemptID, detail: started)
             case .publishing where detail.remoteID == nil && detail.mode == .api:
                 // Still marked as publishing with our job claimed again: the last worker died mid-call.
-                guard let open = try await db.raw("""
-                    SELECT id, started_at FROM publish_attempts WHERE target_id = \(bind: targetID) AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1
-                    """).first() else { return .skip }
-                return .interrupted(attemptID: try open.string("id"), target: target, startedAt: try open.date("started_at"))
+                guard let open = try await PublishTargetRepository(db).openAttempt(targetID: targetID) else { return .skip }
+                return .interrupted(attemptID: open.id, target: target, startedAt: open.startedAt)
             default:
                 return .skip
             }
@@ -129,9 +123,10 @@ extension PublishingService {
     }
 
     /// Starts an attempt that is not a first publish (resend, reconcile, callback, manual).
-    public func startAttempt(targetID: String, kind: AttemptKind, worker: String?, now: Date = Date()) async throws -> String {
+    public func startAttempt(targetID: String, kind: AttemptKind, worker: String?, now: Date? = nil) async throws -> String {
+        let now = now ?? database.now()
         let id = Identifier.makeOrdered("att")
-        try await insertAttempt(id: id, targetID: targetID, kind: kind, worker: worker, at: now, db: database.sql)
+        try await PublishTargetRepository(database.sql).insertAttempt(id: id, targetID: targetID, kind: kind, worker: worker, at: now)
         return id
     }
 
@@ -139,58 +134,38 @@ extension PublishingService {
     /// transaction. A published result always wins (it is the truth); other
     /// results only apply while the target is still in flight.
     @discardableResult
-    public func finish(attemptID: String, targetID: String, result: AttemptResult, exchanges: String, now: Date = Date(),
+    public func finish(attemptID: String, targetID: String, result: AttemptResult, exchanges: String, now: Date? = nil,
                        events: NotificationRouter? = nil, link: String? = nil, completing job: (id: String, owner: String)? = nil) async throws -> PublishTarget? {
-        try await database.transaction { db in
+        let now = now ?? database.now()
+        return try await database.transaction { db in
             // The job ends in the same commit as its outcome (one disk flush fewer per post).
             if let job, result.endsJob {
-                try await db.raw("""
-                    UPDATE jobs SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: now.epochMilliseconds)
-                    WHERE id = \(bind: job.id) AND state = 'running' AND lease_owner = \(bind: job.owner)
-                    """).run()
+                _ = try await JobQueue(database: database).complete(id: job.id, owner: job.owner, now: now, on: db)
             }
-            try await db.raw("""
-                UPDATE publish_attempts SET finished_at = \(bind: now.epochMilliseconds), outcome = \(bind: result.code),
-                detail = \(bind: Self.detail(result)), exchanges = \(bind: exchanges) WHERE id = \(bind: attemptID)
-                """).run()
+            let targets = PublishTargetRepository(db)
+            try await targets.finishAttempt(id: attemptID, outcome: result.code, detail: Self.detail(result), exchanges: exchanges, at: now)
             guard let detail = try await detail(id: targetID, db: db, lock: true) else { return nil }
             let state = detail.target.state
             let inFlight = state == .publishing || state == .unconfirmed || state == .scheduled
-            let ms = now.epochMilliseconds
             var event: OutboundEventKind?
             switch result {
-            case .published(let externalID, let url):
+            case .published:
                 guard state != .published, state != .cancelled else { return detail.target }
-                try await db.raw("""
-                    UPDATE publish_targets SET state = 'published', external_id = \(bind: externalID), external_url = \(bind: WebAddress.link(url)), failure_reason = NULL,
-                    published_at = \(bind: ms), unconfirmed_since = NULL, updated_at = \(bind: ms) WHERE id = \(bind: targetID)
-                    """).run()
                 event = .targetPublished
-            case .accepted(let remoteID):
+            case .accepted, .retrying:
                 guard inFlight else { return detail.target }
-                try await db.raw("UPDATE publish_targets SET state = 'publishing', remote_id = \(bind: remoteID), updated_at = \(bind: ms) WHERE id = \(bind: targetID)").run()
-            case .retrying(let reason):
+            case .failed(_, let reconnect):
                 guard inFlight else { return detail.target }
-                try await db.raw("UPDATE publish_targets SET state = 'scheduled', failure_reason = \(bind: reason), updated_at = \(bind: ms) WHERE id = \(bind: targetID)").run()
-            case .failed(let reason, let reconnect):
-                guard inFlight else { return detail.target }
-                try await db.raw("UPDATE publish_targets SET state = 'failed', failure_reason = \(bind: reason), updated_at = \(bind: ms) WHERE id = \(bind: targetID)").run()
-                if reconnect {
-                    try await db.raw("UPDATE accounts SET state = 'reconnect_needed', updated_at = \(bind: ms) WHERE id = \(bind: detail.target.accountID) AND state = 'active'").run()
-                }
+                if reconnect { try await AccountRepository(db).markReconnectNeeded(id: detail.target.accountID, at: now) }
                 event = .targetFailed
-            case .unconfirmed(let reason):
+            case .unconfirmed:
                 guard inFlight else { return detail.target }
-                try await db.raw("""
-                    UPDATE publish_targets SET state = 'unconfirmed', failure_reason = \(bind: reason),
-                    unconfirmed_since = COALESCE(unconfirmed_since, \(bind: ms)), updated_at = \(bind: ms) WHERE id = \(bind: targetID)
-                    """).run()
                 if state != .unconfirmed { event = .targetUnconfirmed }
             case .handedToOwner:
                 guard inFlight else { return detail.target }
-                try await db.raw("UPDATE publish_targets SET state = 'publishing', mode = \(bind: PublishingRoute.assisted.rawValue), reminded_at = \(bind: ms), updated_at = \(bind: ms) WHERE id = \(bind: targetID)").run()
                 event = .manualDue
             }
+            try await targets.apply(result, id: targetID, at: now)
             try await syncItemState(contentID: detail.target.contentID, db: db, now: now)
             let updated = try await self.detail(id: targetID, db: db, lock: false)
             if let event, let updated {
@@ -231,21 +206,18 @@ extension PublishingService {
     /// two transactions would otherwise each miss the other); the count is by
     /// state, not by reading every target.
     func syncItemState(contentID: String, db: any SQLDatabase, now: Date) async throws {
-        try await db.raw("SELECT id FROM content_items WHERE id = \(bind: contentID)\(RowLock.update)").run()
+        let content = ContentRepository(db)
+        guard var item = try await content.findForUpdate(id: contentID) else { return }
         var states: [TargetState] = []
-        for row in try await db.raw("SELECT state, COUNT(*) AS n FROM publish_targets WHERE content_id = \(bind: contentID) GROUP BY state").all() {
-            let state = try row.value("state", as: TargetState.self)
-            states.append(contentsOf: Array(repeating: state, count: min(try row.int("n"), 2)))
+        for (state, count) in try await PublishTargetRepository(db).stateCounts(contentID: contentID) {
+            states.append(contentsOf: Array(repeating: state, count: min(count, 2)))
         }
         let wanted: ContentState? = switch PublishingSummary.derive(states) {
         case .published, .partiallyPublished: .published
         case .none: nil
         default: .scheduled
         }
-        guard let wanted, let current = try await db.raw("SELECT state FROM content_items WHERE id = \(bind: contentID)").first()?.string("state"),
-              current != wanted.rawValue, current == ContentState.scheduled.rawValue || current == ContentState.published.rawValue else { return }
-        let content = ContentRepository(db)
-        guard var item = try await content.findForUpdate(id: contentID), item.state != wanted else { return }
+        guard let wanted, item.state != wanted, item.state == .scheduled || item.state == .published else { return }
         item.state = wanted
         item.updatedAt = now
         try await content.update(item)
@@ -253,7 +225,8 @@ extension PublishingService {
 
     /// A person settles an unconfirmed or assisted target: published (with its
     /// URL) or not published (then it is scheduled again at `retryAt`).
-    public func confirm(targetID: String, published: Bool, url: String?, retryAt: Date?, by principal: Principal, now: Date = Date()) async throws -> PublishTarget {
+    public func confirm(targetID: String, published: Bool, url: String?, retryAt: Date?, by principal: Principal, now: Date? = nil) async throws -> PublishTarget {
+        let now = now ?? database.now()
         if published {
             let trimmed = url?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             guard !trimmed.isEmpty else { throw ValidationError(field: "url", code: "required") }
@@ -285,10 +258,7 @@ extension PublishingService {
             let when = retryAt ?? now
             let job = try await JobQueue(database: database).enqueue(kind: .publish, payload: targetID, runAt: when,
                                                                     idempotencyKey: "publish:\(targetID):\(Identifier.makeOrdered("rq"))", on: db)
-            try await db.raw("""
-                UPDATE publish_targets SET state = 'scheduled', due_at = \(bind: when.epochMilliseconds), job_id = \(bind: job.id), remote_id = NULL,
-                unconfirmed_since = NULL, failure_reason = NULL, updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: targetID)
-                """).run()
+            try await PublishTargetRepository(db).requeue(id: targetID, due: when, jobID: job.id, at: now)
             var target = detail.target
             target.state = .scheduled
             target.dueAt = when
@@ -307,9 +277,7 @@ extension PublishingService {
                 throw ConflictError(code: "target_not_open", params: ["state": detail.target.state.rawValue])
             }
             guard current.target.externalURL != url else { return current.target }
-            try await db.raw("""
-                UPDATE publish_targets SET external_url = \(bind: url), updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: detail.target.id)
-                """).run()
+            try await PublishTargetRepository(db).setExternalURL(id: detail.target.id, url, at: now)
             var target = current.target
             target.externalURL = url
             try await Self.audit(db, principal, .update, target, changes: ["external_url": [current.target.externalURL ?? "", url]])
@@ -318,19 +286,16 @@ extension PublishingService {
     }
 
     /// Reminds the owner that an assisted target is overdue.
-    public func remindOwner(_ detail: TargetDetail, now: Date = Date()) async throws {
+    public func remindOwner(_ detail: TargetDetail, now: Date? = nil) async throws {
+        let now = now ?? database.now()
         try await database.transaction { db in
-            try await db.raw("UPDATE publish_targets SET reminded_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: detail.target.id)").run()
+            try await PublishTargetRepository(db).setReminded(id: detail.target.id, at: now)
             try await announce(.manualDue, detail, link: nil, events: nil, db: db)
         }
     }
 
     public func attempts(targetID: String) async throws -> [PublishAttempt] {
-        try await database.sql.raw("SELECT * FROM publish_attempts WHERE target_id = \(bind: targetID) ORDER BY started_at, id").all().map { row in
-            PublishAttempt(id: try row.string("id"), targetID: try row.string("target_id"), kind: try row.value("kind", as: AttemptKind.self), worker: try row.optionalString("worker"),
-                           startedAt: try row.date("started_at"), finishedAt: try row.optionalDate("finished_at"), outcome: try row.optionalString("outcome"),
-                           detail: try row.optionalString("detail"), exchanges: try row.string("exchanges"))
-        }
+        try await PublishTargetRepository(database.sql).attempts(targetID: targetID)
     }
 
     public func detail(id: String) async throws -> TargetDetail? {
@@ -339,30 +304,12 @@ extension PublishingService {
 
     /// The target waiting for WeChat (or another asynchronous platform) to finish `remoteID`.
     public func target(platform: Platform, remoteID: String) async throws -> TargetDetail? {
-        guard let row = try await database.sql.raw("""
-            SELECT id FROM publish_targets WHERE platform = \(bind: platform.rawValue) AND remote_id = \(bind: remoteID)
-            """).first() else { return nil }
-        return try await detail(id: try row.string("id"))
+        guard let id = try await PublishTargetRepository(database.sql).id(platform: platform, remoteID: remoteID) else { return nil }
+        return try await detail(id: id)
     }
 
     func detail(id: String, db: any SQLDatabase, lock: Bool) async throws -> TargetDetail? {
-        let forUpdate: SQLQueryString = lock ? "\(RowLock.update(of: "t"))" : ""
-        guard let row = try await db.raw("""
-            SELECT t.*, c.title AS content_title, c.owner_id AS content_owner, a.name AS account_name, a.owner_id AS account_owner
-            FROM publish_targets t JOIN content_items c ON c.id = t.content_id JOIN accounts a ON a.id = t.account_id WHERE t.id = \(bind: id)
-            """ + forUpdate).first() else { return nil }
-        return TargetDetail(target: try Self.target(from: row), contentTitle: try row.string("content_title"), accountName: try row.string("account_name"),
-                            accountOwnerID: try row.optionalString("account_owner"), contentOwnerID: try row.optionalString("content_owner"),
-                            mode: try row.value("mode", as: PublishingRoute.self), remoteID: try row.optionalString("remote_id"), attempts: try row.int("attempts"),
-                            publishedAt: try row.optionalDate("published_at"), unconfirmedSince: try row.optionalDate("unconfirmed_since"),
-                            remindedAt: try row.optionalDate("reminded_at"))
-    }
-
-    func insertAttempt(id: String, targetID: String, kind: AttemptKind, worker: String?, at: Date, db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO publish_attempts (id, target_id, kind, worker, started_at, exchanges)
-            VALUES (\(bind: id), \(bind: targetID), \(bind: kind.rawValue), \(bind: worker), \(bind: at.epochMilliseconds), '[]')
-            """).run()
+        try await PublishTargetRepository(db).detail(id: id, lock: lock)
     }
 
     static func detail(_ result: AttemptResult) -> String? {

@@ -16,7 +16,7 @@ public struct PublishingService: Sendable {
     public func schedule(contentID: String, accountIDs: [String], at dueAt: Date, by principal: Principal) async throws -> [PublishTarget] {
         let accounts = Array(Set(accountIDs.filter { !$0.isEmpty })).sorted()
         guard !accounts.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
-        guard dueAt > Date().addingTimeInterval(-300) else { throw ValidationError(field: "due_at", code: "in_the_past") }
+        guard dueAt > database.now().addingTimeInterval(-300) else { throw ValidationError(field: "due_at", code: "in_the_past") }
         return try await database.transaction { db in
             let content = ContentRepository(db)
             guard var item = try await content.findForUpdate(id: contentID) else { throw NotFoundError(entity: "content") }
@@ -25,7 +25,7 @@ public struct PublishingService: Sendable {
             }
             let existing = try await targets(contentID: contentID, db: db)
             var created: [PublishTarget] = []
-            let now = Date()
+            let now = database.now()
             for accountID in accounts {
                 guard let account = try await AccountRepository(db).find(id: accountID) else {
                     throw ValidationError(field: "account_ids", code: "unknown_account")
@@ -38,12 +38,7 @@ public struct PublishingService: Sendable {
                 let job = try await JobQueue(database: database).enqueue(kind: .publish, payload: id, runAt: dueAt, idempotencyKey: "publish:\(id)", on: db)
                 let target = PublishTarget(id: id, contentID: contentID, accountID: accountID, platform: account.platform, dueAt: dueAt, state: .scheduled,
                                            externalID: nil, externalURL: nil, failureReason: nil, jobID: job.id, createdAt: now, updatedAt: now)
-                let mode = Self.mode(for: account)
-                try await db.raw("""
-                    INSERT INTO publish_targets (id, content_id, account_id, platform, due_at, state, job_id, mode, created_at, updated_at)
-                    VALUES (\(bind: target.id), \(bind: contentID), \(bind: accountID), \(bind: account.platform.rawValue), \(bind: dueAt.epochMilliseconds),
-                    \(bind: TargetState.scheduled.rawValue), \(bind: job.id), \(bind: mode.rawValue), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
-                    """).run()
+                try await PublishTargetRepository(db).insert(target, mode: Self.mode(for: account))
                 created.append(target)
                 try await Self.audit(db, principal, .create, target, changes: ["state": ["", target.state.rawValue], "due_at": ["", Audit.instant(target.dueAt)]])
             }
@@ -60,19 +55,15 @@ public struct PublishingService: Sendable {
     /// One notion of "when this goes out": an item with targets waiting is
     /// planned at its earliest one, so the calendar shows what will happen.
     static func syncPlannedTime(contentID: String, db: any SQLDatabase) async throws {
-        try await db.raw("""
-            UPDATE content_items SET planned_at = (
-              SELECT MIN(due_at) FROM publish_targets WHERE content_id = \(bind: contentID) AND state = 'scheduled')
-            WHERE id = \(bind: contentID) AND EXISTS (
-              SELECT 1 FROM publish_targets WHERE content_id = \(bind: contentID) AND state = 'scheduled')
-            """).run()
+        guard let due = try await PublishTargetRepository(db).earliestWaitingDue(contentID: contentID) else { return }
+        try await ContentRepository(db).setPlannedAt(id: contentID, due)
     }
 
     /// Moves an item's waiting targets so the earliest goes out at `dueAt`
     /// and the others keep their distance from it; refused (nothing moves)
     /// when one has already started. Returns how many moved.
     static func moveWaitingTargets(contentID: String, to dueAt: Date, database: Database, by principal: Principal, db: any SQLDatabase) async throws -> Int {
-        let rows = try await db.raw("SELECT * FROM publish_targets WHERE content_id = \(bind: contentID) ORDER BY due_at, id").all().map(Self.target(from:))
+        let rows = try await PublishTargetRepository(db).targets(contentID: contentID)
         let waiting = rows.filter { $0.state.isOpen }
         guard let earliest = waiting.first?.dueAt else { return 0 }
         let shift = dueAt.timeIntervalSince(earliest)
@@ -85,7 +76,7 @@ public struct PublishingService: Sendable {
                 throw ConflictError(code: "target_started", params: ["state": target.state.rawValue])
             }
             target.dueAt = due
-            try await db.raw("UPDATE publish_targets SET due_at = \(bind: due.epochMilliseconds), updated_at = \(bind: Date().epochMilliseconds) WHERE id = \(bind: target.id)").run()
+            try await PublishTargetRepository(db).setDue(id: target.id, due, at: database.now())
             try await audit(db, principal, .update, target, changes: ["due_at": [Audit.instant(before), Audit.instant(due)]])
         }
         return waiting.count
@@ -105,8 +96,8 @@ public struct PublishingService: Sendable {
             }
             let before = target.dueAt
             target.dueAt = dueAt
-            target.updatedAt = Date()
-            try await db.raw("UPDATE publish_targets SET due_at = \(bind: dueAt.epochMilliseconds), updated_at = \(bind: target.updatedAt.epochMilliseconds) WHERE id = \(bind: targetID)").run()
+            target.updatedAt = database.now()
+            try await PublishTargetRepository(db).setDue(id: targetID, dueAt, at: target.updatedAt)
             try await Self.syncPlannedTime(contentID: target.contentID, db: db)
             try await Self.audit(db, principal, .update, target, changes: ["due_at": [Audit.instant(before), Audit.instant(dueAt)]])
             return target
@@ -122,13 +113,13 @@ public struct PublishingService: Sendable {
                 throw ConflictError(code: "target_started", params: ["state": target.state.rawValue])
             }
             target.state = .cancelled
-            target.updatedAt = Date()
-            try await db.raw("UPDATE publish_targets SET state = 'cancelled', updated_at = \(bind: target.updatedAt.epochMilliseconds) WHERE id = \(bind: targetID)").run()
+            target.updatedAt = database.now()
+            try await PublishTargetRepository(db).cancel(id: targetID, at: target.updatedAt)
             let remaining = try await targets(contentID: target.contentID, db: db).filter { $0.state != .cancelled }
             let content = ContentRepository(db)
             if remaining.isEmpty, var item = try await content.findForUpdate(id: target.contentID), item.state == .scheduled {
                 item.state = .approved
-                item.updatedAt = Date()
+                item.updatedAt = database.now()
                 try await content.update(item)
             }
             try await Self.audit(db, principal, .update, target, changes: ["state": [TargetState.scheduled.rawValue, TargetState.cancelled.rawValue]])
@@ -137,7 +128,7 @@ public struct PublishingService: Sendable {
     }
 
     public func targets(contentID: String, db: (any SQLDatabase)? = nil) async throws -> [PublishTarget] {
-        try await (db ?? database.sql).raw("SELECT * FROM publish_targets WHERE content_id = \(bind: contentID) ORDER BY due_at, id").all().map(Self.target(from:))
+        try await PublishTargetRepository(db ?? database.sql).targets(contentID: contentID)
     }
 
     public func summary(contentID: String) async throws -> PublishingSummary {
@@ -145,23 +136,12 @@ public struct PublishingService: Sendable {
     }
 
     func target(id: String, db: any SQLDatabase) async throws -> PublishTarget? {
-        return try await db.raw("SELECT * FROM publish_targets WHERE id = \(bind: id)\(RowLock.update)").first().map(Self.target(from:))
-    }
-
-    static func target(from row: any SQLRow) throws -> PublishTarget {
-        PublishTarget(id: try row.string("id"), contentID: try row.string("content_id"), accountID: try row.string("account_id"),
-                      platform: try row.value("platform", as: Platform.self), dueAt: try row.date("due_at"),
-                      state: try row.value("state", as: TargetState.self), externalID: try row.optionalString("external_id"),
-                      externalURL: try row.optionalString("external_url"), failureReason: try row.optionalString("failure_reason"),
-                      jobID: try row.optionalString("job_id"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+        try await PublishTargetRepository(db).findForUpdate(id: id)
     }
 
     /// Targets are labelled "title → account" and carry what changed as values.
     static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ target: PublishTarget, changes: [String: [String]]) async throws {
-        let label = try await db.raw("""
-            SELECT c.title, a.name FROM publish_targets t JOIN content_items c ON c.id = t.content_id JOIN accounts a ON a.id = t.account_id
-            WHERE t.id = \(bind: target.id)
-            """).first().map { "\(try $0.string("title")) → \(try $0.string("name"))" } ?? target.id
+        let label = try await PublishTargetRepository(db).label(id: target.id) ?? target.id
         try await Audit.record(db, principal, action, .publishTarget, target.id, label: label, changes: changes)
     }
 }

@@ -32,22 +32,14 @@ public struct TokenHealthService: Sendable {
 
     public init(database: Database) { self.database = database }
 
-    public func health(now: Date = Date()) async throws -> [AccountHealth] {
+    public func health(now: Date? = nil) async throws -> [AccountHealth] {
+        let now = now ?? database.now()
         let accounts = try await AccountRepository(database.sql).list(filter: AccountFilter(), page: PageRequest(page: 1, perPage: 200)).items
-        let expiries = try await database.sql.raw("SELECT id, token_expires_at FROM accounts WHERE token_expires_at IS NOT NULL").all()
-        var expiry: [String: Date] = [:]
-        for row in expiries { expiry[try row.string("id")] = try row.optionalDate("token_expires_at") }
-        let scheduled = try await database.sql.raw("""
-            SELECT t.*, c.title AS content_title, a.name AS account_name FROM publish_targets t
-            JOIN content_items c ON c.id = t.content_id JOIN accounts a ON a.id = t.account_id
-            WHERE t.state = 'scheduled' ORDER BY t.due_at, t.id
-            """).all()
+        let expiry = try await AccountRepository(database.sql).tokenExpiries()
+        let scheduled = try await PublishTargetRepository(database.sql).queue(filter: "t.state = 'scheduled'", order: " ORDER BY t.due_at, t.id",
+                                                                              limit: Int.max / 2, offset: 0).entries
         var byAccount: [String: [QueueEntry]] = [:]
-        for row in scheduled {
-            let entry = QueueEntry(target: try PublishingService.target(from: row), contentTitle: try row.string("content_title"),
-                                   accountName: try row.string("account_name"), mode: try row.value("mode", as: PublishingRoute.self), attempts: try row.int("attempts"))
-            byAccount[entry.target.accountID, default: []].append(entry)
-        }
+        for entry in scheduled { byAccount[entry.target.accountID, default: []].append(entry) }
         return accounts.map { account in
             let expiresAt = expiry[account.id]
             var status = Self.status(state: account.state, expiresAt: expiresAt, now: now)
@@ -73,10 +65,11 @@ public struct TokenHealthService: Sendable {
     }
 
     /// Records when an account's authorisation runs out (nil: it does not).
-    public func setExpiry(accountID: String, expiresAt: Date?, by principal: Principal, now: Date = Date()) async throws -> Account {
-        try await database.transaction { db in
+    public func setExpiry(accountID: String, expiresAt: Date?, by principal: Principal, now: Date? = nil) async throws -> Account {
+        let now = now ?? database.now()
+        return try await database.transaction { db in
             guard let account = try await AccountRepository(db).find(id: accountID), account.state != .retired else { throw NotFoundError(entity: "account") }
-            try await db.raw("UPDATE accounts SET token_expires_at = \(bind: expiresAt?.epochMilliseconds), updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: accountID)").run()
+            try await AccountRepository(db).setTokenExpiry(id: accountID, expiresAt, at: now)
             // A renewed authorisation clears the reconnect flag and the warnings about it.
             if let expiresAt, expiresAt > now { try await Self.settleWarnings(accountID: accountID, db: db, now: now) }
             try await Audit.record(db, principal, .update, .account, accountID, label: account.label,
@@ -88,14 +81,15 @@ public struct TokenHealthService: Sendable {
     /// The periodic check: lapsed authorisations become reconnect-needed, and
     /// accounts within the window are announced once a day with the posts at risk.
     @discardableResult
-    public func check(now: Date = Date(), link: String? = nil) async throws -> (expired: Int, warned: Int) {
+    public func check(now: Date? = nil, link: String? = nil) async throws -> (expired: Int, warned: Int) {
+        let now = now ?? database.now()
         var expired = 0
         var warned = 0
         let day = Int(now.timeIntervalSince1970 / 86_400)
         for health in try await health(now: now) where health.account.state != .paused {
             switch health.status {
             case .expired:
-                try await database.sql.raw("UPDATE accounts SET state = 'reconnect_needed', updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: health.account.id) AND state = 'active'").run()
+                try await AccountRepository(database.sql).markReconnectNeeded(id: health.account.id, at: now)
                 expired += 1
                 try await announce(health, day: day, link: link)
             case .expiring:
@@ -114,7 +108,7 @@ public struct TokenHealthService: Sendable {
     /// A renewed authorisation settles every warning about it: the reconnect flag
     /// and the unread in-app warnings. (Robot messages already sent stay sent.)
     static func settleWarnings(accountID: String, db: any SQLDatabase, now: Date) async throws {
-        try await db.raw("UPDATE accounts SET state = 'active' WHERE id = \(bind: accountID) AND state = 'reconnect_needed'").run()
+        try await AccountRepository(db).clearReconnectNeeded(id: accountID)
         try await NotificationRepository(db).markRead(kind: PublishingService.notificationKind(.tokenExpiring), link: healthLink(accountID: accountID), now: now)
     }
 
@@ -122,14 +116,11 @@ public struct TokenHealthService: Sendable {
         let titles = health.atRisk.prefix(5).map(\.contentTitle).joined(separator: "、")
         let reason = health.atRisk.isEmpty ? nil : "\(health.atRisk.count): \(titles)"
         // One event id per account and day: a second check the same day announces nothing new.
-        let event = OutboundEvent(id: "tok-\(health.account.id)-\(day)", kind: .tokenExpiring, at: health.tokenExpiresAt ?? Date(), contentTitle: nil,
+        let event = OutboundEvent(id: "tok-\(health.account.id)-\(day)", kind: .tokenExpiring, at: health.tokenExpiresAt ?? database.now(), contentTitle: nil,
                                   accountName: health.account.name, platform: health.account.platform.rawValue, targetID: nil, reason: reason, url: nil,
                                   link: link ?? "/publishing/health")
         try await database.transaction { db in
-            let fresh = try await db.raw("""
-                INSERT INTO announcements (key, created_at) VALUES (\(bind: event.id), \(bind: Date().epochMilliseconds)) ON CONFLICT (key) DO NOTHING RETURNING key
-                """).all()
-            guard !fresh.isEmpty else { return }
+            guard try await NotificationRepository(db).claimAnnouncement(key: event.id, at: database.now()) else { return }
             try await NotificationRouter(database: database).enqueue(event, on: db)
             if let owner = health.account.ownerID {
                 try await NotificationRepository(db).add(userID: owner, kind: PublishingService.notificationKind(.tokenExpiring), title: health.account.name,

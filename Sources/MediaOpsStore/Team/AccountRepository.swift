@@ -85,6 +85,30 @@ public struct AccountRepository: Sendable {
         return result
     }
 
+    /// When each account's authorisation runs out, for accounts that said.
+    public func tokenExpiries() async throws -> [String: Date] {
+        var expiry: [String: Date] = [:]
+        for row in try await db.raw("SELECT id, token_expires_at FROM accounts WHERE token_expires_at IS NOT NULL").all() {
+            expiry[try row.string("id")] = try row.optionalDate("token_expires_at")
+        }
+        return expiry
+    }
+
+    /// Records when the authorisation runs out (nil: it does not).
+    public func setTokenExpiry(id: String, _ expiresAt: Date?, at now: Date) async throws {
+        try await db.raw("UPDATE accounts SET token_expires_at = \(bind: expiresAt?.epochMilliseconds), updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: id)").run()
+    }
+
+    /// An active account whose authorisation the platform refused or that lapsed.
+    public func markReconnectNeeded(id: String, at now: Date) async throws {
+        try await db.raw("UPDATE accounts SET state = 'reconnect_needed', updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: id) AND state = 'active'").run()
+    }
+
+    /// A renewed authorisation makes a reconnect-needed account active again.
+    public func clearReconnectNeeded(id: String) async throws {
+        try await db.raw("UPDATE accounts SET state = 'active' WHERE id = \(bind: id) AND state = 'reconnect_needed'").run()
+    }
+
     /// Forgets when the authorisation runs out (a new token was entered).
     public func clearTokenExpiry(id: String) async throws {
         try await db.raw("UPDATE accounts SET token_expires_at = NULL WHERE id = \(bind: id)").run()

@@ -10,7 +10,7 @@ extension TeamService {
         let description = try Validate.optionalText(description, field: "description", max: 200)
         return try await database.transaction { db in
             guard try await AccountGroupRepository(db).find(name: name) == nil else { throw ConflictError(code: "group_taken", field: "name") }
-            let group = AccountGroup(id: Identifier.make("grp"), name: name, description: description, createdAt: Date())
+            let group = AccountGroup(id: Identifier.make("grp"), name: name, description: description, createdAt: database.now())
             try await AccountGroupRepository(db).create(group)
             try await Self.audit(db, principal, .create, .accountGroup, group.id, name, [:])
             return group
@@ -84,7 +84,7 @@ extension TeamService {
         guard let platform = Platform(rawValue: raw) else {
             throw ValidationError(field: "platform", code: "invalid_choice", params: ["choices": Platform.allCases.map(\.rawValue).joined(separator: ", ")])
         }
-        let now = Date()
+        let now = database.now()
         var account = Account(id: Identifier.make("acc"), platform: platform, name: "", handle: "", kind: nil, fields: [:], ownerID: nil,
                               groupIDs: [], state: .active, credentialKeys: [], createdAt: now, updatedAt: now)
         try Self.apply(input, to: &account, creating: true)
@@ -155,7 +155,7 @@ extension TeamService {
             let renewed = (input.credentials ?? [:]).contains { !$0.value.isEmpty && ["access_token", "bot_token", "app_secret", "client_secret"].contains($0.key) }
             if renewed {
                 try await accounts.clearTokenExpiry(id: id)
-                try await TokenHealthService.settleWarnings(accountID: id, db: db, now: Date())
+                try await TokenHealthService.settleWarnings(accountID: id, db: db, now: database.now())
                 if account.state == .reconnectNeeded { account.state = .active }
             }
             try await Self.audit(db, principal, .update, .account, id, account.label, changes.changes)

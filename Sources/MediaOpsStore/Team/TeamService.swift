@@ -48,7 +48,7 @@ public struct TeamService: Sendable {
         let hash = try await hasher.hash(password)
         return try await database.transaction { db in
             guard try await MemberRepository(db).count() == 0 else { throw ConflictError(code: "already_set_up") }
-            let now = Date()
+            let now = database.now()
             if try await WorkspaceRepository(db).get() == nil {
                 try await WorkspaceRepository(db).create(Workspace(name: name, timeZone: zone, defaultLocale: locale, createdAt: now))
             } else {
@@ -115,7 +115,7 @@ public struct TeamService: Sendable {
             if try await members.find(email: email) != nil {
                 throw ConflictError(code: "email_taken", field: "email")
             }
-            let now = Date()
+            let now = database.now()
             let member = Member(id: Identifier.make("mem"), email: email, name: name, roleKeys: MemberRepository.ordered(roles),
                                 locale: locale, isActive: true, createdAt: now, updatedAt: now)
             try await members.create(member, passwordHash: hash)
@@ -222,7 +222,8 @@ public struct TeamService: Sendable {
     public static let maxTokenDays = 3_650
 
     /// A new personal token (shown once). `expiresInDays` nil means it never expires.
-    public func createToken(memberID: String, name: String?, expiresInDays: Int?, by principal: Principal, now: Date = Date()) async throws -> (token: String, record: ApiToken) {
+    public func createToken(memberID: String, name: String?, expiresInDays: Int?, by principal: Principal, now: Date? = nil) async throws -> (token: String, record: ApiToken) {
+        let now = now ?? database.now()
         let name = try Validate.requiredText(name, field: "name", max: 60)
         let days = try expiresInDays.map { try Validate.integer($0, field: "expires_in_days", in: 1...Self.maxTokenDays) }
         let expiresAt = days.map { now.addingTimeInterval(Double($0) * 86_400) }
@@ -236,8 +237,9 @@ public struct TeamService: Sendable {
 
     /// A sign-in through the API: a token that lasts as long as a browser session
     /// would (not audited, like a browser sign-in).
-    public func openAPISession(memberID: String, now: Date = Date()) async throws -> String {
-        try await ApiTokenRepository(database.sql).create(userID: memberID, name: "API session",
+    public func openAPISession(memberID: String, now: Date? = nil) async throws -> String {
+        let now = now ?? database.now()
+        return try await ApiTokenRepository(database.sql).create(userID: memberID, name: "API session",
                                                           expiresAt: now.addingTimeInterval(SessionRepository.lifetime), now: now).token
     }
 
