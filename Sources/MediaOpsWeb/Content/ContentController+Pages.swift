@@ -33,8 +33,8 @@ extension ContentController {
         }
         routes.get("/content", .permission(.contentView)) { request, context, identity in try await listPage(request, context, identity) }
         routes.get("/content/review", .permission(.contentView)) { request, context, identity in try await reviewQueuePage(request, context, identity) }
-        routes.get("/content/new", .permission(.contentWrite)) { request, context in
-            try await newPage(values: ["category": "industry"], errors: FormErrors(), request, context)
+        routes.get("/content/new", .permission(.contentWrite)) { request, context, identity in
+            try await newPage(values: ["category": "industry"], errors: FormErrors(), request, context, identity)
         }
         routes.post("/content", .permission(.contentWrite)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
@@ -44,7 +44,7 @@ extension ContentController {
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await newPage(values: form.values.compactMapValues(\.first), errors: refusal.errors,
-                                         request, context, status: refusal.status)
+                                         request, context, identity, status: refusal.status)
             }
         }
         routes.get("/content/{id}", .permission(.contentView)) { request, context, identity in
@@ -274,7 +274,7 @@ extension ContentController {
             + images.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == selected) }
     }
 
-    private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
+    private func newPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                          status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let model = NewPage(values: values, errors: errors.messages,
@@ -282,7 +282,7 @@ extension ContentController {
                             summary: errors.summary,
                             categories: categoryOptions(t, selected: values["category"]),
                             groups: try await groupOptions(t, selected: values["group_id"], emptyLabel: t.t("content.no_group")),
-                            owners: try await ownerOptions(t, selected: values["owner_id"] ?? context.identity?.member.id, emptyLabel: t.t("accounts.no_owner")),
+                            owners: try await ownerOptions(t, selected: values["owner_id"] ?? identity.member.id, emptyLabel: t.t("accounts.no_owner")),
                             covers: try await coverOptions(t, selected: values["cover_asset_id"]),
                             timeZone: t.timeZone.identifier)
         return pages.render(.contentNew, title: t.t("content.new_title"), page: model, request: request, context: context, status: status)

@@ -25,8 +25,8 @@ struct AccountHealthController {
             let entry = try await health.health().first { $0.account.id == account.id }
             return try JSONOutput.response(try entry.map(AccountHealthDTO.init) ?? { throw NotFoundError(entity: "account") }())
         }
-        routes.get("/publishing/health", .permission(.accountsView)) { request, context in
-            try await page(request, context: context)
+        routes.get("/publishing/health", .permission(.accountsView)) { request, context, identity in
+            try await page(request, context: context, identity: identity)
         }
         routes.post("/publishing/health/{id}", .permission(.accountsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
@@ -45,7 +45,7 @@ struct AccountHealthController {
                 return pages.redirect("/publishing/health", flash: "flash.token_expiry_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await page(request, context: context, errors: refusal.errors, status: refusal.status)
+                return try await page(request, context: context, identity: identity, errors: refusal.errors, status: refusal.status)
             }
         }
         // WeChat pushes PUBLISHJOBFINISH here; the URL is configured in the 公众号 back office.
@@ -84,10 +84,10 @@ struct AccountHealthController {
         try await dependencies.publishing.applyCallback(platform: .wechatOA, remoteID: event.publishID, accountID: accountID, result: result)
     }
 
-    func page(_ request: Request, context: AppRequestContext, errors: FormErrors = FormErrors(), status: HTTPResponse.Status = .ok) async throws -> Response {
+    func page(_ request: Request, context: AppRequestContext, identity: Identity, errors: FormErrors = FormErrors(), status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let entries = try await health.health()
-        let canManage = context.identity?.permissions.contains(.accountsManage) ?? false
+        let canManage = identity.permissions.contains(.accountsManage)
         let dayFormatter = DateFormatter()
         dayFormatter.locale = Locale(identifier: "en_US_POSIX")
         dayFormatter.timeZone = t.timeZone

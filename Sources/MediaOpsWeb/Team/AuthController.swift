@@ -62,9 +62,9 @@ struct AuthController {
                 return response
             }
         }
-        routes.post("/logout", .signedIn) { request, context in
+        routes.post("/logout", .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
-            if case .session(let token, _)? = context.identity?.via {
+            if case .session(let token, _) = identity.via {
                 try await dependencies.team.signOut(sessionToken: token)
             }
             var response = pages.redirect("/login", flash: "flash.signed_out")
@@ -80,11 +80,10 @@ struct AuthController {
             struct Created: Encodable { var token: String; var member: MemberDTO }
             return try JSONOutput.response(Created(token: token, member: MemberDTO(member)), status: .created)
         }
-        routes.delete("/api/v1/session", .signedIn) { _, context in
-            switch context.identity?.via {
-            case .apiToken(_, let token)?: try await dependencies.team.signOut(apiToken: token)
-            case .session(let token, _)?: try await dependencies.team.signOut(sessionToken: token)
-            case nil: break
+        routes.delete("/api/v1/session", .signedIn) { _, _, identity in
+            switch identity.via {
+            case .apiToken(_, let token): try await dependencies.team.signOut(apiToken: token)
+            case .session(let token, _): try await dependencies.team.signOut(sessionToken: token)
             }
             return JSONOutput.noContent()
         }

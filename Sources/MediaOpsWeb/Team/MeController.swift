@@ -19,8 +19,8 @@ struct MeController {
             let input = try await JSONInput.read(request, context: context)
             if input.has("new_password") || input.has("current_password") {
                 try await dependencies.team.changeOwnPassword(memberID: identity.member.id, current: try input.string("current_password"),
-                                                              new: try input.string("new_password"), keepSession: sessionToken(context),
-                                                              keepToken: apiToken(context))
+                                                              new: try input.string("new_password"), keepSession: sessionToken(identity),
+                                                              keepToken: apiToken(identity))
             }
             let member = try await dependencies.team.updateMember(id: identity.member.id, .init(name: try input.string("name"), locale: try input.string("locale")),
                                                                   by: identity.principal)
@@ -65,7 +65,7 @@ struct MeController {
             do {
                 guard form["new_password"] == form["confirm_password"] else { throw ValidationError(field: "confirm_password", code: "password_mismatch") }
                 try await dependencies.team.changeOwnPassword(memberID: identity.member.id, current: form["current_password"],
-                                                              new: form["new_password"], keepSession: sessionToken(context))
+                                                              new: form["new_password"], keepSession: sessionToken(identity))
                 return pages.redirect("/me", flash: "flash.password_changed")
             } catch {
                 let refusal = try pages.refusal(error, context)
@@ -90,13 +90,13 @@ struct MeController {
         }
     }
 
-    private func sessionToken(_ context: AppRequestContext) -> String? {
-        if case .session(let token, _)? = context.identity?.via { return token }
+    private func sessionToken(_ identity: Identity) -> String? {
+        if case .session(let token, _) = identity.via { return token }
         return nil
     }
 
-    private func apiToken(_ context: AppRequestContext) -> String? {
-        if case .apiToken(_, let token)? = context.identity?.via { return token }
+    private func apiToken(_ identity: Identity) -> String? {
+        if case .apiToken(_, let token) = identity.via { return token }
         return nil
     }
 

@@ -35,8 +35,8 @@ struct MembersController {
         }
 
         // MARK: Pages
-        routes.get("/team/members", .permission(.membersView)) { request, context in
-            try await listPage(request, context)
+        routes.get("/team/members", .permission(.membersView)) { request, context, identity in
+            try await listPage(request, context, identity)
         }
         routes.get("/team/members/new", .permission(.membersManage)) { request, context, identity in
             try await newPage(values: ["roles": "content"], errors: FormErrors(), request, context, identity)
@@ -138,7 +138,7 @@ struct MembersController {
         var filtered: Bool
     }
 
-    private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    private func listPage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
         let status = request.query("status") ?? "active"
         let pageRequest = try request.pageRequest(defaultPerPage: 25)
@@ -162,7 +162,7 @@ struct MembersController {
             statusOptions: ["active", "inactive", "all"].map { SelectOption(value: $0, label: t.t("members.status_\($0)"), selected: $0 == status) },
             sortLinks: Pagination.sortLinks(request, keys: MemberSort.allCases.map(\.rawValue), current: sort.rawValue, descending: descending),
             pagination: Pagination(request, page: page, localizer: t),
-            canManage: context.identity?.permissions.contains(.membersManage) ?? false,
+            canManage: identity.permissions.contains(.membersManage),
             filtered: request.query("q") != nil || !selectedRole.isEmpty
         )
         return pages.render(.members, title: t.t("members.title"), page: model, request: request, context: context)
