@@ -113,7 +113,7 @@ struct MastodonConnectorTests {
         let refused = await connector.publish(Fixtures.payload(Fixtures.account(.mastodon), cover: nil), context: harness.context(base: closedPortBase))
         #expect(refused.isTransient, "got \(refused)")
         await harness.state.add(Scenario(platform: platform, kind: .unavailable))
-        let unavailable = await connector.publish(Fixtures.payload(Fixtures.account(.mastodon), cover: nil), context: harness.context(timeout: 15))
+        let unavailable = await connector.publish(Fixtures.payload(Fixtures.account(.mastodon), cover: nil), context: harness.context)
         #expect(unavailable.isTransient, "got \(unavailable)")
     }
 

@@ -16,7 +16,10 @@ struct SandboxHarness: Sendable {
     var url: String { sandbox.url }
 
     /// `timeout` is the transport's; `trustSandbox` lets user-entered URLs (webhook accounts) reach it.
-    static func start(timeout: TimeInterval = 2, trustSandbox: Bool = true) async throws -> SandboxHarness {
+    /// The default is generous: these tests check how an answer is read, and the
+    /// whole suite on two cores (or beside a release build) can take over 2 s to
+    /// answer an ordinary call. A test about a lost answer sets a short timeout itself.
+    static func start(timeout: TimeInterval = 15, trustSandbox: Bool = true) async throws -> SandboxHarness {
         let sandbox = try await SandboxServer().start()
         let tokens = MemoryTokenCache()
         let log = ExchangeLog()

@@ -76,7 +76,7 @@ struct WebhookConnectorTests {
         #expect(limited.retryAfter == 42)
 
         await harness.state.add(Scenario(platform: platform, kind: .unavailable))
-        #expect(await connector.publish(Fixtures.payload(account(harness), cover: nil), context: harness.context(timeout: 15)).isTransient)
+        #expect(await connector.publish(Fixtures.payload(account(harness), cover: nil), context: harness.context).isTransient)
         #expect(await harness.state.posts().isEmpty)
     }
 
