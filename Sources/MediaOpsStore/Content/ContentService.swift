@@ -10,8 +10,6 @@ public struct ContentService: Sendable {
 
     public init(database: Database) { self.database = database }
 
-    var kind: DatabaseKind { database.kind }
-
     // MARK: Input
 
     public struct ItemInput: Sendable {

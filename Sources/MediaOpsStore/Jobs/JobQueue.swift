@@ -103,7 +103,7 @@ public struct JobQueue: Sendable {
         let until = now.addingTimeInterval(lease).epochMilliseconds
         // Without a list, every kind this build knows: a row of a kind it does not
         // know (written by a newer version) is left for a worker that does.
-        let kinds = kinds.flatMap { $0.isEmpty ? nil : $0 } ?? JobKind.allCases
+        let kinds = kinds?.isEmpty == false ? kinds! : JobKind.allCases
         let kindFilter: SQLQueryString = " AND kind IN (\(binds: kinds.map(\.rawValue)))"
         let candidates: SQLQueryString = "SELECT id FROM jobs WHERE " + condition + kindFilter + order + " LIMIT \(bind: limit)\(RowLock.claim)"
         let rows = try await database.sql.raw("""

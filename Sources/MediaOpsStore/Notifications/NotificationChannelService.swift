@@ -125,7 +125,7 @@ public struct NotificationChannelService: Sendable {
             try await NotificationChannelRepository(db).insert(channel, sealedURL: sealedURL, sealedSecret: sealed)
             var changes = ChangeSet()
             changes.record("kind", nil, kind.rawValue)
-            changes.record("events", nil, Self.eventsText(events))
+            changes.record("events", nil, NotificationChannelRepository.eventsText(events))
             if sealed != nil { changes.recordSecret("secret", set: true) }
             try await Self.audit(db, principal, .create, channel.id, name, changes.changes)
             return channel
@@ -160,7 +160,7 @@ public struct NotificationChannelService: Sendable {
             changes.record("name", before.name, channel.name)
             changes.record("kind", before.kind.rawValue, channel.kind.rawValue)
             changes.record("url", before.url, channel.url)
-            changes.record("events", Self.eventsText(before.events), Self.eventsText(channel.events))
+            changes.record("events", NotificationChannelRepository.eventsText(before.events), NotificationChannelRepository.eventsText(channel.events))
             changes.record("active", String(before.active), String(channel.active))
             if case .some(let value) = sealed {
                 if value != nil {
@@ -239,8 +239,6 @@ public struct NotificationChannelService: Sendable {
         guard secret.count <= maxSecretLength else { throw ValidationError(field: "secret", code: "too_long", params: ["max": String(maxSecretLength)]) }
         return secret.isEmpty ? nil : secret
     }
-
-    static func eventsText(_ events: Set<OutboundEventKind>) -> String { NotificationChannelRepository.eventsText(events) }
 
     static func audit(_ db: any SQLDatabase, _ principal: Principal, _ action: AuditAction, _ id: String, _ summary: String,
                       _ changes: [String: [String]]) async throws {

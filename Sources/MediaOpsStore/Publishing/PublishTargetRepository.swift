@@ -90,15 +90,23 @@ struct PublishTargetRepository: Sendable {
         // joins made each shelf's count read both tables.
         let total = try await db.raw("SELECT COUNT(*) AS n FROM publish_targets t WHERE " + filter).first()?.int("n") ?? 0
         guard limit > 0 else { return ([], total) }
+        return (try await entries(filter: filter, order: order, page: " LIMIT \(bind: limit) OFFSET \(bind: offset)"), total)
+    }
+
+    /// Every target still waiting to go out, with its names (the health page's posts at risk).
+    func scheduledEntries() async throws -> [QueueEntry] {
+        try await entries(filter: "t.state = 'scheduled'", order: " ORDER BY t.due_at, t.id", page: "")
+    }
+
+    private func entries(filter: SQLQueryString, order: SQLQueryString, page: SQLQueryString) async throws -> [QueueEntry] {
         let rows = try await db.raw("""
             SELECT t.*, c.title AS content_title, a.name AS account_name
             FROM publish_targets t JOIN content_items c ON c.id = t.content_id JOIN accounts a ON a.id = t.account_id WHERE
-            """ + " " + filter + order + " LIMIT \(bind: limit) OFFSET \(bind: offset)").all()
-        let entries = try rows.map { row in
+            """ + " " + filter + order + page).all()
+        return try rows.map { row in
             QueueEntry(target: try Self.target(from: row), contentTitle: try row.string("content_title"), accountName: try row.string("account_name"),
                        mode: try row.value("mode", as: PublishingRoute.self), attempts: try row.int("attempts"))
         }
-        return (entries, total)
     }
 
     // MARK: Moving a target

@@ -36,8 +36,7 @@ public struct TokenHealthService: Sendable {
         let now = now ?? database.now()
         let accounts = try await AccountRepository(database.sql).list(filter: AccountFilter(), page: PageRequest(page: 1, perPage: 200)).items
         let expiry = try await AccountRepository(database.sql).tokenExpiries()
-        let scheduled = try await PublishTargetRepository(database.sql).queue(filter: "t.state = 'scheduled'", order: " ORDER BY t.due_at, t.id",
-                                                                              limit: Int.max / 2, offset: 0).entries
+        let scheduled = try await PublishTargetRepository(database.sql).scheduledEntries()
         var byAccount: [String: [QueueEntry]] = [:]
         for entry in scheduled { byAccount[entry.target.accountID, default: []].append(entry) }
         return accounts.map { account in
