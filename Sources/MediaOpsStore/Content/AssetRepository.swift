@@ -95,13 +95,13 @@ public struct AssetRepository: Sendable {
     public func folders() async throws -> [AssetFacet] {
         try await db.raw("SELECT folder, COUNT(*) AS n FROM assets WHERE folder <> '' GROUP BY folder").all()
             .map { AssetFacet(value: try $0.string("folder"), count: try $0.int("n")) }
-            .sorted { SortKey.make($0.value) < SortKey.make($1.value) }
+            .sortedByName(\.value)
     }
 
     public func tags() async throws -> [AssetFacet] {
         try await db.raw("SELECT tag, COUNT(*) AS n FROM asset_tags GROUP BY tag").all()
             .map { AssetFacet(value: try $0.string("tag"), count: try $0.int("n")) }
-            .sorted { SortKey.make($0.value) < SortKey.make($1.value) }
+            .sortedByName(\.value)
     }
 
     public func create(_ asset: Asset) async throws {
@@ -151,7 +151,7 @@ public struct AssetRepository: Sendable {
             WHERE v.media LIKE \(bind: listed) ESCAPE '\\' OR v.body LIKE \(bind: embedded) ESCAPE '\\'
             """).all()
         return try rows.map { (contentID: try $0.string("id"), title: try $0.string("title")) }
-            .sorted { (SortKey.make($0.title), $0.contentID) < (SortKey.make($1.title), $1.contentID) }
+            .sorted { $0.contentID < $1.contentID }.sortedByName(\.title)
     }
 
     /// The ids of every asset a content item refers to, by the same rules as `usage`.

@@ -9,7 +9,7 @@ public struct AccountGroupRepository: Sendable {
 
     public func all() async throws -> [AccountGroup] {
         let groups = try await db.raw("SELECT * FROM account_groups").all().map(Self.group(from:))
-        return groups.sorted { SortKey.make($0.name) < SortKey.make($1.name) }
+        return groups.sortedByName(\.name)
     }
 
     /// Account counts per group id, for the group list.

@@ -56,6 +56,6 @@ struct AssetDTO: Encodable {
         file_url = "/api/v1/assets/\(asset.id)/file"
         created_at = asset.createdAt
         updated_at = asset.updatedAt
-        used_by = usage?.map { Usage(id: $0.contentID, title: $0.title, url: "/content/\($0.contentID)") }
+        used_by = usage?.map { Usage(id: $0.contentID, title: $0.title, url: ContentPath.item(.value($0.contentID)).path) }
     }
 }

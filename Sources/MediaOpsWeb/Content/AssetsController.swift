@@ -63,13 +63,13 @@ struct AssetsController {
         }
 
         // MARK: Pages
-        routes.get("/assets", .permission(.contentView)) { request, context, identity in try await listPage(request, context, identity) }
-        routes.get("/assets/upload", .permission(.contentWrite)) { request, context in
+        routes.get(ContentPath.assets, .permission(.contentView)) { request, context, identity in try await listPage(request, context, identity) }
+        routes.get(ContentPath.assetUpload, .permission(.contentWrite)) { request, context in
             var values: [String: String] = [:]
             if let folder = request.query("folder") { values["folder"] = folder }
             return try await uploadPage(values: values, errors: FormErrors(), request, context)
         }
-        routes.post("/assets", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.assets, .permission(.contentWrite)) { request, context, identity in
             var values: [String: String] = [:]
             do {
                 let result = try await withUploadErrors {
@@ -79,7 +79,7 @@ struct AssetsController {
                     guard let file = upload.file else { throw ValidationError(field: "file", code: "file_required") }
                     return try await service.upload(file, uploadInput(upload), by: identity.principal)
                 }
-                return pages.redirect("/assets/\(result.asset.id)", flash: result.created ? "flash.asset_uploaded" : "flash.asset_exists")
+                return pages.redirect(ContentPath.asset(.value(result.asset.id)), flash: result.created ? "flash.asset_uploaded" : "flash.asset_exists")
             } catch {
                 // A forged upload is not re-rendered as a form error: it goes to the error page.
                 guard AppError.from(error)?.code != AppError.csrf.code else { throw error }
@@ -87,25 +87,25 @@ struct AssetsController {
                 return try await uploadPage(values: values, errors: refusal.errors, request, context, status: refusal.status)
             }
         }
-        routes.get("/assets/{id}", .permission(.contentView)) { request, context, identity in
+        routes.get(ContentPath.asset(.key), .permission(.contentView)) { request, context, identity in
             let asset = try await asset(context)
             return try await detailPage(asset, values: values(of: asset), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/assets/{id}", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.asset(.key), .permission(.contentWrite)) { request, context, identity in
             let asset = try await asset(context)
             let form = try await pages.readForm(request, context: context)
             do {
                 let changes = AssetService.AssetChanges(name: form["name"] ?? "", folder: form["folder"] ?? "", tags: Asset.splitTags(form["tags"]),
                                                         licenceExpiresOn: .some(form["licence_expires_on"] ?? ""), rightsNote: form["rights_note"] ?? "")
                 _ = try await service.update(id: asset.id, changes, by: identity.principal)
-                return pages.redirect("/assets/\(asset.id)", flash: "flash.asset_updated")
+                return pages.redirect(ContentPath.asset(.value(asset.id)), flash: "flash.asset_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await detailPage(asset, values: form.values.compactMapValues(\.first), errors: refusal.errors,
                                             request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/assets/{id}/file", .permission(.contentView)) { request, context in
+        routes.get(ContentPath.assetFile(.key), .permission(.contentView)) { request, context in
             try await serve(try await asset(context), request: request, context: context)
         }
     }
@@ -249,6 +249,8 @@ struct AssetsController {
 
     struct AssetCard {
         var id: String
+        var href: String
+        var fileURL: String
         var name: String
         var kind: String
         var kindKey: String
@@ -263,7 +265,7 @@ struct AssetsController {
     }
 
     struct ExpiringRow {
-        var id: String
+        var href: String
         var name: String
         var date: String
         var remaining: String
@@ -313,7 +315,7 @@ struct AssetsController {
             pagination: Pagination(request, page: page, localizer: t),
             expiring: expiring.map { asset in
                 let days = today.days(until: asset.licenceExpiresOn ?? today)
-                return ExpiringRow(id: asset.id, name: asset.name, date: t.t("assets.ends_on", ["date": Self.formatDay(asset.licenceExpiresOn ?? today, t)]),
+                return ExpiringRow(href: ContentPath.asset(.value(asset.id)).path, name: asset.name, date: t.t("assets.ends_on", ["date": Self.formatDay(asset.licenceExpiresOn ?? today, t)]),
                                    remaining: days == 0 ? t.t("assets.expires_today") : t.t("assets.days_left", ["count": String(days)]))
             },
             hasExpiring: !expiring.isEmpty,
@@ -323,13 +325,13 @@ struct AssetsController {
             expiredNote: expired > 0 ? t.t("assets.expired_note", ["count": String(expired)]) : nil,
             canUpload: identity.permissions.contains(.contentWrite),
             filtered: filter != AssetFilter(),
-            uploadHref: filter.folder.map { "/assets/upload?folder=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "/assets/upload"
+            uploadHref: ContentPath.assetUpload.query(["folder": filter.folder ?? ""])
         )
         return pages.render(.assets, title: t.t("assets.title"), page: model, request: request, context: context)
     }
 
     private func card(_ asset: Asset, today: LocalDate, _ t: Localizer) -> AssetCard {
-        AssetCard(id: asset.id, name: asset.name, kind: t.t("asset.kind_\(asset.kind.rawValue)"), kindKey: asset.kind.rawValue,
+        AssetCard(id: asset.id, href: ContentPath.asset(.value(asset.id)).path, fileURL: ContentPath.assetFile(.value(asset.id)).path, name: asset.name, kind: t.t("asset.kind_\(asset.kind.rawValue)"), kindKey: asset.kind.rawValue,
                   format: asset.format.primaryExtension.uppercased(), size: Self.formatSize(asset.byteSize),
                   dimensions: dimensions(asset), folder: asset.folder.isEmpty ? nil : t.t("assets.in_folder", ["folder": asset.folder]), tags: asset.tags,
                   preview: asset.format.isPreviewableImage, licence: licenceMarker(asset, today: today, t), hasTags: !asset.tags.isEmpty)
@@ -373,10 +375,11 @@ struct AssetsController {
 
     struct Fact { var label: String; var value: String }
     struct TagLink { var name: String; var href: String }
-    struct UsageRow { var id: String; var title: String }
+    struct UsageRow { var href: String; var title: String }
 
     struct DetailPage {
         var id: String
+        var action: String
         var name: String
         var kind: String
         var kindKey: String
@@ -420,19 +423,19 @@ struct AssetsController {
         facts.append(Fact(label: t.t("assets.fact_licence"), value: asset.licenceExpiresOn.map { Self.formatDay($0, t) } ?? t.t("assets.licence_unlimited")))
         facts.append(Fact(label: "SHA-256", value: String(asset.sha256.prefix(16)) + "…"))
         let showHistory = identity.permissions.contains(.auditView)
-        let usage = try await dependencies.assets.usage(assetID: asset.id).map { UsageRow(id: $0.contentID, title: $0.title) }
+        let usage = try await dependencies.assets.usage(assetID: asset.id).map { UsageRow(href: ContentPath.item(.value($0.contentID)).path, title: $0.title) }
         let history = showHistory
             ? try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.asset.rawValue, entityID: asset.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
         let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = DetailPage(
-            id: asset.id, name: asset.name, kind: t.t("asset.kind_\(asset.kind.rawValue)"), kindKey: asset.kind.rawValue,
+            id: asset.id, action: ContentPath.asset(.value(asset.id)).path, name: asset.name, kind: t.t("asset.kind_\(asset.kind.rawValue)"), kindKey: asset.kind.rawValue,
             fileURL: Asset.filePath(id: asset.id), downloadURL: Asset.filePath(id: asset.id) + "?download=1", embedPath: Asset.filePath(id: asset.id),
             isImage: asset.format.isPreviewableImage, isVideo: asset.kind == .video, isAudio: asset.kind == .audio, isPDF: asset.format == .pdf,
             facts: facts,
             folder: asset.folder.isEmpty ? nil : asset.folder,
-            folderHref: asset.folder.isEmpty ? nil : "/assets?folder=" + (asset.folder.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
-            tags: asset.tags.map { TagLink(name: $0, href: "/assets?tag=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) },
+            folderHref: asset.folder.isEmpty ? nil : ContentPath.assets.query(["folder": asset.folder]),
+            tags: asset.tags.map { TagLink(name: $0, href: ContentPath.assets.query(["tag": $0])) },
             hasTags: !asset.tags.isEmpty,
             licence: licenceMarker(asset, today: today, t),
             licenceExpired: asset.licenceStatus(on: today, warningDays: Self.expiryWarningDays) == .expired,

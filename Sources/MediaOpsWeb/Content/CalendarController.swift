@@ -29,8 +29,8 @@ struct CalendarController {
                 items: items.map { Entry(id: $0.id, title: $0.title, state: $0.state.rawValue, category: $0.category.rawValue, planned_at: $0.plannedAt,
                                          platforms: platforms[$0.id] ?? []) }))
         }
-        routes.get("/calendar", .permission(.contentView)) { request, context, identity in try await calendarPage(request, context, identity) }
-        routes.post("/calendar/move", .permission(.contentWrite)) { request, context, identity in
+        routes.get(ContentPath.calendar, .permission(.contentView)) { request, context, identity in try await calendarPage(request, context, identity) }
+        routes.post(ContentPath.calendarMove, .permission(.contentWrite)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let zone = pages.localizer(context).timeZone
             guard let id = form["id"], Identifier.isPlausible(id), try await dependencies.content.find(id: id) != nil else {
@@ -42,7 +42,7 @@ struct CalendarController {
             _ = try await dependencies.content.plan(id: id, at: planned ?? nil, by: identity.principal)
             return pages.redirect(back, flash: "flash.content_moved")
         }
-        routes.get("/calendar.csv", .permission(.contentView)) { request, context in
+        routes.get(ContentPath.calendarCSV, .permission(.contentView)) { request, context in
             let t = pages.localizer(context)
             let query = try parse(request, context: context)
             let items = try await items(query)
@@ -68,13 +68,13 @@ struct CalendarController {
             response.headers[.contentDisposition] = "attachment; filename=\"mediaops-calendar.csv\""
             return response
         }
-        routes.post("/calendar/feed", .signedIn) { request, context, identity in
+        routes.post(ContentPath.calendarFeed, .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
             let token = try await dependencies.content.rotateCalendarFeed(userID: identity.member.id)
             let t = pages.localizer(context)
-            return try await calendarPage(request, context, identity, newFeed: "/calendar/feed/\(token).ics", title: t.t("calendar.title"))
+            return try await calendarPage(request, context, identity, newFeed: ContentPath.calendarFeedFile(.value(token + ".ics")).path, title: t.t("calendar.title"))
         }
-        routes.get("/calendar/feed/{file}", .anyone) { request, context in
+        routes.get(ContentPath.calendarFeedFile(.key), .anyone) { request, context in
             guard let file = context.parameters.get("file"), file.hasSuffix(".ics"),
                   let memberID = try await dependencies.content.calendarFeedMember(token: String(file.dropLast(4))),
                   let member = try await dependencies.team.member(id: memberID), member.isActive,
@@ -154,6 +154,7 @@ struct CalendarController {
 
     struct Entry {
         var id: String
+        var href: String
         var title: String
         var time: String
         var state: String
@@ -250,7 +251,7 @@ struct CalendarController {
             let iso = isoFormatter.string(from: day)
             let weekdayIndex = (calendar.component(.weekday, from: day) + 5) % 7
             let entries = (byDay[iso] ?? []).prefix(perDay).map { item in
-                Entry(id: item.id, title: item.title, time: item.plannedAt.map(timeFormatter.string(from:)) ?? "",
+                Entry(id: item.id, href: ContentPath.item(.value(item.id)).path, title: item.title, time: item.plannedAt.map(timeFormatter.string(from:)) ?? "",
                       state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
                       platforms: (platforms[item.id] ?? []).compactMap(Platform.init(rawValue:)).map(t.platformShortName),
                       plannedValue: ContentInputParsing.localInputValue(item.plannedAt, zone: zone))
@@ -278,7 +279,7 @@ struct CalendarController {
             next: Pagination.url(request, ["date": isoFormatter.string(from: next.anchor)]),
             today: Pagination.url(request, ["date": todayISO]),
             weekLink: Pagination.url(request, ["view": "week"]), monthLink: Pagination.url(request, ["view": "month"]),
-            csvLink: "/calendar.csv" + (request.uri.query.map { "?\($0)" } ?? ""),
+            csvLink: ContentPath.calendarCSV.path + (request.uri.query.map { "?" + $0 } ?? ""),
             timeZone: zone.identifier,
             groups: [option("", t.t("accounts.all_groups"), query.filter.groupID == nil)]
                 + (try await dependencies.team.groups()).map { option($0.id, $0.name, $0.id == query.filter.groupID) },
@@ -306,12 +307,8 @@ struct CalendarController {
 
     /// The content list filtered to one planned day and the calendar's own filters.
     static func dayListLink(_ iso: String, filter: ContentFilter) -> String {
-        var parts = ["planned_on=" + iso, "sort=planned", "order=asc"]
-        if let group = filter.groupID { parts.append("group=" + group) }
-        if let owner = filter.ownerID { parts.append("owner=" + owner) }
-        if let category = filter.category { parts.append("category=" + category.rawValue) }
-        if !filter.states.isEmpty { parts.append("state=" + filter.states.map(\.rawValue).joined(separator: ",")) }
-        return "/content?" + parts.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&+"))) ?? $0 }.joined(separator: "&")
+        ContentPath.list.query(["planned_on": iso, "sort": "planned", "order": "asc", "group": filter.groupID ?? "", "owner": filter.ownerID ?? "",
+                                "category": filter.category?.rawValue ?? "", "state": filter.states.map(\.rawValue).joined(separator: ",")])
     }
 
     /// Each platform of the matrix with its posting time: an account's own time when set.

@@ -63,29 +63,29 @@ struct ComplianceController {
         }
 
         // MARK: Pages
-        routes.get("/compliance", .permission(.contentView)) { request, context, identity in
+        routes.get(ContentPath.compliance, .permission(.contentView)) { request, context, identity in
             try await page(errors: FormErrors(), checkText: nil, flowGroup: request.query("flow_group"), request, context, identity)
         }
-        routes.post("/compliance/check", .permission(.contentView)) { request, context, identity in
+        routes.post(ContentPath.complianceCheck, .permission(.contentView)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             return try await page(errors: FormErrors(), checkText: form["text"] ?? "", checkPlatform: form["platform"], request, context, identity)
         }
-        routes.post("/compliance/words", .permission(.complianceManage)) { request, context, identity in
+        routes.post(ContentPath.complianceWords, .permission(.complianceManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await addTerm(category: form["category"], term: form["term"], severity: form["severity"], context: context, identity: identity)
-                return pages.redirect("/compliance#words", flash: "flash.term_added")
+                return pages.redirect(ContentPath.compliance.fragment("words"), flash: "flash.term_added")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await page(errors: refusal.errors, checkText: nil, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/compliance/words/{id}/delete", .permission(.complianceManage)) { request, context, identity in
+        routes.post(ContentPath.complianceWordDelete(.key), .permission(.complianceManage)) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
             try await removeTerm(context, identity)
-            return pages.redirect("/compliance#words", flash: "flash.term_removed")
+            return pages.redirect(ContentPath.compliance.fragment("words"), flash: "flash.term_removed")
         }
-        routes.post("/compliance/flows", .permission(.complianceManage)) { request, context, identity in
+        routes.post(ContentPath.complianceFlows, .permission(.complianceManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let group = form["group_id"].flatMap { $0.isEmpty ? nil : $0 }
             var stages: [ReviewStage] = []
@@ -100,7 +100,7 @@ struct ComplianceController {
             do {
                 guard !stages.isEmpty else { throw ValidationError(field: "stages.0.name", code: "required") }
                 try await dependencies.content.saveFlow(groupID: group, stages: stages, by: identity.principal)
-                return pages.redirect("/compliance?flow_group=\(group ?? "")#flows", flash: "flash.flow_saved")
+                return pages.redirect(ContentPath.compliance.query(["flow_group": group ?? ""]) + "#flows", flash: "flash.flow_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 // Errors name stages by their place among the filled-in ones; map back to the form's slots.
@@ -129,7 +129,7 @@ struct ComplianceController {
 
     // MARK: Page
 
-    struct Term { var id: String; var term: String; var severity: String; var blocking: Bool }
+    struct Term { var id: String; var deleteAction: String; var term: String; var severity: String; var blocking: Bool }
     struct TermGroup { var label: String; var terms: [Term]; var hasTerms: Bool }
     struct FindingRow { var term: String; var category: String; var article: String?; var severity: String; var blocking: Bool; var suggestion: String; var position: String }
     struct RoleChoice { var key: String; var name: String; var checked: Bool }
@@ -161,7 +161,7 @@ struct ComplianceController {
         let entries = try await dependencies.wordLists.all()
         let groups = WordListRepository.categories.map { category in
             let terms = entries.filter { $0.category == category }.map {
-                Term(id: $0.id, term: $0.term, severity: t.t("compliance.severity_\($0.severity.rawValue)"), blocking: $0.severity == .block)
+                Term(id: $0.id, deleteAction: ContentPath.complianceWordDelete(.value($0.id)).path, term: $0.term, severity: t.t("compliance.severity_\($0.severity.rawValue)"), blocking: $0.severity == .block)
             }
             return TermGroup(label: t.t("compliance.category_\(category.rawValue)"), terms: terms, hasTerms: !terms.isEmpty)
         }
@@ -194,7 +194,7 @@ struct ComplianceController {
             platforms: [SelectOption(value: "", label: t.t("compliance.any_platform"), selected: (checkPlatform ?? "").isEmpty)]
                 + Platform.allCases.map { SelectOption(value: $0.rawValue, label: t.platformName($0), selected: $0.rawValue == checkPlatform) },
             flowGroups: [SelectOption(value: "", label: t.t("compliance.default_flow"), selected: chosenGroup == nil)]
-                + groupNames.sorted { SortKey.make($0.value) < SortKey.make($1.value) }.map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == chosenGroup) },
+                + groupNames.sortedByName(\.value).map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == chosenGroup) },
             stageForms: (0..<Self.stageSlots).map { index in
                 let stage = index < shown.count ? shown[index] : nil
                 return StageForm(index: index, number: index + 1, name: stage.map { postedStages == nil ? t.stageName($0) : $0.name } ?? "",

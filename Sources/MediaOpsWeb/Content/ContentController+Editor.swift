@@ -19,6 +19,8 @@ extension ContentController {
 
     struct VariantSection {
         var platform: String
+        var action: String
+        var deleteAction: String
         var platformName: String
         var shortName: String
         var title: String
@@ -44,6 +46,32 @@ extension ContentController {
     struct CommentRow { var author: String; var at: String; var body: String; var anchor: String; var quote: String }
     struct StageRow { var name: String; var approvers: String; var current: Bool; var done: Bool }
 
+    /// Where the editor's links and forms go.
+    struct EditorLinks {
+        var item: String
+        var versions: String
+        var duplicate: String
+        var review: String
+        var override: String
+        var variants: String
+        var comments: String
+        var schedule: String
+        var topic: String?
+
+        init(_ content: ContentItem) {
+            let id = PathParameter.value(content.id)
+            item = ContentPath.item(id).path
+            versions = ContentPath.itemVersions(id).path
+            duplicate = ContentPath.itemDuplicate(id).path
+            review = ContentPath.itemReview(id).path
+            override = ContentPath.itemOverride(id).path
+            variants = ContentPath.itemVariants(id).path
+            comments = ContentPath.itemComments(id).path
+            schedule = ContentPath.itemSchedule(id).path
+            topic = content.topicID.map { ContentPath.topic(.value($0)).path }
+        }
+    }
+
     struct EditorPage {
         var id: String
         var version: Int
@@ -58,7 +86,7 @@ extension ContentController {
         var groups: [SelectOption]
         var owners: [SelectOption]
         var covers: [SelectOption]
-        var coverID: String?
+        var coverURL: String?
         var timeZone: String
         var masterFindings: [FindingRow]
         var blocking: Int
@@ -85,7 +113,7 @@ extension ContentController {
         var comments: [CommentRow]
         var anchors: [SelectOption]
         var isTemplate: Bool
-        var topicID: String?
+        var links: EditorLinks
         /// The "发布" section (targets and the schedule form), once the item is approved.
         var publishing: PublishingController.ContentSection?
     }
@@ -135,7 +163,10 @@ extension ContentController {
             let part = check.part(variant.platform.rawValue)
             let plain = HTMLSanitizer.plainText(variant.body)
             return VariantSection(
-                platform: variant.platform.rawValue, platformName: t.platformName(variant.platform), shortName: t.platformShortName(variant.platform),
+                platform: variant.platform.rawValue,
+                action: ContentPath.itemVariant(.value(item.id), .value(variant.platform)).path,
+                deleteAction: ContentPath.itemVariantDelete(.value(item.id), .value(variant.platform)).path,
+                platformName: t.platformName(variant.platform), shortName: t.platformShortName(variant.platform),
                 // Long-form platforms keep their markup in the editor; short-text ones edit plain text.
                 title: variant.title, body: variant.body, bodyText: (limits.bodyMax ?? 0) >= 3_000 ? HTMLSanitizer.editableText(variant.body) : plain, tags: variant.tags.joined(separator: " "), link: variant.link,
                 hasTitle: limits.hasTitle, titleMax: limits.titleMax.map(String.init) ?? "", bodyMax: limits.bodyMax.map(String.init) ?? "",
@@ -172,7 +203,7 @@ extension ContentController {
             groups: try await groupOptions(t, selected: item.groupID, emptyLabel: t.t("content.no_group")),
             owners: try await ownerOptions(t, selected: item.ownerID, emptyLabel: t.t("accounts.no_owner")),
             covers: try await coverOptions(t, selected: item.coverAssetID),
-            coverID: item.coverAssetID,
+            coverURL: item.coverAssetID.map { ContentPath.assetFile(.value($0)).path },
             timeZone: zone.identifier,
             masterFindings: masterFindings, blocking: check.blocking, warnings: check.warnings, violations: check.violationCount,
             clean: check.blocking == 0 && check.warnings == 0 && check.violationCount == 0,
@@ -207,7 +238,7 @@ extension ContentController {
             },
             anchors: [SelectOption(value: "master", label: t.t("content.master"), selected: true)]
                 + variants.map { SelectOption(value: $0.platform.rawValue, label: t.platformShortName($0.platform), selected: false) },
-            isTemplate: item.isTemplate, topicID: item.topicID,
+            isTemplate: item.isTemplate, links: EditorLinks(item),
             publishing: try await PublishingController(dependencies: dependencies.publishing, pages: pages)
                 .contentSection(item, errors: errors, form: scheduleForm, context: context, identity: identity))
         return pages.render(.contentEditor, title: item.title, page: model, request: request, context: context, status: status)
@@ -234,6 +265,8 @@ extension ContentController {
         let segments = (old != nil && new != nil) ? TextDiff.segments(from: old!.snapshot.readableText, to: new!.snapshot.readableText) : []
         struct VersionsPage {
             var id: String
+            var itemHref: String
+            var versionsAction: String
             var title: String
             var rows: [VersionRow]
             var from: Int
@@ -245,7 +278,7 @@ extension ContentController {
             var toOptions: [SelectOption]
         }
         let model = VersionsPage(
-            id: item.id, title: item.title,
+            id: item.id, itemHref: ContentPath.item(.value(item.id)).path, versionsAction: ContentPath.itemVersions(.value(item.id)).path, title: item.title,
             rows: versions.map { VersionRow(number: $0.version, author: $0.authorName, at: t.fullDateTime($0.createdAt), title: $0.snapshot.title,
                                             isFrom: $0.version == from, isTo: $0.version == to) },
             from: from, to: to,

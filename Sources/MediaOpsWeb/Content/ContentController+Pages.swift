@@ -6,7 +6,7 @@ import MediaOpsStore
 extension ContentController {
     func registerPages(_ routes: Routes) {
         // Scheduling is the publishing room's use case, asked from the editor, whose page shows its errors.
-        routes.post("/content/{id}/schedule", .permission(.contentPublish)) { request, context, identity in
+        routes.post(ContentPath.itemSchedule(.key), .permission(.contentPublish)) { request, context, identity in
             let item = try await self.item(context)
             let form = try await pages.readForm(request, context: context)
             do {
@@ -24,33 +24,33 @@ extension ContentController {
                     due = date
                 }
                 _ = try await dependencies.publishing.publishing.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: identity.principal)
-                return pages.redirect("/content/\(item.id)#publishing", flash: now ? "flash.targets_publishing_now" : "flash.targets_scheduled")
+                return pages.redirect(ContentPath.item(.value(item.id)).fragment("publishing"), flash: now ? "flash.targets_publishing_now" : "flash.targets_scheduled")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 let fresh = try await service.find(id: item.id) ?? item
                 return try await editorPage(fresh, errors: refusal.errors, request, context, identity, status: refusal.status, scheduleForm: form)
             }
         }
-        routes.get("/content", .permission(.contentView)) { request, context, identity in try await listPage(request, context, identity) }
-        routes.get("/content/review", .permission(.contentView)) { request, context, identity in try await reviewQueuePage(request, context, identity) }
-        routes.get("/content/new", .permission(.contentWrite)) { request, context, identity in
+        routes.get(ContentPath.list, .permission(.contentView)) { request, context, identity in try await listPage(request, context, identity) }
+        routes.get(ContentPath.reviewQueue, .permission(.contentView)) { request, context, identity in try await reviewQueuePage(request, context, identity) }
+        routes.get(ContentPath.new, .permission(.contentWrite)) { request, context, identity in
             try await newPage(values: ["category": "industry"], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/content", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.list, .permission(.contentWrite)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let item = try await service.create(try formInput(form, context: context), by: identity.principal)
-                return pages.redirect("/content/\(item.id)", flash: "flash.content_created")
+                return pages.redirect(ContentPath.item(.value(item.id)), flash: "flash.content_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await newPage(values: form.values.compactMapValues(\.first), errors: refusal.errors,
                                          request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/content/{id}", .permission(.contentView)) { request, context, identity in
+        routes.get(ContentPath.item(.key), .permission(.contentView)) { request, context, identity in
             try await editorPage(try await item(context), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/content/{id}", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.item(.key), .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(item, request, context, identity) {
@@ -59,7 +59,7 @@ extension ContentController {
                 return "flash.content_saved"
             }
         }
-        routes.post("/content/{id}/variants", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.itemVariants(.key), .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(item, request, context, identity, anchor: "variants") {
@@ -68,7 +68,7 @@ extension ContentController {
                 return "flash.variant_added"
             }
         }
-        routes.post("/content/{id}/variants/{platform}", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.itemVariant(.key, .key), .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             guard let platform = context.parameters.get("platform").flatMap(Platform.init(rawValue:)) else { throw AppError.notFound }
             let form = try await pages.readForm(request, context: context)
@@ -80,7 +80,7 @@ extension ContentController {
                 return "flash.variant_saved"
             }
         }
-        routes.post("/content/{id}/variants/{platform}/delete", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.itemVariantDelete(.key, .key), .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             guard let platform = context.parameters.get("platform").flatMap(Platform.init(rawValue:)) else { throw AppError.notFound }
             let form = try await pages.readForm(request, context: context)
@@ -90,7 +90,7 @@ extension ContentController {
                 return "flash.variant_removed"
             }
         }
-        routes.post("/content/{id}/review", .contentContributor) { request, context, identity in
+        routes.post(ContentPath.itemReview(.key), .contentContributor) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(item, request, context, identity, anchor: "review") {
@@ -102,7 +102,7 @@ extension ContentController {
                 return "flash.review_\(action.rawValue)"
             }
         }
-        routes.post("/content/{id}/override", .permission(.complianceOverride)) { request, context, identity in
+        routes.post(ContentPath.itemOverride(.key), .permission(.complianceOverride)) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(item, request, context, identity, anchor: "review") {
@@ -110,7 +110,7 @@ extension ContentController {
                 return "flash.override_recorded"
             }
         }
-        routes.post("/content/{id}/comments", .contentContributor) { request, context, identity in
+        routes.post(ContentPath.itemComments(.key), .contentContributor) { request, context, identity in
             let item = try await item(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(item, request, context, identity, anchor: "comments") {
@@ -121,13 +121,13 @@ extension ContentController {
                 return "flash.comment_added"
             }
         }
-        routes.post("/content/{id}/duplicate", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.itemDuplicate(.key), .permission(.contentWrite)) { request, context, identity in
             let item = try await item(context)
             _ = try await pages.readForm(request, context: context)
             let copy = try await service.duplicate(id: item.id, by: identity.principal)
-            return pages.redirect("/content/\(copy.id)", flash: "flash.content_duplicated")
+            return pages.redirect(ContentPath.item(.value(copy.id)), flash: "flash.content_duplicated")
         }
-        routes.get("/content/{id}/versions", .permission(.contentView)) { request, context in
+        routes.get(ContentPath.itemVersions(.key), .permission(.contentView)) { request, context in
             try await versionsPage(try await item(context), request, context)
         }
     }
@@ -138,7 +138,7 @@ extension ContentController {
                      _ change: () async throws -> String) async throws -> Response {
         do {
             let flash = try await change()
-            return pages.redirect("/content/\(item.id)" + (anchor.map { "#\($0)" } ?? ""), flash: flash)
+            return pages.redirect(anchor.map(ContentPath.item(.value(item.id)).fragment) ?? ContentPath.item(.value(item.id)).path, flash: flash)
         } catch {
             let refusal = try pages.refusal(error, context)
             let fresh = try await service.find(id: item.id) ?? item
@@ -184,6 +184,7 @@ extension ContentController {
 
     struct Row {
         var id: String
+        var href: String
         var title: String
         var state: String
         var stateKey: String
@@ -211,7 +212,7 @@ extension ContentController {
     func rows(_ items: [ContentItem], _ t: Localizer) async throws -> [Row] {
         let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
         return items.map { item in
-            Row(id: item.id, title: item.title, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
+            Row(id: item.id, href: ContentPath.item(.value(item.id)).path, title: item.title, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
                 category: t.t("content.category_\(item.category.rawValue)"), owner: item.ownerID.flatMap { names[$0] } ?? "—",
                 planned: item.plannedAt.map(t.dateTime) ?? "—", updated: t.dateTime(item.updatedAt), tags: item.tags, isTemplate: item.isTemplate)
         }

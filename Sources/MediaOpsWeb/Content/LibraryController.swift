@@ -17,13 +17,13 @@ struct LibraryController {
             let page = try await search(request)
             return try JSONOutput.response(PageDTO(page) { ContentItemDTO($0) })
         }
-        routes.get("/content/library", .permission(.contentView)) { request, context, identity in
+        routes.get(ContentPath.library, .permission(.contentView)) { request, context, identity in
             let t = pages.localizer(context)
             let started = ContinuousClock.now
             let page = try await search(request)
             let elapsed = ContinuousClock.now - started
             let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
-            struct Card { var id: String; var title: String; var excerpt: String; var category: String; var tags: [String]; var owner: String; var updated: String; var isTemplate: Bool }
+            struct Card { var id: String; var href: String; var duplicateAction: String; var title: String; var excerpt: String; var category: String; var tags: [String]; var owner: String; var updated: String; var isTemplate: Bool }
             struct Tab { var label: String; var href: String; var active: Bool }
             struct Tag { var name: String; var count: Int; var href: String; var active: Bool }
             struct LibraryPage {
@@ -42,7 +42,7 @@ struct LibraryController {
             let model = LibraryPage(
                 cards: page.items.map { item in
                     let plain = HTMLSanitizer.plainText(item.body)
-                    return Card(id: item.id, title: item.title, excerpt: item.summary.isEmpty ? String(plain.prefix(80)) : item.summary,
+                    return Card(id: item.id, href: ContentPath.item(.value(item.id)).path, duplicateAction: ContentPath.itemDuplicate(.value(item.id)).path, title: item.title, excerpt: item.summary.isEmpty ? String(plain.prefix(80)) : item.summary,
                                 category: t.t("content.category_\(item.category.rawValue)"), tags: item.tags, owner: item.ownerID.flatMap { names[$0] } ?? "—",
                                 updated: t.dateTime(item.updatedAt), isTemplate: item.isTemplate)
                 },
@@ -95,7 +95,7 @@ struct NotificationsController {
             try await dependencies.inbox.markRead(userID: identity.member.id, id: try input.string("id"))
             return JSONOutput.noContent()
         }
-        routes.get("/notifications", .signedIn) { request, context, identity in
+        routes.get(ContentPath.notifications, .signedIn) { request, context, identity in
             let t = pages.localizer(context)
             struct Row { var title: String; var body: String; var link: String; var kind: String; var at: String; var unread: Bool }
             struct NotificationsPage { var rows: [Row]; var hasUnread: Bool }
@@ -105,10 +105,10 @@ struct NotificationsController {
             }, hasUnread: items.contains { $0.readAt == nil })
             return pages.render(.notifications, title: t.t("notifications.title"), page: model, request: request, context: context)
         }
-        routes.post("/notifications/read", .signedIn) { request, context, identity in
+        routes.post(ContentPath.notificationsRead, .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
             try await dependencies.inbox.markRead(userID: identity.member.id)
-            return pages.redirect("/notifications", flash: "flash.notifications_read")
+            return pages.redirect(ContentPath.notifications, flash: "flash.notifications_read")
         }
     }
 

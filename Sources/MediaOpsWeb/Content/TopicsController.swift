@@ -56,26 +56,26 @@ struct TopicsController {
         }
 
         // MARK: Pages
-        routes.get("/topics", .permission(.contentView)) { request, context, identity in
+        routes.get(ContentPath.topics, .permission(.contentView)) { request, context, identity in
             try await listPage(values: ["source": "hot_topic", "priority": "normal", "category": "industry"], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/topics", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.topics, .permission(.contentWrite)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let topic = try await service.propose(.init(title: form["title"], source: form["source"], category: form["category"], priority: form["priority"],
                                                             ownerID: .some(form["owner_id"]), notes: form["notes"] ?? "", groups: form.all("groups")),
                                                       by: identity.principal)
-                return pages.redirect("/topics/\(topic.id)", flash: "flash.topic_proposed")
+                return pages.redirect(ContentPath.topic(.value(topic.id)), flash: "flash.topic_proposed")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await listPage(values: form.values.compactMapValues(\.first), errors: refusal.errors,
                                           request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/topics/{id}", .permission(.contentView)) { request, context, identity in
+        routes.get(ContentPath.topic(.key), .permission(.contentView)) { request, context, identity in
             try await detailPage(try await topic(context), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/topics/{id}/decision", .permission(.contentApprove)) { request, context, identity in
+        routes.post(ContentPath.topicDecision(.key), .permission(.contentApprove)) { request, context, identity in
             let topic = try await topic(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(topic, request, context, identity) {
@@ -83,13 +83,13 @@ struct TopicsController {
                 return "flash.topic_decided"
             }
         }
-        routes.post("/topics/{id}/vote", .contentContributor) { request, context, identity in
+        routes.post(ContentPath.topicVote(.key), .contentContributor) { request, context, identity in
             let topic = try await topic(context)
             _ = try await pages.readForm(request, context: context)
             _ = try await service.toggleVote(id: topic.id, by: identity.principal)
-            return pages.redirect("/topics/\(topic.id)")
+            return pages.redirect(ContentPath.topic(.value(topic.id)))
         }
-        routes.post("/topics/{id}/comments", .contentContributor) { request, context, identity in
+        routes.post(ContentPath.topicComments(.key), .contentContributor) { request, context, identity in
             let topic = try await topic(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(topic, request, context, identity) {
@@ -97,12 +97,12 @@ struct TopicsController {
                 return "flash.comment_added"
             }
         }
-        routes.post("/topics/{id}/convert", .permission(.contentWrite)) { request, context, identity in
+        routes.post(ContentPath.topicConvert(.key), .permission(.contentWrite)) { request, context, identity in
             let topic = try await topic(context)
             _ = try await pages.readForm(request, context: context)
             do {
                 let item = try await service.convert(id: topic.id, by: identity.principal)
-                return pages.redirect("/content/\(item.id)", flash: "flash.topic_converted")
+                return pages.redirect(ContentPath.item(.value(item.id)), flash: "flash.topic_converted")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await detailPage(topic, errors: refusal.errors, request, context, identity, status: refusal.status)
@@ -112,7 +112,7 @@ struct TopicsController {
 
     private func act(_ topic: Topic, _ request: Request, _ context: AppRequestContext, _ identity: Identity, _ change: () async throws -> String) async throws -> Response {
         do {
-            return pages.redirect("/topics/\(topic.id)", flash: try await change())
+            return pages.redirect(ContentPath.topic(.value(topic.id)), flash: try await change())
         } catch {
             let refusal = try pages.refusal(error, context)
             return try await detailPage(try await service.find(id: topic.id) ?? topic, errors: refusal.errors,
@@ -160,6 +160,7 @@ struct TopicsController {
 
     struct Row {
         var id: String
+        var href: String
         var title: String
         var source: String
         var category: String
@@ -194,7 +195,7 @@ struct TopicsController {
         let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
         let groups = Dictionary(uniqueKeysWithValues: try await dependencies.team.groups().map { ($0.id, $0.name) })
         return topics.map { topic in
-            Row(id: topic.id, title: topic.title, source: t.t("topics.source_\(topic.source.rawValue)"),
+            Row(id: topic.id, href: ContentPath.topic(.value(topic.id)).path, title: topic.title, source: t.t("topics.source_\(topic.source.rawValue)"),
                 category: t.t("content.category_\(topic.category.rawValue)"), priority: t.t("topics.priority_\(topic.priority.key)"),
                 priorityKey: topic.priority.key, status: t.t("topics.status_\(topic.status.rawValue)"), statusKey: topic.status.rawValue,
                 owner: topic.ownerID.flatMap { names[$0] } ?? "—", votes: topic.votes, groups: topic.groupIDs.compactMap { groups[$0] })
@@ -235,7 +236,11 @@ struct TopicsController {
     struct DetailPage {
         var topic: Row
         var notes: String
-        var contentID: String?
+        var contentHref: String?
+        var voteAction: String
+        var convertAction: String
+        var decisionAction: String
+        var commentsAction: String
         var errors: [String: String]
         var summary: String?
         var comments: [CommentRow]
@@ -253,7 +258,9 @@ struct TopicsController {
         let t = pages.localizer(context)
         let decisions = TopicStatus.allCases.filter { $0 != .converted && Topic.canMove(from: topic.status, to: $0) }
         let model = DetailPage(
-            topic: try await rows([topic], t)[0], notes: topic.notes, contentID: topic.contentID,
+            topic: try await rows([topic], t)[0], notes: topic.notes, contentHref: topic.contentID.map { ContentPath.item(.value($0)).path },
+            voteAction: ContentPath.topicVote(.value(topic.id)).path, convertAction: ContentPath.topicConvert(.value(topic.id)).path,
+            decisionAction: ContentPath.topicDecision(.value(topic.id)).path, commentsAction: ContentPath.topicComments(.value(topic.id)).path,
             errors: errors.messages, summary: errors.summary,
             comments: try await service.comments(topicID: topic.id).map { CommentRow(author: $0.authorName, at: t.dateTime($0.at), body: $0.body) },
             voted: try await service.hasVoted(topicID: topic.id, memberID: identity.member.id),

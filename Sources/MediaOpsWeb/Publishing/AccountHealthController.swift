@@ -25,10 +25,10 @@ struct AccountHealthController {
             let entry = try await health.health().first { $0.account.id == account.id }
             return try JSONOutput.response(try entry.map(AccountHealthDTO.init) ?? { throw NotFoundError(entity: "account") }())
         }
-        routes.get("/publishing/health", .permission(.accountsView)) { request, context, identity in
+        routes.get(PublishingPath.health, .permission(.accountsView)) { request, context, identity in
             try await page(request, context: context, identity: identity)
         }
-        routes.post("/publishing/health/{id}", .permission(.accountsManage)) { request, context, identity in
+        routes.post(PublishingPath.healthAccount(.key), .permission(.accountsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let zone = pages.localizer(context).timeZone
             do {
@@ -42,20 +42,20 @@ struct AccountHealthController {
                     expiresAt = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 23, minute: 59, second: 59))
                 }
                 _ = try await health.setExpiry(accountID: try context.parameters.require("id"), expiresAt: expiresAt, by: identity.principal)
-                return pages.redirect("/publishing/health", flash: "flash.token_expiry_saved")
+                return pages.redirect(PublishingPath.health, flash: "flash.token_expiry_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await page(request, context: context, identity: identity, errors: refusal.errors, status: refusal.status)
             }
         }
         // WeChat pushes PUBLISHJOBFINISH here; the URL is configured in the 公众号 back office.
-        routes.get("/callbacks/wechat/{account}", .anyone) { request, context in
+        routes.get(PublishingPath.wechatCallback(.key), .anyone) { request, context in
             let account = try context.parameters.require("account")
             guard try await verifyWeChat(request, accountID: account) else { return Response(status: .forbidden) }
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: request.uri.queryParameters.get("echostr") ?? "")))
         }
-        routes.post("/callbacks/wechat/{account}", .anyone) { request, context in
+        routes.post(PublishingPath.wechatCallback(.key), .anyone) { request, context in
             let account = try context.parameters.require("account")
             guard try await verifyWeChat(request, accountID: account) else { return Response(status: .forbidden) }
             let xml = String(decoding: Data(try await request.body.collect(upTo: 256 * 1_024).readableBytesView), as: UTF8.self)
@@ -94,14 +94,15 @@ struct AccountHealthController {
         dayFormatter.dateFormat = "yyyy-MM-dd"
         struct Risk { var title: String; var link: String; var due: String }
         struct Row {
-            var id: String; var name: String; var platform: String; var status: String; var statusKey: String; var expires: String
+            var id: String; var accountHref: String; var action: String; var name: String; var platform: String; var status: String; var statusKey: String; var expires: String
             var expiresValue: String; var risks: [Risk]; var riskCount: Int; var hasRisks: Bool; var canManage: Bool; var attention: Bool
         }
         struct Month { var label: String; var rows: [Row] }
         struct HealthPage { var warnings: [Row]; var rows: [Row]; var calendar: [Month]; var hasWarnings: Bool; var formError: String? }
         let rows = entries.map { entry in
-            let risks = entry.atRisk.map { Risk(title: $0.contentTitle, link: "/publishing/targets/\($0.target.id)", due: t.dateTime($0.target.dueAt)) }
-            return Row(id: entry.account.id, name: entry.account.name, platform: t.platformName(entry.account.platform),
+            let risks = entry.atRisk.map { Risk(title: $0.contentTitle, link: PublishingPath.target(.value($0.target.id)).path, due: t.dateTime($0.target.dueAt)) }
+            return Row(id: entry.account.id, accountHref: TeamPath.account(.value(entry.account.id)).path,
+                       action: PublishingPath.healthAccount(.value(entry.account.id)).path, name: entry.account.name, platform: t.platformName(entry.account.platform),
                        status: t.t("health.status_\(entry.status.rawValue)"), statusKey: entry.status.rawValue,
                        expires: entry.tokenExpiresAt.map(t.dateTime) ?? t.t("health.no_expiry"),
                        expiresValue: entry.tokenExpiresAt.map(dayFormatter.string) ?? "", risks: risks, riskCount: risks.count, hasRisks: !risks.isEmpty, canManage: canManage,

@@ -49,44 +49,44 @@ struct NotificationChannelsController {
         }
 
         // MARK: Pages
-        routes.get("/settings/notifications", access) { request, context in
+        routes.get(PublishingPath.channels, access) { request, context in
             try await listPage(values: [:], events: Set(OutboundEventKind.allCases), active: true, errors: FormErrors(), request, context)
         }
-        routes.post("/settings/notifications", access) { request, context, identity in
+        routes.post(PublishingPath.channels, access) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let channel = try await service.create(try checkedDestination(formInput(form, creating: true)), by: identity.principal)
-                return pages.redirect("/settings/notifications/\(channel.id)", flash: "flash.channel_created")
+                return pages.redirect(PublishingPath.channel(.value(channel.id)), flash: "flash.channel_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await listPage(values: visibleValues(form), events: Set(form.all("events").compactMap(OutboundEventKind.init(rawValue:))),
                                           active: form.has("active"), errors: refusal.errors, request, context, status: refusal.status)
             }
         }
-        routes.get("/settings/notifications/{id}", access) { request, context in
+        routes.get(PublishingPath.channel(.key), access) { request, context in
             let channel = try await channel(context)
             return try await editPage(channel, values: values(of: channel), events: channel.events, active: channel.active, errors: FormErrors(),
                                       test: nil, request, context)
         }
-        routes.post("/settings/notifications/{id}", access) { request, context, identity in
+        routes.post(PublishingPath.channel(.key), access) { request, context, identity in
             let channel = try await channel(context)
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await service.update(id: channel.id, try checkedDestination(formInput(form, creating: false), current: channel), by: identity.principal)
-                return pages.redirect("/settings/notifications/\(channel.id)", flash: "flash.channel_updated")
+                return pages.redirect(PublishingPath.channel(.value(channel.id)), flash: "flash.channel_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await editPage(channel, values: visibleValues(form), events: Set(form.all("events").compactMap(OutboundEventKind.init(rawValue:))),
                                           active: form.has("active"), errors: refusal.errors, test: nil, request, context, status: refusal.status)
             }
         }
-        routes.post("/settings/notifications/{id}/delete", access) { request, context, identity in
+        routes.post(PublishingPath.channelDelete(.key), access) { request, context, identity in
             let channel = try await channel(context)
             _ = try await pages.readForm(request, context: context)
             try await service.delete(id: channel.id, by: identity.principal)
-            return pages.redirect("/settings/notifications", flash: "flash.channel_deleted")
+            return pages.redirect(PublishingPath.channels, flash: "flash.channel_deleted")
         }
-        routes.post("/settings/notifications/{id}/test", access) { request, context in
+        routes.post(PublishingPath.channelTest(.key), access) { request, context in
             let channel = try await channel(context)
             _ = try await pages.readForm(request, context: context)
             let outcome = try await sendTest(channel, request: request, context: context)
@@ -119,7 +119,7 @@ struct NotificationChannelsController {
         let t = Localizer(locale: language, catalogs: pages.renderer.catalogs)
         var link: String?
         if let host = request.head.authority, !host.isEmpty {
-            link = (pages.secureCookies ? "https://" : "http://") + host + "/settings/notifications/\(channel.id)"
+            link = (pages.secureCookies ? "https://" : "http://") + host + PublishingPath.channel(.value(channel.id)).path
         }
         let event = OutboundEvent(kind: .tokenExpiring, accountName: t.t("channels.sample_account"), platform: Platform.weibo.rawValue,
                                   reason: t.t("channels.sample_reason"), link: link)
@@ -202,8 +202,22 @@ struct NotificationChannelsController {
         var attempts: Int
     }
 
+    /// Where one channel's page and forms go.
+    struct ChannelLinks {
+        var href: String
+        var testAction: String
+        var deleteAction: String
+
+        init(_ id: String) {
+            href = PublishingPath.channel(.value(id)).path
+            testAction = PublishingPath.channelTest(.value(id)).path
+            deleteAction = PublishingPath.channelDelete(.value(id)).path
+        }
+    }
+
     struct ChannelRow {
         var id: String
+        var links: ChannelLinks
         var name: String
         var kind: String
         var kindLabel: String
@@ -235,6 +249,7 @@ struct NotificationChannelsController {
 
     struct EditPage {
         var id: String
+        var links: ChannelLinks
         var name: String
         var values: [String: String]
         var errors: [String: String]
@@ -288,7 +303,7 @@ struct NotificationChannelsController {
         for channel in try await service.list() {
             let deliveries = try await service.deliveries(channelID: channel.id, limit: 3).map { deliveryRow($0, t) }
             rows.append(ChannelRow(
-                id: channel.id, name: channel.name, kind: channel.kind.rawValue, kindLabel: t.t("channels.kind_\(channel.kind.rawValue)"),
+                id: channel.id, links: ChannelLinks(channel.id), name: channel.name, kind: channel.kind.rawValue, kindLabel: t.t("channels.kind_\(channel.kind.rawValue)"),
                 url: Self.maskedURL(channel.url, kind: channel.kind),
                 events: t.list(OutboundEventKind.allCases.filter(channel.events.contains).map { eventLabel($0.rawValue, t) }),
                 active: channel.active, stateLabel: t.t(channel.active ? "channels.state_active" : "channels.state_paused"),
@@ -303,7 +318,7 @@ struct NotificationChannelsController {
                           test: TestBanner?, _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let deliveries = try await service.deliveries(channelID: channel.id).map { deliveryRow($0, t) }
-        let model = EditPage(id: channel.id, name: channel.name, values: values, errors: errors.messages, summary: errors.summary,
+        let model = EditPage(id: channel.id, links: ChannelLinks(channel.id), name: channel.name, values: values, errors: errors.messages, summary: errors.summary,
                              kinds: kindChoices(values["kind"] ?? channel.kind.rawValue, t), events: eventChoices(events, t), active: active,
                              hasSecret: channel.hasSecret, deliveries: deliveries, hasDeliveries: !deliveries.isEmpty, test: test)
         return pages.render(.channelEdit, title: channel.name, page: model, request: request, context: context, status: status)

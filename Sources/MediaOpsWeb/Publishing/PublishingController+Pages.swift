@@ -5,20 +5,20 @@ import MediaOpsStore
 
 extension PublishingController {
     func registerPages(_ routes: Routes) {
-        routes.get("/publishing", .permission(.contentView)) { request, context, identity in
+        routes.get(PublishingPath.queue, .permission(.contentView)) { request, context, identity in
             try await queuePage(request, context, identity)
         }
-        routes.post("/publishing/freeze", .permission(.settingsManage)) { request, context, identity in
+        routes.post(PublishingPath.freeze, .permission(.settingsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await service.freeze(reason: form["reason"] ?? "", by: identity.principal)
-                return pages.redirect("/publishing", flash: "flash.publishing_frozen")
+                return pages.redirect(PublishingPath.queue, flash: "flash.publishing_frozen")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await queuePage(request, context, identity, errors: refusal.errors, values: form.values.compactMapValues(\.first), status: refusal.status)
             }
         }
-        routes.post("/publishing/resume", .permission(.settingsManage)) { request, context, identity in
+        routes.post(PublishingPath.resume, .permission(.settingsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let mode: ResumeMode
@@ -34,16 +34,16 @@ extension PublishingController {
                 default: throw ValidationError(field: "mode", code: "invalid_choice", params: ["choices": "publish_in_order, reschedule"])
                 }
                 _ = try await service.resume(mode, by: identity.principal)
-                return pages.redirect("/publishing", flash: "flash.publishing_resumed")
+                return pages.redirect(PublishingPath.queue, flash: "flash.publishing_resumed")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await queuePage(request, context, identity, errors: refusal.errors, values: form.values.compactMapValues(\.first), status: refusal.status)
             }
         }
-        routes.get("/publishing/targets/{id}", .permission(.contentView)) { request, context, identity in
+        routes.get(PublishingPath.target(.key), .permission(.contentView)) { request, context, identity in
             try await targetPage(try await targetDetail(context), errors: FormErrors(), values: [:], request, context, identity)
         }
-        routes.post("/publishing/targets/{id}/cancel", .permission(.contentPublish)) { request, context, identity in
+        routes.post(PublishingPath.targetCancel(.key), .permission(.contentPublish)) { request, context, identity in
             let detail = try await targetDetail(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(detail, form, request, context, identity) {
@@ -51,7 +51,7 @@ extension PublishingController {
                 return "flash.target_cancelled"
             }
         }
-        routes.post("/publishing/targets/{id}/reschedule", .permission(.contentPublish)) { request, context, identity in
+        routes.post(PublishingPath.targetReschedule(.key), .permission(.contentPublish)) { request, context, identity in
             let detail = try await targetDetail(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(detail, form, request, context, identity) {
@@ -63,7 +63,7 @@ extension PublishingController {
                 return "flash.target_rescheduled"
             }
         }
-        routes.post("/publishing/targets/{id}/confirm", .permission(.contentPublish)) { request, context, identity in
+        routes.post(PublishingPath.targetConfirm(.key), .permission(.contentPublish)) { request, context, identity in
             let detail = try await targetDetail(context)
             let form = try await pages.readForm(request, context: context)
             return try await act(detail, form, request, context, identity) {
@@ -94,7 +94,7 @@ extension PublishingController {
                      _ change: () async throws -> String) async throws -> Response {
         do {
             let flash = try await change()
-            let back = form["next"].map(safeNext) ?? "/publishing/targets/\(detail.target.id)"
+            let back = form["next"].map(safeNext) ?? PublishingPath.target(.value(detail.target.id)).path
             return pages.redirect(back, flash: flash)
         } catch {
             let refusal = try pages.refusal(error, context)
@@ -154,9 +154,28 @@ extension PublishingController {
 
     struct Tab { var key: String; var label: String; var count: String; var href: String; var active: Bool; var alert: Bool }
 
+    /// Where one target's page and forms go (and its piece of content).
+    struct TargetLinks {
+        var target: String
+        var content: String
+        var reschedule: String
+        var cancel: String
+        var confirm: String
+
+        init(_ target: PublishTarget) {
+            let id = PathParameter.value(target.id)
+            self.target = PublishingPath.target(id).path
+            content = ContentPath.item(.value(target.contentID)).path
+            reschedule = PublishingPath.targetReschedule(id).path
+            cancel = PublishingPath.targetCancel(id).path
+            confirm = PublishingPath.targetConfirm(id).path
+        }
+    }
+
     struct QueueRow {
         var id: String
         var contentID: String
+        var links: TargetLinks
         var title: String
         var account: String
         var platform: String
@@ -199,7 +218,7 @@ extension PublishingController {
                    status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let can = identity.permissions.contains
-        let isQueue = request.uri.path == "/publishing"
+        let isQueue = request.uri.path == PublishingPath.queue.path
         let view = try queueView(isQueue ? request.query("view") : nil)
         let pageRequest = isQueue ? try request.pageRequest(defaultPerPage: 25) : PageRequest(page: 1, perPage: 25)
         let counts = try await service.queueCounts(zone: t.timeZone)
@@ -208,7 +227,7 @@ extension PublishingController {
         var pagination = Pagination(request, page: page, localizer: t)
         if !isQueue {
             // Re-rendered after a refused freeze or resume: links go to the queue, not the form's address.
-            let fix = { (href: String) in "/publishing" + href.dropFirst(request.uri.path.count) }
+            let fix = { (href: String) in PublishingPath.queue.path + href.dropFirst(request.uri.path.count) }
             pagination.previous = pagination.previous.map(fix)
             pagination.next = pagination.next.map(fix)
             pagination.pages = pagination.pages.map { Pagination.Link(label: $0.label, href: fix($0.href), current: $0.current) }
@@ -218,12 +237,12 @@ extension PublishingController {
         let zone = t.timeZone
         let tabs = QueueView.allCases.map { key in
             Tab(key: key.rawValue, label: t.t("publishing.tab_\(key.rawValue)"), count: String(counts[key] ?? 0),
-                href: "/publishing?view=\(key.rawValue)", active: key == view,
+                href: PublishingPath.queue.query(["view": key.rawValue]), active: key == view,
                 alert: (counts[key] ?? 0) > 0 && (key == .failed || key == .unconfirmed || key == .manual))
         }
         let rows = result.entries.map { entry in
             let target = entry.target
-            return QueueRow(id: target.id, contentID: target.contentID, title: entry.contentTitle, account: entry.accountName,
+            return QueueRow(id: target.id, contentID: target.contentID, links: TargetLinks(target), title: entry.contentTitle, account: entry.accountName,
                             platform: t.platformName(target.platform), time: t.dateTime(target.dueAt),
                             state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
                             reason: target.failureReason.map { Self.reasonText($0, t) }, rawReason: target.failureReason,
@@ -240,7 +259,7 @@ extension PublishingController {
             canPublish: can(.contentPublish), errors: errors.messages, summary: errors.summary, values: values,
             resumeReschedule: values["mode"] == "reschedule", resumeAt: values["at"] ?? Self.nextHourValue(zone),
             timeZone: zone.identifier, zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]),
-            next: "/publishing?view=\(view.rawValue)" + (pageRequest.page > 1 ? "&page=\(pageRequest.page)" : ""))
+            next: PublishingPath.queue.query(["view": view.rawValue, "page": pageRequest.page > 1 ? String(pageRequest.page) : ""]))
         return pages.render(.publishingQueue, title: t.t("publishing.title"), page: model, request: request, context: context, status: status)
     }
 
@@ -294,6 +313,7 @@ extension PublishingController {
     struct TargetPage {
         var id: String
         var contentID: String
+        var links: TargetLinks
         var contentTitle: String
         var account: String
         var accountID: String
@@ -356,7 +376,7 @@ extension PublishingController {
         let assisted = detail.mode == .assisted
         let card = assisted && (target.state == .scheduled || target.state == .publishing) ? try await publishCard(detail, t) : nil
         let model = TargetPage(
-            id: target.id, contentID: target.contentID, contentTitle: detail.contentTitle, account: detail.accountName, accountID: target.accountID,
+            id: target.id, contentID: target.contentID, links: TargetLinks(target), contentTitle: detail.contentTitle, account: detail.accountName, accountID: target.accountID,
             platform: t.platformName(target.platform), state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
             mode: t.t("publishing.mode_\(detail.mode.rawValue)"), assisted: assisted,
             due: t.dateTime(target.dueAt), dueValue: values["due_at"] ?? ContentInputParsing.localInputValue(target.dueAt, zone: zone),
@@ -381,7 +401,7 @@ extension PublishingController {
         let assets = dependencies.assets
         func link(_ id: String) async throws -> AssetLink? {
             guard let asset = try await assets.find(id: id) else { return nil }
-            return AssetLink(name: asset.name, href: "/assets/\(asset.id)/file", isImage: asset.kind == .image)
+            return AssetLink(name: asset.name, href: ContentPath.assetFile(.value(asset.id)).path, isImage: asset.kind == .image)
         }
         var media: [AssetLink] = []
         for id in variant?.mediaAssetIDs ?? [] where id != item.coverAssetID {
@@ -404,6 +424,7 @@ extension PublishingController {
 
     struct SectionTarget {
         var id: String
+        var href: String
         var account: String
         var platform: String
         var time: String
@@ -457,7 +478,7 @@ extension PublishingController {
         return ContentSection(
             summary: t.t("publishing.summary_\(summary.rawValue)"), summaryKey: summary.rawValue,
             targets: targets.map { target in
-                SectionTarget(id: target.id, account: names[target.accountID] ?? missing[target.accountID] ?? target.accountID,
+                SectionTarget(id: target.id, href: PublishingPath.target(.value(target.id)).path, account: names[target.accountID] ?? missing[target.accountID] ?? target.accountID,
                               platform: t.platformShortName(target.platform), time: t.dateTime(target.dueAt),
                               state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
                               reason: target.failureReason.map { Self.reasonText($0, t) }, externalURL: target.externalURL)

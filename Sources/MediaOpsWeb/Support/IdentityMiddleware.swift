@@ -32,9 +32,13 @@ struct IdentityMiddleware: RouterMiddleware {
     static let csrfCookie = "mediaops_csrf"
     static let localeCookie = "mediaops_lang"
 
+    /// Static files: "/static/" (before the name).
+    static let staticPrefix = SystemPath.staticFile(.value("")).path
+
     /// Paths that work before setup: the setup page itself and what it needs.
     static func isAllowedBeforeSetup(_ path: String) -> Bool {
-        path == "/setup" || path.hasPrefix("/static/") || path == "/health" || path == "/metrics" || path == "/openapi.json" || path == "/lang"
+        let open: [any PagePath] = [TeamPath.setup, SystemPath.health, SystemPath.metrics, SystemPath.openAPI, SystemPath.language]
+        return open.contains { $0.path == path } || path.hasPrefix(Self.staticPrefix)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -46,11 +50,11 @@ struct IdentityMiddleware: RouterMiddleware {
         let path = request.uri.path
         if !Self.isAllowedBeforeSetup(path), !(try await setup.isSetUp(team)) {
             if path.hasPrefix("/api/") { throw AppError(.conflict, "setup_required") }
-            return Response.redirect(to: "/setup", type: .found)
+            return Response.redirect(to: TeamPath.setup.path, type: .found)
         }
         // Stylesheet and script need no member, workspace or language: skip the
         // database on the requests every page makes.
-        if path.hasPrefix("/static/") {
+        if path.hasPrefix(Self.staticPrefix) {
             var response = try await next(request, context)
             response.headers[HTTPField.Name("X-Request-ID")!] = requestID
             return response

@@ -65,6 +65,9 @@ struct PageSupport: Sendable {
         return response
     }
 
+    /// 303 to a page of a room.
+    func redirect(_ page: some PagePath, flash: String? = nil) -> Response { redirect(page.path, flash: flash) }
+
     /// When two entries match the path (/content and /content/review), only the
     /// longer one stays highlighted.
     static func mostSpecific(_ items: [LayoutModel.NavItem]) -> [LayoutModel.NavItem] {
@@ -88,31 +91,31 @@ struct PageSupport: Sendable {
                 if !children.isEmpty {
                     return LayoutModel.NavItem(label: t.t(key), href: href, active: false, open: children.contains { $0.active }, children: children, hasSubnav: true)
                 }
-                let active = href == "/" ? path == "/" : (path == href || path.hasPrefix(href + "/"))
+                let active = href == TeamPath.home.path ? path == href : (path == href || path.hasPrefix(href + "/"))
                 return LayoutModel.NavItem(label: t.t(key), href: href, active: active, open: false, children: [], hasSubnav: false)
             }
-            nav.append(item("nav.home", "/"))
+            nav.append(item("nav.home", TeamPath.home.path))
             var team: [LayoutModel.NavItem] = []
-            if can(.membersView) { team.append(item("nav.members", "/team/members")); team.append(item("nav.roles", "/team/roles")) }
-            if can(.accountsView) { team.append(item("nav.accounts", "/accounts")); team.append(item("nav.groups", "/accounts/groups")) }
+            if can(.membersView) { team.append(item("nav.members", TeamPath.members.path)); team.append(item("nav.roles", TeamPath.roles.path)) }
+            if can(.accountsView) { team.append(item("nav.accounts", TeamPath.accounts.path)); team.append(item("nav.groups", TeamPath.groups.path)) }
             team = Self.mostSpecific(team)
             if let first = team.first { nav.append(item("nav.team", first.href, team)) }
             var content: [LayoutModel.NavItem] = []
             if can(.contentView) {
-                content.append(item("nav.topics", "/topics"))
-                content.append(item("nav.content", "/content"))
-                content.append(item("nav.review", "/content/review"))
-                content.append(item("nav.calendar", "/calendar"))
-                content.append(item("nav.publishing", "/publishing"))
-                content.append(item("nav.library", "/content/library"))
-                content.append(item("nav.assets", "/assets"))
-                content.append(item("nav.compliance", "/compliance"))
+                content.append(item("nav.topics", ContentPath.topics.path))
+                content.append(item("nav.content", ContentPath.list.path))
+                content.append(item("nav.review", ContentPath.reviewQueue.path))
+                content.append(item("nav.calendar", ContentPath.calendar.path))
+                content.append(item("nav.publishing", PublishingPath.queue.path))
+                content.append(item("nav.library", ContentPath.library.path))
+                content.append(item("nav.assets", ContentPath.assets.path))
+                content.append(item("nav.compliance", ContentPath.compliance.path))
             }
             content = Self.mostSpecific(content)
             if let first = content.first { nav.append(item("nav.content_room", first.href, content)) }
             var settings: [LayoutModel.NavItem] = []
-            if can(.settingsManage) { settings.append(item("nav.workspace", "/settings")) }
-            if can(.auditView) { settings.append(item("nav.audit", "/settings/audit")) }
+            if can(.settingsManage) { settings.append(item("nav.workspace", TeamPath.settings.path)) }
+            if can(.auditView) { settings.append(item("nav.audit", TeamPath.audit.path)) }
             settings = Self.mostSpecific(settings)
             if let first = settings.first { nav.append(item("nav.settings", first.href, settings)) }
         }
@@ -130,10 +133,10 @@ struct PageSupport: Sendable {
             switchLocale: other.rawValue,
             switchLocaleLabel: other == .en ? "English" : "简体中文",
             currentPath: path + (request.uri.query.map { "?\($0)" } ?? ""),
-            searchQuery: request.uri.path == "/search" ? (request.query("q") ?? "") : "",
+            searchQuery: request.uri.path == TeamPath.search.path ? (request.query("q") ?? "") : "",
             unread: context.unreadNotifications > 0 ? String(context.unreadNotifications) : nil,
             // The publishing page shows the freeze in full; every other page carries a strip.
-            freezeReason: path.hasPrefix("/publishing") ? nil : context.publishingFreezeReason,
+            freezeReason: path.hasPrefix(PublishingPath.queue.path) ? nil : context.publishingFreezeReason,
             maxBodyBytes: RequestLimits.maxBodyBytes,
             tooLargeMessage: t.t("error.too_large", ["max": RequestLimits.maxBodyLabel])
         )

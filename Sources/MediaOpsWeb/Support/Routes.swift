@@ -69,6 +69,13 @@ struct Routes {
     func patch(_ path: String, _ access: Access, _ handler: @escaping SignedInHandler) { addSignedIn(.patch, path, access, handler) }
     func delete(_ path: String, _ access: Access, _ handler: @escaping SignedInHandler) { addSignedIn(.delete, path, access, handler) }
 
+    // Pages register through their room's path enumeration; the API keeps the
+    // literal paths its OpenAPI document names (and is checked against).
+    func get(_ page: some PagePath, _ access: Access, _ handler: @escaping Handler) { get(page.path, access, handler) }
+    func post(_ page: some PagePath, _ access: Access, _ handler: @escaping Handler) { post(page.path, access, handler) }
+    func get(_ page: some PagePath, _ access: Access, _ handler: @escaping SignedInHandler) { get(page.path, access, handler) }
+    func post(_ page: some PagePath, _ access: Access, _ handler: @escaping SignedInHandler) { post(page.path, access, handler) }
+
     private func addSignedIn(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping SignedInHandler) {
         // A route open to anyone has no identity to hand over: refusing it here
         // (the router is built at start) keeps that mistake out of any request.
@@ -95,7 +102,7 @@ struct Routes {
         guard let identity = context.identity else {
             if isAPI { throw AppError.unauthorized }
             let next = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
-            throw RedirectRequired(location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            throw RedirectRequired(location: TeamPath.login.query(["next": next]))
         }
         guard access.admits(identity.permissions) else { throw AppError.forbidden }
         // A browser session calling the API from script must prove it is our page.

@@ -10,7 +10,7 @@ struct SystemController {
     let pages: PageSupport
 
     func register(_ routes: Routes) {
-        routes.get("/health", .anyone) { _, _ in
+        routes.get(SystemPath.health, .anyone) { _, _ in
             struct Health: Encodable { var status: String; var database: String; var version: String }
             guard await dependencies.database.isReachable() else {
                 return try JSONOutput.response(Health(status: "unavailable", database: dependencies.database.kind.rawValue, version: dependencies.version),
@@ -18,14 +18,14 @@ struct SystemController {
             }
             return try JSONOutput.response(Health(status: "ok", database: dependencies.database.kind.rawValue, version: dependencies.version))
         }
-        routes.get("/metrics", .anyone) { _, _ in
+        routes.get(SystemPath.metrics, .anyone) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: dependencies.metrics())))
         }
-        routes.get("/openapi.json", .anyone) { _, _ in
+        routes.get(SystemPath.openAPI, .anyone) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI.data)))
         }
-        routes.get("/static/{name}", .anyone) { _, context in
+        routes.get(SystemPath.staticFile(.key), .anyone) { _, context in
             let name = context.parameters.get("name") ?? ""
             guard let asset = pages.renderer.asset(named: name) else { throw AppError.notFound }
             var response = Response(status: .ok, headers: [.contentType: asset.contentType], body: .init(byteBuffer: ByteBuffer(bytes: asset.body)))
@@ -33,7 +33,7 @@ struct SystemController {
             return response
         }
         // The language switch in the top bar and on the sign-in page.
-        routes.post("/lang", .anyone) { request, context in
+        routes.post(SystemPath.language, .anyone) { request, context in
             let form = try await pages.readForm(request, context: context)
             guard let locale = form["locale"].flatMap(AppLocale.init(rawValue:)) else {
                 throw AppError(.unprocessableContent, "invalid_choice", field: "locale", params: ["choices": "zh-Hans, en"])

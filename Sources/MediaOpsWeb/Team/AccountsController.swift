@@ -64,64 +64,64 @@ struct AccountsController {
         }
 
         // MARK: Pages
-        routes.get("/accounts", .permission(.accountsView)) { request, context, identity in try await listPage(request, context, identity) }
-        routes.get("/accounts/new", .permission(.accountsManage)) { request, context, identity in
+        routes.get(TeamPath.accounts, .permission(.accountsView)) { request, context, identity in try await listPage(request, context, identity) }
+        routes.get(TeamPath.accountNew, .permission(.accountsManage)) { request, context, identity in
             let platform = request.query("platform").flatMap(Platform.init(rawValue:)) ?? .wechatOA
             return try await formPage(account: nil, values: ["platform": platform.rawValue, "kind": platform.kinds.first ?? ""], groups: [], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/accounts", .permission(.accountsManage)) { request, context, identity in
+        routes.post(TeamPath.accounts, .permission(.accountsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             let input = formInput(form, creating: true)
             do {
                 let account = try await dependencies.team.createAccount(try checkedDestinations(input), by: identity.principal)
-                return pages.redirect("/accounts/\(account.id)", flash: "flash.account_created")
+                return pages.redirect(TeamPath.account(.value(account.id)), flash: "flash.account_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await formPage(account: nil, values: visibleValues(form), groups: Set(form.all("groups")),
                                           errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/accounts/groups", .permission(.accountsView)) { request, context, identity in
+        routes.get(TeamPath.groups, .permission(.accountsView)) { request, context, identity in
             try await groupsPage(errors: FormErrors(), values: [:], request, context, identity)
         }
-        routes.post("/accounts/groups", .permission(.accountsManage)) { request, context, identity in
+        routes.post(TeamPath.groups, .permission(.accountsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await dependencies.team.createGroup(name: form["name"], description: form["description"], by: identity.principal)
-                return pages.redirect("/accounts/groups", flash: "flash.group_created")
+                return pages.redirect(TeamPath.groups, flash: "flash.group_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await groupsPage(errors: refusal.errors, values: form.values.compactMapValues(\.first),
                                             request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/accounts/groups/{id}", .permission(.accountsManage)) { request, context, identity in
+        routes.post(TeamPath.group(.key), .permission(.accountsManage)) { request, context, identity in
             let group = try await group(context)
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await dependencies.team.updateGroup(id: group.id, name: form["name"], description: form["description"], by: identity.principal)
-                return pages.redirect("/accounts/groups", flash: "flash.group_updated")
+                return pages.redirect(TeamPath.groups, flash: "flash.group_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await groupsPage(errors: refusal.errors, values: [:], request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/accounts/groups/{id}/delete", .permission(.accountsManage)) { request, context, identity in
+        routes.post(TeamPath.groupDelete(.key), .permission(.accountsManage)) { request, context, identity in
             let group = try await group(context)
             _ = try await pages.readForm(request, context: context)
             try await dependencies.team.deleteGroup(id: group.id, by: identity.principal)
-            return pages.redirect("/accounts/groups", flash: "flash.group_deleted")
+            return pages.redirect(TeamPath.groups, flash: "flash.group_deleted")
         }
-        routes.get("/accounts/{id}", .permission(.accountsView)) { request, context, identity in
+        routes.get(TeamPath.account(.key), .permission(.accountsView)) { request, context, identity in
             let account = try await account(context)
             return try await formPage(account: account, values: values(of: account), groups: Set(account.groupIDs), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/accounts/{id}", .permission(.accountsManage)) { request, context, identity in
+        routes.post(TeamPath.account(.key), .permission(.accountsManage)) { request, context, identity in
             let account = try await account(context)
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await dependencies.team.updateAccount(id: account.id, try checkedDestinations(formInput(form, creating: false)), by: identity.principal)
-                return pages.redirect("/accounts/\(account.id)", flash: "flash.account_updated")
+                return pages.redirect(TeamPath.account(.value(account.id)), flash: "flash.account_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 var values = visibleValues(form)
@@ -130,11 +130,11 @@ struct AccountsController {
                                           errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/accounts/{id}/retire", .permission(.accountsManage)) { request, context, identity in
+        routes.post(TeamPath.accountRetire(.key), .permission(.accountsManage)) { request, context, identity in
             let account = try await account(context)
             _ = try await pages.readForm(request, context: context)
             _ = try await dependencies.team.retireAccount(id: account.id, by: identity.principal)
-            return pages.redirect("/accounts/\(account.id)", flash: "flash.account_retired")
+            return pages.redirect(TeamPath.account(.value(account.id)), flash: "flash.account_retired")
         }
     }
 
@@ -233,6 +233,7 @@ struct AccountsController {
 
     struct AccountRow {
         var id: String
+        var href: String
         var name: String
         var handle: String
         var platform: String
@@ -282,7 +283,7 @@ struct AccountsController {
         let members = try await dependencies.team.members()
         let memberNames = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0.name) })
         let rows = page.items.map { account in
-            AccountRow(id: account.id, name: account.name, handle: account.handle, platform: t.platformShortName(account.platform),
+            AccountRow(id: account.id, href: TeamPath.account(.value(account.id)).path, name: account.name, handle: account.handle, platform: t.platformShortName(account.platform),
                        platformKey: account.platform.rawValue, kind: account.kind.map { t.t("account.kind_\($0)") },
                        groups: account.groupIDs.compactMap { groups[$0]?.name }, owner: account.ownerID.flatMap { memberNames[$0] },
                        state: t.t("account.state_\(account.state.rawValue)"), stateKey: account.state.rawValue,
@@ -294,7 +295,7 @@ struct AccountsController {
             platformOptions: [option("", t.t("accounts.all_platforms"), filter.platform == nil)]
                 + Platform.allCases.map { option($0.rawValue, t.platformName($0), $0 == filter.platform) },
             groupOptions: [option("", t.t("accounts.all_groups"), filter.groupID == nil)]
-                + groups.values.sorted { SortKey.make($0.name) < SortKey.make($1.name) }.map { option($0.id, $0.name, $0.id == filter.groupID) },
+                + groups.values.sortedByName(\.name).map { option($0.id, $0.name, $0.id == filter.groupID) },
             stateOptions: [option("", t.t("accounts.all_states"), filter.state == nil)]
                 + AccountState.allCases.map { option($0.rawValue, t.t("account.state_\($0.rawValue)"), $0 == filter.state) },
             ownerOptions: [option("", t.t("accounts.all_owners"), filter.ownerID == nil)]
@@ -345,6 +346,8 @@ struct AccountsController {
         var isNew: Bool
         var id: String?
         var action: String
+        var healthHref: String?
+        var retireAction: String?
         var values: [String: String]
         var errors: [String: String]
         var summary: String?
@@ -394,7 +397,9 @@ struct AccountsController {
         let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = FormPage(
             isNew: account == nil, id: account?.id,
-            action: account.map { "/accounts/\($0.id)" } ?? "/accounts",
+            action: account.map { TeamPath.account(.value($0.id)).path } ?? TeamPath.accounts.path,
+            healthHref: account.map { PublishingPath.health.fragment($0.id) },
+            retireAction: account.map { TeamPath.accountRetire(.value($0.id)).path },
             values: values, errors: errors.messages, summary: errors.summary,
             platforms: platforms, currentPlatform: t.platformName(selected),
             groups: allGroups.map { GroupOption(id: $0.id, name: $0.name, checked: checked.contains($0.id)) },
@@ -411,7 +416,25 @@ struct AccountsController {
         return pages.render(.accountForm, title: title, page: model, request: request, context: context, status: status)
     }
 
-    struct GroupRow { var id: String; var name: String; var description: String; var count: Int }
+    struct GroupRow {
+        var id: String
+        var name: String
+        var description: String
+        var count: Int
+        var action: String
+        var accountsHref: String
+        var deleteAction: String
+
+        init(_ group: AccountGroup, count: Int) {
+            id = group.id
+            name = group.name
+            description = group.description
+            self.count = count
+            action = TeamPath.group(.value(group.id)).path
+            accountsHref = TeamPath.accounts.query(["group": group.id])
+            deleteAction = TeamPath.groupDelete(.value(group.id)).path
+        }
+    }
 
     struct GroupsPage {
         var rows: [GroupRow]
@@ -425,7 +448,7 @@ struct AccountsController {
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let counts = try await dependencies.team.groupAccountCounts()
-        let rows = try await dependencies.team.groups().map { GroupRow(id: $0.id, name: $0.name, description: $0.description, count: counts[$0.id] ?? 0) }
+        let rows = try await dependencies.team.groups().map { GroupRow($0, count: counts[$0.id] ?? 0) }
         let model = GroupsPage(rows: rows, values: values, errors: errors.messages, summary: errors.summary,
                                canManage: identity.permissions.contains(.accountsManage))
         return pages.render(.groups, title: t.t("groups.title"), page: model, request: request, context: context, status: status)

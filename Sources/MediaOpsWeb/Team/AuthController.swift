@@ -23,18 +23,18 @@ struct AuthController {
     }
 
     func register(_ routes: Routes) {
-        routes.get("/setup", .anyone) { request, context in
+        routes.get(TeamPath.setup, .anyone) { request, context in
             guard try await dependencies.team.memberCount() == 0 else { throw AppError.notFound }
             return setupPage(values: ["time_zone": "Asia/Shanghai", "locale": context.locale.rawValue], errors: FormErrors(), request: request, context: context)
         }
-        routes.post("/setup", .anyone) { request, context in
+        routes.post(TeamPath.setup, .anyone) { request, context in
             guard try await dependencies.team.memberCount() == 0 else { throw AppError.notFound }
             let form = try await pages.readForm(request, context: context)
             let input = TeamService.SetupInput(workspaceName: form["workspace_name"], timeZone: form["time_zone"], locale: form["locale"],
                                                ownerName: form["name"], ownerEmail: form["email"], password: form["password"])
             do {
                 let owner = try await dependencies.team.setUp(input)
-                return try await signIn(owner, next: "/accounts/new", flash: "flash.setup_done")
+                return try await signIn(owner, next: TeamPath.accountNew.path, flash: "flash.setup_done")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 var values = form.values.compactMapValues(\.first)
@@ -43,12 +43,12 @@ struct AuthController {
                                  context: context, status: refusal.status)
             }
         }
-        routes.get("/login", .anyone) { request, context in
+        routes.get(TeamPath.login, .anyone) { request, context in
             if context.identity != nil { return Response.redirect(to: safeNext(request.query("next")), type: .found) }
             let t = pages.localizer(context)
             return pages.render(.login, title: t.t("login.title"), page: LoginPage(email: "", next: safeNext(request.query("next"))), request: request, context: context)
         }
-        routes.post("/login", .anyone) { request, context in
+        routes.post(TeamPath.login, .anyone) { request, context in
             let form = try await pages.readForm(request, context: context)
             let t = pages.localizer(context)
             let next = safeNext(form["next"])
@@ -62,12 +62,12 @@ struct AuthController {
                 return response
             }
         }
-        routes.post("/logout", .signedIn) { request, context, identity in
+        routes.post(TeamPath.logout, .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
             if case .session(let token, _) = identity.via {
                 try await dependencies.team.signOut(sessionToken: token)
             }
-            var response = pages.redirect("/login", flash: "flash.signed_out")
+            var response = pages.redirect(TeamPath.login, flash: "flash.signed_out")
             response.setCookie(Cookie(name: IdentityMiddleware.sessionCookie, value: "", maxAge: 0, path: "/",
                                       secure: pages.secureCookies, httpOnly: true, sameSite: .lax))
             return response

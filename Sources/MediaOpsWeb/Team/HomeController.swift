@@ -10,7 +10,7 @@ struct HomeController {
 
 
     struct Stat { var label: String; var value: String; var exact: String; var href: String? }
-    struct AttentionRow { var id: String; var name: String; var platform: String; var reason: String }
+    struct AttentionRow { var href: String; var name: String; var platform: String; var reason: String }
     struct Shortcut { var label: String; var href: String }
 
     struct HomePage {
@@ -27,12 +27,14 @@ struct HomeController {
         var toReview: [ContentRow]
         var dueToday: [ContentRow]
         var sentBack: [ContentRow]
+        var weekHref = HomePage.calendarWeek
+        static let calendarWeek = ContentPath.calendar.query(["view": "week"])
     }
 
-    struct ContentRow { var id: String; var title: String; var detail: String; var state: String; var stateKey: String }
+    struct ContentRow { var href: String; var title: String; var detail: String; var state: String; var stateKey: String }
 
     func register(_ routes: Routes) {
-        routes.get("/", .signedIn) { request, context, identity in
+        routes.get(TeamPath.home, .signedIn) { request, context, identity in
             let t = pages.localizer(context)
             let identity = identity
             let can = identity.permissions.contains
@@ -41,22 +43,22 @@ struct HomeController {
             var mine: [AttentionRow] = []
             if can(.membersView) {
                 let active = try await dependencies.team.members(filter: MemberFilter(active: true), page: PageRequest(page: 1, perPage: 1)).total
-                stats.append(Stat(label: t.t("home.stat_members"), value: t.count(active), exact: t.grouped(active), href: "/team/members"))
+                stats.append(Stat(label: t.t("home.stat_members"), value: t.count(active), exact: t.grouped(active), href: TeamPath.members.path))
             }
             if can(.accountsView) {
                 let byState = try await dependencies.team.accountCountsByState()
                 let live = (byState[.active] ?? 0) + (byState[.paused] ?? 0) + (byState[.reconnectNeeded] ?? 0)
-                stats.append(Stat(label: t.t("home.stat_accounts"), value: t.count(live), exact: t.grouped(live), href: "/accounts"))
+                stats.append(Stat(label: t.t("home.stat_accounts"), value: t.count(live), exact: t.grouped(live), href: TeamPath.accounts.path))
                 stats.append(Stat(label: t.t("home.stat_reconnect"), value: t.count(byState[.reconnectNeeded] ?? 0),
-                                  exact: t.grouped(byState[.reconnectNeeded] ?? 0), href: "/accounts?state=reconnect_needed"))
+                                  exact: t.grouped(byState[.reconnectNeeded] ?? 0), href: TeamPath.accounts.query(["state": AccountState.reconnectNeeded.rawValue])))
                 for state in [AccountState.reconnectNeeded, .paused] {
                     for account in try await dependencies.team.accounts(filter: AccountFilter(state: state), page: PageRequest(page: 1, perPage: 10)).items {
-                        attention.append(AttentionRow(id: account.id, name: account.name, platform: t.platformShortName(account.platform),
+                        attention.append(AttentionRow(href: TeamPath.account(.value(account.id)).path, name: account.name, platform: t.platformShortName(account.platform),
                                                       reason: t.t("account.state_\(state.rawValue)")))
                     }
                 }
                 for account in try await dependencies.team.accounts(filter: AccountFilter(ownerID: identity.member.id), page: PageRequest(page: 1, perPage: 20)).items {
-                    mine.append(AttentionRow(id: account.id, name: account.name, platform: t.platformShortName(account.platform),
+                    mine.append(AttentionRow(href: TeamPath.account(.value(account.id)).path, name: account.name, platform: t.platformShortName(account.platform),
                                              reason: t.t("account.state_\(account.state.rawValue)")))
                 }
             }
@@ -71,7 +73,7 @@ struct HomeController {
             var sentBack: [ContentRow] = []
             if can(.contentView) {
                 func row(_ item: ContentItem, _ detail: String) -> ContentRow {
-                    ContentRow(id: item.id, title: item.title, detail: detail, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue)
+                    ContentRow(href: ContentPath.item(.value(item.id)).path, title: item.title, detail: detail, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue)
                 }
                 toReview = try await dependencies.content.reviewQueue(for: identity.principal, limit: 50).map { row($0.item, t.stageName($0.stage)) }
                 // Today in the workspace zone: from its midnight to the next (a calendar day, DST included).
@@ -84,14 +86,14 @@ struct HomeController {
                     .map { row($0, $0.plannedAt.map(t.dateTime) ?? "") }
                 sentBack = try await dependencies.content.list(filter: ContentFilter(states: [.changesRequested], ownerID: identity.member.id),
                                                      page: PageRequest(page: 1, perPage: 10)).items.map { row($0, t.dateTime($0.updatedAt)) }
-                stats.insert(Stat(label: t.t("home.stat_review"), value: t.count(toReview.count), exact: t.grouped(toReview.count), href: "/content/review"), at: 0)
-                stats.insert(Stat(label: t.t("home.stat_today"), value: t.count(dueToday.count), exact: t.grouped(dueToday.count), href: "/calendar?view=week"), at: 1)
+                stats.insert(Stat(label: t.t("home.stat_review"), value: t.count(toReview.count), exact: t.grouped(toReview.count), href: ContentPath.reviewQueue.path), at: 0)
+                stats.insert(Stat(label: t.t("home.stat_today"), value: t.count(dueToday.count), exact: t.grouped(dueToday.count), href: HomePage.calendarWeek), at: 1)
             }
             var shortcuts: [Shortcut] = []
-            if can(.contentWrite) { shortcuts.append(Shortcut(label: t.t("content.new"), href: "/content/new")) }
-            if can(.accountsManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_add_account"), href: "/accounts/new")) }
-            if can(.membersManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_invite"), href: "/team/members/new")) }
-            shortcuts.append(Shortcut(label: t.t("home.shortcut_tokens"), href: "/me"))
+            if can(.contentWrite) { shortcuts.append(Shortcut(label: t.t("content.new"), href: ContentPath.new.path)) }
+            if can(.accountsManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_add_account"), href: TeamPath.accountNew.path)) }
+            if can(.membersManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_invite"), href: TeamPath.memberNew.path)) }
+            shortcuts.append(Shortcut(label: t.t("home.shortcut_tokens"), href: TeamPath.me.path))
             let model = HomePage(greeting: t.t("home.greeting", ["name": identity.member.name]), today: t.dateTime(Date()),
                                  stats: stats, attention: attention, mine: mine, recent: recent, shortcuts: shortcuts,
                                  canSeeAccounts: can(.accountsView), canSeeAudit: can(.auditView), canSeeContent: can(.contentView),
@@ -99,7 +101,7 @@ struct HomeController {
             return pages.render(.home, title: t.t("nav.home"), page: model, request: request, context: context)
         }
 
-        routes.get("/search", .signedIn) { request, context, identity in
+        routes.get(TeamPath.search, .signedIn) { request, context, identity in
             let t = pages.localizer(context)
             let identity = identity
             let can = identity.permissions.contains
@@ -107,7 +109,6 @@ struct HomeController {
             struct Hit { var title: String; var detail: String; var href: String }
             struct Group { var kind: String; var hits: [Hit]; var more: String?; var moreHref: String? }
             var groups: [Group] = []
-            let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             func group(_ kind: String, _ hits: [Hit], total: Int, capped: Bool = false, listHref: String?) {
                 guard !hits.isEmpty else { return }
                 let more = total > hits.count ? t.t("search.more", ["count": capped ? "\(total)+" : String(total)]) : nil
@@ -120,14 +121,14 @@ struct HomeController {
                 let matcher = PinyinMatcher(query)
                 if can(.membersView) {
                     let members = try await dependencies.team.members().filter { matcher.matches($0.name) || matcher.matches($0.email) }
-                    group("member", members.prefix(limit).map { Hit(title: $0.name, detail: $0.email, href: "/team/members/\($0.id)") },
-                          total: members.count, listHref: "/team/members?q=" + encoded)
+                    group("member", members.prefix(limit).map { Hit(title: $0.name, detail: $0.email, href: TeamPath.member(.value($0.id)).path) },
+                          total: members.count, listHref: TeamPath.members.query(["q": query]))
                 }
                 if can(.accountsView) {
                     let accounts = try await dependencies.team.allAccounts().filter { matcher.matches($0.name) || matcher.matches($0.handle) }
                     group("account", accounts.prefix(limit).map {
-                        Hit(title: $0.name, detail: "\(t.platformShortName($0.platform)) · \($0.handle)", href: "/accounts/\($0.id)")
-                    }, total: accounts.count, listHref: "/accounts?q=" + encoded)
+                        Hit(title: $0.name, detail: "\(t.platformShortName($0.platform)) · \($0.handle)", href: TeamPath.account(.value($0.id)).path)
+                    }, total: accounts.count, listHref: TeamPath.accounts.query(["q": query]))
                 }
                 if can(.contentView) {
                     // Titles and bodies through the library's search; a one- or two-character
@@ -142,15 +143,15 @@ struct HomeController {
                     }
                     group("content", content.items.map { item in
                         Hit(title: item.title, detail: t.t("content.state_\(item.state.rawValue)") + " · " + String(HTMLSanitizer.plainText(item.body).prefix(60)),
-                            href: "/content/\(item.id)")
+                            href: ContentPath.item(.value(item.id)).path)
                     }, total: content.total > limit ? content.total : content.items.count, capped: content.totalIsCapped || content.total > limit && query.count < 3,
-                       listHref: "/content?q=" + encoded)
+                       listHref: ContentPath.list.query(["q": query]))
                     let topics = try await dependencies.topics.list(filter: TopicFilter(query: query), page: PageRequest(page: 1, perPage: limit))
-                    group("topic", topics.items.map { Hit(title: $0.title, detail: t.t("topics.status_\($0.status.rawValue)"), href: "/topics/\($0.id)") },
-                          total: topics.total, listHref: "/topics?q=" + encoded)
+                    group("topic", topics.items.map { Hit(title: $0.title, detail: t.t("topics.status_\($0.status.rawValue)"), href: ContentPath.topic(.value($0.id)).path) },
+                          total: topics.total, listHref: ContentPath.topics.query(["q": query]))
                     let assets = try await dependencies.assets.list(filter: AssetFilter(query: query), page: PageRequest(page: 1, perPage: limit))
-                    group("asset", assets.items.map { Hit(title: $0.name, detail: t.t("asset.kind_\($0.kind.rawValue)"), href: "/assets/\($0.id)") },
-                          total: assets.total, listHref: "/assets?q=" + encoded)
+                    group("asset", assets.items.map { Hit(title: $0.name, detail: t.t("asset.kind_\($0.kind.rawValue)"), href: ContentPath.asset(.value($0.id)).path) },
+                          total: assets.total, listHref: ContentPath.assets.query(["q": query]))
                 }
             }
             struct SearchPage { var query: String; var groups: [Group]; var searched: Bool; var summary: String }

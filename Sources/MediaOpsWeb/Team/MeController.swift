@@ -40,16 +40,16 @@ struct MeController {
             return JSONOutput.noContent()
         }
 
-        routes.get("/me", .signedIn) { request, context, identity in
+        routes.get(TeamPath.me, .signedIn) { request, context, identity in
             try await mePage(errors: FormErrors(), newToken: nil, request, context, identity)
         }
-        routes.post("/me", .signedIn) { request, context, identity in
+        routes.post(TeamPath.me, .signedIn) { request, context, identity in
             let identity = identity
             let form = try await pages.readForm(request, context: context)
             do {
                 let member = try await dependencies.team.updateMember(id: identity.member.id, .init(name: form["name"] ?? "", locale: form["locale"] ?? ""),
                                                                       by: identity.principal)
-                var response = pages.redirect("/me", flash: "flash.profile_saved")
+                var response = pages.redirect(TeamPath.me, flash: "flash.profile_saved")
                 if let locale = member.locale {
                     response.setCookie(Cookie(name: IdentityMiddleware.localeCookie, value: locale.rawValue, maxAge: 365 * 24 * 3600, path: "/",
                                               secure: pages.secureCookies, httpOnly: true, sameSite: .lax))
@@ -60,19 +60,19 @@ struct MeController {
                 return try await mePage(errors: refusal.errors, newToken: nil, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/me/password", .signedIn) { request, context, identity in
+        routes.post(TeamPath.mePassword, .signedIn) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 guard form["new_password"] == form["confirm_password"] else { throw ValidationError(field: "confirm_password", code: "password_mismatch") }
                 try await dependencies.team.changeOwnPassword(memberID: identity.member.id, current: form["current_password"],
                                                               new: form["new_password"], keepSession: sessionToken(identity))
-                return pages.redirect("/me", flash: "flash.password_changed")
+                return pages.redirect(TeamPath.me, flash: "flash.password_changed")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return try await mePage(errors: refusal.errors, newToken: nil, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/me/tokens", .signedIn) { request, context, identity in
+        routes.post(TeamPath.meTokens, .signedIn) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let (token, _) = try await createToken(name: form["name"], expiresInDays: try Self.expiryDays(form["expires_in_days"]), context: context, identity: identity)
@@ -83,10 +83,10 @@ struct MeController {
                 return try await mePage(errors: refusal.errors, newToken: nil, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/me/tokens/{id}/revoke", .signedIn) { request, context, identity in
+        routes.post(TeamPath.meTokenRevoke(.key), .signedIn) { request, context, identity in
             _ = try await pages.readForm(request, context: context)
             try await revokeToken(context, identity)
-            return pages.redirect("/me", flash: "flash.token_revoked")
+            return pages.redirect(TeamPath.me, flash: "flash.token_revoked")
         }
     }
 
@@ -118,7 +118,7 @@ struct MeController {
 
     static let expiryChoices = [30, 90, 365]
 
-    struct TokenRow { var id: String; var name: String; var prefix: String; var created: String; var lastUsed: String; var expires: String; var revoked: Bool; var expired: Bool }
+    struct TokenRow { var id: String; var revokeAction: String; var name: String; var prefix: String; var created: String; var lastUsed: String; var expires: String; var revoked: Bool; var expired: Bool }
 
     struct MePage {
         var name: String
@@ -144,7 +144,7 @@ struct MeController {
             roles: member.roleKeys.compactMap { key in roles.first { $0.key == key }.map(t.roleName) },
             locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0 == context.locale) },
             errors: errors.messages, summary: errors.summary,
-            tokens: tokens.map { TokenRow(id: $0.id, name: $0.name, prefix: $0.prefix, created: t.dateTime($0.createdAt),
+            tokens: tokens.map { TokenRow(id: $0.id, revokeAction: TeamPath.meTokenRevoke(.value($0.id)).path, name: $0.name, prefix: $0.prefix, created: t.dateTime($0.createdAt),
                                           lastUsed: $0.lastUsedAt.map(t.dateTime) ?? t.t("me.never_used"),
                                           expires: $0.expiresAt.map(t.dateTime) ?? t.t("me.token_never_expires"),
                                           revoked: $0.revokedAt != nil, expired: $0.revokedAt == nil && !$0.isLive()) },

@@ -35,19 +35,19 @@ struct MembersController {
         }
 
         // MARK: Pages
-        routes.get("/team/members", .permission(.membersView)) { request, context, identity in
+        routes.get(TeamPath.members, .permission(.membersView)) { request, context, identity in
             try await listPage(request, context, identity)
         }
-        routes.get("/team/members/new", .permission(.membersManage)) { request, context, identity in
+        routes.get(TeamPath.memberNew, .permission(.membersManage)) { request, context, identity in
             try await newPage(values: ["roles": "content"], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/team/members", .permission(.membersManage)) { request, context, identity in
+        routes.post(TeamPath.members, .permission(.membersManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let member = try await dependencies.team.createMember(.init(
                     email: form["email"], name: form["name"], roles: form.all("roles"), password: form["password"],
                     locale: form["locale"]), by: identity.principal)
-                return pages.redirect("/team/members/\(member.id)", flash: "flash.member_created")
+                return pages.redirect(TeamPath.member(.value(member.id)), flash: "flash.member_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 var values = form.values.compactMapValues(\.first)
@@ -56,25 +56,25 @@ struct MembersController {
                 return try await newPage(values: values, errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/team/members/{id}", .permission(.membersView)) { request, context, identity in
+        routes.get(TeamPath.member(.key), .permission(.membersView)) { request, context, identity in
             try await detailPage(try await member(context), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/team/members/{id}", .permission(.membersManage)) { request, context, identity in
+        routes.post(TeamPath.member(.key), .permission(.membersManage)) { request, context, identity in
             let target = try await member(context)
             let form = try await pages.readForm(request, context: context)
             return try await apply(target, .init(name: form["name"], roles: form.all("roles")), request, context, identity)
         }
-        routes.post("/team/members/{id}/deactivate", .permission(.membersManage)) { request, context, identity in
+        routes.post(TeamPath.memberDeactivate(.key), .permission(.membersManage)) { request, context, identity in
             let target = try await member(context)
             _ = try await pages.readForm(request, context: context)
             return try await apply(target, .init(active: false), request, context, identity, flash: "flash.member_deactivated")
         }
-        routes.post("/team/members/{id}/reactivate", .permission(.membersManage)) { request, context, identity in
+        routes.post(TeamPath.memberReactivate(.key), .permission(.membersManage)) { request, context, identity in
             let target = try await member(context)
             _ = try await pages.readForm(request, context: context)
             return try await apply(target, .init(active: true), request, context, identity, flash: "flash.member_reactivated")
         }
-        routes.post("/team/members/{id}/password", .permission(.membersManage)) { request, context, identity in
+        routes.post(TeamPath.memberPassword(.key), .permission(.membersManage)) { request, context, identity in
             let target = try await member(context)
             let form = try await pages.readForm(request, context: context)
             return try await apply(target, .init(password: form["password"] ?? ""), request, context, identity, flash: "flash.password_reset")
@@ -105,7 +105,7 @@ struct MembersController {
                        flash: String = "flash.member_updated") async throws -> Response {
         do {
             _ = try await dependencies.team.updateMember(id: target.id, changes, by: identity.principal)
-            return pages.redirect("/team/members/\(target.id)", flash: flash)
+            return pages.redirect(TeamPath.member(.value(target.id)), flash: flash)
         } catch {
             let refusal = try pages.refusal(error, context)
             return try await detailPage(target, errors: refusal.errors, request, context, identity, status: refusal.status)
@@ -123,6 +123,23 @@ struct MembersController {
         var roles: [RoleChip]
         var active: Bool
         var created: String
+        var href: String
+        var passwordAction: String
+        var deactivateAction: String
+        var reactivateAction: String
+
+        init(_ member: Member, roleNames: [String: String], t: Localizer) {
+            id = member.id
+            name = member.name
+            email = member.email
+            roles = member.roleKeys.map { RoleChip(key: $0, name: roleNames[$0] ?? $0) }
+            active = member.isActive
+            created = t.dateTime(member.createdAt)
+            href = TeamPath.member(.value(member.id)).path
+            passwordAction = TeamPath.memberPassword(.value(member.id)).path
+            deactivateAction = TeamPath.memberDeactivate(.value(member.id)).path
+            reactivateAction = TeamPath.memberReactivate(.value(member.id)).path
+        }
     }
 
     struct ListPage {
@@ -149,9 +166,7 @@ struct MembersController {
         let roles = try await dependencies.team.roles()
         let roleNames = Dictionary(uniqueKeysWithValues: roles.map { ($0.key, t.roleName($0)) })
         let rows = page.items.map { member in
-            MemberRow(id: member.id, name: member.name, email: member.email,
-                      roles: member.roleKeys.map { RoleChip(key: $0, name: roleNames[$0] ?? $0) },
-                      active: member.isActive, created: t.dateTime(member.createdAt))
+            MemberRow(member, roleNames: roleNames, t: t)
         }
         let selectedRole = request.query("role") ?? ""
         let model = ListPage(
@@ -207,7 +222,7 @@ struct MembersController {
         return pages.render(.memberNew, title: t.t("members.new_title"), page: model, request: request, context: context, status: status)
     }
 
-    struct AccountLink { var id: String; var name: String; var platform: String }
+    struct AccountLink { var href: String; var name: String; var platform: String }
 
     struct DetailPage {
         var member: MemberRow
@@ -234,15 +249,13 @@ struct MembersController {
             : []
         let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
         let model = DetailPage(
-            member: MemberRow(id: member.id, name: member.name, email: member.email,
-                              roles: member.roleKeys.map { RoleChip(key: $0, name: roleNames[$0] ?? $0) },
-                              active: member.isActive, created: t.dateTime(member.createdAt)),
+            member: MemberRow(member, roleNames: roleNames, t: t),
             locale: member.locale.map { t.t("locale.\($0.rawValue)") } ?? t.t("members.locale_default"),
             errors: errors.messages, summary: errors.summary,
             roles: try await roleCheckboxes(checked: Set(member.roleKeys), context: context, identity: identity),
             canManage: identity.permissions.contains(.membersManage),
             isSelf: identity.member.id == member.id,
-            accounts: owned.items.map { AccountLink(id: $0.id, name: $0.name, platform: t.platformShortName($0.platform)) },
+            accounts: owned.items.map { AccountLink(href: TeamPath.account(.value($0.id)).path, name: $0.name, platform: t.platformShortName($0.platform)) },
             history: history.map { AuditRow($0, labels: auditLabels) },
             showHistory: identity.permissions.contains(.auditView),
             minPassword: Validate.minimumPasswordLength

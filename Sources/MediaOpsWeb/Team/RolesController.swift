@@ -47,12 +47,12 @@ struct RolesController {
         }
 
         // MARK: Pages
-        routes.get("/team/roles", .permission(.membersView)) { request, context, identity in
+        routes.get(TeamPath.roles, .permission(.membersView)) { request, context, identity in
             let t = pages.localizer(context)
             let roles = try await dependencies.team.roles()
             var rows: [RoleRow] = []
             for role in roles {
-                rows.append(RoleRow(key: role.key, name: t.roleName(role), description: t.roleDescription(role), builtin: role.isBuiltin,
+                rows.append(RoleRow(key: role.key, href: TeamPath.role(.value(role.key)).path, name: t.roleName(role), description: t.roleDescription(role), builtin: role.isBuiltin,
                                     members: try await dependencies.team.holderCount(ofRole: role.key),
                                     cells: Permission.allCases.map { PermissionCell(granted: role.permissions.contains($0), label: t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))")) }))
             }
@@ -60,33 +60,33 @@ struct RolesController {
                                   canManage: identity.permissions.contains(.rolesManage))
             return pages.render(.roles, title: t.t("roles.title"), page: model, request: request, context: context)
         }
-        routes.get("/team/roles/new", .permission(.rolesManage)) { request, context, identity in
+        routes.get(TeamPath.roleNew, .permission(.rolesManage)) { request, context, identity in
             formPage(role: nil, values: [:], checked: [], errors: FormErrors(), request, context, identity)
         }
-        routes.post("/team/roles", .permission(.rolesManage)) { request, context, identity in
+        routes.post(TeamPath.roles, .permission(.rolesManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 let role = try await dependencies.team.createRole(.init(key: form["key"], name: form["name"], description: form["description"],
                                                                         permissions: form.all("permissions")), by: identity.principal)
-                return pages.redirect("/team/roles/\(role.key)", flash: "flash.role_created")
+                return pages.redirect(TeamPath.role(.value(role.key)), flash: "flash.role_created")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return formPage(role: nil, values: form.values.compactMapValues(\.first), checked: Set(form.all("permissions")),
                                 errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.get("/team/roles/{key}", .permission(.membersView)) { request, context, identity in
+        routes.get(TeamPath.role(.key), .permission(.membersView)) { request, context, identity in
             let role = try await role(context)
             return formPage(role: role, values: ["key": role.key, "name": role.name ?? "", "description": role.description ?? ""],
                             checked: Set(role.permissions.map(\.rawValue)), errors: FormErrors(), request, context, identity)
         }
-        routes.post("/team/roles/{key}", .permission(.rolesManage)) { request, context, identity in
+        routes.post(TeamPath.role(.key), .permission(.rolesManage)) { request, context, identity in
             let role = try await role(context)
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await dependencies.team.updateRole(key: role.key, .init(key: nil, name: form["name"], description: form["description"],
                                                                                 permissions: form.all("permissions")), by: identity.principal)
-                return pages.redirect("/team/roles/\(role.key)", flash: "flash.role_updated")
+                return pages.redirect(TeamPath.role(.value(role.key)), flash: "flash.role_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 var values = form.values.compactMapValues(\.first)
@@ -95,12 +95,12 @@ struct RolesController {
                                 errors: refusal.errors, request, context, identity, status: refusal.status)
             }
         }
-        routes.post("/team/roles/{key}/delete", .permission(.rolesManage)) { request, context, identity in
+        routes.post(TeamPath.roleDelete(.key), .permission(.rolesManage)) { request, context, identity in
             let role = try await role(context)
             _ = try await pages.readForm(request, context: context)
             do {
                 try await dependencies.team.deleteRole(key: role.key, by: identity.principal)
-                return pages.redirect("/team/roles", flash: "flash.role_deleted")
+                return pages.redirect(TeamPath.roles, flash: "flash.role_deleted")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return formPage(role: role, values: ["key": role.key, "name": role.name ?? "", "description": role.description ?? ""],
@@ -121,6 +121,7 @@ struct RolesController {
 
     struct RoleRow {
         var key: String
+        var href: String
         var name: String
         var description: String
         var builtin: Bool
@@ -150,6 +151,7 @@ struct RolesController {
         var summary: String?
         var permissions: [PermissionOption]
         var action: String
+        var deleteAction: String?
     }
 
     private func formPage(role: Role?, values: [String: String], checked: Set<String>, errors: FormErrors, _ request: Request,
@@ -164,7 +166,8 @@ struct RolesController {
             values: values.merging(["builtin_description": role.map(t.roleDescription) ?? ""]) { $1 },
             errors: errors.messages, summary: errors.summary,
             permissions: Permission.allCases.map { PermissionOption(key: $0.rawValue, label: t.t("permission.\($0.rawValue.replacingOccurrences(of: ".", with: "_"))"), checked: checked.contains($0.rawValue)) },
-            action: role.map { "/team/roles/\($0.key)" } ?? "/team/roles"
+            action: role.map { TeamPath.role(.value($0.key)).path } ?? TeamPath.roles.path,
+            deleteAction: role.map { TeamPath.roleDelete(.value($0.key)).path }
         )
         return pages.render(.roleForm, title: model.displayName, page: model, request: request, context: context, status: status)
     }

@@ -25,24 +25,24 @@ struct SettingsController {
             return try JSONOutput.response(PageDTO(page, AuditEntryDTO.init))
         }
 
-        routes.get("/settings", .permission(.settingsManage)) { request, context in
+        routes.get(TeamPath.settings, .permission(.settingsManage)) { request, context in
             guard let workspace = context.workspace else { throw AppError.notFound }
             return settingsPage(values: ["name": workspace.name, "time_zone": workspace.timeZone, "default_locale": workspace.defaultLocale.rawValue],
                                 errors: FormErrors(), request, context)
         }
-        routes.post("/settings", .permission(.settingsManage)) { request, context, identity in
+        routes.post(TeamPath.settings, .permission(.settingsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
                 _ = try await dependencies.team.updateWorkspace(name: form["name"] ?? "", timeZone: form["time_zone"] ?? "",
                                                                 locale: form["default_locale"] ?? "", by: identity.principal)
-                return pages.redirect("/settings", flash: "flash.settings_saved")
+                return pages.redirect(TeamPath.settings, flash: "flash.settings_saved")
             } catch {
                 let refusal = try pages.refusal(error, context)
                 return settingsPage(values: form.values.compactMapValues(\.first), errors: refusal.errors,
                                     request, context, status: refusal.status)
             }
         }
-        routes.get("/settings/audit", .permission(.auditView)) { request, context in
+        routes.get(TeamPath.audit, .permission(.auditView)) { request, context in
             try await auditPage(request, context)
         }
     }

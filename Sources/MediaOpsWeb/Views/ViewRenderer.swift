@@ -39,9 +39,22 @@ public struct ViewRenderer: Sendable {
 
     /// The HTML of `template` for this request (every template was checked at start).
     func html(_ template: PageTemplate, page: Any, layout: LayoutModel, locale: AppLocale) -> String {
-        let context: [String: Any] = ["t": catalogs.tree(locale), "layout": Self.lookupTree(layout), "page": Self.lookupTree(page)]
+        let context: [String: Any] = ["t": catalogs.tree(locale), "paths": Self.paths, "layout": Self.lookupTree(layout), "page": Self.lookupTree(page)]
         return library.render(context, withTemplate: template.rawValue) ?? ""
     }
+
+    /// Every room's paths without parameters, by room and case name
+    /// (`{{paths.content.new}}`), and the static files pages load. Built once
+    /// and never changed: the plain values it holds are safe to share.
+    nonisolated(unsafe) static let paths: [String: Any] = {
+        func room<Path: PagePath>(_ cases: [Path]) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: cases.map { (String(describing: $0), $0.path) })
+        }
+        let file = { (name: String) in SystemPath.staticFile(.value(name)).path }
+        return ["team": room(TeamPath.plain), "content": room(ContentPath.plain), "publishing": room(PublishingPath.plain),
+                "system": room(SystemPath.plain),
+                "files": ["appCSS": file("app.css"), "appJS": file("app.js"), "publishingCSS": file("publishing.css"), "publishingJS": file("publishing.js")]]
+    }()
 
     /// The view model as nested dictionaries and arrays. Mustache reads a struct
     /// by reflecting it again for every name it looks up (and for every frame of
@@ -49,34 +62,40 @@ public struct ViewRenderer: Sendable {
     /// list page's time; a dictionary answers each lookup by hashing. Each value
     /// is reflected once here. A nil optional becomes an absent key, as before.
     static func lookupTree(_ value: Any) -> Any {
+        tree(value) ?? [String: Any]()
+    }
+
+    /// One value of the tree, nil for an empty optional. Plain values (also
+    /// inside optionals: a cast looks through them) are answered by a cast,
+    /// without a Mirror; only structs, arrays and optionals of them are reflected.
+    private static func tree(_ value: Any) -> Any? {
         switch value {
-        case is String, is Bool, is Int, is Double, is Substring: return value
+        case let text as String: return text
+        case let flag as Bool: return flag
+        case let number as Int: return number
+        case let number as Double: return number
+        case let text as Substring: return String(text)
         case let dictionary as [String: String]: return dictionary
-        case let dictionary as [String: Any]: return dictionary.mapValues(lookupTree)
+        case let dictionary as [String: Any]: return dictionary.compactMapValues(tree)
         default: break
         }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .struct?, .class?:
             var fields: [String: Any] = [:]
+            fields.reserveCapacity(Int(mirror.children.count))
             for child in mirror.children {
-                guard let label = child.label, let unwrapped = unwrapOptional(child.value) else { continue }
-                fields[label] = lookupTree(unwrapped)
+                guard let label = child.label, let field = tree(child.value) else { continue }
+                fields[label] = field
             }
             return fields
         case .collection?:
-            return mirror.children.map { lookupTree($0.value) }
+            return mirror.children.compactMap { tree($0.value) }
         case .optional?:
-            return mirror.children.first.map { lookupTree($0.value) } as Any
+            return mirror.children.first.flatMap { tree($0.value) }
         default:
             return value
         }
-    }
-
-    private static func unwrapOptional(_ value: Any) -> Any? {
-        let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return value }
-        return mirror.children.first.map(\.value)
     }
 
     func response(_ template: PageTemplate, page: Any, layout: LayoutModel, locale: AppLocale, status: HTTPResponse.Status = .ok) -> Response {
