@@ -1,5 +1,6 @@
 import Foundation
 import MediaOpsDomain
+import MediaOpsStore
 @testable import MediaOpsWeb
 import SnapshotTesting
 import Testing
@@ -47,5 +48,54 @@ struct PageModelSnapshotTests {
                                   layout: Self.layout(t, title: t.t("errors.not_found_title"), signedIn: true), locale: locale)
         #expect(error.contains("req_fixed") && error.contains("林晓"))
         assertSnapshot(of: error, as: .lines, named: "error-\(locale.rawValue)")
+    }
+
+    /// A fixed instant: 2026-12-02 10:30 in Beijing.
+    static let noon = Date(timeIntervalSince1970: 1_796_178_600)
+
+    static func item(_ id: String, _ title: String, state: ContentState, owner: String?, tags: [String] = [], template: Bool = false) -> ContentItem {
+        ContentItem(id: id, title: title, body: "<p>正文</p>", summary: "", tags: tags, category: .productInsight, coverAssetID: nil, state: state,
+                    ownerID: owner, groupID: nil, topicID: nil, plannedAt: state == .draft ? nil : noon, version: 1, reviewStage: 0,
+                    isTemplate: template, createdBy: nil, createdAt: noon, updatedAt: noon)
+    }
+
+    @Test("list pages render rows, filters, sort links and pagination from their models in both languages", arguments: AppLocale.allCases)
+    func listPagesFromModels(locale: AppLocale) async throws {
+        let renderer = try await ViewRenderer.bundled()
+        let t = Localizer(locale: locale, catalogs: renderer.catalogs)
+
+        // Page 2 of a filtered content list: the links keep the filter.
+        let address = PageAddress(path: ContentPath.list.path, query: "state=draft&q=%E6%98%A5%E8%8C%B6&page=2")
+        let items = [Self.item("cnt_a", "春茶上新：明前龙井", state: .draft, owner: "mem_1", tags: ["春茶", "上新"]),
+                     Self.item("cnt_b", "春茶冷泡指南", state: .scheduled, owner: nil, template: true)]
+        let page = Page(items: items, total: 52, page: 2, perPage: 25)
+        let content = ContentController.ListPage(
+            rows: items.map { ContentController.Row($0, ownerName: $0.ownerID == nil ? nil : "林晓", t: t) }, query: "春茶",
+            states: ContentState.allCases.map { SelectOption(value: $0.rawValue, label: t.t("content.state_\($0.rawValue)"), selected: $0 == .draft) },
+            categories: [], groups: [], owners: [SelectOption(value: "mem_1", label: "林晓", selected: false)],
+            sort: Pagination.sortLinks(address, keys: ContentSort.allCases.map(\.rawValue), current: ContentSort.updated.rawValue, descending: true),
+            pagination: Pagination(address, page: page, localizer: t), canWrite: true, filtered: true)
+        let contentHTML = renderer.html(.contentList, page: content, layout: Self.layout(t, title: t.t("content.title"), signedIn: true), locale: locale)
+        #expect(contentHTML.contains(#"href="/content/cnt_a""#) && contentHTML.contains("春茶上新：明前龙井"))
+        #expect(contentHTML.contains("page=3&amp;q=%E6%98%A5%E8%8C%B6&amp;state=draft"), "the next link keeps the filter")
+        #expect(contentHTML.contains(t.t("content.state_scheduled")) && contentHTML.contains("#春茶"))
+        assertSnapshot(of: contentHTML, as: .lines, named: "content-list-\(locale.rawValue)")
+
+        let members = [Member(id: "mem_1", email: "lin@example.com", name: "林晓", roleKeys: ["content", "reviewer"], locale: nil, isActive: true,
+                              createdAt: Self.noon, updatedAt: Self.noon),
+                       Member(id: "mem_2", email: "zhao@example.com", name: "赵敏", roleKeys: ["community"], locale: .en, isActive: false,
+                              createdAt: Self.noon, updatedAt: Self.noon)]
+        let roleNames = ["content": t.t("role.content.name"), "reviewer": t.t("role.reviewer.name"), "community": t.t("role.community.name")]
+        let memberAddress = PageAddress(path: TeamPath.members.path, query: "status=all")
+        let list = MembersController.ListPage(
+            rows: members.map { MembersController.MemberRow($0, roleNames: roleNames, t: t) }, total: 2,
+            totalText: t.t("common.total", ["count": "2"]), query: "",
+            roleOptions: [], statusOptions: ["active", "inactive", "all"].map { SelectOption(value: $0, label: t.t("members.status_\($0)"), selected: $0 == "all") },
+            sortLinks: Pagination.sortLinks(memberAddress, keys: MemberSort.allCases.map(\.rawValue), current: MemberSort.name.rawValue, descending: false),
+            pagination: Pagination(memberAddress, page: Page(items: members, total: 2, page: 1, perPage: 25), localizer: t), canManage: true, filtered: false)
+        let membersHTML = renderer.html(.members, page: list, layout: Self.layout(t, title: t.t("members.title"), signedIn: true), locale: locale)
+        #expect(membersHTML.contains(#"href="/team/members/mem_2""#) && membersHTML.contains("赵敏"))
+        #expect(membersHTML.contains(t.t("role.reviewer.name")))
+        assertSnapshot(of: membersHTML, as: .lines, named: "members-\(locale.rawValue)")
     }
 }

@@ -243,52 +243,6 @@ struct AssetsController {
         return "\(inline ? "inline" : "attachment"); filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
     }
 
-    // MARK: Page models
-
-    struct Marker { var key: String; var label: String }
-
-    struct AssetCard {
-        var id: String
-        var href: String
-        var fileURL: String
-        var name: String
-        var kind: String
-        var kindKey: String
-        var format: String
-        var size: String
-        var dimensions: String?
-        var folder: String?
-        var tags: [String]
-        var preview: Bool
-        var licence: Marker?
-        var hasTags: Bool
-    }
-
-    struct ExpiringRow {
-        var href: String
-        var name: String
-        var date: String
-        var remaining: String
-    }
-
-    struct ListPage {
-        var cards: [AssetCard]
-        var query: String
-        var folderOptions: [SelectOption]
-        var kindOptions: [SelectOption]
-        var tagOptions: [SelectOption]
-        var pagination: Pagination
-        var expiring: [ExpiringRow]
-        var hasExpiring: Bool
-        var hasCards: Bool
-        var expiringTitle: String
-        var expiredCount: Int
-        var expiredNote: String?
-        var canUpload: Bool
-        var filtered: Bool
-        var uploadHref: String
-    }
-
     private func listPage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
         let filter = try filter(request)
@@ -354,15 +308,6 @@ struct AssetsController {
         }
     }
 
-    struct UploadPage {
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var fileHelp: String
-        var accept: String
-        var folders: [String]
-    }
-
     private func uploadPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
                             status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
@@ -371,43 +316,6 @@ struct AssetsController {
                                fileHelp: t.t("assets.file_help", ["max": Self.formatSize(service.maxBytes)]),
                                accept: accept, folders: try await dependencies.assets.folders().map(\.value))
         return pages.render(.assetUpload, title: t.t("assets.upload_title"), page: model, request: request, context: context, status: status)
-    }
-
-    struct Fact { var label: String; var value: String }
-    struct TagLink { var name: String; var href: String }
-    struct UsageRow { var href: String; var title: String }
-
-    struct DetailPage {
-        var id: String
-        var action: String
-        var name: String
-        var kind: String
-        var kindKey: String
-        var fileURL: String
-        var downloadURL: String
-        var embedPath: String
-        var isImage: Bool
-        var isVideo: Bool
-        var isAudio: Bool
-        var isPDF: Bool
-        var facts: [Fact]
-        var folder: String?
-        var folderHref: String?
-        var tags: [TagLink]
-        var hasTags: Bool
-        var licence: Marker?
-        /// The licence date is already past: the file should not be used until renewed.
-        var licenceExpired: Bool
-        var rightsNote: String?
-        var usage: [UsageRow]
-        var hasUsage: Bool
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var canEdit: Bool
-        var folders: [String]
-        var history: [AuditRow]
-        var showHistory: Bool
     }
 
     private func detailPage(_ asset: Asset, values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,

@@ -182,40 +182,9 @@ extension ContentController {
 
     // MARK: List
 
-    struct Row {
-        var id: String
-        var href: String
-        var title: String
-        var state: String
-        var stateKey: String
-        var category: String
-        var owner: String
-        var planned: String
-        var updated: String
-        var tags: [String]
-        var isTemplate: Bool
-    }
-
-    struct ListPage {
-        var rows: [Row]
-        var query: String
-        var states: [SelectOption]
-        var categories: [SelectOption]
-        var groups: [SelectOption]
-        var owners: [SelectOption]
-        var sort: [String: Pagination.SortLink]
-        var pagination: Pagination
-        var canWrite: Bool
-        var filtered: Bool
-    }
-
     func rows(_ items: [ContentItem], _ t: Localizer) async throws -> [Row] {
         let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
-        return items.map { item in
-            Row(id: item.id, href: ContentPath.item(.value(item.id)).path, title: item.title, state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
-                category: t.t("content.category_\(item.category.rawValue)"), owner: item.ownerID.flatMap { names[$0] } ?? "—",
-                planned: item.plannedAt.map(t.dateTime) ?? "—", updated: t.dateTime(item.updatedAt), tags: item.tags, isTemplate: item.isTemplate)
-        }
+        return items.map { Row($0, ownerName: $0.ownerID.flatMap { names[$0] }, t: t) }
     }
 
     private func listPage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
@@ -242,24 +211,11 @@ extension ContentController {
     private func reviewQueuePage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
         let queue = try await service.reviewQueue(for: identity.principal, page: try request.pageRequest(defaultPerPage: 25))
-        struct QueuePage { var rows: [Row]; var pagination: Pagination }
         let model = QueuePage(rows: try await rows(queue.items.map(\.item), t), pagination: Pagination(request, page: queue, localizer: t))
         return pages.render(.reviewQueue, title: t.t("content.review_title"), page: model, request: request, context: context)
     }
 
     // MARK: New
-
-    struct NewPage {
-        var values: [String: String]
-        var errors: [String: String]
-        var fieldWarnings: [String: String]
-        var summary: String?
-        var categories: [SelectOption]
-        var groups: [SelectOption]
-        var owners: [SelectOption]
-        var covers: [SelectOption]
-        var timeZone: String
-    }
 
     /// A planned time that has already passed is kept (a team may log what went
     /// out) but said next to the field, so nobody plans into the past by mistake.

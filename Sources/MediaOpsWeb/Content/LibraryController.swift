@@ -23,19 +23,6 @@ struct LibraryController {
             let page = try await search(request)
             let elapsed = ContinuousClock.now - started
             let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
-            struct Card { var id: String; var href: String; var duplicateAction: String; var title: String; var excerpt: String; var category: String; var tags: [String]; var owner: String; var updated: String; var isTemplate: Bool }
-            struct Tab { var label: String; var href: String; var active: Bool }
-            struct Tag { var name: String; var count: Int; var href: String; var active: Bool }
-            struct LibraryPage {
-                var cards: [Card]
-                var tabs: [Tab]
-                var tags: [Tag]
-                var query: String
-                var pagination: Pagination
-                var canWrite: Bool
-                var searched: Bool
-                var searchSummary: String
-            }
             let category = request.query("category") ?? ""
             let activeTag = request.query("tag") ?? ""
             let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
@@ -77,46 +64,3 @@ struct LibraryController {
         return try await dependencies.content.list(filter: filter, sort: .updated, descending: true, page: try request.pageRequest(defaultPerPage: 24))
     }
 }
-
-/// The notification centre: mentions, review requests and decisions.
-struct NotificationsController {
-    let dependencies: ContentDependencies
-    let pages: PageSupport
-
-
-    func register(_ routes: Routes) {
-        routes.get("/api/v1/notifications", .signedIn) { request, context, identity in
-            let unread = try request.boolQuery("unread") ?? false
-            return try JSONOutput.response(ItemsDTO(items: try await dependencies.inbox.list(userID: identity.member.id, unreadOnly: unread)
-                .map(NotificationDTO.init)))
-        }
-        routes.post("/api/v1/notifications/read", .signedIn) { request, context, identity in
-            let input = try await JSONInput.read(request, context: context)
-            try await dependencies.inbox.markRead(userID: identity.member.id, id: try input.string("id"))
-            return JSONOutput.noContent()
-        }
-        routes.get(ContentPath.notifications, .signedIn) { request, context, identity in
-            let t = pages.localizer(context)
-            struct Row { var title: String; var body: String; var link: String; var kind: String; var at: String; var unread: Bool }
-            struct NotificationsPage { var rows: [Row]; var hasUnread: Bool }
-            let items = try await dependencies.inbox.list(userID: identity.member.id, limit: 100)
-            let model = NotificationsPage(rows: items.map {
-                Row(title: $0.title, body: Self.body($0, t), link: $0.link, kind: t.t("notifications.kind_\($0.kind)"), at: t.dateTime($0.createdAt), unread: $0.readAt == nil)
-            }, hasUnread: items.contains { $0.readAt == nil })
-            return pages.render(.notifications, title: t.t("notifications.title"), page: model, request: request, context: context)
-        }
-        routes.post(ContentPath.notificationsRead, .signedIn) { request, context, identity in
-            _ = try await pages.readForm(request, context: context)
-            try await dependencies.inbox.markRead(userID: identity.member.id)
-            return pages.redirect(ContentPath.notifications, flash: "flash.notifications_read")
-        }
-    }
-
-    /// The stored text, with the code behind it said as a sentence ("青禾茶饮服务号 · 平台限流，稍后会自动重试").
-    static func body(_ notification: AppNotification, _ t: Localizer) -> String {
-        guard let detail = notification.detail, !detail.isEmpty else { return notification.body }
-        let reason = FailureReasons.sentence(detail, t)
-        return notification.body.isEmpty ? reason : notification.body + " · " + reason
-    }
-}
-

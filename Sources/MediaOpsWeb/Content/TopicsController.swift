@@ -156,41 +156,6 @@ struct TopicsController {
         return filter
     }
 
-    // MARK: Page models
-
-    struct Row {
-        var id: String
-        var href: String
-        var title: String
-        var source: String
-        var category: String
-        var priority: String
-        var priorityKey: String
-        var status: String
-        var statusKey: String
-        var owner: String
-        var votes: Int
-        var groups: [String]
-    }
-
-    struct ListPage {
-        var rows: [Row]
-        var statuses: [SelectOption]
-        var sources: [SelectOption]
-        var query: String
-        var pagination: Pagination
-        var canPropose: Bool
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var formSources: [SelectOption]
-        var formCategories: [SelectOption]
-        var formPriorities: [SelectOption]
-        var formOwners: [SelectOption]
-        var formGroups: [SelectOption]
-        var filtered: Bool
-    }
-
     private func rows(_ topics: [Topic], _ t: Localizer) async throws -> [Row] {
         let names = Dictionary(uniqueKeysWithValues: try await dependencies.team.members().map { ($0.id, $0.name) })
         let groups = Dictionary(uniqueKeysWithValues: try await dependencies.team.groups().map { ($0.id, $0.name) })
@@ -229,28 +194,6 @@ struct TopicsController {
             formGroups: try await dependencies.team.groups().map { SelectOption(value: $0.id, label: $0.name, selected: checkedGroups.contains($0.id)) },
             filtered: filter != TopicFilter())
         return pages.render(.topics, title: t.t("topics.title"), page: model, request: request, context: context, status: status)
-    }
-
-    struct CommentRow { var author: String; var at: String; var body: String }
-
-    struct DetailPage {
-        var topic: Row
-        var notes: String
-        var contentHref: String?
-        var voteAction: String
-        var convertAction: String
-        var decisionAction: String
-        var commentsAction: String
-        var errors: [String: String]
-        var summary: String?
-        var comments: [CommentRow]
-        var voted: Bool
-        var canDecide: Bool
-        var canConvert: Bool
-        /// Votes and comments are writes: only people who write or review content make them.
-        var canContribute: Bool
-        var decisions: [SelectOption]
-        var created: String
     }
 
     private func detailPage(_ topic: Topic, errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,

@@ -92,13 +92,6 @@ struct AccountHealthController {
         dayFormatter.locale = Locale(identifier: "en_US_POSIX")
         dayFormatter.timeZone = t.timeZone
         dayFormatter.dateFormat = "yyyy-MM-dd"
-        struct Risk { var title: String; var link: String; var due: String }
-        struct Row {
-            var id: String; var accountHref: String; var action: String; var name: String; var platform: String; var status: String; var statusKey: String; var expires: String
-            var expiresValue: String; var risks: [Risk]; var riskCount: Int; var hasRisks: Bool; var canManage: Bool; var attention: Bool
-        }
-        struct Month { var label: String; var rows: [Row] }
-        struct HealthPage { var warnings: [Row]; var rows: [Row]; var calendar: [Month]; var hasWarnings: Bool; var formError: String? }
         let rows = entries.map { entry in
             let risks = entry.atRisk.map { Risk(title: $0.contentTitle, link: PublishingPath.target(.value($0.target.id)).path, due: t.dateTime($0.target.dueAt)) }
             return Row(id: entry.account.id, accountHref: TeamPath.account(.value(entry.account.id)).path,

@@ -152,68 +152,6 @@ extension PublishingController {
 
     // MARK: Queue
 
-    struct Tab { var key: String; var label: String; var count: String; var href: String; var active: Bool; var alert: Bool }
-
-    /// Where one target's page and forms go (and its piece of content).
-    struct TargetLinks {
-        var target: String
-        var content: String
-        var reschedule: String
-        var cancel: String
-        var confirm: String
-
-        init(_ target: PublishTarget) {
-            let id = PathParameter.value(target.id)
-            self.target = PublishingPath.target(id).path
-            content = ContentPath.item(.value(target.contentID)).path
-            reschedule = PublishingPath.targetReschedule(id).path
-            cancel = PublishingPath.targetCancel(id).path
-            confirm = PublishingPath.targetConfirm(id).path
-        }
-    }
-
-    struct QueueRow {
-        var id: String
-        var contentID: String
-        var links: TargetLinks
-        var title: String
-        var account: String
-        var platform: String
-        var time: String
-        var state: String
-        var stateKey: String
-        var reason: String?
-        var rawReason: String?
-        var assisted: Bool
-        var canChange: Bool
-        var dueValue: String
-        var externalURL: String?
-        var attempts: Int
-    }
-
-    struct FreezeBanner { var reason: String; var by: String; var since: String; var waiting: String }
-
-    struct QueuePage {
-        var tabs: [Tab]
-        var view: String
-        var viewLabel: String
-        var rows: [QueueRow]
-        var empty: String
-        var pagination: Pagination
-        var freeze: FreezeBanner?
-        var canFreeze: Bool
-        var canResume: Bool
-        var canPublish: Bool
-        var errors: [String: String]
-        var summary: String?
-        var values: [String: String]
-        var resumeReschedule: Bool
-        var resumeAt: String
-        var timeZone: String
-        var zoneNote: String
-        var next: String
-    }
-
     func queuePage(_ request: Request, _ context: AppRequestContext, _ identity: Identity, errors: FormErrors = FormErrors(), values: [String: String] = [:],
                    status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
@@ -264,92 +202,6 @@ extension PublishingController {
     }
 
     // MARK: Target
-
-    struct ExchangeRow {
-        var method: String
-        var url: String
-        var status: String
-        var request: String
-        var response: String
-        var error: String?
-        var duration: String
-        var isNote: Bool
-        var failed: Bool
-    }
-
-    struct AttemptRow {
-        var kind: String
-        var worker: String
-        var started: String
-        var duration: String
-        var outcome: String
-        var outcomeKey: String
-        var detail: String?
-        /// The engine's own words, when `detail` is their plain-language reading.
-        var rawDetail: String?
-        var exchanges: [ExchangeRow]
-        var hasExchanges: Bool
-        var exchangeCount: String
-    }
-
-    struct AssetLink { var name: String; var href: String; var isImage: Bool }
-
-    struct PublishCard {
-        var platformName: String
-        var stepPost: String
-        var fromVariant: Bool
-        var title: String
-        var hasTitle: Bool
-        var text: String
-        var tags: String
-        var hasTags: Bool
-        var link: String
-        var hasLink: Bool
-        var cover: AssetLink?
-        var media: [AssetLink]
-        var hasAssets: Bool
-    }
-
-    struct TargetPage {
-        var id: String
-        var contentID: String
-        var links: TargetLinks
-        var contentTitle: String
-        var account: String
-        var accountID: String
-        var platform: String
-        var state: String
-        var stateKey: String
-        var mode: String
-        var assisted: Bool
-        var due: String
-        var dueValue: String
-        var publishedAt: String?
-        var unconfirmedSince: String?
-        var remindedAt: String?
-        var created: String
-        var updated: String
-        var externalURL: String?
-        var externalID: String?
-        var remoteID: String?
-        var reason: String?
-        var rawReason: String?
-        var attemptsCount: Int
-        var attempts: [AttemptRow]
-        var canPublish: Bool
-        var isScheduled: Bool
-        var isUnconfirmed: Bool
-        var isFailed: Bool
-        /// Published: the post's URL can still be corrected.
-        var isPublished: Bool
-        var card: PublishCard?
-        var errors: [String: String]
-        var summary: String?
-        var values: [String: String]
-        var timeZone: String
-        var zoneNote: String
-        var retryValue: String
-    }
 
     func targetPage(_ detail: TargetDetail, errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                     status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -421,41 +273,6 @@ extension PublishingController {
     }
 
     // MARK: The publishing section of a content item's page
-
-    struct SectionTarget {
-        var id: String
-        var href: String
-        var account: String
-        var platform: String
-        var time: String
-        var state: String
-        var stateKey: String
-        var reason: String?
-        var externalURL: String?
-    }
-
-    struct AccountChoice {
-        var id: String
-        var name: String
-        var platform: String
-        var checked: Bool
-        var taken: Bool
-        var assisted: Bool
-    }
-
-    struct ContentSection {
-        var summary: String
-        var summaryKey: String
-        var targets: [SectionTarget]
-        var hasTargets: Bool
-        var canSchedule: Bool
-        var accounts: [AccountChoice]
-        var hasAccounts: Bool
-        var dueValue: String
-        var timeZone: String
-        var zoneNote: String
-        var frozen: Bool
-    }
 
     /// The "发布" section of the item page: shown once the item is approved
     /// (or already has targets, or a scheduling attempt was just refused).

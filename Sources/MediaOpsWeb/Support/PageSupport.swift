@@ -143,14 +143,6 @@ struct PageSupport: Sendable {
     }
 }
 
-struct ErrorPageModel {
-    var status: Int
-    var heading: String
-    var message: String
-    var requestID: String
-    var signedIn: Bool
-}
-
 /// Localized field errors for a form, keyed by field name, ready for templates.
 struct FormErrors {
     private(set) var messages: [String: String] = [:]

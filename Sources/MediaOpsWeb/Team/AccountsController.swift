@@ -8,7 +8,6 @@ struct AccountsController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
-
     func register(_ routes: Routes) {
         // MARK: API
         routes.get("/api/v1/platforms", .permission(.accountsView)) { _, context in
@@ -227,39 +226,6 @@ struct AccountsController {
         return filter
     }
 
-    // MARK: Page models
-
-    struct Chip { var label: String; var key: String }
-
-    struct AccountRow {
-        var id: String
-        var href: String
-        var name: String
-        var handle: String
-        var platform: String
-        var platformKey: String
-        var kind: String?
-        var groups: [String]
-        var owner: String?
-        var state: String
-        var stateKey: String
-        var capabilities: [Chip]
-    }
-
-    struct ListPage {
-        var rows: [AccountRow]
-        var query: String
-        var platformOptions: [SelectOption]
-        var groupOptions: [SelectOption]
-        var stateOptions: [SelectOption]
-        var ownerOptions: [SelectOption]
-        var sort: [String: Pagination.SortLink]
-        var pagination: Pagination
-        var canManage: Bool
-        var filtered: Bool
-        var total: Int
-    }
-
     private func capabilityChips(_ platform: Platform, _ t: Localizer) -> [Chip] {
         platform.capabilities.names.map { Chip(label: t.t("capability.\($0)"), key: $0) }
     }
@@ -307,60 +273,6 @@ struct AccountsController {
             total: page.total
         )
         return pages.render(.accounts, title: t.t("accounts.title"), page: model, request: request, context: context)
-    }
-
-    struct FieldInput {
-        var name: String
-        var label: String
-        var value: String
-        var required: Bool
-        var isURL: Bool
-        var error: String?
-        var help: String
-    }
-
-    struct SecretInput {
-        var name: String
-        var key: String
-        var label: String
-        var isSet: Bool
-        var error: String?
-    }
-
-    struct PlatformSection {
-        var key: String
-        var label: String
-        var selected: Bool
-        var capabilities: [Chip]
-        var kinds: [SelectOption]
-        var hasKinds: Bool
-        var fields: [FieldInput]
-        var secrets: [SecretInput]
-        var hasAny: Bool
-        var assisted: Bool
-    }
-
-    struct GroupOption { var id: String; var name: String; var checked: Bool }
-
-    struct FormPage {
-        var isNew: Bool
-        var id: String?
-        var action: String
-        var healthHref: String?
-        var retireAction: String?
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var platforms: [PlatformSection]
-        var currentPlatform: String
-        var groups: [GroupOption]
-        var owners: [SelectOption]
-        var states: [SelectOption]
-        var editable: Bool
-        var retired: Bool
-        var history: [AuditRow]
-        var showHistory: Bool
-        var defaultBestTime: String
     }
 
     private func formPage(account: Account?, values: [String: String], groups checked: Set<String>, errors: FormErrors,
@@ -414,34 +326,6 @@ struct AccountsController {
         )
         let title = account?.name ?? t.t("accounts.new_title")
         return pages.render(.accountForm, title: title, page: model, request: request, context: context, status: status)
-    }
-
-    struct GroupRow {
-        var id: String
-        var name: String
-        var description: String
-        var count: Int
-        var action: String
-        var accountsHref: String
-        var deleteAction: String
-
-        init(_ group: AccountGroup, count: Int) {
-            id = group.id
-            name = group.name
-            description = group.description
-            self.count = count
-            action = TeamPath.group(.value(group.id)).path
-            accountsHref = TeamPath.accounts.query(["group": group.id])
-            deleteAction = TeamPath.groupDelete(.value(group.id)).path
-        }
-    }
-
-    struct GroupsPage {
-        var rows: [GroupRow]
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var canManage: Bool
     }
 
     private func groupsPage(errors: FormErrors, values: [String: String], _ request: Request, _ context: AppRequestContext, _ identity: Identity,

@@ -8,20 +8,6 @@ struct AuthController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
-    struct SetupPage {
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var timeZones: [SelectGroup]
-        var locales: [SelectOption]
-    }
-
-    struct LoginPage {
-        var email: String
-        var next: String
-        var error: String?
-    }
-
     func register(_ routes: Routes) {
         routes.get(TeamPath.setup, .anyone) { request, context in
             guard try await dependencies.team.memberCount() == 0 else { throw AppError.notFound }

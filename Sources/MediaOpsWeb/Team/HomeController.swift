@@ -8,31 +8,6 @@ struct HomeController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
-
-    struct Stat { var label: String; var value: String; var exact: String; var href: String? }
-    struct AttentionRow { var href: String; var name: String; var platform: String; var reason: String }
-    struct Shortcut { var label: String; var href: String }
-
-    struct HomePage {
-        var greeting: String
-        var today: String
-        var stats: [Stat]
-        var attention: [AttentionRow]
-        var mine: [AttentionRow]
-        var recent: [AuditRow]
-        var shortcuts: [Shortcut]
-        var canSeeAccounts: Bool
-        var canSeeAudit: Bool
-        var canSeeContent: Bool
-        var toReview: [ContentRow]
-        var dueToday: [ContentRow]
-        var sentBack: [ContentRow]
-        var weekHref = HomePage.calendarWeek
-        static let calendarWeek = ContentPath.calendar.query(["view": "week"])
-    }
-
-    struct ContentRow { var href: String; var title: String; var detail: String; var state: String; var stateKey: String }
-
     func register(_ routes: Routes) {
         routes.get(TeamPath.home, .signedIn) { request, context, identity in
             let t = pages.localizer(context)
@@ -106,8 +81,6 @@ struct HomeController {
             let identity = identity
             let can = identity.permissions.contains
             let query = (request.query("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            struct Hit { var title: String; var detail: String; var href: String }
-            struct Group { var kind: String; var hits: [Hit]; var more: String?; var moreHref: String? }
             var groups: [Group] = []
             func group(_ kind: String, _ hits: [Hit], total: Int, capped: Bool = false, listHref: String?) {
                 guard !hits.isEmpty else { return }
@@ -154,7 +127,6 @@ struct HomeController {
                           total: assets.total, listHref: ContentPath.assets.query(["q": query]))
                 }
             }
-            struct SearchPage { var query: String; var groups: [Group]; var searched: Bool; var summary: String }
             let count = groups.reduce(0) { $0 + $1.hits.count }
             let model = SearchPage(query: query, groups: groups, searched: !query.isEmpty,
                                    summary: t.t("search.summary", ["count": String(count), "query": query]))

@@ -8,7 +8,6 @@ struct MeController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
-
     func register(_ routes: Routes) {
         routes.get("/api/v1/me", .signedIn) { _, context, identity in
             let identity = identity
@@ -117,21 +116,6 @@ struct MeController {
     }
 
     static let expiryChoices = [30, 90, 365]
-
-    struct TokenRow { var id: String; var revokeAction: String; var name: String; var prefix: String; var created: String; var lastUsed: String; var expires: String; var revoked: Bool; var expired: Bool }
-
-    struct MePage {
-        var name: String
-        var email: String
-        var roles: [String]
-        var locales: [SelectOption]
-        var errors: [String: String]
-        var summary: String?
-        var tokens: [TokenRow]
-        var newToken: String?
-        var minPassword: Int
-        var expiryOptions: [SelectOption]
-    }
 
     private func mePage(errors: FormErrors, newToken: String?, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
                         status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -8,7 +8,6 @@ struct MembersController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
-
     func register(_ routes: Routes) {
         // MARK: API
         routes.get("/api/v1/members", .permission(.membersView)) { request, _ in
@@ -112,49 +111,6 @@ struct MembersController {
         }
     }
 
-    // MARK: Page models
-
-    struct RoleChip { var key: String; var name: String }
-
-    struct MemberRow {
-        var id: String
-        var name: String
-        var email: String
-        var roles: [RoleChip]
-        var active: Bool
-        var created: String
-        var href: String
-        var passwordAction: String
-        var deactivateAction: String
-        var reactivateAction: String
-
-        init(_ member: Member, roleNames: [String: String], t: Localizer) {
-            id = member.id
-            name = member.name
-            email = member.email
-            roles = member.roleKeys.map { RoleChip(key: $0, name: roleNames[$0] ?? $0) }
-            active = member.isActive
-            created = t.dateTime(member.createdAt)
-            href = TeamPath.member(.value(member.id)).path
-            passwordAction = TeamPath.memberPassword(.value(member.id)).path
-            deactivateAction = TeamPath.memberDeactivate(.value(member.id)).path
-            reactivateAction = TeamPath.memberReactivate(.value(member.id)).path
-        }
-    }
-
-    struct ListPage {
-        var rows: [MemberRow]
-        var total: Int
-        var totalText: String
-        var query: String
-        var roleOptions: [SelectOption]
-        var statusOptions: [SelectOption]
-        var sortLinks: [String: Pagination.SortLink]
-        var pagination: Pagination
-        var canManage: Bool
-        var filtered: Bool
-    }
-
     private func listPage(_ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
         let status = request.query("status") ?? "active"
@@ -183,23 +139,6 @@ struct MembersController {
         return pages.render(.members, title: t.t("members.title"), page: model, request: request, context: context)
     }
 
-    struct RoleCheckbox {
-        var key: String
-        var name: String
-        var description: String
-        var checked: Bool
-        var disabled: Bool
-    }
-
-    struct NewPage {
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var roles: [RoleCheckbox]
-        var locales: [SelectOption]
-        var minPassword: Int
-    }
-
     private func roleCheckboxes(checked: Set<String>, context: AppRequestContext, identity: Identity) async throws -> [RoleCheckbox] {
         let t = pages.localizer(context)
         let principal = identity.principal
@@ -220,22 +159,6 @@ struct MembersController {
                                 + AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == locale) },
                             minPassword: Validate.minimumPasswordLength)
         return pages.render(.memberNew, title: t.t("members.new_title"), page: model, request: request, context: context, status: status)
-    }
-
-    struct AccountLink { var href: String; var name: String; var platform: String }
-
-    struct DetailPage {
-        var member: MemberRow
-        var locale: String
-        var errors: [String: String]
-        var summary: String?
-        var roles: [RoleCheckbox]
-        var canManage: Bool
-        var isSelf: Bool
-        var accounts: [AccountLink]
-        var history: [AuditRow]
-        var showHistory: Bool
-        var minPassword: Int
     }
 
     private func detailPage(_ member: Member, errors: FormErrors, _ request: Request, _ context: AppRequestContext, _ identity: Identity,
@@ -261,105 +184,5 @@ struct MembersController {
             minPassword: Validate.minimumPasswordLength
         )
         return pages.render(.memberDetail, title: member.name, page: model, request: request, context: context, status: status)
-    }
-}
-
-/// One audit entry as the tables show it.
-struct AuditRow {
-    var at: String
-    var actor: String
-    var action: String
-    var actionKey: String
-    var entityType: String
-    var entityID: String
-    var summary: String
-    /// "修改成员「王雨桐 <wang@example.com>」", phrased in the reader's language.
-    var sentence: String
-    var changes: [Change]
-
-    struct Change { var field: String; var before: String; var after: String }
-
-    init(_ entry: AuditEntry, labels: AuditLabels) {
-        let t = labels.t
-        at = t.fullDateTime(entry.at)
-        actor = entry.actorName
-        action = t.t("audit.action_\(entry.action.rawValue)")
-        actionKey = entry.action.rawValue
-        let entity = AuditEntity(rawValue: entry.entityType)
-        entityType = entity.map { t.t("audit.entity_\($0.rawValue)") } ?? entry.entityType
-        entityID = entry.entityID
-        summary = entry.summary
-        sentence = entry.summary.isEmpty
-            ? t.t("audit.sentence_unlabelled", ["action": action, "entity": entityType])
-            : t.t("audit.sentence", ["action": action, "entity": entityType, "label": entry.summary])
-        changes = entry.changes.keys.sorted().map { field in
-            Change(field: labels.field(field, entity: entity),
-                   before: labels.value(entry.changes[field]?.first ?? "", field: field, entity: entity),
-                   after: labels.value(entry.changes[field]?.last ?? "", field: field, entity: entity))
-        }
-    }
-}
-
-/// Turns the audit log's stored codes into the words the pages use: field names
-/// per kind of thing, states and categories through their labels, member and
-/// group ids as names, instants in the workspace's zone, secrets as set/cleared.
-struct AuditLabels {
-    let t: Localizer
-    var members: [String: String] = [:]
-    var groups: [String: String] = [:]
-
-    /// Labels for a page of entries: names are read once.
-    static func load(_ t: Localizer, team: TeamService) async throws -> AuditLabels {
-        AuditLabels(t: t, members: Dictionary(try await team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
-                    groups: Dictionary(try await team.groups().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }))
-    }
-
-    func field(_ field: String, entity: AuditEntity?) -> String {
-        if let entity, let label = t.optional("audit.field_\(entity.rawValue)_\(field)") { return label }
-        if let label = t.optional("audit.field_\(field)") { return label }
-        return t.fieldLabel(field)
-    }
-
-    func value(_ raw: String, field: String, entity: AuditEntity?) -> String {
-        if raw.isEmpty { return "—" }
-        if raw == "(set)" { return t.t("audit.value_set") }
-        if raw == "(cleared)" { return t.t("audit.value_cleared") }
-        if raw == "true" || raw == "false" { return t.t(raw == "true" ? "audit.value_yes" : "audit.value_no") }
-        let list = { (prefix: String) in
-            raw.split(separator: ",").map { self.t.optional(prefix + $0) ?? String($0) }.joined(separator: self.t.t("common.list_separator"))
-        }
-        switch field {
-        case "due_at", "planned_at", "token_expires_at", "moved_to", "expires_at":
-            if let date = ISO8601DateFormatter().date(from: raw) { return t.dateTime(date) }
-            return raw
-        case "owner_id": return members[raw] ?? raw
-        case "groups", "group_id": return raw.split(separator: ",").map { groups[String($0)] ?? String($0) }.joined(separator: t.t("common.list_separator"))
-        case "roles": return raw.split(separator: ",").map { t.optional("role.\($0).name") ?? String($0) }.joined(separator: t.t("common.list_separator"))
-        case "permissions": return list("permission.")
-        case "events": return list("channels.event_")
-        case "severity": return list("compliance.severity_")
-        case "word_list": return list("compliance.category_")
-        case "locale", "default_locale": return t.optional("locale.\(raw)") ?? raw
-        case "asset_kind": return list("asset.kind_")
-        case "priority": return t.optional("topics.priority_\(raw)") ?? raw
-        case "source": return t.optional("topics.source_\(raw)") ?? raw
-        case "status": return t.optional("topics.status_\(raw)") ?? raw
-        case "category": return t.optional("content.category_\(raw)") ?? raw
-        case "platform": return Platform(rawValue: raw).map(t.platformShortName) ?? raw
-        case "state":
-            switch entity {
-            case .content: return t.optional("content.state_\(raw)") ?? raw
-            case .account: return t.optional("account.state_\(raw)") ?? raw
-            case .publishTarget: return t.optional("publishing.state_\(raw)") ?? raw
-            default: return raw
-            }
-        case "kind":
-            switch entity {
-            case .account: return t.optional("account.kind_\(raw)") ?? raw
-            case .notificationChannel: return t.optional("channels.kind_\(raw)") ?? raw
-            default: return raw
-            }
-        default: return raw
-        }
     }
 }

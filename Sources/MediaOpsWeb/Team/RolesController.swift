@@ -8,7 +8,6 @@ struct RolesController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
-
     func register(_ routes: Routes) {
         // MARK: API
         routes.get("/api/v1/roles", .permission(.membersView)) { _, context in
@@ -115,43 +114,6 @@ struct RolesController {
             throw AppError.notFound
         }
         return role
-    }
-
-    struct PermissionCell { var granted: Bool; var label: String }
-
-    struct RoleRow {
-        var key: String
-        var href: String
-        var name: String
-        var description: String
-        var builtin: Bool
-        var members: Int
-        var cells: [PermissionCell]
-    }
-
-    struct RolesPage {
-        var rows: [RoleRow]
-        var permissions: [String]
-        var canManage: Bool
-    }
-
-    struct PermissionOption {
-        var key: String
-        var label: String
-        var checked: Bool
-    }
-
-    struct FormPage {
-        var isNew: Bool
-        var editable: Bool
-        var builtin: Bool
-        var displayName: String
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var permissions: [PermissionOption]
-        var action: String
-        var deleteAction: String?
     }
 
     private func formPage(role: Role?, values: [String: String], checked: Set<String>, errors: FormErrors, _ request: Request,

@@ -8,7 +8,6 @@ struct SettingsController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
-
     func register(_ routes: Routes) {
         routes.get("/api/v1/settings", .signedIn) { _, context in
             guard let workspace = context.workspace else { throw AppError.notFound }
@@ -81,14 +80,6 @@ struct SettingsController {
         return endOfDay ? day.addingTimeInterval(24 * 3600) : day
     }
 
-    struct SettingsPage {
-        var values: [String: String]
-        var errors: [String: String]
-        var summary: String?
-        var timeZones: [SelectGroup]
-        var locales: [SelectOption]
-    }
-
     private func settingsPage(values: [String: String], errors: FormErrors, _ request: Request, _ context: AppRequestContext,
                               status: HTTPResponse.Status = .ok) -> Response {
         let t = pages.localizer(context)
@@ -97,18 +88,6 @@ struct SettingsController {
                                  timeZones: SelectOption.timeZones(selected: zone, t),
                                  locales: AppLocale.allCases.map { SelectOption(value: $0.rawValue, label: t.t("locale.\($0.rawValue)"), selected: $0.rawValue == values["default_locale"]) })
         return pages.render(.settings, title: t.t("settings.title"), page: model, request: request, context: context, status: status)
-    }
-
-    struct AuditPage {
-        var rows: [AuditRow]
-        var actors: [SelectOption]
-        var entityTypes: [SelectOption]
-        var actions: [SelectOption]
-        var from: String
-        var to: String
-        var pagination: Pagination
-        var filtered: Bool
-        var timeZone: String
     }
 
     private func auditPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {

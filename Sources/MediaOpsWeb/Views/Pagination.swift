@@ -2,6 +2,23 @@ import Foundation
 import Hummingbird
 import MediaOpsDomain
 
+/// The address a list page was asked for: its path and query. Links that
+/// keep the filters are built from it, so a page model can be made (and
+/// tested) without a request.
+struct PageAddress {
+    var path: String
+    var query: FormData
+
+    init(path: String, query: String = "") {
+        self.path = path
+        self.query = FormData(query)
+    }
+
+    init(_ request: Request) {
+        self.init(path: request.uri.path, query: request.uri.query ?? "")
+    }
+}
+
 /// Previous/next links and "page 2 of 5 · 120 in all" for a table, keeping the
 /// other query parameters (filters and sort) so a view stays shareable.
 struct Pagination {
@@ -14,6 +31,10 @@ struct Pagination {
     var needed: Bool
 
     init<Item>(_ request: Request, page: Page<Item>, localizer t: Localizer) {
+        self.init(PageAddress(request), page: page, localizer: t)
+    }
+
+    init<Item>(_ request: PageAddress, page: Page<Item>, localizer t: Localizer) {
         summary = t.t("common.page_summary", ["page": String(page.page), "pages": String(page.pageCount), "total": Self.total(page)])
         previous = page.page > 1 ? Self.url(request, ["page": String(page.page - 1)]) : nil
         next = page.page < page.pageCount ? Self.url(request, ["page": String(page.page + 1)]) : nil
@@ -39,6 +60,10 @@ struct Pagination {
     /// For each sortable column: the link that sorts by it (toggling the order
     /// when it is already the sort) and the arrow to show.
     static func sortLinks(_ request: Request, keys: [String], current: String, descending: Bool) -> [String: SortLink] {
+        sortLinks(PageAddress(request), keys: keys, current: current, descending: descending)
+    }
+
+    static func sortLinks(_ request: PageAddress, keys: [String], current: String, descending: Bool) -> [String: SortLink] {
         var links: [String: SortLink] = [:]
         for key in keys {
             let active = key == current
@@ -52,16 +77,20 @@ struct Pagination {
 
     /// The current URL with some query parameters replaced.
     static func url(_ request: Request, _ replacing: [String: String]) -> String {
+        url(PageAddress(request), replacing)
+    }
+
+    static func url(_ address: PageAddress, _ replacing: [String: String]) -> String {
         // Read and written the way forms encode queries, so a filter with a space
         // (or a literal "+") survives from page to page.
         var pairs: [(String, String)] = []
-        for (key, values) in request.formQuery.values.sorted(by: { $0.key < $1.key }) {
+        for (key, values) in address.query.values.sorted(by: { $0.key < $1.key }) {
             if let replacement = replacing[key] { pairs.append((key, replacement)); continue }
             for value in values { pairs.append((key, value)) }
         }
-        for (key, value) in replacing.sorted(by: { $0.key < $1.key }) where request.formQuery[key] == nil { pairs.append((key, value)) }
-        guard !pairs.isEmpty else { return request.uri.path }
-        return request.uri.path + "?" + pairs.map { Self.escape($0.0) + "=" + Self.escape($0.1) }.joined(separator: "&")
+        for (key, value) in replacing.sorted(by: { $0.key < $1.key }) where address.query[key] == nil { pairs.append((key, value)) }
+        guard !pairs.isEmpty else { return address.path }
+        return address.path + "?" + pairs.map { Self.escape($0.0) + "=" + Self.escape($0.1) }.joined(separator: "&")
     }
 
     private static let unreserved: CharacterSet = {

@@ -1,0 +1,39 @@
+import Foundation
+import MediaOpsDomain
+
+extension PublishingController {
+    struct SectionTarget {
+        var id: String
+        var href: String
+        var account: String
+        var platform: String
+        var time: String
+        var state: String
+        var stateKey: String
+        var reason: String?
+        var externalURL: String?
+    }
+
+    struct AccountChoice {
+        var id: String
+        var name: String
+        var platform: String
+        var checked: Bool
+        var taken: Bool
+        var assisted: Bool
+    }
+
+    struct ContentSection {
+        var summary: String
+        var summaryKey: String
+        var targets: [SectionTarget]
+        var hasTargets: Bool
+        var canSchedule: Bool
+        var accounts: [AccountChoice]
+        var hasAccounts: Bool
+        var dueValue: String
+        var timeZone: String
+        var zoneNote: String
+        var frozen: Bool
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import MediaOpsDomain
+
+extension HomeController {
+    struct Stat { var label: String; var value: String; var exact: String; var href: String? }
+
+    struct AttentionRow { var href: String; var name: String; var platform: String; var reason: String }
+
+    struct Shortcut { var label: String; var href: String }
+
+    struct HomePage {
+        var greeting: String
+        var today: String
+        var stats: [Stat]
+        var attention: [AttentionRow]
+        var mine: [AttentionRow]
+        var recent: [AuditRow]
+        var shortcuts: [Shortcut]
+        var canSeeAccounts: Bool
+        var canSeeAudit: Bool
+        var canSeeContent: Bool
+        var toReview: [ContentRow]
+        var dueToday: [ContentRow]
+        var sentBack: [ContentRow]
+        var weekHref = HomePage.calendarWeek
+        static let calendarWeek = ContentPath.calendar.query(["view": "week"])
+    }
+
+    struct ContentRow { var href: String; var title: String; var detail: String; var state: String; var stateKey: String }
+}
