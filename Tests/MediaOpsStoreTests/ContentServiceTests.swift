@@ -312,4 +312,33 @@ struct ContentServiceTests {
             #expect(try await ContentRepository(database.sql).variants(contentID: copy.id).map(\.platform) == [.weibo])
         }
     }
+
+    @Test("calendar cells: each day's first items in planned order and its full count, days split at their first instant", arguments: TestDatabase.available)
+    func plannedByDay(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let dayStart = Date(timeIntervalSince1970: 1_796_140_800)  // 2026-12-02 00:00 Beijing
+            let days = (0..<3).map { dayStart.addingTimeInterval(Double($0) * 86_400) }
+            let end = dayStart.addingTimeInterval(3 * 86_400)
+            // Day 0: five pieces, created out of order; day 1: none; day 2: one at its very first instant.
+            for (minute, title) in [(50, "e"), (10, "b"), (40, "d"), (5, "a"), (20, "c")] {
+                _ = try await f.content.create(.init(title: title, body: "<p>x</p>", plannedAt: .some(dayStart.addingTimeInterval(Double(minute) * 60))), by: f.writer)
+            }
+            _ = try await f.content.create(.init(title: "f", body: "<p>x</p>", plannedAt: .some(days[2])), by: f.writer)
+            // Outside the range on both sides, and one with no planned time: none of them counts.
+            _ = try await f.content.create(.init(title: "before", body: "<p>x</p>", plannedAt: .some(dayStart.addingTimeInterval(-1))), by: f.writer)
+            _ = try await f.content.create(.init(title: "after", body: "<p>x</p>", plannedAt: .some(end)), by: f.writer)
+            _ = try await f.content.create(.init(title: "unplanned", body: "<p>x</p>"), by: f.writer)
+
+            let titles = Dictionary(uniqueKeysWithValues: try await f.content.list(filter: ContentFilter(), sort: .title, descending: false,
+                                                                                   page: PageRequest(page: 1, perPage: 50)).items.map { ($0.id, $0.title) })
+            let cells = try await f.content.plannedByDay(filter: ContentFilter(), dayStarts: days, end: end, perDay: 3)
+            #expect(cells.map(\.total) == [5, 0, 1])
+            #expect(cells.map { $0.ids.compactMap { titles[$0] } } == [["a", "b", "c"], [], ["f"]])
+
+            // The list's filters narrow both the rows and the counts.
+            let drafts = try await f.content.plannedByDay(filter: ContentFilter(query: "zzz-none"), dayStarts: days, end: end, perDay: 3)
+            #expect(drafts.map(\.total) == [0, 0, 0] && drafts.allSatisfy(\.ids.isEmpty))
+        }
+    }
 }

@@ -92,20 +92,48 @@ public struct ContentRepository: Sendable {
     }
 
     /// For each day (its start; `end` closes the last), the first `perDay` items
-    /// planned that day and how many there are: one small indexed query a day, so
-    /// a month of a busy library is not read to draw its cells.
+    /// planned that day and how many there are, in two queries whatever the
+    /// number of days: a month of a busy library is not read to draw its cells.
+    /// A day's count used to come with its rows (`COUNT(*) OVER ()`), which made
+    /// SQLite sort every item of the day, once per day.
     public func plannedByDay(filter: ContentFilter, dayStarts: [Date], end: Date, perDay: Int) async throws -> [(ids: [String], total: Int)] {
+        guard let first = dayStarts.first else { return [] }
         var base = conditions(filter)
         if let query = filter.query, !query.isEmpty { base.append(search.condition(query)) }
-        var result: [(ids: [String], total: Int)] = []
-        for (index, start) in dayStarts.enumerated() {
-            let next = index + 1 < dayStarts.count ? dayStarts[index + 1] : end
-            let day = base + ["planned_at >= \(bind: start.epochMilliseconds)", "planned_at < \(bind: next.epochMilliseconds)"]
-            let rows = try await db.raw("SELECT id, COUNT(*) OVER () AS n FROM content_items " + whereSQL(day)
-                                        + " ORDER BY planned_at ASC, id ASC LIMIT \(bind: perDay)").all()
-            result.append((try rows.map { try $0.string("id") }, try rows.first?.int("n") ?? 0))
+        let ends = dayStarts.dropFirst() + [end]
+
+        // Counts: one walk of the range's index, each row put in its day by a CASE.
+        var day: SQLQueryString = "CASE"
+        for (index, dayEnd) in ends.enumerated() { day = day + " WHEN planned_at < \(bind: dayEnd.epochMilliseconds) THEN \(unsafeRaw: String(index))" }
+        day = day + " END"
+        let range = base + ["planned_at >= \(bind: first.epochMilliseconds)", "planned_at < \(bind: end.epochMilliseconds)"]
+        var totals = [Int](repeating: 0, count: dayStarts.count)
+        for row in try await db.raw("SELECT " + day + " AS d, COUNT(*) AS n FROM content_items " + whereSQL(range) + " GROUP BY d").all() {
+            guard try !row.decodeNil(column: "d") else { continue }
+            let index = try row.int("d")
+            if totals.indices.contains(index) { totals[index] = try row.int("n") }
         }
-        return result
+
+        // The first items of each day that has any: one indexed branch per day, in one statement.
+        var branches: [SQLQueryString] = []
+        for (index, (start, dayEnd)) in zip(dayStarts, ends).enumerated() where totals[index] > 0 {
+            let within = base + ["planned_at >= \(bind: start.epochMilliseconds)", "planned_at < \(bind: dayEnd.epochMilliseconds)"]
+            branches.append("SELECT * FROM (SELECT \(unsafeRaw: String(index)) AS d, id, planned_at FROM content_items " + whereSQL(within)
+                            + " ORDER BY planned_at ASC, id ASC LIMIT \(bind: perDay)) AS day_\(unsafeRaw: String(index))")
+        }
+        var ids = [[(at: Date, id: String)]](repeating: [], count: dayStarts.count)
+        if !branches.isEmpty {
+            var union = branches[0]
+            for branch in branches.dropFirst() { union = union + " UNION ALL " + branch }
+            for row in try await db.raw(union).all() {
+                let index = try row.int("d")
+                guard ids.indices.contains(index) else { continue }
+                ids[index].append((try row.date("planned_at"), try row.string("id")))
+            }
+        }
+        return zip(ids, totals).map { rows, total in
+            (rows.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.map(\.id), total)
+        }
     }
 
     /// Items whose title contains `query`, for the global search: read from the
