@@ -97,22 +97,20 @@ public struct ContentRepository: Sendable {
     /// A day's count used to come with its rows (`COUNT(*) OVER ()`), which made
     /// SQLite sort every item of the day, once per day.
     public func plannedByDay(filter: ContentFilter, dayStarts: [Date], end: Date, perDay: Int) async throws -> [(ids: [String], total: Int)] {
-        guard let first = dayStarts.first else { return [] }
+        guard !dayStarts.isEmpty else { return [] }
         var base = conditions(filter)
         if let query = filter.query, !query.isEmpty { base.append(search.condition(query)) }
         let ends = dayStarts.dropFirst() + [end]
 
-        // Counts: one walk of the range's index, each row put in its day by a CASE.
-        var day: SQLQueryString = "CASE"
-        for (index, dayEnd) in ends.enumerated() { day = day + " WHEN planned_at < \(bind: dayEnd.epochMilliseconds) THEN \(unsafeRaw: String(index))" }
-        day = day + " END"
-        let range = base + ["planned_at >= \(bind: first.epochMilliseconds)", "planned_at < \(bind: end.epochMilliseconds)"]
-        var totals = [Int](repeating: 0, count: dayStarts.count)
-        for row in try await db.raw("SELECT " + day + " AS d, COUNT(*) AS n FROM content_items " + whereSQL(range) + " GROUP BY d").all() {
-            guard try !row.decodeNil(column: "d") else { continue }
-            let index = try row.int("d")
-            if totals.indices.contains(index) { totals[index] = try row.int("n") }
+        // Counts: one row of per-day counts, each a count of its range of the
+        // planned-time index (cheaper than sorting the month's rows into days).
+        var counts: [SQLQueryString] = []
+        for (index, (start, dayEnd)) in zip(dayStarts, ends).enumerated() {
+            let within = base + ["planned_at >= \(bind: start.epochMilliseconds)", "planned_at < \(bind: dayEnd.epochMilliseconds)"]
+            counts.append("(SELECT COUNT(*) FROM content_items " + whereSQL(within) + ") AS n\(unsafeRaw: String(index))")
         }
+        let countRow = try await db.raw("SELECT " + counts.joined(separator: ", ")).first()
+        let totals = try dayStarts.indices.map { index in try countRow?.int("n\(index)") ?? 0 }
 
         // The first items of each day that has any: one indexed branch per day, in one statement.
         var branches: [SQLQueryString] = []

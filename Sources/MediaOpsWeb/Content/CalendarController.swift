@@ -158,10 +158,9 @@ struct CalendarController {
         let query = try parse(request, context: context)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let isoFormatter = DateFormatter()
-        isoFormatter.locale = Locale(identifier: "en_US_POSIX")
-        isoFormatter.timeZone = zone
-        isoFormatter.dateFormat = "yyyy-MM-dd"
+        // Formatters come from the shared cache: making one costs more than the
+        // hundreds of dates a month formats with it.
+        let isoString = { (date: Date) in DateFormatters.string(date, pattern: "yyyy-MM-dd", locale: "en_US_POSIX", zone: zone) }
         // A busy library plans hundreds of pieces a day: each cell shows the first
         // few and says how many more there are, so the month stays one light page.
         let perDay = query.view == .month ? Self.entriesPerMonthCell : Self.entriesPerWeekCell
@@ -169,41 +168,33 @@ struct CalendarController {
         var dayTotals: [String: Int] = [:]
         if let accountID = query.accountID, !accountID.isEmpty {
             items = try await self.items(query)
-            for item in items { if let planned = item.plannedAt { dayTotals[isoFormatter.string(from: planned), default: 0] += 1 } }
+            for item in items { if let planned = item.plannedAt { dayTotals[isoString(planned), default: 0] += 1 } }
         } else {
             let days = try await dependencies.content.plannedByDay(filter: query.filter, dayStarts: query.range.days, end: query.range.end, perDay: perDay)
-            for (start, day) in zip(query.range.days, days) { dayTotals[isoFormatter.string(from: start)] = day.total }
+            for (start, day) in zip(query.range.days, days) { dayTotals[isoString(start)] = day.total }
             items = try await dependencies.content.find(ids: days.flatMap(\.ids))
         }
         let platforms = try await platformsByItem(items.map(\.id))
-        let timeFormatter = DateFormatter()
-        timeFormatter.locale = Locale(identifier: "en_US_POSIX")
-        timeFormatter.timeZone = zone
-        timeFormatter.dateFormat = "HH:mm"
-        let labelFormatter = DateFormatter()
-        labelFormatter.timeZone = zone
-        labelFormatter.locale = Locale(identifier: t.locale == .zhHans ? "zh_CN" : "en_GB")
-        labelFormatter.dateFormat = t.locale == .zhHans ? "M月d日" : "d MMM"
-        let headingFormatter = DateFormatter()
-        headingFormatter.timeZone = zone
-        headingFormatter.locale = labelFormatter.locale
-        headingFormatter.dateFormat = t.locale == .zhHans ? "yyyy年M月" : "MMMM yyyy"
+        let timeString = { (date: Date) in DateFormatters.string(date, pattern: "HH:mm", locale: "en_US_POSIX", zone: zone) }
+        let labelLocale = t.locale == .zhHans ? "zh_CN" : "en_GB"
+        let labelString = { (date: Date) in DateFormatters.string(date, pattern: t.locale == .zhHans ? "M月d日" : "d MMM", locale: labelLocale, zone: zone) }
+        let headingString = { (date: Date) in DateFormatters.string(date, pattern: t.locale == .zhHans ? "yyyy年M月" : "MMMM yyyy", locale: labelLocale, zone: zone) }
         let anchorMonth = calendar.component(.month, from: query.range.anchor)
-        let todayISO = isoFormatter.string(from: Date())
+        let todayISO = isoString(Date())
         var byDay: [String: [ContentItem]] = [:]
-        for item in items { if let planned = item.plannedAt { byDay[isoFormatter.string(from: planned), default: []].append(item) } }
+        for item in items { if let planned = item.plannedAt { byDay[isoString(planned), default: []].append(item) } }
         let weekdaySymbols = t.locale == .zhHans ? ["周一", "周二", "周三", "周四", "周五", "周六", "周日"] : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         let days: [Day] = query.range.days.map { day in
-            let iso = isoFormatter.string(from: day)
+            let iso = isoString(day)
             let weekdayIndex = (calendar.component(.weekday, from: day) + 5) % 7
             let entries = (byDay[iso] ?? []).prefix(perDay).map { item in
-                Entry(id: item.id, href: ContentPath.item(.value(item.id)).path, title: item.title, time: item.plannedAt.map(timeFormatter.string(from:)) ?? "",
+                Entry(id: item.id, href: ContentPath.item(.value(item.id)).path, title: item.title, time: item.plannedAt.map(timeString) ?? "",
                       state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
                       platforms: (platforms[item.id] ?? []).compactMap(Platform.init(rawValue:)).map(t.platformShortName),
                       plannedValue: ContentInputParsing.localInputValue(item.plannedAt, zone: zone))
             }
             let hidden = (dayTotals[iso] ?? 0) - entries.count
-            return Day(label: labelFormatter.string(from: day), weekday: weekdaySymbols[weekdayIndex], iso: iso, isToday: iso == todayISO,
+            return Day(label: labelString(day), weekday: weekdaySymbols[weekdayIndex], iso: iso, isToday: iso == todayISO,
                        outside: query.view == .month && calendar.component(.month, from: day) != anchorMonth, entries: Array(entries), hasEntries: !entries.isEmpty,
                        more: hidden > 0 ? t.t("calendar.more", ["count": String(hidden)]) : nil,
                        moreHref: Self.dayListLink(iso, filter: query.filter))
@@ -214,15 +205,15 @@ struct CalendarController {
         let accounts = try await dependencies.team.accounts(filter: AccountFilter(), page: PageRequest(page: 1, perPage: 200)).items
         let heading: String
         if query.view == .month {
-            heading = headingFormatter.string(from: query.range.anchor)
+            heading = headingString(query.range.anchor)
         } else {
-            heading = "\(labelFormatter.string(from: query.range.days.first!)) – \(labelFormatter.string(from: query.range.days.last!))"
+            heading = "\(labelString(query.range.days.first!)) – \(labelString(query.range.days.last!))"
         }
         let option = SelectOption.init
         let model = CalendarPage(
             heading: heading, weeks: weeks, isMonth: query.view == .month, weekdays: weekdaySymbols,
-            previous: Pagination.url(request, ["date": isoFormatter.string(from: previous.anchor)]),
-            next: Pagination.url(request, ["date": isoFormatter.string(from: next.anchor)]),
+            previous: Pagination.url(request, ["date": isoString(previous.anchor)]),
+            next: Pagination.url(request, ["date": isoString(next.anchor)]),
             today: Pagination.url(request, ["date": todayISO]),
             weekLink: Pagination.url(request, ["view": "week"]), monthLink: Pagination.url(request, ["view": "month"]),
             csvLink: ContentPath.calendarCSV.path + (request.uri.query.map { "?" + $0 } ?? ""),
