@@ -41,8 +41,9 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     // Inner error handler: knows the member and language, so error pages are complete.
     router.add(middleware: ErrorMiddleware(pages: pages))
 
-    let routes = Routes(router: router, table: table)
     let openAPI = try OpenAPIDocument.bundled()
+    var routes = Routes(router: router, table: table)
+    routes.bodyRules = try RequestBodyRules(document: openAPI.data)
     // Each room registers its controllers from the dependencies it names.
     SystemRoutes.register(routes, dependencies.system, openAPI: openAPI, pages: pages)
     TeamRoutes.register(routes, dependencies.team, pages: pages)

@@ -175,6 +175,12 @@ struct ApiTests {
         ("GET", "/api/v1/audit-log?action=explode", nil, 422, "invalid_choice", "action"),
         ("GET", "/api/v1/nothing-here", nil, 404, "not_found", nil),
         ("PUT", "/api/v1/members", #"{}"#, 404, "not_found", nil),
+        // The OpenAPI document's request schemas are enforced: a misspelt field and a null
+        // where a value is promised are refused, not ignored.
+        ("POST", "/api/v1/members", #"{"email":"a@example.com","name":"A","roles":["content"],"password":"password123","rolez":["owner"]}"#, 422, "unknown_property", "rolez"),
+        ("POST", "/api/v1/content", #"{"title":"春茶","titel":"春茶"}"#, 422, "unknown_property", "titel"),
+        ("POST", "/api/v1/content", #"{"title":null}"#, 422, "null_not_allowed", "title"),
+        ("PATCH", "/api/v1/settings", #"{"time_zone":null}"#, 422, "null_not_allowed", "time_zone"),
     ] as [(String, String, String?, Int, String, String?)])
     func badInput(method: String, uri: String, body: String?, status: Int, code: String, field: String?) async throws {
         try await WebHarness.run(.sqlite) { app in

@@ -40,6 +40,8 @@ public struct AppRequestContext: RequestContext {
     public var unreadNotifications: Int = 0
     /// Why publishing is paused, when it is: every page says so.
     public var publishingFreezeReason: String?
+    /// What the route's documented JSON body may hold (API routes with a body).
+    var bodyRules: RequestBodyRules.Body?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -53,6 +53,8 @@ public final class RouteTable: @unchecked Sendable {
 struct Routes {
     let router: Router<AppRequestContext>
     let table: RouteTable
+    /// What each API operation's JSON body may hold, from the OpenAPI document.
+    var bodyRules = RequestBodyRules()
 
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
     /// A handler of a route that needs a sign-in: it receives the identity the
@@ -90,8 +92,11 @@ struct Routes {
                      _ handler: @escaping @Sendable (Request, AppRequestContext, Identity?) async throws -> Response) {
         table.append(RouteRecord(method: method, path: path, access: access))
         let isAPI = path.hasPrefix("/api/")
+        let body = isAPI ? bodyRules.body(method: method.rawValue, path: path) : nil
         router.on(RouterPath(path), method: method) { request, context in
             let identity = try Self.check(access, method: method, isAPI: isAPI, request: request, context: context)
+            var context = context
+            context.bodyRules = body
             return try await handler(request, context, identity)
         }
     }
