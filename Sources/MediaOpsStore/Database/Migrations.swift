@@ -33,6 +33,7 @@ public enum Migrations {
         m008_trust,
         m009_list_performance,
         m010_notification_detail,
+        m011_metric_store,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

@@ -8,6 +8,8 @@ extension SQLRow {
     public func optionalString(_ column: String) throws -> String? { try decodeNil(column: column) ? nil : decode(column: column, as: String.self) }
     public func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
     public func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
+    public func double(_ column: String) throws -> Double { try decode(column: column, as: Double.self) }
+    public func optionalDouble(_ column: String) throws -> Double? { try decodeNil(column: column) ? nil : decode(column: column, as: Double.self) }
     public func date(_ column: String) throws -> Date { Date(epochMilliseconds: try decode(column: column, as: Int64.self)) }
     public func optionalDate(_ column: String) throws -> Date? {
         try decodeNil(column: column) ? nil : Date(epochMilliseconds: decode(column: column, as: Int64.self))

@@ -1,0 +1,220 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+/// The metric store's tables: daily account metrics, posts and their metric
+/// snapshots, raw pull payloads and the history of replaced values. Writes
+/// compare with what is stored, so the same values written again change
+/// nothing, and a different value replaces the old one only after the old
+/// one is kept in `metric_changes`.
+public struct MetricRepository: Sendable {
+    let db: any SQLDatabase
+    public init(_ db: any SQLDatabase) { self.db = db }
+
+    // MARK: Daily account metrics
+
+    /// Writes one account's values for one day (run inside a transaction).
+    public func recordDaily(accountID: String, day: LocalDate, values: [MetricKey: Double], provenance: MetricProvenance,
+                            now: Date) async throws -> MetricWriteSummary {
+        guard !values.isEmpty else { return MetricWriteSummary() }
+        let stored = try await db.raw("""
+            SELECT metric, value, source FROM account_daily_metrics
+            WHERE account_id = \(bind: accountID) AND day = \(bind: day.description)\(RowLock.update)
+            """).all()
+        var before: [String: (value: Double, source: String)] = [:]
+        for row in stored { before[try row.string("metric")] = (try row.double("value"), try row.string("source")) }
+        var summary = MetricWriteSummary()
+        for (key, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            if let old = before[key.rawValue] {
+                if old.value == value { summary.unchanged += 1; continue }
+                try await recordChange(subject: "account_day", subjectID: accountID, moment: day.description, key: key,
+                                       old: old, new: value, source: provenance.source, now: now)
+                summary.changed += 1
+            } else {
+                summary.inserted += 1
+            }
+            try await db.raw("""
+                INSERT INTO account_daily_metrics (account_id, day, metric, value, source, import_id, payload_id, entered_by, captured_at)
+                VALUES (\(bind: accountID), \(bind: day.description), \(bind: key.rawValue), \(bind: value), \(bind: provenance.source.rawValue),
+                        \(bind: provenance.importID), \(bind: provenance.payloadID), \(bind: provenance.enteredBy), \(bind: provenance.capturedAt.epochMilliseconds))
+                ON CONFLICT (account_id, day, metric) DO UPDATE SET value = excluded.value, source = excluded.source, import_id = excluded.import_id,
+                    payload_id = excluded.payload_id, entered_by = excluded.entered_by, captured_at = excluded.captured_at
+                """).run()
+        }
+        return summary
+    }
+
+    /// An account's stored values from `from` to `to` (both included), by day.
+    public func daily(accountID: String, from: LocalDate, to: LocalDate, keys: [MetricKey] = []) async throws -> [LocalDate: [MetricKey: MetricValue]] {
+        var conditions: [SQLQueryString] = ["account_id = \(bind: accountID)", "day >= \(bind: from.description)", "day <= \(bind: to.description)"]
+        if !keys.isEmpty {
+            conditions.append("metric IN (" + keys.map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ") + ")")
+        }
+        var result: [LocalDate: [MetricKey: MetricValue]] = [:]
+        for row in try await db.raw("SELECT * FROM account_daily_metrics " + whereSQL(conditions) + " ORDER BY day, metric").all() {
+            guard let day = LocalDate(try row.string("day")) else { throw UnreadableStoredValue(column: "day", value: try row.string("day")) }
+            let value = try Self.value(from: row)
+            result[day, default: [:]][value.key] = value
+        }
+        return result
+    }
+
+    // MARK: Posts and snapshots
+
+    /// The post with this platform id on this account, made when first seen.
+    /// A MediaOps target found later links an external post to it.
+    public func post(accountID: String, platformPostID: String, targetID: String?, title: String, url: String?, publishedAt: Date?,
+                     now: Date) async throws -> AnalyticsPost {
+        if var existing = try await post(accountID: accountID, platformPostID: platformPostID) {
+            let linked = existing.targetID ?? targetID
+            let origin: AnalyticsPost.Origin = linked == nil ? existing.origin : .mediaops
+            let changed = linked != existing.targetID || (existing.url == nil && url != nil) || (existing.publishedAt == nil && publishedAt != nil)
+                || (existing.title.isEmpty && !title.isEmpty)
+            if changed {
+                existing.targetID = linked
+                existing.origin = origin
+                existing.url = existing.url ?? url
+                existing.publishedAt = existing.publishedAt ?? publishedAt
+                if existing.title.isEmpty { existing.title = title }
+                try await db.raw("""
+                    UPDATE analytics_posts SET target_id = \(bind: existing.targetID), origin = \(bind: existing.origin.rawValue), url = \(bind: existing.url),
+                        published_at = \(bind: existing.publishedAt?.epochMilliseconds), title = \(bind: existing.title), updated_at = \(bind: now.epochMilliseconds)
+                    WHERE id = \(bind: existing.id)
+                    """).run()
+            }
+            return existing
+        }
+        let post = AnalyticsPost(id: Identifier.make("pst"), accountID: accountID, platformPostID: platformPostID, targetID: targetID, title: title,
+                                 url: url, publishedAt: publishedAt, origin: targetID == nil ? .external : .mediaops)
+        try await db.raw("""
+            INSERT INTO analytics_posts (id, account_id, platform_post_id, target_id, title, url, published_at, origin, created_at, updated_at)
+            VALUES (\(bind: post.id), \(bind: accountID), \(bind: platformPostID), \(bind: targetID), \(bind: title), \(bind: url),
+                    \(bind: publishedAt?.epochMilliseconds), \(bind: post.origin.rawValue), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
+            ON CONFLICT (account_id, platform_post_id) DO NOTHING
+            """).run()
+        // Another writer may have made it between the read and the insert: the stored row wins.
+        return try await self.post(accountID: accountID, platformPostID: platformPostID) ?? post
+    }
+
+    public func post(accountID: String, platformPostID: String) async throws -> AnalyticsPost? {
+        try await db.raw("""
+            SELECT * FROM analytics_posts WHERE account_id = \(bind: accountID) AND platform_post_id = \(bind: platformPostID)
+            """).first().map(Self.post(from:))
+    }
+
+    public func post(id: String) async throws -> AnalyticsPost? {
+        try await db.raw("SELECT * FROM analytics_posts WHERE id = \(bind: id)").first().map(Self.post(from:))
+    }
+
+    /// An account's posts, newest first.
+    public func posts(accountID: String, limit: Int = 100) async throws -> [AnalyticsPost] {
+        try await db.raw("""
+            SELECT * FROM analytics_posts WHERE account_id = \(bind: accountID) ORDER BY published_at DESC, id DESC LIMIT \(bind: limit)
+            """).all().map(Self.post(from:))
+    }
+
+    /// Writes one snapshot of a post's values, captured at `provenance.capturedAt`.
+    public func recordSnapshot(post: AnalyticsPost, values: [MetricKey: Double], provenance: MetricProvenance, now: Date) async throws -> MetricWriteSummary {
+        guard !values.isEmpty else { return MetricWriteSummary() }
+        let captured = provenance.capturedAt.epochMilliseconds
+        let hours = post.publishedAt.map { provenance.capturedAt.timeIntervalSince($0) / 3_600 }
+        let stored = try await db.raw("""
+            SELECT metric, value, source FROM post_metric_snapshots WHERE post_id = \(bind: post.id) AND captured_at = \(bind: captured)\(RowLock.update)
+            """).all()
+        var before: [String: (value: Double, source: String)] = [:]
+        for row in stored { before[try row.string("metric")] = (try row.double("value"), try row.string("source")) }
+        var summary = MetricWriteSummary()
+        for (key, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            if let old = before[key.rawValue] {
+                if old.value == value { summary.unchanged += 1; continue }
+                try await recordChange(subject: "post_snapshot", subjectID: post.id, moment: String(captured), key: key,
+                                       old: old, new: value, source: provenance.source, now: now)
+                summary.changed += 1
+            } else {
+                summary.inserted += 1
+            }
+            try await db.raw("""
+                INSERT INTO post_metric_snapshots (post_id, captured_at, hours_since_publish, metric, value, source, import_id, payload_id, entered_by)
+                VALUES (\(bind: post.id), \(bind: captured), \(bind: hours), \(bind: key.rawValue), \(bind: value), \(bind: provenance.source.rawValue),
+                        \(bind: provenance.importID), \(bind: provenance.payloadID), \(bind: provenance.enteredBy))
+                ON CONFLICT (post_id, captured_at, metric) DO UPDATE SET value = excluded.value, source = excluded.source,
+                    import_id = excluded.import_id, payload_id = excluded.payload_id, entered_by = excluded.entered_by
+                """).run()
+        }
+        return summary
+    }
+
+    /// A post's snapshots in capture order, each with its hours since publishing.
+    public func snapshots(postID: String) async throws -> [(capturedAt: Date, hoursSincePublish: Double?, values: [MetricKey: MetricValue])] {
+        var order: [Int64] = []
+        var byCapture: [Int64: (hours: Double?, values: [MetricKey: MetricValue])] = [:]
+        for row in try await db.raw("SELECT * FROM post_metric_snapshots WHERE post_id = \(bind: postID) ORDER BY captured_at, metric").all() {
+            let captured = Int64(try row.int("captured_at"))
+            if byCapture[captured] == nil { order.append(captured); byCapture[captured] = (try row.optionalDouble("hours_since_publish"), [:]) }
+            let value = try Self.value(from: row)
+            byCapture[captured]?.values[value.key] = value
+        }
+        return order.map { (Date(epochMilliseconds: $0), byCapture[$0]!.hours, byCapture[$0]!.values) }
+    }
+
+    // MARK: Payloads and history
+
+    /// Keeps a platform's raw answer; values pulled from it point at it.
+    public func savePayload(accountID: String, endpoint: String, body: String, fetchedAt: Date) async throws -> String {
+        let id = Identifier.make("pay")
+        try await db.raw("""
+            INSERT INTO metric_payloads (id, account_id, endpoint, body, fetched_at)
+            VALUES (\(bind: id), \(bind: accountID), \(bind: endpoint), \(bind: body), \(bind: fetchedAt.epochMilliseconds))
+            """).run()
+        return id
+    }
+
+    public func payload(id: String) async throws -> (endpoint: String, body: String)? {
+        try await db.raw("SELECT endpoint, body FROM metric_payloads WHERE id = \(bind: id)").first().map { (try $0.string("endpoint"), try $0.string("body")) }
+    }
+
+    /// The replaced values of one account day, oldest first.
+    public func changes(accountID: String, day: LocalDate) async throws -> [MetricChange] {
+        try await changes(subject: "account_day", subjectID: accountID, moment: day.description)
+    }
+
+    /// The replaced values of one snapshot of a post, oldest first.
+    public func changes(postID: String, capturedAt: Date) async throws -> [MetricChange] {
+        try await changes(subject: "post_snapshot", subjectID: postID, moment: String(capturedAt.epochMilliseconds))
+    }
+
+    private func changes(subject: String, subjectID: String, moment: String) async throws -> [MetricChange] {
+        try await db.raw("""
+            SELECT * FROM metric_changes WHERE subject = \(bind: subject) AND subject_id = \(bind: subjectID) AND moment = \(bind: moment)
+            ORDER BY changed_at, id
+            """).all().map { row in
+                MetricChange(key: try row.value("metric", as: MetricKey.self), oldValue: try row.double("old_value"), newValue: try row.double("new_value"),
+                             oldSource: try row.value("old_source", as: MetricSource.self), newSource: try row.value("new_source", as: MetricSource.self),
+                             changedAt: try row.date("changed_at"))
+            }
+    }
+
+    private func recordChange(subject: String, subjectID: String, moment: String, key: MetricKey, old: (value: Double, source: String),
+                              new value: Double, source: MetricSource, now: Date) async throws {
+        try await db.raw("""
+            INSERT INTO metric_changes (id, subject, subject_id, moment, metric, old_value, new_value, old_source, new_source, changed_at)
+            VALUES (\(bind: Identifier.make("mch")), \(bind: subject), \(bind: subjectID), \(bind: moment), \(bind: key.rawValue), \(bind: old.value),
+                    \(bind: value), \(bind: old.source), \(bind: source.rawValue), \(bind: now.epochMilliseconds))
+            """).run()
+    }
+
+    // MARK: Rows
+
+    static func value(from row: any SQLRow) throws -> MetricValue {
+        let provenance = MetricProvenance(source: try row.value("source", as: MetricSource.self), importID: try row.optionalString("import_id"),
+                                          payloadID: try row.optionalString("payload_id"), enteredBy: try row.optionalString("entered_by"),
+                                          capturedAt: try row.date("captured_at"))
+        return MetricValue(key: try row.value("metric", as: MetricKey.self), value: try row.double("value"), provenance: provenance)
+    }
+
+    static func post(from row: any SQLRow) throws -> AnalyticsPost {
+        AnalyticsPost(id: try row.string("id"), accountID: try row.string("account_id"), platformPostID: try row.string("platform_post_id"),
+                      targetID: try row.optionalString("target_id"), title: try row.string("title"), url: try row.optionalString("url"),
+                      publishedAt: try row.optionalDate("published_at"), origin: try row.value("origin", as: AnalyticsPost.Origin.self))
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import MediaOpsDomain
+import MediaOpsStore
+import MediaOpsTestSupport
+import SQLKit
+import Testing
+
+@Suite("Metric store")
+struct MetricStoreTests {
+    static func account(_ database: Database) async throws -> (TeamService, Principal, Account) {
+        let team = StoreFixtures.service(database)
+        let (_, owner) = try await StoreFixtures.setUp(team)
+        let account = try await team.createAccount(.init(platform: "weibo", name: "青禾茶饮官方微博", handle: "qinghetea"), by: owner)
+        return (team, owner, account)
+    }
+
+    static let day = LocalDate(year: 2026, month: 11, day: 30)
+    static let pulledAt = Date(timeIntervalSince1970: 1_796_086_800)  // 2026-12-01 09:00 Beijing
+
+    @Test("daily values: written once, the same values again change nothing, a different value replaces the old one and the old one stays in the history",
+          arguments: TestDatabase.available)
+    func dailyIdempotentWithHistory(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (_, _, account) = try await Self.account(database)
+            let metrics = MetricService(database: database)
+            let payload = try await metrics.savePayload(accountID: account.id, endpoint: "users/counts", body: #"{"followers_count":3593}"#, fetchedAt: Self.pulledAt)
+            let pull = MetricProvenance(source: .apiPull, payloadID: payload, capturedAt: Self.pulledAt)
+            let first = try await metrics.recordDaily(accountID: account.id, day: Self.day,
+                                                      values: [.followersTotal: 3_593, .followersNet: -12, .reads: 1_200], provenance: pull)
+            #expect(first == MetricWriteSummary(inserted: 3))
+            #expect(try await metrics.recordDaily(accountID: account.id, day: Self.day,
+                                                  values: [.followersTotal: 3_593, .followersNet: -12, .reads: 1_200], provenance: pull)
+                    == MetricWriteSummary(unchanged: 3))
+
+            // The back-office file says otherwise for reads: it wins, and the pulled value is kept as history.
+            let file = MetricProvenance(source: .fileImport, importID: "imp_0000000000000001", capturedAt: Self.pulledAt.addingTimeInterval(3_600))
+            #expect(try await metrics.recordDaily(accountID: account.id, day: Self.day, values: [.reads: 1_250, .likes: 40], provenance: file)
+                    == MetricWriteSummary(inserted: 1, changed: 1))
+            let stored = try #require(try await metrics.daily(accountID: account.id, from: Self.day, to: Self.day)[Self.day])
+            #expect(stored[.reads]?.value == 1_250 && stored[.reads]?.provenance.source == .fileImport && stored[.reads]?.provenance.importID == "imp_0000000000000001")
+            #expect(stored[.followersNet]?.value == -12 && stored[.followersTotal]?.provenance.payloadID == payload)
+            // A metric the platform did not give is absent, never zero.
+            #expect(stored[.shares] == nil && stored.count == 4)
+            let history = try await metrics.changes(accountID: account.id, day: Self.day)
+            #expect(history.map { [$0.oldValue, $0.newValue] } == [[1_200, 1_250]])
+            #expect(history.first?.oldSource == .apiPull && history.first?.newSource == .fileImport && history.first?.key == .reads)
+            #expect(try await metrics.daily(accountID: account.id, from: Self.day.adding(days: 1), to: Self.day.adding(days: 7)).isEmpty)
+            #expect(try await MetricRepository(database.sql).payload(id: payload)?.body.contains("3593") == true)
+        }
+    }
+
+    @Test("values are checked against their unit, all broken ones named, and a refused batch writes nothing", arguments: TestDatabase.available)
+    func unitsChecked(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (_, _, account) = try await Self.account(database)
+            let metrics = MetricService(database: database)
+            let manual = MetricProvenance(source: .manual, enteredBy: "mem_0000000000000001", capturedAt: Self.pulledAt)
+            do {
+                _ = try await metrics.recordDaily(accountID: account.id, day: Self.day,
+                                                  values: [.reads: 10, .completionRate: 12.22, .likes: -1, .shares: 2.5, .avgWatchSeconds: .nan], provenance: manual)
+                Issue.record("a batch with broken values was accepted")
+            } catch let errors as ValidationErrors {
+                #expect(errors.errors.map(\.field) == ["values.avg_watch_seconds", "values.completion_rate", "values.likes", "values.shares"])
+                #expect(errors.errors.map(\.code) == ["metric_not_a_number", "metric_fraction_above_one", "metric_negative", "metric_not_whole"])
+            }
+            #expect(try await metrics.daily(accountID: account.id, from: Self.day, to: Self.day).isEmpty)
+            await #expect(throws: ValidationError(field: "account_id", code: "unknown_account")) {
+                _ = try await metrics.recordDaily(accountID: "acc_nobody0000000", day: Self.day, values: [.reads: 1], provenance: manual)
+            }
+            // Fractions, seconds and fen are stored as given.
+            #expect(try await metrics.recordDaily(accountID: account.id, day: Self.day, values: [.completionRate: 0.1222, .avgWatchSeconds: 14.73, .tipsFen: 1_880],
+                                                  provenance: manual) == MetricWriteSummary(inserted: 3))
+            let stored = try #require(try await metrics.daily(accountID: account.id, from: Self.day, to: Self.day)[Self.day])
+            #expect(stored[.completionRate]?.value == 0.1222 && stored[.avgWatchSeconds]?.value == 14.73 && stored[.tipsFen]?.value == 1_880)
+            #expect(stored[.tipsFen]?.provenance.enteredBy == "mem_0000000000000001")
+        }
+    }
+
+    @Test("post snapshots: a post seen outside MediaOps is an external post, each capture keeps its hours since publishing, a capture written again is idempotent",
+          arguments: TestDatabase.available)
+    func snapshots(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (_, _, account) = try await Self.account(database)
+            let metrics = MetricService(database: database)
+            let published = Self.pulledAt.addingTimeInterval(-24 * 3_600)
+            let reference = MetricService.PostReference(accountID: account.id, platformPostID: "5012345678901234", title: "春茶上新", publishedAt: published)
+            let day1 = MetricProvenance(source: .apiPull, capturedAt: Self.pulledAt)
+            let (post, first) = try await metrics.recordSnapshot(reference, values: [.reads: 900, .likes: 30], provenance: day1)
+            #expect(post.origin == .external && post.targetID == nil && first.inserted == 2)
+            let day3 = MetricProvenance(source: .apiPull, capturedAt: Self.pulledAt.addingTimeInterval(48 * 3_600))
+            let (same, _) = try await metrics.recordSnapshot(reference, values: [.reads: 2_100, .likes: 61], provenance: day3)
+            #expect(same.id == post.id, "the same platform id on the same account is the same post")
+            #expect(try await metrics.recordSnapshot(reference, values: [.reads: 2_100, .likes: 61], provenance: day3).summary == MetricWriteSummary(unchanged: 2))
+            let (_, corrected) = try await metrics.recordSnapshot(reference, values: [.reads: 2_150], provenance: day3)
+            #expect(corrected == MetricWriteSummary(changed: 1))
+
+            let snapshots = try await metrics.snapshots(postID: post.id)
+            #expect(snapshots.map(\.hoursSincePublish) == [24, 72])
+            #expect(snapshots.map { $0.values[.reads]?.value } == [900, 2_150] && snapshots[1].values[.likes]?.value == 61)
+            #expect(try await metrics.changes(postID: post.id, capturedAt: day3.capturedAt).map(\.oldValue) == [2_100])
+            #expect(try await metrics.posts(accountID: account.id).map(\.id) == [post.id])
+            await #expect(throws: ValidationError(field: "platform_post_id", code: "required")) {
+                _ = try await metrics.recordSnapshot(.init(accountID: account.id, platformPostID: "  ", title: "x"), values: [.reads: 1], provenance: day1)
+            }
+        }
+    }
+}
