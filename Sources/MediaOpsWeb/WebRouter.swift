@@ -43,7 +43,7 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
 
     let openAPI = try OpenAPIDocument.bundled()
     var routes = Routes(router: router, table: table)
-    routes.bodyRules = try RequestBodyRules(document: openAPI.data)
+    routes.requestRules = try RequestRules(document: openAPI.data)
     // Each room registers its controllers from the dependencies it names.
     SystemRoutes.register(routes, dependencies.system, openAPI: openAPI, pages: pages)
     TeamRoutes.register(routes, dependencies.team, pages: pages)

@@ -181,6 +181,12 @@ struct ApiTests {
         ("POST", "/api/v1/content", #"{"title":"春茶","titel":"春茶"}"#, 422, "unknown_property", "titel"),
         ("POST", "/api/v1/content", #"{"title":null}"#, 422, "null_not_allowed", "title"),
         ("PATCH", "/api/v1/settings", #"{"time_zone":null}"#, 422, "null_not_allowed", "time_zone"),
+        ("POST", "/api/v1/compliance/check", #"{"text":"全网最低","platform":null}"#, 422, "null_not_allowed", "platform"),
+        // A typed query parameter given empty is refused, not read as "no filter".
+        ("GET", "/api/v1/assets?kind=", nil, 422, "empty_value", "kind"),
+        ("GET", "/api/v1/calendar?date=", nil, 422, "empty_value", "date"),
+        ("GET", "/api/v1/notifications?unread=", nil, 422, "empty_value", "unread"),
+        ("GET", "/api/v1/members?page=", nil, 422, "empty_value", "page"),
     ] as [(String, String, String?, Int, String, String?)])
     func badInput(method: String, uri: String, body: String?, status: Int, code: String, field: String?) async throws {
         try await WebHarness.run(.sqlite) { app in

@@ -206,13 +206,13 @@ struct DocumentTests {
 
     @Test("request bodies follow the document: its properties, which may be null, and whether others are refused")
     func requestBodyRules() throws {
-        let rules = try RequestBodyRules(document: try OpenAPIDocument.bundled().data)
+        let rules = try RequestRules(document: try OpenAPIDocument.bundled().data)
         let create = try #require(rules.body(method: "POST", path: "/api/v1/content"))
         #expect(create.closed)
         #expect(create.properties["title"] == false && create.properties["cover_asset_id"] == true)
-        #expect(RequestBodyRules.check(["title": .string("春茶"), "cover_asset_id": .null], against: create) == nil)
-        #expect(RequestBodyRules.check(["title": .null], against: create) == ValidationError(field: "title", code: "null_not_allowed"))
-        #expect(RequestBodyRules.check(["title": .string("春茶"), "titel": .string("春茶")], against: create)
+        #expect(RequestRules.check(["title": .string("春茶"), "cover_asset_id": .null], against: create) == nil)
+        #expect(RequestRules.check(["title": .null], against: create) == ValidationError(field: "title", code: "null_not_allowed"))
+        #expect(RequestRules.check(["title": .string("春茶"), "titel": .string("春茶")], against: create)
                 == ValidationError(field: "titel", code: "unknown_property"))
         // A path parameter's route is found by its pattern, as the router registers it.
         #expect(rules.body(method: "PATCH", path: "/api/v1/content/{id}") != nil)

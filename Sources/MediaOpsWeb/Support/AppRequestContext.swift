@@ -41,7 +41,7 @@ public struct AppRequestContext: RequestContext {
     /// Why publishing is paused, when it is: every page says so.
     public var publishingFreezeReason: String?
     /// What the route's documented JSON body may hold (API routes with a body).
-    var bodyRules: RequestBodyRules.Body?
+    var bodyRules: RequestRules.Body?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

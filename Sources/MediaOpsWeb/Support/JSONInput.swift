@@ -40,7 +40,7 @@ struct JSONInput: Sendable {
             throw AppError(.badRequest, "invalid_json")
         }
         guard case .object(let object) = value else { throw AppError(.badRequest, "json_object_expected") }
-        if let rules = context.bodyRules, let broken = RequestBodyRules.check(object, against: rules) { throw broken }
+        if let rules = context.bodyRules, let broken = RequestRules.check(object, against: rules) { throw broken }
         return JSONInput(object: object)
     }
 

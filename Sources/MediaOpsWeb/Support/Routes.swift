@@ -54,7 +54,7 @@ struct Routes {
     let router: Router<AppRequestContext>
     let table: RouteTable
     /// What each API operation's JSON body may hold, from the OpenAPI document.
-    var bodyRules = RequestBodyRules()
+    var requestRules = RequestRules()
 
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
     /// A handler of a route that needs a sign-in: it receives the identity the
@@ -92,9 +92,11 @@ struct Routes {
                      _ handler: @escaping @Sendable (Request, AppRequestContext, Identity?) async throws -> Response) {
         table.append(RouteRecord(method: method, path: path, access: access))
         let isAPI = path.hasPrefix("/api/")
-        let body = isAPI ? bodyRules.body(method: method.rawValue, path: path) : nil
+        let body = isAPI ? requestRules.body(method: method.rawValue, path: path) : nil
+        let typedQuery = isAPI ? requestRules.typedQueryParameters(method: method.rawValue, path: path) : []
         router.on(RouterPath(path), method: method) { request, context in
             let identity = try Self.check(access, method: method, isAPI: isAPI, request: request, context: context)
+            if !typedQuery.isEmpty, let broken = RequestRules.checkQuery(request.formQuery, typed: typedQuery) { throw broken }
             var context = context
             context.bodyRules = body
             return try await handler(request, context, identity)
