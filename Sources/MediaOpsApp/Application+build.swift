@@ -75,7 +75,9 @@ public func buildComponents(configuration: Configuration, database: Database, lo
         team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound),
         content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
                                      inbox: inbox, publishing: publishing),
-        publishing: publishing, inbox: inbox)
+        publishing: publishing,
+        analytics: AnalyticsDependencies(team: team, analytics: AnalyticsService(database: database), imports: ImportService(database: database)),
+        inbox: inbox)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.
     try await channels.sealLegacyAddresses()
@@ -88,7 +90,8 @@ public func buildComponents(configuration: Configuration, database: Database, lo
 /// Every job handler a worker runs: publishing, reconciliation, reminders, notifications.
 public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] {
     components.engine.handlers + [NotificationJobHandler(database: components.database, secrets: components.secrets,
-                                                         http: components.outbound, publicURL: components.configuration.publicURL)]
+                                                         http: components.outbound, publicURL: components.configuration.publicURL),
+                                  MetricImportJobHandler(imports: ImportService(database: components.database))]
 }
 
 /// The worker service `serve` runs in-process and `mediaops worker` runs alone.

@@ -13,17 +13,19 @@ public struct WebDependencies: Sendable {
     public var team: TeamDependencies
     public var content: ContentDependencies
     public var publishing: PublishingDependencies
+    public var analytics: AnalyticsDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, inbox: NotificationInbox) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, inbox: NotificationInbox) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
         self.team = team
         self.content = content
         self.publishing = publishing
+        self.analytics = analytics
         self.inbox = inbox
     }
 }
@@ -49,5 +51,6 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     TeamRoutes.register(routes, dependencies.team, pages: pages)
     ContentRoutes.register(routes, dependencies.content, pages: pages)
     PublishingRoutes.register(routes, dependencies.publishing, pages: pages)
+    AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
     return (router, table)
 }

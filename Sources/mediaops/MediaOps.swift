@@ -16,7 +16,7 @@ struct MediaOps: AsyncParsableCommand {
         commandName: "mediaops",
         abstract: "MediaOps (媒体运营台): the self-hosted workspace for a new-media operations team.",
         version: Configuration.version,
-        subcommands: [Serve.self, Worker.self, Sandbox.self, Migrate.self, User.self, Backup.self, Demo.self, Check.self, Bench.self]
+        subcommands: [Serve.self, Worker.self, Sandbox.self, Migrate.self, User.self, Backup.self, Demo.self, Check.self, Import.self, Bench.self]
     )
 }
 
@@ -457,5 +457,133 @@ struct Bench: AsyncParsableCommand {
             await db.close()
             if database == nil { Bench.removeTemporaryDatabase(configuration) }
         }
+    }
+}
+
+/// Imports a back-office export file into one account's numbers: exit 0
+/// imported, 1 row errors (nothing written), 2 an unreadable file or bad usage.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import a back-office export file (CSV or XLSX) into an account's metrics.",
+        discussion: "The layout is recognised from the file's headers (\(ExportLayout.allCases.map(\.rawValue).joined(separator: ", "))), or named with --format. Exit status: 0 imported (or, with --dry-run, importable), 1 row errors and nothing written, 2 unreadable file or usage error."
+    )
+
+    @Argument(help: "The export file (.csv or .xlsx).") var file: String
+    @Option(help: "The account: its id (acc_…) or its handle.") var account: String
+    @Option(help: "The layout, when the headers do not tell it.") var format: String?
+    @Option(help: "The sheet of a workbook to read (default: the first one with a known layout).") var sheet: String?
+    @Flag(help: "Check the file and show what would be imported; write nothing.") var dryRun = false
+    @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var options: DatabaseOptions
+
+    func fail(_ message: String, code: Int32 = 2) -> ExitCode {
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+
+    func run() async throws {
+        var layout: ExportLayout?
+        if let format {
+            guard let parsed = ExportLayout(rawValue: format) else {
+                throw fail("unknown format \(format); use one of \(ExportLayout.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            layout = parsed
+        }
+        guard let data = FileManager.default.contents(atPath: file) else { throw fail("cannot read \(file).") }
+        let configuration = try options.configuration()
+        var logger = makeLogger(configuration)
+        logger.logLevel = .error
+        let database = try await openDatabase(configuration, logger: logger)
+        do {
+            try await importFile(data: data, layout: layout, database: database)
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+
+    func importFile(data: Data, layout: ExportLayout?, database: Database) async throws {
+        let accounts = AccountRepository(database.sql)
+        let target: Account
+        if let found = try await accounts.find(id: account) {
+            target = found
+        } else {
+            let matches = try await accounts.find(handle: account)
+            guard let first = matches.first else { throw fail("no account has the id or handle \(account).") }
+            guard matches.count == 1 else {
+                throw fail("several accounts have the handle \(account) (\(matches.map(\.id).joined(separator: ", "))); name one by its id.")
+            }
+            target = first
+        }
+        let imports = ImportService(database: database, inlineRowLimit: .max)
+        let filename = URL(fileURLWithPath: file).lastPathComponent
+        let preview: ImportPreview
+        do {
+            if dryRun {
+                let reading = try await imports.read(data, sheet: sheet, layout: layout)
+                let record = MetricImport(id: "dry-run", accountID: target.id, filename: filename, contentSHA256: "", byteSize: data.count,
+                                          fileFormat: reading.file.format.key, sheet: reading.file.sheets[reading.sheetIndex].name, layout: reading.layout,
+                                          headerRow: reading.headerRow, columns: reading.columns, state: .previewed, rowCount: 0, errorCount: 0,
+                                          dataAsOf: Date(), createdBy: nil, createdAt: Date())
+                preview = imports.preview(of: reading, record: record, earlier: nil)
+            } else {
+                let principal = Principal(memberID: nil, name: "mediaops import", roleKeys: ["owner"], permissions: Set(Permission.allCases))
+                preview = try await imports.upload(principal, accountID: target.id, filename: filename, data: data, sheet: sheet, layout: layout)
+            }
+        } catch let error as MediaOpsDomain.ValidationError {
+            throw fail(explain(code: error.code, field: error.field, params: error.params))
+        }
+        report(preview, account: target)
+        if let problem = preview.mappingProblem {
+            throw fail("the columns of this file are not recognised (\(explain(code: problem.rawValue, field: nil, params: [:]))). Import it once in the web page to map its columns, or name its layout with --format.")
+        }
+        guard let rows = preview.rows, rows.errors.isEmpty else { throw ExitCode(1) }
+        if dryRun { return }
+        let principal = Principal(memberID: nil, name: "mediaops import", roleKeys: ["owner"], permissions: Set(Permission.allCases))
+        do {
+            let done = try await imports.commit(principal, id: preview.record.id)
+            if json {
+                printJSON(["import_id": done.id, "state": done.state.rawValue, "rows": done.rowCount, "values_inserted": done.summary.inserted,
+                           "values_changed": done.summary.changed, "values_unchanged": done.summary.unchanged,
+                           "posts_created": done.postsCreated, "posts_matched": done.postsMatched])
+            } else {
+                say("Imported \(done.rowCount) rows into \(target.name): \(done.summary.inserted) values new, \(done.summary.changed) changed, \(done.summary.unchanged) unchanged; \(done.postsCreated) posts new, \(done.postsMatched) matched.")
+            }
+        } catch let error as MediaOpsDomain.ValidationError {
+            throw fail(explain(code: error.code, field: nil, params: error.params), code: error.code == ImportService.Problem.hasRowErrors.rawValue ? 1 : 2)
+        }
+    }
+
+    func report(_ preview: ImportPreview, account: Account) {
+        let errors = preview.rows?.errors ?? []
+        if json {
+            var object: [String: Any] = [
+                "account_id": account.id, "format": preview.record.fileFormat, "layout": preview.record.layout?.rawValue ?? NSNull(),
+                "sheet": preview.record.sheet, "header_row": preview.record.headerRow + 1, "rows": preview.rows?.rowCount ?? 0,
+                "kind": preview.rows?.kind.rawValue ?? NSNull(), "dry_run": dryRun,
+                "errors": errors.map { ["row": $0.row, "column": $0.column ?? NSNull(), "value": $0.value, "code": $0.problem.rawValue,
+                                        "message": explain(code: $0.problem.rawValue, field: nil, params: ["field": $0.column ?? "", "value": $0.value])] as [String: Any] },
+                "notes": (preview.rows?.notes ?? []).map { ["row": $0.row, "column": $0.column ?? NSNull(), "value": $0.value, "code": $0.kind.rawValue] as [String: Any] },
+            ]
+            if let problem = preview.mappingProblem { object["mapping_problem"] = problem.rawValue }
+            if dryRun || !errors.isEmpty || preview.mappingProblem != nil { printJSON(object) }
+            return
+        }
+        let layout = preview.record.layout.map { "\($0.rawValue)" } ?? "unknown layout"
+        say("\(preview.record.filename): \(preview.record.fileFormat), \(layout), header on row \(preview.record.headerRow + 1)\(preview.record.sheet.isEmpty ? "" : ", sheet \(preview.record.sheet)").")
+        if let rows = preview.rows {
+            say("\(rows.rowCount) rows (\(rows.kind == .daily ? "days" : "posts")), \(errors.count) errors.")
+        }
+        for error in errors.prefix(200) {
+            say("  row \(error.row): " + explain(code: error.problem.rawValue, field: nil, params: ["field": error.column ?? "", "value": error.value]))
+        }
+        if errors.count > 200 { say("  … and \(errors.count - 200) more.") }
+        if !errors.isEmpty { say("Nothing was imported.") }
+    }
+
+    func printJSON(_ object: [String: Any]) {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        say(String(decoding: data, as: UTF8.self))
     }
 }

@@ -42,7 +42,7 @@ public enum ExportCell {
         }
     }
 
-    static func clean(_ raw: String) -> String {
+    public static func clean(_ raw: String) -> String {
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         text = text.replacingOccurrences(of: "\u{00A0}", with: "").replacingOccurrences(of: "\u{3000}", with: "")
         // Full-width digits and signs, as some sheets hold them.
@@ -129,7 +129,9 @@ public enum ExportCell {
         var factor = 1.0
         if text.hasSuffix("万") { factor = 10_000; text.removeLast() } else if text.hasSuffix("亿") { factor = 100_000_000; text.removeLast() }
         if text.hasPrefix("+") { text.removeFirst() }
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+        // Workbooks store some numbers in exponent form ("4.4099999999999999E-2").
+        guard !text.isEmpty, text.first != "e", text.first != "E",
+              text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "e" || $0 == "E" || $0 == "+") }),
               let value = Double(text), value.isFinite else { return nil }
         return factor == 1 ? value : (value * factor).rounded()
     }

@@ -110,11 +110,11 @@ public struct RecognizedExport: Equatable, Sendable {
     /// The layout whose signature a row of `rows` holds, preferring the
     /// layout that explains the most columns of that row; nil for a file
     /// none of them matches (the user maps it by hand).
-    public static func recognise(_ rows: [[String]]) -> RecognizedExport? {
+    public static func recognise(_ rows: [[String]], among layouts: [ExportLayout] = ExportLayout.allCases) -> RecognizedExport? {
         var best: (score: Int, result: RecognizedExport)?
         for (index, row) in rows.prefix(rowsSearched).enumerated() {
             let headers = row.map(ExportLayout.normalised)
-            for layout in ExportLayout.allCases where layout.signature.allSatisfy(headers.contains) {
+            for layout in layouts where layout.signature.allSatisfy(headers.contains) {
                 let aliases = layout.aliases
                 var columns: [Int: ExportColumn] = [:]
                 var known = 0

@@ -15,6 +15,7 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case reviewFlow = "review_flow"
     case publishTarget = "publish_target"
     case wordList = "word_list"
+    case metricImport = "metric_import"
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

@@ -6,7 +6,7 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
     case analyst, designer, tech, channel, pr, reviewer, viewer
 
     public var permissions: Set<Permission> {
-        let reader: Set<Permission> = [.membersView, .accountsView, .contentView]
+        let reader: Set<Permission> = [.membersView, .accountsView, .contentView, .analyticsView]
         let writer = reader.union([.contentWrite])
         switch self {
         case .owner:
@@ -15,13 +15,13 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
             // Sees and steers everything except redefining what roles mean.
             return Set(Permission.allCases).subtracting([.rolesManage])
         case .manager:
-            return writer.union([.accountsManage, .auditView, .contentApprove, .contentPublish, .complianceManage])
+            return writer.union([.accountsManage, .auditView, .contentApprove, .contentPublish, .complianceManage, .analyticsImport])
         case .tech:
             // Looks after the accounts' back-office settings and integrations.
-            return reader.union([.accountsManage, .auditView])
+            return reader.union([.accountsManage, .auditView, .analyticsImport])
         case .content, .campaign:
-            // Operators run their accounts: they publish what was approved.
-            return writer.union([.contentPublish])
+            // Operators run their accounts: they publish what was approved and feed in their numbers.
+            return writer.union([.contentPublish, .analyticsImport])
         case .copywriter, .designer:
             return writer
         case .reviewer:
@@ -30,7 +30,10 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
         case .channel:
             // Channel operators publish on the platforms they look after.
             return reader.union([.contentPublish])
-        case .community, .analyst, .pr:
+        case .analyst:
+            // Analysts keep the numbers complete: imports, pulls and backfills.
+            return reader.union([.analyticsImport])
+        case .community, .pr:
             return reader
         case .viewer:
             return reader

@@ -15,12 +15,16 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
     case contentPublish = "content.publish"
     case complianceOverride = "compliance.override"
     case complianceManage = "compliance.manage"
+    /// Read the 数据 room: dashboards, account numbers, imports.
+    case analyticsView = "analytics.view"
+    /// Feed the metric store: import export files, start pulls and backfills.
+    case analyticsImport = "analytics.import"
 
     /// Permissions that only change what a member can read. A role built only from
     /// these can never write anything, which is what "viewer" promises.
     public var isReadOnly: Bool {
         switch self {
-        case .membersView, .accountsView, .auditView, .contentView: true
+        case .membersView, .accountsView, .auditView, .contentView, .analyticsView: true
         default: false
         }
     }

@@ -52,4 +52,35 @@ public enum ExportFileReader {
         let width = rows.map(\.count).max() ?? 0
         return (rows.map { $0.count < width ? $0 + Array(repeating: "", count: width - $0.count) : $0 }, encoding)
     }
+
+    /// What a file turned out to be.
+    public enum Format: Sendable, Equatable {
+        case csv(Encoding)
+        case xlsx
+
+        public var key: String {
+            switch self {
+            case .csv(let encoding): "csv_\(encoding.rawValue)"
+            case .xlsx: "xlsx"
+            }
+        }
+    }
+
+    /// A file read whole: its format and its sheets (a CSV is one sheet).
+    public struct File: Sendable, Equatable {
+        public var format: Format
+        public var sheets: [XLSXReader.Sheet]
+    }
+
+    /// Reads a CSV or XLSX export, deciding which from the bytes.
+    public static func read(_ data: Data) throws -> File {
+        guard !data.isEmpty else { throw Problem.empty }
+        if XLSXReader.isZip(data) {
+            let sheets = try XLSXReader.sheets(data).filter { !$0.rows.isEmpty }
+            guard !sheets.isEmpty else { throw Problem.empty }
+            return File(format: .xlsx, sheets: sheets)
+        }
+        let (rows, encoding) = try csvRows(data)
+        return File(format: .csv(encoding), sheets: [XLSXReader.Sheet(name: "", rows: rows)])
+    }
 }

@@ -218,3 +218,22 @@ public struct MetricRepository: Sendable {
                       publishedAt: try row.optionalDate("published_at"), origin: try row.value("origin", as: AnalyticsPost.Origin.self))
     }
 }
+
+extension MetricRepository {
+    /// The account's post at this address, if one was stored with it.
+    public func post(accountID: String, url: String) async throws -> AnalyticsPost? {
+        try await db.raw("""
+            SELECT * FROM analytics_posts WHERE account_id = \(bind: accountID) AND url = \(bind: url) ORDER BY created_at, id LIMIT 1
+            """).first().map(Self.post(from:))
+    }
+
+    /// The account's post with this title published within [from, to): how a
+    /// file without ids (小红书's note list) finds posts already known.
+    public func post(accountID: String, title: String, publishedFrom from: Date, to: Date) async throws -> AnalyticsPost? {
+        try await db.raw("""
+            SELECT * FROM analytics_posts WHERE account_id = \(bind: accountID) AND title = \(bind: title)
+                AND published_at >= \(bind: from.epochMilliseconds) AND published_at < \(bind: to.epochMilliseconds)
+            ORDER BY published_at, id LIMIT 1
+            """).first().map(Self.post(from:))
+    }
+}

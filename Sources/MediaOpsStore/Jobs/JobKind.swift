@@ -11,4 +11,6 @@ public enum JobKind: String, Sendable, Codable, CaseIterable {
     case notify
     /// The daily look at every account's platform token.
     case tokenCheck = "token_check"
+    /// Commit a large export-file import (analytics).
+    case metricImport = "metric_import"
 }

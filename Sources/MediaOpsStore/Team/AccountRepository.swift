@@ -36,6 +36,16 @@ public struct AccountRepository: Sendable {
         return try await account(from: row)
     }
 
+    /// Accounts with this handle (on any platform), oldest first: how the
+    /// command line names an account.
+    public func find(handle: String) async throws -> [Account] {
+        var result: [Account] = []
+        for row in try await db.raw("SELECT * FROM accounts WHERE handle = \(bind: handle) ORDER BY created_at, id").all() {
+            result.append(try await account(from: row))
+        }
+        return result
+    }
+
     public func list(filter: AccountFilter, sort: AccountSort = .name, descending: Bool = false, page: PageRequest) async throws -> Page<Account> {
         var conditions: [SQLQueryString] = []
         if let platform = filter.platform { conditions.append("platform = \(bind: platform.rawValue)") }

@@ -113,6 +113,13 @@ struct PageSupport: Sendable {
             }
             content = Self.mostSpecific(content)
             if let first = content.first { nav.append(item("nav.content_room", first.href, content)) }
+            var analytics: [LayoutModel.NavItem] = []
+            if can(.analyticsView) {
+                analytics.append(item("nav.analytics_overview", AnalyticsPath.overview.path))
+                analytics.append(item("nav.analytics_imports", AnalyticsPath.imports.path))
+            }
+            analytics = Self.mostSpecific(analytics)
+            if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }
             var settings: [LayoutModel.NavItem] = []
             if can(.settingsManage) { settings.append(item("nav.workspace", TeamPath.settings.path)) }
             if can(.auditView) { settings.append(item("nav.audit", TeamPath.audit.path)) }

@@ -42,6 +42,11 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case publishTarget = "publishing/target"
     case channels = "publishing/channels"
     case channelEdit = "publishing/channel_edit"
+    // Analytics
+    case analyticsOverview = "analytics/overview"
+    case analyticsAccount = "analytics/account"
+    case analyticsImports = "analytics/imports"
+    case analyticsImport = "analytics/import"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -56,4 +61,6 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case finding = "content/finding"
     case publishingRetry = "publishing/retry"
     case publishingSection = "publishing/section"
+    case analyticsPeriodPicker = "analytics/period_picker"
+    case analyticsFigure = "analytics/figure"
 }

@@ -1,0 +1,27 @@
+/// One account's numbers: headline figures against the period before, daily
+/// curves, and its posts with their 24-hour and 7-day figures.
+struct AccountAnalyticsPage {
+    struct PostRow {
+        var title: String; var url: String?; var published: String; var origin: String
+        var consumption24h: String; var engagement24h: String; var consumption7d: String; var engagement7d: String; var latest: String; var snapshots: String
+    }
+
+    var name: String
+    var platform: String
+    var picker: PeriodPicker
+    var followers: AnalyticsController.Figure
+    var net: AnalyticsController.Figure
+    var consumption: AnalyticsController.Figure
+    var consumptionLabel: String
+    var engagement: AnalyticsController.Figure
+    var posts: AnalyticsController.Figure
+    var hasData: Bool
+    var charts: [ChartBlock]
+    var postRows: [PostRow]
+    var pagination: Pagination
+    var consumptionTitle: String
+    var csvHref: String
+    var xlsxHref: String
+    var importHref: String
+    var definitions: [Definition]
+}

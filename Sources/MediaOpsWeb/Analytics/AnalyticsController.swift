@@ -1,0 +1,525 @@
+import Foundation
+import Hummingbird
+import MediaOpsDomain
+import MediaOpsStore
+
+/// The 数据 room's dashboards: the matrix overview (every account against the
+/// period before), one account's curves and posts, their CSV/XLSX exports and
+/// the API behind them.
+struct AnalyticsController {
+    let dependencies: AnalyticsDependencies
+    let pages: PageSupport
+
+    var analytics: AnalyticsService { dependencies.analytics }
+
+    enum SortKey: String, CaseIterable { case name, followers, net, posts, consumption, engagement }
+
+    func register(_ routes: Routes) {
+        // API
+        routes.get("/api/v1/analytics/overview", .permission(.analyticsView)) { request, _ in
+            let report = try await overview(request)
+            return try JSONOutput.response(OverviewDTO(report))
+        }
+        routes.get("/api/v1/analytics/accounts/{id}/daily", .permission(.analyticsView)) { request, context in
+            let account = try await account(context)
+            let period = try await period(request)
+            let days = try await analytics.daily(accountID: account.id, from: period.from, to: period.to)
+            return try JSONOutput.response(DailyDTO(account_id: account.id, from: period.from.description, to: period.to.description,
+                                                    days: days.keys.sorted().map { DailyDTO.Day(day: $0.description, metrics: Self.keyed(days[$0]!)) }))
+        }
+        routes.get("/api/v1/analytics/accounts/{id}/posts", .permission(.analyticsView)) { request, context in
+            let account = try await account(context)
+            let page = try await analytics.posts(accountID: account.id, page: try request.pageRequest(defaultPerPage: 20))
+            return try JSONOutput.response(PageDTO(page) { PostMetricsDTO($0) })
+        }
+        routes.get("/api/v1/analytics/posts/{id}", .permission(.analyticsView)) { _, context in
+            guard let post = try await analytics.post(id: try context.parameters.require("id")) else { throw NotFoundError(entity: "post") }
+            let snapshots = try await analytics.snapshots(postID: post.id)
+            return try JSONOutput.response(PostSnapshotsDTO(post: post, snapshots: snapshots))
+        }
+
+        // Pages
+        routes.get(AnalyticsPath.overview, .permission(.analyticsView)) { request, context, _ in
+            try await overviewPage(request, context: context)
+        }
+        routes.get(AnalyticsPath.overviewExport, .permission(.analyticsView)) { request, context, _ in
+            let report = try await overview(request)
+            let t = pages.localizer(context)
+            return try download(overviewTable(report, t), name: "overview-\(report.period.from)-\(report.period.to)", request: request)
+        }
+        routes.get(AnalyticsPath.account(.key), .permission(.analyticsView)) { request, context, _ in
+            try await accountPage(request, context: context)
+        }
+        routes.get(AnalyticsPath.accountExport(.key), .permission(.analyticsView)) { request, context, _ in
+            let account = try await account(context)
+            let period = try await period(request)
+            let days = try await analytics.daily(accountID: account.id, from: period.from, to: period.to)
+            let t = pages.localizer(context)
+            let keys = MetricKey.allCases.filter { key in days.values.contains { $0[key] != nil } }
+            var rows: [[ExportTable.Cell]] = []
+            var day = period.from
+            while day <= period.to {
+                let values = days[day] ?? [:]
+                rows.append([.text(day.description)] + keys.map { key in values[key].map { .number($0) } ?? .empty })
+                day = day.adding(days: 1)
+            }
+            let table = ExportTable(sheetName: account.name, header: [t.t("analytics.account.col_day")] + keys.map { t.t("metric.\($0.rawValue)") }, rows: rows)
+            return try download(table, name: "\(account.handle)-\(period.from)-\(period.to)", request: request)
+        }
+    }
+
+    // MARK: Reading the request
+
+    func account(_ context: AppRequestContext) async throws -> Account {
+        guard let account = try await dependencies.team.account(id: try context.parameters.require("id")) else { throw NotFoundError(entity: "account") }
+        return account
+    }
+
+    func period(_ request: Request) async throws -> ReportingPeriod {
+        let today = try await analytics.today().day
+        return try ReportingPeriod.parse(period: request.query("period"), month: request.query("month"), from: request.query("from"),
+                                         to: request.query("to"), today: today)
+    }
+
+    struct OverviewRow {
+        var account: Account
+        var groups: [AccountGroup]
+        var current: AccountPeriodTotals
+        var previous: AccountPeriodTotals
+    }
+
+    struct OverviewReport {
+        var period: ReportingPeriod
+        var rows: [OverviewRow]
+        var groups: [AccountGroup]
+        var groupFilter: String?
+        var platformFilter: Platform?
+        var sort: SortKey
+        var descending: Bool
+    }
+
+    func overview(_ request: Request) async throws -> OverviewReport {
+        let period = try await period(request)
+        let zone = try await analytics.today().zone
+        var platform: Platform?
+        if let raw = request.query("platform") {
+            guard let parsed = Platform(rawValue: raw) else {
+                throw ValidationError(field: "platform", code: "invalid_choice", params: ["choices": Platform.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            platform = parsed
+        }
+        let groupFilter = request.query("group").flatMap { $0.isEmpty ? nil : $0 }
+        var sort = SortKey.name
+        if let raw = request.query("sort") {
+            guard let parsed = SortKey(rawValue: raw) else {
+                throw ValidationError(field: "sort", code: "invalid_choice", params: ["choices": SortKey.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            sort = parsed
+        }
+        let descending = request.query("dir") == "desc" || (request.query("dir") == nil && sort != .name)
+        let accounts = try await dependencies.team.accounts(filter: AccountFilter(platform: platform, groupID: groupFilter),
+                                                            page: PageRequest(page: 1, perPage: PageRequest.maxPerPage * 50)).items
+        let groups = try await dependencies.team.groups()
+        let byID = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
+        let current = try await analytics.totals(from: period.from, to: period.to, zone: zone)
+        let previousPeriod = period.previous
+        let previous = try await analytics.totals(from: previousPeriod.from, to: previousPeriod.to, zone: zone)
+        var rows = accounts.map { account in
+            OverviewRow(account: account, groups: account.groupIDs.compactMap { byID[$0] },
+                        current: current[account.id] ?? AccountPeriodTotals(accountID: account.id),
+                        previous: previous[account.id] ?? AccountPeriodTotals(accountID: account.id))
+        }
+        func value(_ row: OverviewRow) -> Double? {
+            switch sort {
+            case .name: nil
+            case .followers: row.current.followers
+            case .net: row.current.followersNet
+            case .posts: Double(row.current.posts)
+            case .consumption: row.current.consumption(row.account.platform)
+            case .engagement: row.current.engagementRate(row.account.platform)
+            }
+        }
+        rows.sort { a, b in
+            if sort == .name { return descending ? a.account.name > b.account.name : a.account.name < b.account.name }
+            // Accounts without the number sort last either way.
+            switch (value(a), value(b)) {
+            case (nil, nil): return a.account.name < b.account.name
+            case (nil, _): return false
+            case (_, nil): return true
+            case (let x?, let y?): return x == y ? a.account.name < b.account.name : (descending ? x > y : x < y)
+            }
+        }
+        return OverviewReport(period: period, rows: rows, groups: groups, groupFilter: groupFilter, platformFilter: platform, sort: sort, descending: descending)
+    }
+
+    // MARK: Formatting
+
+    static func keyed(_ values: [MetricKey: Double]) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })
+    }
+
+    static func percent(_ fraction: Double?) -> String? {
+        fraction.map { String(format: "%.1f%%", $0 * 100) }
+    }
+
+    /// A number with its change against the previous period: the arrow and the
+    /// sign carry the direction, never the colour alone.
+    struct Figure {
+        var text: String
+        var exact: String
+        var change: String?
+        var trend: String
+    }
+
+    static func countFigure(_ value: Double?, previous: Double?, t: Localizer, signed: Bool = false) -> Figure {
+        guard let value else { return Figure(text: "—", exact: t.t("analytics.no_data"), change: nil, trend: "none") }
+        let rounded = Int(value.rounded())
+        var text = t.count(rounded)
+        if signed, rounded > 0 { text = "+" + text }
+        let previousText = previous.map { t.grouped(Int($0.rounded())) } ?? "—"
+        let exact = t.t("analytics.exact", ["value": t.grouped(rounded), "previous": previousText])
+        guard let previous else { return Figure(text: text, exact: exact, change: nil, trend: "none") }
+        if previous == value { return Figure(text: text, exact: exact, change: "＝", trend: "flat") }
+        if previous == 0 || signed {
+            let delta = Int((value - previous).rounded())
+            return Figure(text: text, exact: exact, change: (delta > 0 ? "▲ +" : "▼ ") + t.count(delta), trend: delta > 0 ? "up" : "down")
+        }
+        let ratio = (value - previous) / abs(previous)
+        return Figure(text: text, exact: exact, change: (ratio > 0 ? "▲ +" : "▼ ") + String(format: "%.1f%%", ratio * 100), trend: ratio > 0 ? "up" : "down")
+    }
+
+    static func rateFigure(_ value: Double?, previous: Double?, t: Localizer) -> Figure {
+        guard let value else { return Figure(text: "—", exact: t.t("analytics.no_data"), change: nil, trend: "none") }
+        let exact = t.t("analytics.exact", ["value": String(format: "%.2f%%", value * 100), "previous": percent(previous) ?? "—"])
+        guard let previous else { return Figure(text: percent(value)!, exact: exact, change: nil, trend: "none") }
+        let points = (value - previous) * 100
+        if abs(points) < 0.05 { return Figure(text: percent(value)!, exact: exact, change: "＝", trend: "flat") }
+        return Figure(text: percent(value)!, exact: exact, change: (points > 0 ? "▲ +" : "▼ ") + t.t("analytics.points", ["value": String(format: "%.1f", points)]),
+                      trend: points > 0 ? "up" : "down")
+    }
+
+    // MARK: Pages
+
+    func periodPicker(_ request: Request, _ period: ReportingPeriod, path: String, t: Localizer) -> PeriodPicker {
+        let kinds = ReportingPeriod.Kind.allCases.map { kind in
+            SelectOption(value: kind.rawValue, label: t.t("analytics.period.\(kind.rawValue)"), selected: kind == period.kind)
+        }
+        let keep = ["group", "platform", "sort", "dir"].compactMap { name in request.query(name).map { HiddenField(name: name, value: $0) } }
+        return PeriodPicker(action: path, kinds: kinds, month: String(period.from.description.prefix(7)), from: period.from.description, to: period.to.description,
+                            range: t.t("analytics.period.range", ["from": period.from.description, "to": period.to.description, "days": String(period.days),
+                                                                     "zone": t.timeZone.identifier]),
+                            previous: t.t("analytics.period.previous", ["from": period.previous.from.description, "to": period.previous.to.description]),
+                            hidden: keep)
+    }
+
+    func overviewPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        let report: OverviewReport
+        do {
+            report = try await overview(request)
+        } catch let error as ValidationError {
+            return pages.errorPage(status: .unprocessableContent, message: t.error(error.code, field: error.field, params: error.params), request: request, context: context)
+        }
+        func row(_ row: OverviewRow) -> OverviewPage.Row {
+            let platform = row.account.platform
+            let consumptionKey = DerivedMetric.consumptionKey(for: platform)
+            return OverviewPage.Row(
+                name: row.account.name, href: AnalyticsPath.account(.value(row.account.id)).path + "?" + Self.encode(Self.periodQuery(report.period)),
+                platform: t.platformShortName(platform),
+                followers: Self.countFigure(row.current.followers, previous: row.previous.followers, t: t),
+                net: Self.countFigure(row.current.followersNet, previous: row.previous.followersNet, t: t, signed: true),
+                posts: Self.countFigure(Double(row.current.posts), previous: Double(row.previous.posts), t: t),
+                consumption: Self.countFigure(row.current.consumption(platform), previous: row.previous.consumption(platform), t: t),
+                consumptionLabel: t.t("metric.\(consumptionKey.rawValue)"),
+                engagement: Self.rateFigure(row.current.engagementRate(platform), previous: row.previous.engagementRate(platform), t: t))
+        }
+        var sections: [OverviewPage.Section] = []
+        for group in report.groups where report.groupFilter == nil || report.groupFilter == group.id {
+            let members = report.rows.filter { $0.account.groupIDs.contains(group.id) }
+            if !members.isEmpty { sections.append(OverviewPage.Section(title: group.name, rows: members.map(row))) }
+        }
+        let ungrouped = report.rows.filter { $0.account.groupIDs.isEmpty }
+        if !ungrouped.isEmpty, report.groupFilter == nil { sections.append(OverviewPage.Section(title: t.t("analytics.overview.ungrouped"), rows: ungrouped.map(row))) }
+        let base = Self.periodQuery(report.period) + [("group", report.groupFilter ?? ""), ("platform", report.platformFilter?.rawValue ?? "")]
+        func sortLink(_ key: SortKey) -> SortLink {
+            let active = report.sort == key
+            let nextDescending = active ? !report.descending : key != .name
+            let pairs = base + [("sort", key.rawValue), ("dir", nextDescending ? "desc" : "asc")]
+            return SortLink(href: AnalyticsPath.overview.path + "?" + Self.encode(pairs),
+                            ariaSort: active ? (report.descending ? "descending" : "ascending") : "none",
+                            indicator: active ? (report.descending ? "↓" : "↑") : "")
+        }
+        let exportQuery = Self.encode(base + [("sort", report.sort.rawValue), ("dir", report.descending ? "desc" : "asc")])
+        let model = OverviewPage(
+            picker: periodPicker(request, report.period, path: AnalyticsPath.overview.path, t: t),
+            sections: sections, accountCount: t.t("analytics.overview.count", ["count": String(report.rows.count)]),
+            groups: [SelectOption(value: "", label: t.t("analytics.overview.all_groups"), selected: report.groupFilter == nil)]
+                + report.groups.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == report.groupFilter) },
+            platforms: [SelectOption(value: "", label: t.t("analytics.overview.all_platforms"), selected: report.platformFilter == nil)]
+                + Platform.allCases.filter { $0 != .webhook }.map { SelectOption(value: $0.rawValue, label: t.platformShortName($0), selected: $0 == report.platformFilter) },
+            sort: OverviewPage.Sorts(name: sortLink(.name), followers: sortLink(.followers), net: sortLink(.net), posts: sortLink(.posts),
+                                     consumption: sortLink(.consumption), engagement: sortLink(.engagement)),
+            csvHref: AnalyticsPath.overviewExport.path + "?" + exportQuery + "&format=csv",
+            xlsxHref: AnalyticsPath.overviewExport.path + "?" + exportQuery + "&format=xlsx",
+            definitions: Self.definitions(t))
+        return pages.render(.analyticsOverview, title: t.t("analytics.overview.title"), page: model, request: request, context: context)
+    }
+
+    static func definitions(_ t: Localizer) -> [Definition] {
+        DerivedMetric.allCases.map { Definition(term: t.t("analytics.derived.\($0.rawValue)"), meaning: t.t("analytics.derived.\($0.rawValue)_help")) }
+    }
+
+    static func periodQuery(_ period: ReportingPeriod) -> [(String, String)] {
+        switch period.kind {
+        case .month: [("period", "month"), ("month", String(period.from.description.prefix(7)))]
+        case .custom: [("period", "custom"), ("from", period.from.description), ("to", period.to.description)]
+        default: [("period", period.kind.rawValue)]
+        }
+    }
+
+    static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.filter { !$0.1.isEmpty }.map { PathSegment.queryEscape($0.0) + "=" + PathSegment.queryEscape($0.1) }.joined(separator: "&")
+    }
+
+    func overviewTable(_ report: OverviewReport, _ t: Localizer) -> ExportTable {
+        let header = ["analytics.overview.col_account", "analytics.overview.col_platform", "analytics.overview.col_groups", "analytics.overview.col_followers",
+                      "analytics.overview.col_net", "analytics.overview.col_net_previous", "analytics.overview.col_posts", "analytics.overview.col_posts_previous",
+                      "analytics.overview.col_consumption", "analytics.overview.col_consumption_previous", "analytics.overview.col_engagement",
+                      "analytics.overview.col_engagement_previous"].map { t.t($0) }
+        func number(_ value: Double?) -> ExportTable.Cell { value.map { .number($0) } ?? .empty }
+        let rows: [[ExportTable.Cell]] = report.rows.map { row in
+            let platform = row.account.platform
+            return [.text(row.account.name), .text(t.platformShortName(platform)), .text(row.groups.map(\.name).joined(separator: "、")),
+                    number(row.current.followers), number(row.current.followersNet), number(row.previous.followersNet),
+                    .number(Double(row.current.posts)), .number(Double(row.previous.posts)),
+                    number(row.current.consumption(platform)), number(row.previous.consumption(platform)),
+                    number(row.current.engagementRate(platform)), number(row.previous.engagementRate(platform))]
+        }
+        return ExportTable(sheetName: t.t("analytics.overview.title"), header: header, rows: rows)
+    }
+
+    /// The table as `?format=csv` (default) or `xlsx`.
+    func download(_ table: ExportTable, name: String, request: Request) throws -> Response {
+        let format = request.query("format") ?? "csv"
+        let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(80))
+        let body: Data
+        let type: String
+        switch format {
+        case "csv":
+            body = table.csv()
+            type = "text/csv; charset=utf-8"
+        case "xlsx":
+            body = try table.xlsx()
+            type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        default:
+            throw ValidationError(field: "format", code: "invalid_choice", params: ["choices": "csv, xlsx"])
+        }
+        let ascii = safeName.unicodeScalars.allSatisfy(\.isASCII) ? safeName : "export"
+        let encoded = safeName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ascii
+        return Response(status: .ok, headers: [.contentType: type,
+                                               .contentDisposition: "attachment; filename=\"\(ascii).\(format)\"; filename*=UTF-8''\(encoded).\(format)"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    func accountPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        let account = try await account(context)
+        let period: ReportingPeriod
+        do {
+            period = try await self.period(request)
+        } catch let error as ValidationError {
+            return pages.errorPage(status: .unprocessableContent, message: t.error(error.code, field: error.field, params: error.params), request: request, context: context)
+        }
+        let zone = try await analytics.today().zone
+        let days = try await analytics.daily(accountID: account.id, from: period.from, to: period.to)
+        let current = try await analytics.totals(from: period.from, to: period.to, zone: zone)[account.id] ?? AccountPeriodTotals(accountID: account.id)
+        let previous = try await analytics.totals(from: period.previous.from, to: period.previous.to, zone: zone)[account.id] ?? AccountPeriodTotals(accountID: account.id)
+        let platform = account.platform
+        let consumptionKey = DerivedMetric.consumptionKey(for: platform)
+        var labels: [(LocalDate, String)] = []
+        var day = period.from
+        while day <= period.to {
+            labels.append((day, String(format: "%d/%d", day.month, day.day)))
+            day = day.adding(days: 1)
+        }
+        func series(_ pick: ([MetricKey: Double]) -> Double?) -> [SVGLineChart.Point] {
+            labels.map { SVGLineChart.Point(label: $0.1, value: days[$0.0].flatMap(pick)) }
+        }
+        let countFormat: (Double) -> String = { t.count(Int($0.rounded())) }
+        let charts = [
+            ChartBlock(title: t.t("metric.followers_total"), svg: SVGLineChart(title: t.t("metric.followers_total"), unit: t.t("analytics.unit.people"),
+                                                                            points: series { $0[.followersTotal] }, format: countFormat).render()),
+            ChartBlock(title: t.t("metric.followers_net"), svg: SVGLineChart(title: t.t("metric.followers_net"), unit: t.t("analytics.unit.people"),
+                                                                          points: series { $0[.followersNet] }, format: countFormat).render()),
+            ChartBlock(title: t.t("metric.\(consumptionKey.rawValue)"), svg: SVGLineChart(title: t.t("metric.\(consumptionKey.rawValue)"), unit: t.t("analytics.unit.times"),
+                                                                                        points: series { $0[consumptionKey] }, format: countFormat).render()),
+            ChartBlock(title: t.t("analytics.derived.engagement_rate"), svg: SVGLineChart(title: t.t("analytics.derived.engagement_rate"), unit: "%",
+                                                                                       points: series { DerivedMetric.engagementRate($0, platform: platform).map { $0 * 100 } },
+                                                                                       format: { String(format: "%.1f", $0) }).render()),
+        ]
+        let postsPage = try await analytics.posts(accountID: account.id, page: try request.pageRequest(defaultPerPage: 20))
+        let posts = postsPage.items.map { summary in
+            AccountAnalyticsPage.PostRow(
+                title: summary.post.title.isEmpty ? t.t("analytics.account.untitled") : summary.post.title, url: summary.post.url,
+                published: summary.post.publishedAt.map(t.dateTime) ?? "—",
+                origin: t.t("analytics.origin.\(summary.post.origin.rawValue)"),
+                consumption24h: summary.at24h.flatMap { $0[consumptionKey] }.map { t.count(Int($0)) } ?? "—",
+                engagement24h: Self.percent(summary.at24h.flatMap { DerivedMetric.engagementRate($0, platform: platform) }) ?? "—",
+                consumption7d: summary.at7d.flatMap { $0[consumptionKey] }.map { t.count(Int($0)) } ?? "—",
+                engagement7d: Self.percent(summary.at7d.flatMap { DerivedMetric.engagementRate($0, platform: platform) }) ?? "—",
+                latest: summary.latest.flatMap { $0[consumptionKey] }.map { t.count(Int($0)) } ?? "—",
+                snapshots: String(summary.snapshotCount))
+        }
+        let query = Self.encode(Self.periodQuery(period))
+        let model = AccountAnalyticsPage(
+            name: account.name, platform: t.platformName(platform),
+            picker: periodPicker(request, period, path: AnalyticsPath.account(.value(account.id)).path, t: t),
+            followers: Self.countFigure(current.followers, previous: previous.followers, t: t),
+            net: Self.countFigure(current.followersNet, previous: previous.followersNet, t: t, signed: true),
+            consumption: Self.countFigure(current.consumption(platform), previous: previous.consumption(platform), t: t),
+            consumptionLabel: t.t("metric.\(consumptionKey.rawValue)"),
+            engagement: Self.rateFigure(current.engagementRate(platform), previous: previous.engagementRate(platform), t: t),
+            posts: Self.countFigure(Double(current.posts), previous: Double(previous.posts), t: t),
+            hasData: !days.isEmpty, charts: charts, postRows: posts, pagination: Pagination(request, page: postsPage, localizer: t),
+            consumptionTitle: t.t("metric.\(consumptionKey.rawValue)"),
+            csvHref: AnalyticsPath.accountExport(.value(account.id)).path + "?" + query + "&format=csv",
+            xlsxHref: AnalyticsPath.accountExport(.value(account.id)).path + "?" + query + "&format=xlsx",
+            importHref: AnalyticsPath.imports.query(["account_id": account.id]),
+            definitions: Self.definitions(t))
+        return pages.render(.analyticsAccount, title: account.name, page: model, request: request, context: context)
+    }
+}
+
+struct HiddenField { var name: String; var value: String }
+
+struct PeriodPicker {
+    var action: String
+    var kinds: [SelectOption]
+    var month: String
+    var from: String
+    var to: String
+    var range: String
+    var previous: String
+    var hidden: [HiddenField]
+}
+
+struct SortLink { var href: String; var ariaSort: String; var indicator: String }
+struct Definition { var term: String; var meaning: String }
+struct ChartBlock { var title: String; var svg: String }
+
+// MARK: API shapes
+
+struct OverviewDTO: Encodable {
+    struct Totals: Encodable {
+        @Nullable var followers: Double?
+        @Nullable var followers_net: Double?
+        var posts: Int
+        @Nullable var reads: Double?
+        @Nullable var plays: Double?
+        @Nullable var engagement: Double?
+        @Nullable var engagement_rate: Double?
+
+        init(_ totals: AccountPeriodTotals, platform: Platform) {
+            followers = totals.followers
+            followers_net = totals.followersNet
+            posts = totals.posts
+            reads = totals.sums[.reads]
+            plays = totals.sums[.plays]
+            engagement = DerivedMetric.engagement(totals.sums)
+            engagement_rate = totals.engagementRate(platform)
+        }
+    }
+
+    struct Row: Encodable {
+        var account_id: String
+        var name: String
+        var platform: String
+        var group_ids: [String]
+        var current: Totals
+        var previous: Totals
+    }
+
+    var from: String
+    var to: String
+    var previous_from: String
+    var previous_to: String
+    var accounts: [Row]
+
+    init(_ report: AnalyticsController.OverviewReport) {
+        from = report.period.from.description
+        to = report.period.to.description
+        previous_from = report.period.previous.from.description
+        previous_to = report.period.previous.to.description
+        accounts = report.rows.map { row in
+            Row(account_id: row.account.id, name: row.account.name, platform: row.account.platform.rawValue, group_ids: row.account.groupIDs,
+                current: Totals(row.current, platform: row.account.platform), previous: Totals(row.previous, platform: row.account.platform))
+        }
+    }
+}
+
+struct DailyDTO: Encodable {
+    struct Day: Encodable { var day: String; var metrics: [String: Double] }
+    var account_id: String
+    var from: String
+    var to: String
+    var days: [Day]
+}
+
+struct AnalyticsPostDTO: Encodable {
+    var id: String
+    var account_id: String
+    var platform_post_id: String
+    @Nullable var target_id: String?
+    var title: String
+    @Nullable var url: String?
+    @Nullable var published_at: Date?
+    var origin: String
+
+    init(_ post: AnalyticsPost) {
+        id = post.id
+        account_id = post.accountID
+        platform_post_id = post.platformPostID
+        target_id = post.targetID
+        title = post.title
+        url = post.url
+        published_at = post.publishedAt
+        origin = post.origin.rawValue
+    }
+}
+
+struct PostMetricsDTO: Encodable {
+    var post: AnalyticsPostDTO
+    @Nullable var at_24h: [String: Double]?
+    @Nullable var at_7d: [String: Double]?
+    @Nullable var latest: [String: Double]?
+    var snapshots: Int
+
+    init(_ summary: PostMetricsSummary) {
+        post = AnalyticsPostDTO(summary.post)
+        at_24h = summary.at24h.map(AnalyticsController.keyed)
+        at_7d = summary.at7d.map(AnalyticsController.keyed)
+        latest = summary.latest.map(AnalyticsController.keyed)
+        snapshots = summary.snapshotCount
+    }
+}
+
+struct PostSnapshotsDTO: Encodable {
+    struct Snapshot: Encodable {
+        var captured_at: Date
+        @Nullable var hours_since_publish: Double?
+        var metrics: [String: Double]
+        var sources: [String: String]
+    }
+
+    var post: AnalyticsPostDTO
+    var snapshots: [Snapshot]
+
+    init(post: AnalyticsPost, snapshots: [(capturedAt: Date, hoursSincePublish: Double?, values: [MetricKey: MetricValue])]) {
+        self.post = AnalyticsPostDTO(post)
+        self.snapshots = snapshots.map { snapshot in
+            Snapshot(captured_at: snapshot.capturedAt, hours_since_publish: snapshot.hoursSincePublish,
+                     metrics: Dictionary(uniqueKeysWithValues: snapshot.values.map { ($0.key.rawValue, $0.value.value) }),
+                     sources: Dictionary(uniqueKeysWithValues: snapshot.values.map { ($0.key.rawValue, $0.value.provenance.source.rawValue) }))
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// Every page and form target of the 数据 room: the matrix overview, one
+/// account's numbers, and imports of back-office export files.
+enum AnalyticsPath: PagePath {
+    case overview
+    case overviewExport
+    case account(PathParameter<String>)
+    case accountExport(PathParameter<String>)
+    case imports
+    case importDetail(PathParameter<String>)
+    case importColumns(PathParameter<String>)
+    case importCommit(PathParameter<String>)
+
+    /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
+    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports]
+
+    var path: String {
+        switch self {
+        case .overview: "/analytics"
+        case .overviewExport: "/analytics/export"
+        case .account(let id): "/analytics/accounts/" + PathSegment.of(id, "id")
+        case .accountExport(let id): AnalyticsPath.account(id).path + "/export"
+        case .imports: "/analytics/imports"
+        case .importDetail(let id): "/analytics/imports/" + PathSegment.of(id, "id")
+        case .importColumns(let id): AnalyticsPath.importDetail(id).path + "/columns"
+        case .importCommit(let id): AnalyticsPath.importDetail(id).path + "/commit"
+        }
+    }
+}
