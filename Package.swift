@@ -112,7 +112,8 @@ let package = Package(
         // Shared by the test targets: temporary SQLite and PostgreSQL databases.
         .target(
             name: "MediaOpsTestSupport",
-            dependencies: ["MediaOpsStore", "MediaOpsDomain", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["MediaOpsStore", "MediaOpsDomain", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/MediaOpsTestSupport"
         ),
         .testTarget(name: "MediaOpsDomainTests", dependencies: ["MediaOpsDomain"]),
