@@ -246,3 +246,44 @@ public struct MetricFieldMapper: Sendable {
         return values
     }
 }
+
+/// Where an account's statistics pulls stand: what people see beside its numbers.
+public struct MetricPullStatus: Sendable, Equatable {
+    public struct LastError: Sendable, Equatable {
+        /// A `PullFailureKind` raw value: the catalog picks the sentence from it.
+        public var code: String
+        /// The platform's own words.
+        public var detail: String
+        public var at: Date
+
+        public init(code: String, detail: String, at: Date) {
+            self.code = code
+            self.detail = detail
+            self.at = at
+        }
+    }
+
+    public var accountID: String
+    public var lastAttemptAt: Date
+    public var lastSuccessAt: Date?
+    public var lastError: LastError?
+    /// The metrics the latest pull could not fill, each with its reason.
+    public var metricFailures: [MetricFailure]
+    /// Endpoints that answered "api offline" in the latest pull.
+    public var offlineEndpoints: [String]
+
+    public init(accountID: String, lastAttemptAt: Date, lastSuccessAt: Date?, lastError: LastError?, metricFailures: [MetricFailure], offlineEndpoints: [String]) {
+        self.accountID = accountID
+        self.lastAttemptAt = lastAttemptAt
+        self.lastSuccessAt = lastSuccessAt
+        self.lastError = lastError
+        self.metricFailures = metricFailures
+        self.offlineEndpoints = offlineEndpoints
+    }
+
+    /// Whether the last thing that happened was an error (an older error after a success is history).
+    public var isFailing: Bool {
+        guard let lastError else { return false }
+        return lastSuccessAt.map { lastError.at > $0 } ?? true
+    }
+}

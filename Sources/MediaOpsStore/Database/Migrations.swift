@@ -34,6 +34,7 @@ public enum Migrations {
         m009_list_performance,
         m010_notification_detail,
         m011_metric_store,
+        m013_metric_pulls,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own
