@@ -236,7 +236,7 @@ struct MetricPullConnectorTests {
         #expect(user.values(on: Self.yesterday)[.followersTotal] == Double(SandboxMetrics.followersTotal(token, today)))
         let ids = (0..<101).map { "190000000000000\($0)" } + ["19deleted"]
         let posts = await XConnector().pullPosts(account, posts: ids.map { MetricPostRef(platformPostID: $0, publishedAt: nil) }, context: context)
-        #expect(posts.failure == nil && posts.posts.count == 101 && posts.values(post: "19deleted") == nil)
+        #expect(posts.failure == nil && posts.posts.count == 101 && posts.values(post: "19deleted") == nil, "\(String(describing: posts.failure))")
         #expect(await rig.calls("x", "tweets/lookup") == 2)
         let metrics = SandboxMetrics.xMetrics(ids[3], days: SandboxMetrics.liveDays(on: today))
         #expect(posts.values(post: ids[3])?[.impressions] == (metrics["impression_count"] as? Int).map(Double.init))

@@ -85,8 +85,26 @@ enum MetricCall {
         return nil
     }
 
-    static func ids(_ posts: [MetricPostRef], chunk: Int) -> [[String]] {
-        let ids = posts.map(\.platformPostID)
-        return stride(from: 0, to: ids.count, by: chunk).map { Array(ids[$0..<min($0 + chunk, ids.count)]) }
+    /// Ids in batches of at most `chunk` (the platform's limit) whose comma-joined
+    /// text stays within `budget` characters: the outbound policy refuses URLs
+    /// over 2,048, and 100 nineteen-digit X ids would exceed it.
+    static func ids(_ posts: [MetricPostRef], chunk: Int, budget: Int = 1_800) -> [[String]] {
+        var batches: [[String]] = []
+        var current: [String] = []
+        var length = 0
+        for id in posts.map(\.platformPostID) {
+            if !current.isEmpty, current.count == chunk || length + id.utf8.count + 1 > budget {
+                batches.append(current)
+                current = []
+                length = 0
+            }
+            current.append(id)
+            length += id.utf8.count + 1
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
     }
+
+    /// Query text with the ids joined by literal commas (the platforms split on them; encoding them triples their cost).
+    static func idList(_ ids: [String]) -> String { ids.map(FormEncoding.escape).joined(separator: ",") }
 }

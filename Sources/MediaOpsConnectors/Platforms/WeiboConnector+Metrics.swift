@@ -32,7 +32,7 @@ extension WeiboConnector: MetricsConnector {
         await context.log.redact([token, FormEncoding.escape(token)])
         var result = MetricPullResult()
         for ids in MetricCall.ids(posts, chunk: Self.idsPerCall) {
-            let url = context.endpoints.base(.weibo) + "/2/statuses/count.json?" + FormEncoding.encode([("access_token", token), ("ids", ids.joined(separator: ","))])
+            let url = context.endpoints.base(.weibo) + "/2/statuses/count.json?" + FormEncoding.encode([("access_token", token)]) + "&ids=" + MetricCall.idList(ids)
             switch await get(url, context: context) {
             case .failure(let failure):
                 result.failure = failure

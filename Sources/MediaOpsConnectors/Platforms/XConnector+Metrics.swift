@@ -32,7 +32,7 @@ extension XConnector: MetricsConnector {
         await context.log.redact([token])
         var result = MetricPullResult()
         for ids in MetricCall.ids(posts, chunk: Self.idsPerCall) {
-            let url = context.endpoints.base(.x) + "/2/tweets?" + FormEncoding.encode([("ids", ids.joined(separator: ",")), ("tweet.fields", "public_metrics")])
+            let url = context.endpoints.base(.x) + "/2/tweets?ids=" + MetricCall.idList(ids) + "&tweet.fields=public_metrics"
             switch await get(url, token: token, context: context) {
             case .failure(let failure):
                 result.failure = failure
