@@ -19,7 +19,9 @@ struct MetricPullServiceTests {
         let (_, owner) = try await StoreFixtures.setUp(team)
         var made: [Account] = []
         for platform in platforms {
-            made.append(try await team.createAccount(.init(platform: platform, name: "青禾茶饮", handle: "qinghe-\(platform)"), by: owner))
+            let wechat = platform == "wechat_oa"
+            made.append(try await team.createAccount(.init(platform: platform, name: "青禾茶饮", handle: "qinghe-\(platform)", kind: wechat ? "service" : nil,
+                                                           fields: wechat ? ["app_id": "wx0123456789abcdef"] : nil), by: owner))
         }
         return made
     }
