@@ -87,11 +87,12 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                          secrets: secrets, outbound: outbound)
 }
 
-/// Every job handler a worker runs: publishing, reconciliation, reminders, notifications.
+/// Every job handler a worker runs: publishing, reconciliation, reminders, notifications, statistics pulls.
 public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] {
     components.engine.handlers + [NotificationJobHandler(database: components.database, secrets: components.secrets,
                                                          http: components.outbound, publicURL: components.configuration.publicURL),
                                   MetricImportJobHandler(imports: ImportService(database: components.database))]
+        + MetricPullJobHandler.all(engine: components.engine)
 }
 
 /// The worker service `serve` runs in-process and `mediaops worker` runs alone.

@@ -44,7 +44,11 @@ struct SandboxMastodon: SandboxPlatform {
         route(router, .get, "/api/v1/statuses/{id}", call: "statuses/get", state: state) { request, caller in
             let id = caller.parameters.get("id") ?? ""
             guard let status = await state.load(Status.self, Self.statuses, id) else { throw MastodonError(.notFound, "Record not found") }
-            return (.ok, status.json(origin: request.sandboxOrigin, media: await Self.attachments(status.mediaIDs, state: state, origin: request.sandboxOrigin)))
+            var json = status.json(origin: request.sandboxOrigin, media: await Self.attachments(status.mediaIDs, state: state, origin: request.sandboxOrigin))
+            // Counters grow with each sandbox day the status has been up (statistics pulls read them).
+            let days = Int((await state.now).timeIntervalSince(status.createdAt) / 86_400) + 1
+            for (key, value) in SandboxMetrics.mastodonCounts(id, days: days) { json[key] = value }
+            return (.ok, SandboxMetrics.apply(caller.scenario, to: json))
         }
         route(router, .post, "/api/v2/media", call: "media", state: state) { request, caller in
             try await Self.upload(request, caller: caller, processed: false, state: state)
@@ -69,7 +73,9 @@ struct SandboxMastodon: SandboxPlatform {
             return (wasReady ? .ok : .partialContent, json)
         }
         route(router, .get, "/api/v1/accounts/verify_credentials", call: "verify_credentials", state: state) { request, caller in
-            (.ok, Self.account(caller.owner, origin: request.sandboxOrigin))
+            var json = Self.account(caller.owner, origin: request.sandboxOrigin)
+            json["followers_count"] = SandboxMetrics.followersTotal(caller.owner, SandboxMetrics.today(await state.now))
+            return (.ok, SandboxMetrics.apply(caller.scenario, to: json))
         }
     }
 }

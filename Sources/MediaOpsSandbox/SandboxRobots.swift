@@ -83,7 +83,7 @@ struct SandboxRobots: SandboxPlatform {
         case .error: return try SandboxServer.json(error(scenario.code ?? -1))
         case .rateLimit: return try SandboxServer.json(rate)
         case .unavailable: return try SandboxServer.json(["error": "service unavailable"], status: .serviceUnavailable)
-        case .slowAfterAccept, .expireToken, .asyncFailure: return nil
+        case .slowAfterAccept, .expireToken, .asyncFailure, .renameField: return nil
         }
     }
 

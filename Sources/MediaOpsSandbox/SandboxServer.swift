@@ -21,6 +21,8 @@ public struct SandboxServer: Sendable {
         SandboxWeChat(), SandboxMastodon(), SandboxTelegram(), SandboxWebhookReceiver(),
         SandboxRobots(),
         SandboxWeibo(), SandboxDouyin(), SandboxBilibili(), SandboxX(), SandboxFacebook(), SandboxLinkedIn(),
+        // Statistics: deterministic numbers that move with the sandbox clock.
+        SandboxWeChatMetrics(), SandboxWeiboMetrics(), SandboxDouyinMetrics(), SandboxBilibiliMetrics(), SandboxXMetrics(),
     ]
 
     public func router() -> Router<BasicRequestContext> {

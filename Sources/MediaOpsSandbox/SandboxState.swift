@@ -35,6 +35,9 @@ public struct Scenario: Sendable, Equatable, Codable {
         case expireToken = "expire_token"
         /// WeChat: the next submitted job ends in this `code` as publish_status (2, 3, 4).
         case asyncFailure = "async_failure"
+        /// Statistics: the next answer of `call` carries `field` under another name
+        /// (`<field>_v2`), as when a platform renames a metric.
+        case renameField = "rename_field"
     }
 
     public var platform: String
@@ -43,13 +46,16 @@ public struct Scenario: Sendable, Equatable, Codable {
     public var seconds: Double?
     /// Which call it applies to ("statuses", "sendMessage", "freepublish/submit", …); nil: the next call on the platform.
     public var call: String?
+    /// The answer field a `renameField` scenario renames.
+    public var field: String?
 
-    public init(platform: String, kind: Kind, code: Int? = nil, seconds: Double? = nil, call: String? = nil) {
+    public init(platform: String, kind: Kind, code: Int? = nil, seconds: Double? = nil, call: String? = nil, field: String? = nil) {
         self.platform = platform
         self.kind = kind
         self.code = code
         self.seconds = seconds
         self.call = call
+        self.field = field
     }
 }
 

@@ -87,6 +87,13 @@ extension SandboxTelegram {
             switch method {
             case "getMe":
                 result = bot(token)
+            case "getChatMemberCount":
+                // The channel's members on the sandbox's Beijing day; "@missing" is a chat that does not exist.
+                let chat = fields["chat_id"] ?? ""
+                guard !chat.isEmpty, chat != "@missing" else { throw TelegramError(400, "Bad Request: chat not found") }
+                let count = SandboxMetrics.followersTotal(chat, SandboxMetrics.today(await state.now))
+                if scenario?.kind == .renameField { return try SandboxServer.json(["ok": true, "count": count]) }
+                return try SandboxServer.json(["ok": true, "result": count])
             case "sendMessage":
                 result = try await sendMessage(fields, state: state)
             case "sendPhoto":

@@ -280,6 +280,8 @@ struct WeChatError: Error {
         45004: "description size out of limit",
         45009: "reach max api daily quota limit",
         47001: "data format error",
+        47009: "this api is offline, please use the new api",
+        61501: "date range error",
         48001: "api unauthorized",
         48006: "forbid to clear quota because of reaching the limit",
         53600: "Article ID 无效",

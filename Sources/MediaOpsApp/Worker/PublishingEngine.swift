@@ -42,6 +42,19 @@ public struct PublishingEngine: Sendable {
     /// Work every worker queues when it starts: this hour's token check.
     public func startup() async throws {
         try await TokenCheckHandler.enqueue(database: database, at: Date())
+        await scheduleMetricPulls()
+    }
+
+    /// Queues statistics pulls that are due (daily account pulls after each
+    /// platform's availability time, post snapshots). Runs with the hourly token
+    /// check; idempotency keys make every repeat free. A failure here must not
+    /// stop the token check, so it is logged.
+    func scheduleMetricPulls(now: Date = Date()) async {
+        do {
+            try await MetricPullService(database: database).scheduleDue(platforms: Set(MetricsConnectorRegistry.standard.platforms), now: now)
+        } catch {
+            logger.error("scheduling statistics pulls failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 
     func context(_ log: ExchangeLog) -> ConnectorContext {
@@ -324,6 +337,7 @@ struct TokenCheckHandler: JobHandler {
 
     func handle(_ job: Job, worker: String) async throws -> JobResult {
         try await TokenHealthService(database: engine.database).check()
+        await engine.scheduleMetricPulls()
         try await Self.enqueue(database: engine.database, at: Date().addingTimeInterval(Self.interval))
         return .done
     }

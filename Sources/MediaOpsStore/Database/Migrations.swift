@@ -35,6 +35,7 @@ public enum Migrations {
         m010_notification_detail,
         m011_metric_store,
         m012_metric_imports,
+        m013_metric_pulls,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

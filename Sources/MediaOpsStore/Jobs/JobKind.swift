@@ -13,4 +13,10 @@ public enum JobKind: String, Sendable, Codable, CaseIterable {
     case tokenCheck = "token_check"
     /// Commit a large export-file import (analytics).
     case metricImport = "metric_import"
+    /// One account's daily statistics pull for one day, after the platform has it.
+    case metricPull = "metric_pull"
+    /// One post's numbers at one age (1 h, 24 h, 72 h, 7 d, 30 d after publishing).
+    case metricSnapshot = "metric_snapshot"
+    /// One span-sized piece of a backfill of an account's past days.
+    case metricBackfill = "metric_backfill"
 }

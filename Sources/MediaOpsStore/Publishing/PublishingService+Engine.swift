@@ -166,6 +166,12 @@ extension PublishingService {
                 event = .manualDue
             }
             try await targets.apply(result, id: targetID, at: now)
+            if case .published(let externalID, let url) = result, !externalID.isEmpty {
+                // The post becomes an analytics post of its account in the same commit, so
+                // its snapshots (1 h … 30 d) have a subject from the moment it is live.
+                _ = try await MetricRepository(db).post(accountID: detail.target.accountID, platformPostID: String(externalID.prefix(200)), targetID: targetID,
+                                                        title: String(detail.contentTitle.prefix(200)), url: url, publishedAt: now, now: now)
+            }
             try await syncItemState(contentID: detail.target.contentID, db: db, now: now)
             let updated = try await self.detail(id: targetID, db: db, lock: false)
             if let event, let updated {
