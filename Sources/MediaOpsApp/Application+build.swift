@@ -76,7 +76,8 @@ public func buildComponents(configuration: Configuration, database: Database, lo
         content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
                                      inbox: inbox, publishing: publishing),
         publishing: publishing,
-        analytics: AnalyticsDependencies(team: team, analytics: AnalyticsService(database: database), imports: ImportService(database: database)),
+        analytics: AnalyticsDependencies(team: team, analytics: AnalyticsService(database: database), imports: ImportService(database: database),
+                                          pulls: MetricPullService(database: database)),
         inbox: inbox)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.

@@ -90,6 +90,7 @@ public enum DemoWorkspace {
         if case .loaded = outcome, let owner = try await MemberRepository(components.database.sql).find(email: ownerEmail) {
             let principal = Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases))
             try await DemoAssets.load(service: components.assets, database: components.database, owner: principal)
+            try await DemoMetrics.load(database: components.database, owner: principal)
             if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
         }
         return outcome

@@ -237,3 +237,73 @@ extension MetricRepository {
             """).first().map(Self.post(from:))
     }
 }
+
+/// Generated history written in bulk (the demo workspace and the benchmark):
+/// many rows per statement, for tables known to hold nothing for these keys
+/// yet, so there is nothing to compare and no history to keep. Existing rows
+/// are left as they are.
+extension MetricRepository {
+    public struct DailyRow: Sendable {
+        public var accountID: String
+        public var day: LocalDate
+        public var key: MetricKey
+        public var value: Double
+        public init(accountID: String, day: LocalDate, key: MetricKey, value: Double) {
+            self.accountID = accountID
+            self.day = day
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public struct SnapshotRow: Sendable {
+        public var postID: String
+        public var capturedAt: Date
+        public var hoursSincePublish: Double?
+        public var key: MetricKey
+        public var value: Double
+        public init(postID: String, capturedAt: Date, hoursSincePublish: Double?, key: MetricKey, value: Double) {
+            self.postID = postID
+            self.capturedAt = capturedAt
+            self.hoursSincePublish = hoursSincePublish
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// Rows per statement: far below both databases' limit on bound parameters.
+    static let bulkChunk = 500
+
+    public func insertGenerated(daily rows: [DailyRow], provenance: MetricProvenance) async throws {
+        for start in stride(from: 0, to: rows.count, by: Self.bulkChunk) {
+            let chunk = rows[start..<min(rows.count, start + Self.bulkChunk)]
+            let values = chunk.map { row -> SQLQueryString in
+                "(\(bind: row.accountID), \(bind: row.day.description), \(bind: row.key.rawValue), \(bind: row.value), \(bind: provenance.source.rawValue), \(bind: provenance.importID), \(bind: provenance.enteredBy), \(bind: provenance.capturedAt.epochMilliseconds))"
+            }.joined(separator: ", ")
+            try await db.raw("INSERT INTO account_daily_metrics (account_id, day, metric, value, source, import_id, entered_by, captured_at) VALUES "
+                             + values + " ON CONFLICT (account_id, day, metric) DO NOTHING").run()
+        }
+    }
+
+    public func insertGenerated(posts: [AnalyticsPost], now: Date) async throws {
+        for start in stride(from: 0, to: posts.count, by: Self.bulkChunk) {
+            let chunk = posts[start..<min(posts.count, start + Self.bulkChunk)]
+            let values = chunk.map { post -> SQLQueryString in
+                "(\(bind: post.id), \(bind: post.accountID), \(bind: post.platformPostID), \(bind: post.targetID), \(bind: post.title), \(bind: post.url), \(bind: post.publishedAt?.epochMilliseconds), \(bind: post.origin.rawValue), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))"
+            }.joined(separator: ", ")
+            try await db.raw("INSERT INTO analytics_posts (id, account_id, platform_post_id, target_id, title, url, published_at, origin, created_at, updated_at) VALUES "
+                             + values + " ON CONFLICT (account_id, platform_post_id) DO NOTHING").run()
+        }
+    }
+
+    public func insertGenerated(snapshots rows: [SnapshotRow], provenance: MetricProvenance) async throws {
+        for start in stride(from: 0, to: rows.count, by: Self.bulkChunk) {
+            let chunk = rows[start..<min(rows.count, start + Self.bulkChunk)]
+            let values = chunk.map { row -> SQLQueryString in
+                "(\(bind: row.postID), \(bind: row.capturedAt.epochMilliseconds), \(bind: row.hoursSincePublish), \(bind: row.key.rawValue), \(bind: row.value), \(bind: provenance.source.rawValue), \(bind: provenance.importID), \(bind: provenance.enteredBy))"
+            }.joined(separator: ", ")
+            try await db.raw("INSERT INTO post_metric_snapshots (post_id, captured_at, hours_since_publish, metric, value, source, import_id, entered_by) VALUES "
+                             + values + " ON CONFLICT (post_id, captured_at, metric) DO NOTHING").run()
+        }
+    }
+}

@@ -14,11 +14,14 @@ public struct ExportTable: Sendable {
     public var sheetName: String
     public var header: [String]
     public var rows: [[Cell]]
+    /// A line above the header, as some back-offices write a disclaimer there.
+    public var banner: String?
 
-    public init(sheetName: String, header: [String], rows: [[Cell]]) {
+    public init(sheetName: String, header: [String], rows: [[Cell]], banner: String? = nil) {
         self.sheetName = sheetName
         self.header = header
         self.rows = rows
+        self.banner = banner
     }
 
     // MARK: CSV
@@ -104,11 +107,13 @@ public struct ExportTable: Sendable {
             }
             return "\(name)\(row)"
         }
-        sheet += "<row r=\"1\">" + header.enumerated().map { column, text in
-            "<c r=\"\(reference(column, 1))\" t=\"inlineStr\" s=\"1\"><is><t>\(Self.escape(text))</t></is></c>"
+        let top = banner == nil ? 0 : 1
+        if let banner { sheet += "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(Self.escape(banner))</t></is></c></row>" }
+        sheet += "<row r=\"\(top + 1)\">" + header.enumerated().map { column, text in
+            "<c r=\"\(reference(column, top + 1))\" t=\"inlineStr\" s=\"1\"><is><t>\(Self.escape(text))</t></is></c>"
         }.joined() + "</row>"
         for (index, row) in rows.enumerated() {
-            let number = index + 2
+            let number = index + 2 + top
             sheet += "<row r=\"\(number)\">"
             for (column, cell) in row.enumerated() {
                 switch cell {

@@ -24,4 +24,20 @@ struct AccountAnalyticsPage {
     var xlsxHref: String
     var importHref: String
     var definitions: [Definition]
+    var pulls: Pulls
+    var canImport: Bool
+    var backfillErrors: [String: String]
+    var backfillSummary: String?
+
+    /// Where the account's numbers come from: the pull status, or a word that this platform is fed by files.
+    struct Pulls {
+        var byAPI: Bool
+        var lastSuccess: String
+        var lastAttempt: String?
+        var lastError: String?
+        var lastErrorAt: String?
+        var failing: Bool
+        var metricFailures: [String]
+        var backfillAction: String
+    }
 }

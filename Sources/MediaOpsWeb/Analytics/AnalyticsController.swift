@@ -38,7 +38,32 @@ struct AnalyticsController {
             return try JSONOutput.response(PostSnapshotsDTO(post: post, snapshots: snapshots))
         }
 
+        routes.get("/api/v1/analytics/accounts/{id}/pull-status", .permission(.analyticsView)) { _, context in
+            let account = try await account(context)
+            return try JSONOutput.response(PullStatusDTO(accountID: account.id, status: try await dependencies.pulls.status(accountID: account.id)))
+        }
+        routes.post("/api/v1/analytics/accounts/{id}/backfill", .permission(.analyticsImport)) { request, context, _ in
+            let account = try await account(context)
+            let input = try await JSONInput.read(request, context: context)
+            let (from, to) = try Self.range(from: try input.string("from"), to: try input.string("to"))
+            let ranges = try await dependencies.pulls.backfill(accountID: account.id, from: from, to: to)
+            return try JSONOutput.response(BackfillDTO(account_id: account.id, ranges: ranges.map { .init(from: $0.lowerBound.description, to: $0.upperBound.description) }),
+                                           status: .accepted)
+        }
+
         // Pages
+        routes.post(AnalyticsPath.accountBackfill(.key), .permission(.analyticsImport)) { request, context, identity in
+            let form = try await pages.readForm(request, context: context)
+            let account = try await account(context)
+            do {
+                let (from, to) = try Self.range(from: form["from"], to: form["to"])
+                _ = try await dependencies.pulls.backfill(accountID: account.id, from: from, to: to)
+                return pages.redirect(AnalyticsPath.account(.value(account.id)).fragment("pulls"), flash: "flash.backfill_queued")
+            } catch {
+                let refusal = try pages.refusal(error, context)
+                return try await accountPage(request, context: context, backfillErrors: refusal.errors, status: refusal.status)
+            }
+        }
         routes.get(AnalyticsPath.overview, .permission(.analyticsView)) { request, context, _ in
             try await overviewPage(request, context: context)
         }
@@ -321,7 +346,36 @@ struct AnalyticsController {
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    func accountPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// A backfill range from two `YYYY-MM-DD` days, each named when missing or malformed.
+    static func range(from: String?, to: String?) throws -> (LocalDate, LocalDate) {
+        var problems: [ValidationError] = []
+        let start = from.flatMap { LocalDate($0.trimmingCharacters(in: .whitespaces)) }
+        let end = to.flatMap { LocalDate($0.trimmingCharacters(in: .whitespaces)) }
+        if start == nil { problems.append(ValidationError(field: "from", code: (from ?? "").isEmpty ? "required" : "invalid_date")) }
+        if end == nil { problems.append(ValidationError(field: "to", code: (to ?? "").isEmpty ? "required" : "invalid_date")) }
+        if problems.count == 1 { throw problems[0] }
+        if !problems.isEmpty { throw ValidationErrors(problems) }
+        guard let start, let end, start.year >= 2000, end.year <= 9_000 else { throw ValidationError(field: "from", code: "invalid_date") }
+        guard start.days(until: end) < ReportingPeriod.maxDays else { throw ValidationError(field: "to", code: "range_too_long", params: ["max": String(ReportingPeriod.maxDays)]) }
+        return (start, end)
+    }
+
+    func pullStatus(_ account: Account, t: Localizer) async throws -> AccountAnalyticsPage.Pulls {
+        let status = try await dependencies.pulls.status(accountID: account.id)
+        let byAPI = account.platform.capabilities.contains(.metricsByAPI) || [.mastodon, .telegram].contains(account.platform)
+        return AccountAnalyticsPage.Pulls(
+            byAPI: byAPI,
+            lastSuccess: status?.lastSuccessAt.map(t.dateTime) ?? t.t("analytics_pull.never"),
+            lastAttempt: status.map { t.dateTime($0.lastAttemptAt) },
+            lastError: status?.lastError.map { PullReasons.sentence(code: $0.code, t) + ($0.detail.isEmpty ? "" : "（\($0.detail)）") },
+            lastErrorAt: status?.lastError.map { t.dateTime($0.at) },
+            failing: status?.isFailing ?? false,
+            metricFailures: (status?.metricFailures ?? []).map { "\(t.t("metric.\($0.key.rawValue)"))：\(PullReasons.sentence($0.reason, t))" },
+            backfillAction: AnalyticsPath.accountBackfill(.value(account.id)).path)
+    }
+
+    func accountPage(_ request: Request, context: AppRequestContext, backfillErrors: FormErrors = FormErrors(),
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
         let account = try await account(context)
         let period: ReportingPeriod
@@ -385,8 +439,10 @@ struct AnalyticsController {
             csvHref: AnalyticsPath.accountExport(.value(account.id)).path + "?" + query + "&format=csv",
             xlsxHref: AnalyticsPath.accountExport(.value(account.id)).path + "?" + query + "&format=xlsx",
             importHref: AnalyticsPath.imports.query(["account_id": account.id]),
-            definitions: Self.definitions(t))
-        return pages.render(.analyticsAccount, title: account.name, page: model, request: request, context: context)
+            definitions: Self.definitions(t),
+            pulls: try await pullStatus(account, t: t), canImport: context.identity?.permissions.contains(.analyticsImport) ?? false,
+            backfillErrors: backfillErrors.messages, backfillSummary: backfillErrors.summary)
+        return pages.render(.analyticsAccount, title: account.name, page: model, request: request, context: context, status: status)
     }
 }
 
@@ -522,4 +578,35 @@ struct PostSnapshotsDTO: Encodable {
                      sources: Dictionary(uniqueKeysWithValues: snapshot.values.map { ($0.key.rawValue, $0.value.provenance.source.rawValue) }))
         }
     }
+}
+
+struct PullStatusDTO: Encodable {
+    struct Failure: Encodable { var metric: String; var reason: String }
+    var account_id: String
+    @Nullable var last_attempt_at: Date?
+    @Nullable var last_success_at: Date?
+    @Nullable var last_error_code: String?
+    @Nullable var last_error_detail: String?
+    @Nullable var last_error_at: Date?
+    var failing: Bool
+    var metric_failures: [Failure]
+    var offline_endpoints: [String]
+
+    init(accountID: String, status: MetricPullStatus?) {
+        account_id = accountID
+        last_attempt_at = status?.lastAttemptAt
+        last_success_at = status?.lastSuccessAt
+        last_error_code = status?.lastError?.code
+        last_error_detail = status?.lastError?.detail
+        last_error_at = status?.lastError?.at
+        failing = status?.isFailing ?? false
+        metric_failures = (status?.metricFailures ?? []).map { Failure(metric: $0.key.rawValue, reason: $0.reason.rawValue) }
+        offline_endpoints = status?.offlineEndpoints ?? []
+    }
+}
+
+struct BackfillDTO: Encodable {
+    struct Range: Encodable { var from: String; var to: String }
+    var account_id: String
+    var ranges: [Range]
 }

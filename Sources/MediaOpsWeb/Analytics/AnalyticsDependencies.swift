@@ -6,10 +6,13 @@ public struct AnalyticsDependencies: Sendable {
     public var team: TeamService
     public var analytics: AnalyticsService
     public var imports: ImportService
+    /// Pull status per account and backfills.
+    public var pulls: MetricPullService
 
-    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService) {
+    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService) {
         self.team = team
         self.analytics = analytics
         self.imports = imports
+        self.pulls = pulls
     }
 }

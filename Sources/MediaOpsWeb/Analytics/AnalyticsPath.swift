@@ -5,10 +5,12 @@ enum AnalyticsPath: PagePath {
     case overviewExport
     case account(PathParameter<String>)
     case accountExport(PathParameter<String>)
+    case accountBackfill(PathParameter<String>)
     case imports
     case importDetail(PathParameter<String>)
     case importColumns(PathParameter<String>)
     case importCommit(PathParameter<String>)
+    case importSample(PathParameter<String>)
 
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
     static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports]
@@ -19,10 +21,12 @@ enum AnalyticsPath: PagePath {
         case .overviewExport: "/analytics/export"
         case .account(let id): "/analytics/accounts/" + PathSegment.of(id, "id")
         case .accountExport(let id): AnalyticsPath.account(id).path + "/export"
+        case .accountBackfill(let id): AnalyticsPath.account(id).path + "/backfill"
         case .imports: "/analytics/imports"
         case .importDetail(let id): "/analytics/imports/" + PathSegment.of(id, "id")
         case .importColumns(let id): AnalyticsPath.importDetail(id).path + "/columns"
         case .importCommit(let id): AnalyticsPath.importDetail(id).path + "/commit"
+        case .importSample(let layout): "/analytics/import-samples/" + PathSegment.of(layout, "layout")
         }
     }
 }

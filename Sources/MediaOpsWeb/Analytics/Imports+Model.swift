@@ -7,6 +7,9 @@ struct ImportsPage {
     var canImport: Bool
     var accounts: [SelectOption]
     var formats: [SelectOption]
+    /// A sample file of each known layout, to try the import with.
+    var samples: [Sample]
+    struct Sample { var label: String; var href: String }
     /// Field → message for the upload form.
     var errors: [String: String]
     var summary: String?

@@ -57,6 +57,15 @@ struct ImportsController {
                 return try await listPage(request, context: context, identity: identity, errors: refusal.errors, status: refusal.status)
             }
         }
+        routes.get(AnalyticsPath.importSample(.key), .permission(.analyticsView)) { _, context, _ in
+            guard let layout = ExportLayout(rawValue: try context.parameters.require("layout")) else { throw NotFoundError(entity: "sample") }
+            let sample = try ExportSamples.sample(layout, today: try await dependencies.analytics.today().day)
+            let encoded = sample.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "sample"
+            let ascii = layout.rawValue + (sample.filename.hasSuffix(".xlsx") ? ".xlsx" : ".csv")
+            return Response(status: .ok, headers: [.contentType: sample.contentType,
+                                                   .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: sample.data)))
+        }
         routes.get(AnalyticsPath.importDetail(.key), .permission(.analyticsView)) { request, context, identity in
             try await detailPage(request, context: context, identity: identity)
         }
@@ -138,6 +147,7 @@ struct ImportsController {
             canImport: identity.permissions.contains(.analyticsImport),
             accounts: accounts.map { SelectOption(value: $0.id, label: "\($0.name) · \(t.platformShortName($0.platform))", selected: $0.id == chosenAccount) },
             formats: ExportLayout.allCases.map { SelectOption(value: $0.rawValue, label: t.t("analytics.layout.\($0.rawValue)"), selected: false) },
+            samples: ExportLayout.allCases.map { ImportsPage.Sample(label: t.t("analytics.layout.\($0.rawValue)"), href: AnalyticsPath.importSample(.value($0.rawValue)).path) },
             errors: errors.messages, summary: errors.summary)
         return pages.render(.analyticsImports, title: t.t("analytics.imports.title"), page: model, request: request, context: context, status: status)
     }
