@@ -55,7 +55,8 @@ enum MetricCall {
         } catch {
             switch error {
             case .notSent(let reason), .noAnswer(let reason): return .failure(PullFailure(.transient, reason))
-            case .refused(let reason): return .failure(PullFailure(.permanent, reason))
+            // A name that does not resolve may resolve later (DNS, a network coming back); other refusals are the policy's final word.
+            case .refused(let reason): return .failure(PullFailure(reason == "unresolvable_host" ? .transient : .permanent, reason))
             }
         }
     }

@@ -58,6 +58,18 @@ extension TeamService {
 
     public func account(id: String) async throws -> Account? { try await AccountRepository(database.sql).find(id: id) }
 
+    /// Every account matching `filter`, page by page (dashboards that show the whole matrix).
+    public func allAccounts(filter: AccountFilter) async throws -> [Account] {
+        var result: [Account] = []
+        var page = 1
+        while true {
+            let batch = try await AccountRepository(database.sql).list(filter: filter, page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
+            result += batch.items
+            guard batch.items.count == PageRequest.maxPerPage, page < PageRequest.maxPage else { return result }
+            page += 1
+        }
+    }
+
     public func group(id: String) async throws -> AccountGroup? { try await AccountGroupRepository(database.sql).find(id: id) }
 }
 

@@ -35,6 +35,8 @@ struct AccountAnalyticsPage {
         var lastSuccess: String
         var lastAttempt: String?
         var lastError: String?
+        /// The platform's own words, on hover: they are the platform's, not ours to translate.
+        var lastErrorDetail: String?
         var lastErrorAt: String?
         var failing: Bool
         var metricFailures: [String]

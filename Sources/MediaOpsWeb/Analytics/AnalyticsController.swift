@@ -142,8 +142,8 @@ struct AnalyticsController {
             sort = parsed
         }
         let descending = request.query("dir") == "desc" || (request.query("dir") == nil && sort != .name)
-        let accounts = try await dependencies.team.accounts(filter: AccountFilter(platform: platform, groupID: groupFilter),
-                                                            page: PageRequest(page: 1, perPage: PageRequest.maxPerPage * 50)).items
+        // Webhooks are publishing targets, not audiences: they have no numbers to show.
+        let accounts = try await dependencies.team.allAccounts(filter: AccountFilter(platform: platform, groupID: groupFilter)).filter { $0.platform != .webhook }
         let groups = try await dependencies.team.groups()
         let byID = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
         let current = try await analytics.totals(from: period.from, to: period.to, zone: zone)
@@ -204,7 +204,7 @@ struct AnalyticsController {
         let previousText = previous.map { t.grouped(Int($0.rounded())) } ?? "—"
         let exact = t.t("analytics.exact", ["value": t.grouped(rounded), "previous": previousText])
         guard let previous else { return Figure(text: text, exact: exact, change: nil, trend: "none") }
-        if previous == value { return Figure(text: text, exact: exact, change: "＝", trend: "flat") }
+        if previous == value { return Figure(text: text, exact: exact, change: "→ " + t.t("analytics.flat"), trend: "flat") }
         if previous == 0 || signed {
             let delta = Int((value - previous).rounded())
             return Figure(text: text, exact: exact, change: (delta > 0 ? "▲ +" : "▼ ") + t.count(delta), trend: delta > 0 ? "up" : "down")
@@ -218,7 +218,7 @@ struct AnalyticsController {
         let exact = t.t("analytics.exact", ["value": String(format: "%.2f%%", value * 100), "previous": percent(previous) ?? "—"])
         guard let previous else { return Figure(text: percent(value)!, exact: exact, change: nil, trend: "none") }
         let points = (value - previous) * 100
-        if abs(points) < 0.05 { return Figure(text: percent(value)!, exact: exact, change: "＝", trend: "flat") }
+        if abs(points) < 0.05 { return Figure(text: percent(value)!, exact: exact, change: "→ " + t.t("analytics.flat"), trend: "flat") }
         return Figure(text: percent(value)!, exact: exact, change: (points > 0 ? "▲ +" : "▼ ") + t.t("analytics.points", ["value": String(format: "%.1f", points)]),
                       trend: points > 0 ? "up" : "down")
     }
@@ -231,9 +231,9 @@ struct AnalyticsController {
         }
         let keep = ["group", "platform", "sort", "dir"].compactMap { name in request.query(name).map { HiddenField(name: name, value: $0) } }
         return PeriodPicker(action: path, kinds: kinds, month: String(period.from.description.prefix(7)), from: period.from.description, to: period.to.description,
-                            range: t.t("analytics.period.range", ["from": period.from.description, "to": period.to.description, "days": String(period.days),
+                            range: t.t("analytics.period.range", ["from": t.day(period.from), "to": t.day(period.to), "days": String(period.days),
                                                                      "zone": t.timeZone.identifier]),
-                            previous: t.t("analytics.period.previous", ["from": period.previous.from.description, "to": period.previous.to.description]),
+                            previous: t.t("analytics.period.previous", ["from": t.day(period.previous.from), "to": t.day(period.previous.to)]),
                             hidden: keep)
     }
 
@@ -367,7 +367,8 @@ struct AnalyticsController {
             byAPI: byAPI,
             lastSuccess: status?.lastSuccessAt.map(t.dateTime) ?? t.t("analytics_pull.never"),
             lastAttempt: status.map { t.dateTime($0.lastAttemptAt) },
-            lastError: status?.lastError.map { PullReasons.sentence(code: $0.code, t) + ($0.detail.isEmpty ? "" : "（\($0.detail)）") },
+            lastError: status?.lastError.map { PullReasons.sentence(code: $0.code, t) },
+            lastErrorDetail: status?.lastError?.detail,
             lastErrorAt: status?.lastError.map { t.dateTime($0.at) },
             failing: status?.isFailing ?? false,
             metricFailures: (status?.metricFailures ?? []).map { "\(t.t("metric.\($0.key.rawValue)"))：\(PullReasons.sentence($0.reason, t))" },

@@ -131,7 +131,7 @@ struct ImportsController {
         let t = pages.localizer(context)
         let accountFilter = request.query("account_id")
         let page = try await imports.list(accountID: accountFilter?.isEmpty == false ? accountFilter : nil, page: try request.pageRequest(defaultPerPage: 25))
-        let accounts = try await dependencies.team.accounts(filter: AccountFilter(), page: PageRequest(page: 1, perPage: PageRequest.maxPerPage)).items
+        let accounts = try await dependencies.team.allAccounts(filter: AccountFilter()).filter { $0.platform != .webhook }
         let names = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0.name) })
         var memberNames: [String: String] = [:]
         for member in try await dependencies.team.members() { memberNames[member.id] = member.name }

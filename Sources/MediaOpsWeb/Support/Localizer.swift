@@ -159,6 +159,12 @@ public struct Localizer: Sendable {
             : DateFormatters.string(date, pattern: "EEE d MMM, HH:mm", locale: "en_GB", zone: timeZone)
     }
 
+    /// A calendar day as people write it: "2026年9月8日" / "8 Sep 2026".
+    public func day(_ day: LocalDate) -> String {
+        locale == .zhHans ? "\(day.year)年\(day.month)月\(day.day)日"
+            : "\(day.day) \(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][day.month - 1]) \(day.year)"
+    }
+
     public func fullDateTime(_ date: Date) -> String {
         locale == .zhHans
             ? DateFormatters.string(date, pattern: "yyyy年M月d日 HH:mm:ss", locale: "zh_CN", zone: timeZone)
