@@ -67,7 +67,8 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let topics = TopicService(database: database)
     let channels = NotificationChannelService(database: database, secrets: secrets)
     let publishing = PublishingDependencies(team: team, content: content, assets: assets, publishing: PublishingService(database: database),
-                                            tokenHealth: TokenHealthService(database: database), channels: channels, outbound: outbound)
+                                            tokenHealth: TokenHealthService(database: database), channels: channels, outbound: outbound,
+                                            analytics: AnalyticsService(database: database))
     let inbox = NotificationInbox(database: database)
     let dependencies = WebDependencies(
         renderer: renderer, secureCookies: configuration.secureCookies,

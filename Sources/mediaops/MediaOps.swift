@@ -337,7 +337,7 @@ struct Check: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a benchmark and print its figures.", subcommands: [SearchBench.self, PublishBench.self, PagesBench.self])
+    static let configuration = CommandConfiguration(abstract: "Run a benchmark and print its figures.", subcommands: [SearchBench.self, PublishBench.self, PagesBench.self, AnalyticsBench.self])
 
     /// The given database, or a temporary SQLite file; benchmarks seal with a fixed key.
     static func configuration(database: String?) throws -> Configuration {
@@ -417,6 +417,47 @@ struct Bench: AsyncParsableCommand {
             }
             for figure in report.throughput {
                 say("\(figure.path) with \(connections) connections: " + String(format: "%.0f requests/s", figure.requestsPerSecond) + (figure.errors > 0 ? " (\(figure.errors) errors)" : ""))
+            }
+            if database == nil { Bench.removeTemporaryDatabase(configuration) }
+            try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
+        }
+    }
+
+    struct AnalyticsBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "analytics",
+            abstract: "Time the 90-day overview, account pages and a large export-file import on a generated agency workspace.",
+            discussion: "Without --database a temporary SQLite file is used. With a postgres:// URL the database must be empty (it is migrated and filled). The import is compared with sqlite3's .import of the same CSV when sqlite3 is installed."
+        )
+        @Option(help: "Accounts to generate.") var accounts = 500
+        @Option(help: "Days of daily metrics per account.") var days = 1_095
+        @Option(help: "Posts to generate (each with up to six snapshots).") var posts = 200_000
+        @Option(help: "Rows of the export CSV imported.") var importRows = 100_000
+        @Option(help: "Timed requests per page (p50 and p95 are reported).") var runs = 40
+        @Option(help: "Loopback port the application listens on while measured.") var port = 18_932
+        @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
+
+        func run() async throws {
+            var configuration = try Bench.configuration(database: database)
+            configuration.host = "127.0.0.1"
+            configuration.port = port
+            configuration.bcryptCost = 4
+            configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-bench-data-\(UUID().uuidString)").path
+            var logger = makeLogger(configuration)
+            logger.logLevel = .notice
+            let report = try await AnalyticsBenchmark(configuration: configuration, accounts: accounts, days: days, posts: posts,
+                                                      importRows: importRows, runs: runs, logger: logger).run()
+            say("database: \(report.database), \(accounts) accounts × \(days) days (\(report.dailyRows) daily values), \(posts) posts (\(report.snapshotRows) snapshot values), filled in " + String(format: "%.0f s", report.fillSeconds))
+            say("| page | p50 ms | p95 ms | × /health p50 |")
+            say("|---|---|---|---|")
+            for page in report.pages { say("| \(page.name) | " + String(format: "%.1f | %.1f | %.1f |", page.p50, page.p95, page.ratioToHealth)) }
+            let rate = Double(report.importRows) / max(report.importSeconds, 0.000_001)
+            say("import of \(report.importRows) rows: " + String(format: "%.2f s, %.0f rows/s", report.importSeconds, rate))
+            if let sqlite = report.sqliteImportSeconds {
+                let baseline = Double(report.importRows) / max(sqlite, 0.000_001)
+                say("sqlite3 .import of the same file: " + String(format: "%.2f s, %.0f rows/s; MediaOps at %.2f × sqlite3", sqlite, baseline, rate / baseline))
+            } else {
+                say("sqlite3 is not installed: no baseline for the import")
             }
             if database == nil { Bench.removeTemporaryDatabase(configuration) }
             try? FileManager.default.removeItem(atPath: configuration.dataDirectory)

@@ -96,6 +96,19 @@ public struct AnalyticsService: Sendable {
 
     public func post(id: String) async throws -> AnalyticsPost? { try await MetricRepository(database.sql).post(id: id) }
 
+    /// The latest snapshot of the posts these publish targets became (a content item's numbers per platform).
+    public func latestByTarget(_ targetIDs: [String]) async throws -> [String: [MetricKey: Double]] {
+        let repository = AnalyticsReadRepository(database.sql)
+        let posts = try await repository.posts(targetIDs: targetIDs)
+        let snapshots = try await repository.snapshots(postIDs: posts.map(\.id))
+        var result: [String: [MetricKey: Double]] = [:]
+        for post in posts {
+            guard let target = post.targetID, let latest = snapshots[post.id]?.last?.values else { continue }
+            result[target] = latest
+        }
+        return result
+    }
+
     public func snapshots(postID: String) async throws -> [(capturedAt: Date, hoursSincePublish: Double?, values: [MetricKey: MetricValue])] {
         try await MetricRepository(database.sql).snapshots(postID: postID)
     }
@@ -167,6 +180,12 @@ struct AnalyticsReadRepository: Sendable {
             ORDER BY published_at DESC, id DESC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
             """).all()
         return Page(items: try rows.map(MetricRepository.post(from:)), total: total, page: page.page, perPage: page.perPage)
+    }
+
+    func posts(targetIDs: [String]) async throws -> [AnalyticsPost] {
+        guard !targetIDs.isEmpty else { return [] }
+        let list = targetIDs.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        return try await db.raw("SELECT * FROM analytics_posts WHERE target_id IN (" + list + ")").all().map(MetricRepository.post(from:))
     }
 
     /// The snapshots of these posts, each post's in capture order.

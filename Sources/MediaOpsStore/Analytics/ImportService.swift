@@ -284,74 +284,108 @@ public struct ImportService: Sendable {
         let now = database.now()
         let zone = try await WorkspaceRepository(database.sql).get().flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(identifier: "Asia/Shanghai")!
         let provenance = MetricProvenance(source: .fileImport, importID: id, capturedAt: record.dataAsOf)
+        // Every value is checked before the transaction opens: a refused file writes nothing and says why.
+        let days = try rows.days.map { ($0.day, try MetricService.check($0.values)) }
+        let posts = try rows.posts.map { ($0, try MetricService.check($0.values)) }
         do {
-            let outcome = try await database.transaction { db -> (MetricWriteSummary, Int, Int) in
+            try await database.transaction { db in
                 let metrics = MetricRepository(db)
                 var summary = MetricWriteSummary()
-                var created = 0
+                // Days the store has nothing for go in many rows a statement; the others are compared value by value.
+                if let first = days.map(\.0).min(), let last = days.map(\.0).max() {
+                    let stored = try await metrics.daily(accountID: record.accountID, from: first, to: last)
+                    var fresh: [MetricRepository.DailyRow] = []
+                    for (day, values) in days {
+                        if stored[day] == nil {
+                            fresh += values.map { MetricRepository.DailyRow(accountID: record.accountID, day: day, key: $0.key, value: $0.value) }
+                            summary.inserted += values.count
+                        } else {
+                            summary = summary + (try await metrics.recordDaily(accountID: record.accountID, day: day, values: values, provenance: provenance, now: now))
+                        }
+                    }
+                    try await metrics.insertGenerated(daily: fresh, provenance: provenance)
+                }
+                // Posts: found in one read of the account's posts, new ones written together with their first snapshot.
+                var index = PostIndex(try await metrics.posts(accountID: record.accountID, limit: Int.max), zone: zone)
+                var newPosts: [AnalyticsPost] = []
+                var snapshots: [MetricRepository.SnapshotRow] = []
                 var matched = 0
-                for day in rows.days {
-                    let checked = try MetricService.check(day.values)
-                    summary = summary + (try await metrics.recordDaily(accountID: record.accountID, day: day.day, values: checked, provenance: provenance, now: now))
+                for (row, values) in posts {
+                    if let found = index.find(row) {
+                        matched += 1
+                        summary = summary + (try await metrics.recordSnapshot(post: found, values: values, provenance: provenance, now: now))
+                        continue
+                    }
+                    let key = row.platformPostID ?? row.url.flatMap(ImportedPostIdentity.platformID(fromURL:))
+                        ?? ImportedPostIdentity.fallbackID(title: row.title, publishedAt: row.publishedAt)
+                    let published = row.publishedAt?.instant(in: zone)
+                    let post = AnalyticsPost(id: Identifier.make("pst"), accountID: record.accountID, platformPostID: key, targetID: nil, title: row.title,
+                                             url: row.url, publishedAt: published, origin: .external)
+                    newPosts.append(post)
+                    index.add(post)
+                    let hours = published.map { record.dataAsOf.timeIntervalSince($0) / 3_600 }
+                    snapshots += values.map { MetricRepository.SnapshotRow(postID: post.id, capturedAt: record.dataAsOf, hoursSincePublish: hours, key: $0.key, value: $0.value) }
+                    summary.inserted += values.count
                 }
-                for row in rows.posts {
-                    let (post, isNew) = try await Self.post(for: row, accountID: record.accountID, zone: zone, metrics: metrics, now: now)
-                    if isNew { created += 1 } else { matched += 1 }
-                    let checked = try MetricService.check(row.values)
-                    summary = summary + (try await metrics.recordSnapshot(post: post, values: checked, provenance: provenance, now: now))
-                }
-                try await MetricImportRepository(db).finish(id: id, summary: summary, postsCreated: created, postsMatched: matched,
+                try await metrics.insertGenerated(posts: newPosts, now: now)
+                try await metrics.insertGenerated(snapshots: snapshots, provenance: provenance)
+                try await MetricImportRepository(db).finish(id: id, summary: summary, postsCreated: newPosts.count, postsMatched: matched,
                                                             rowCount: rows.rowCount, at: now)
                 if notify, let member = record.createdBy {
                     try await NotificationRepository(db).add(userID: member, kind: "import_done", title: record.filename,
                                                              body: "\(rows.rowCount)", link: "/analytics/imports/\(id)")
                 }
-                return (summary, created, matched)
             }
-            _ = outcome
         } catch {
-            let reason: String
-            if let validation = error as? ValidationError { reason = validation.code } else if let many = error as? ValidationErrors {
-                reason = many.errors.first?.code ?? "import_write_failed"
-            } else { reason = "import_write_failed" }
+            let reason = (error as? ValidationError)?.code ?? (error as? ValidationErrors)?.errors.first?.code ?? "import_write_failed"
             try await MetricImportRepository(database.sql).fail(id: id, reason: reason)
             if notify, let member = record.createdBy {
                 try? await NotificationRepository(database.sql).add(userID: member, kind: "import_failed", title: record.filename, body: reason,
                                                                    link: "/analytics/imports/\(id)", detail: reason)
             }
-            if error is ValidationError || error is ValidationErrors { throw error }
             throw error
         }
         return try await MetricImportRepository(database.sql).find(id: id) ?? record
     }
 
-    /// The stored post a row describes, or a new external one: by the
-    /// platform's id, then the address, then title and publish day.
-    static func post(for row: ImportedPost, accountID: String, zone: TimeZone, metrics: MetricRepository,
-                     now: Date) async throws -> (AnalyticsPost, Bool) {
-        let publishedAt = row.publishedAt?.instant(in: zone)
-        if let id = row.platformPostID, let found = try await metrics.post(accountID: accountID, platformPostID: id) { return (found, false) }
-        if let url = row.url {
-            if let found = try await metrics.post(accountID: accountID, url: url) { return (found, false) }
-            if let key = ImportedPostIdentity.platformID(fromURL: url), let found = try await metrics.post(accountID: accountID, platformPostID: key) {
-                return (found, false)
+    /// An account's posts by the keys a file row can name: the platform's id,
+    /// the address, and title with publish day in the workspace zone.
+    struct PostIndex {
+        var byPlatformID: [String: AnalyticsPost] = [:]
+        var byURL: [String: AnalyticsPost] = [:]
+        var byTitleDay: [String: AnalyticsPost] = [:]
+        let zone: TimeZone
+
+        init(_ posts: [AnalyticsPost], zone: TimeZone) {
+            self.zone = zone
+            // Oldest first, so the first post stored under a key keeps it.
+            for post in posts.reversed() { add(post) }
+        }
+
+        func titleKey(_ title: String, _ day: LocalDate) -> String { title + "\u{1F}" + day.description }
+
+        mutating func add(_ post: AnalyticsPost) {
+            if byPlatformID[post.platformPostID] == nil { byPlatformID[post.platformPostID] = post }
+            if let url = post.url, byURL[url] == nil { byURL[url] = post }
+            if !post.title.isEmpty, let published = post.publishedAt {
+                let key = titleKey(post.title, LocalDate(published, timeZone: zone))
+                if byTitleDay[key] == nil { byTitleDay[key] = post }
             }
         }
-        if !row.title.isEmpty, let moment = row.publishedAt {
-            let day = LocalDate(year: moment.year, month: moment.month, day: moment.day)
-            if let start = LocalDateTime(year: day.year, month: day.month, day: day.day, hour: 0, minute: 0).instant(in: zone),
-               let end = LocalDateTime(year: day.adding(days: 1).year, month: day.adding(days: 1).month, day: day.adding(days: 1).day,
-                                       hour: 0, minute: 0).instant(in: zone),
-               let found = try await metrics.post(accountID: accountID, title: row.title, publishedFrom: start, to: end) {
-                return (found, false)
+
+        /// By the platform's id, then the address (or the id the address carries), then title and publish day.
+        func find(_ row: ImportedPost) -> AnalyticsPost? {
+            if let id = row.platformPostID, let found = byPlatformID[id] { return found }
+            if let url = row.url {
+                if let found = byURL[url] { return found }
+                if let key = ImportedPostIdentity.platformID(fromURL: url), let found = byPlatformID[key] { return found }
             }
+            if !row.title.isEmpty, let moment = row.publishedAt,
+               let found = byTitleDay[titleKey(row.title, LocalDate(year: moment.year, month: moment.month, day: moment.day))] {
+                return found
+            }
+            return byPlatformID[ImportedPostIdentity.fallbackID(title: row.title, publishedAt: row.publishedAt)]
         }
-        let key = row.platformPostID ?? row.url.flatMap(ImportedPostIdentity.platformID(fromURL:))
-            ?? ImportedPostIdentity.fallbackID(title: row.title, publishedAt: row.publishedAt)
-        let existing = try await metrics.post(accountID: accountID, platformPostID: key)
-        let post = try await metrics.post(accountID: accountID, platformPostID: key, targetID: nil, title: row.title, url: row.url,
-                                          publishedAt: publishedAt, now: now)
-        return (post, existing == nil)
     }
 
     // MARK: Reads

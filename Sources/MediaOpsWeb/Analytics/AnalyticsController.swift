@@ -258,13 +258,33 @@ struct AnalyticsController {
                 consumptionLabel: t.t("metric.\(consumptionKey.rawValue)"),
                 engagement: Self.rateFigure(row.current.engagementRate(platform), previous: row.previous.engagementRate(platform), t: t))
         }
+        /// A group's roll-up: sums of its accounts, and engagement over everything they were read or played.
+        func rollUp(_ rows: [OverviewRow]) -> OverviewPage.Total {
+            func sum(_ pick: (OverviewRow) -> Double?) -> Double? {
+                let values = rows.compactMap(pick)
+                return values.isEmpty ? nil : values.reduce(0, +)
+            }
+            func rate(_ pick: (OverviewRow) -> AccountPeriodTotals) -> Double? {
+                let consumption = rows.compactMap { pick($0).consumption($0.account.platform) }.reduce(0, +)
+                let engagement = rows.compactMap { DerivedMetric.engagement(pick($0).sums) }.reduce(0, +)
+                return consumption > 0 ? engagement / consumption : nil
+            }
+            return OverviewPage.Total(
+                followers: Self.countFigure(sum { $0.current.followers }, previous: sum { $0.previous.followers }, t: t),
+                net: Self.countFigure(sum { $0.current.followersNet }, previous: sum { $0.previous.followersNet }, t: t, signed: true),
+                posts: Self.countFigure(sum { Double($0.current.posts) }, previous: sum { Double($0.previous.posts) }, t: t),
+                consumption: Self.countFigure(sum { $0.current.consumption($0.account.platform) }, previous: sum { $0.previous.consumption($0.account.platform) }, t: t),
+                engagement: Self.rateFigure(rate { $0.current }, previous: rate { $0.previous }, t: t))
+        }
         var sections: [OverviewPage.Section] = []
         for group in report.groups where report.groupFilter == nil || report.groupFilter == group.id {
             let members = report.rows.filter { $0.account.groupIDs.contains(group.id) }
-            if !members.isEmpty { sections.append(OverviewPage.Section(title: group.name, rows: members.map(row))) }
+            if !members.isEmpty { sections.append(OverviewPage.Section(title: group.name, rows: members.map(row), total: rollUp(members))) }
         }
         let ungrouped = report.rows.filter { $0.account.groupIDs.isEmpty }
-        if !ungrouped.isEmpty, report.groupFilter == nil { sections.append(OverviewPage.Section(title: t.t("analytics.overview.ungrouped"), rows: ungrouped.map(row))) }
+        if !ungrouped.isEmpty, report.groupFilter == nil {
+            sections.append(OverviewPage.Section(title: t.t("analytics.overview.ungrouped"), rows: ungrouped.map(row), total: rollUp(ungrouped)))
+        }
         let base = Self.periodQuery(report.period) + [("group", report.groupFilter ?? ""), ("platform", report.platformFilter?.rawValue ?? "")]
         func sortLink(_ key: SortKey) -> SortLink {
             let active = report.sort == key

@@ -5,7 +5,11 @@ struct OverviewPage {
         var followers: AnalyticsController.Figure; var net: AnalyticsController.Figure; var posts: AnalyticsController.Figure
         var consumption: AnalyticsController.Figure; var consumptionLabel: String; var engagement: AnalyticsController.Figure
     }
-    struct Section { var title: String; var rows: [Row] }
+    struct Total {
+        var followers: AnalyticsController.Figure; var net: AnalyticsController.Figure; var posts: AnalyticsController.Figure
+        var consumption: AnalyticsController.Figure; var engagement: AnalyticsController.Figure
+    }
+    struct Section { var title: String; var rows: [Row]; var total: Total }
     struct Sorts { var name: SortLink; var followers: SortLink; var net: SortLink; var posts: SortLink; var consumption: SortLink; var engagement: SortLink }
 
     var picker: PeriodPicker

@@ -291,6 +291,18 @@ extension PublishingController {
         let live = Set(targets.filter { $0.state != .cancelled }.map(\.accountID))
         let chosen = Set(form?.all("account_ids") ?? [])
         let summary = PublishingSummary.derive(targets.map(\.state))
+        let numbers = try await dependencies.analytics.latestByTarget(targets.map(\.id))
+        func figures(_ values: [MetricKey: Double], platform: Platform) -> String {
+            let key = DerivedMetric.consumptionKey(for: platform)
+            var parts: [String] = []
+            if let consumption = values[key] ?? values[key == .plays ? .reads : .plays] { parts.append("\(t.t("metric.\(key.rawValue)")) \(t.count(Int(consumption)))") }
+            if let engagement = DerivedMetric.engagement(values) { parts.append("\(t.t("analytics.derived.engagement")) \(t.count(Int(engagement)))") }
+            if let rate = DerivedMetric.engagementRate(values, platform: platform) { parts.append("\(t.t("analytics.derived.engagement_rate")) " + String(format: "%.1f%%", rate * 100)) }
+            return parts.joined(separator: " · ")
+        }
+        var totalValues: [MetricKey: Double] = [:]
+        for values in numbers.values { for (key, value) in values where key.unit == .count { totalValues[key, default: 0] += value } }
+        let consumptionTotal = (totalValues[.reads] ?? 0) + (totalValues[.plays] ?? 0)
         let planned = item.plannedAt.flatMap { $0 > Date() ? ContentInputParsing.localInputValue($0, zone: zone) : nil }
         return ContentSection(
             summary: t.t("publishing.summary_\(summary.rawValue)"), summaryKey: summary.rawValue,
@@ -298,7 +310,8 @@ extension PublishingController {
                 SectionTarget(id: target.id, href: PublishingPath.target(.value(target.id)).path, account: names[target.accountID] ?? missing[target.accountID] ?? target.accountID,
                               platform: t.platformShortName(target.platform), time: t.dateTime(target.dueAt),
                               state: Self.stateName(target.state, t), stateKey: target.state.rawValue,
-                              reason: target.failureReason.map { Self.reasonText($0, t) }, externalURL: target.externalURL)
+                              reason: target.failureReason.map { Self.reasonText($0, t) }, externalURL: target.externalURL,
+                              numbers: numbers[target.id].map { figures($0, platform: target.platform) })
             },
             hasTargets: !targets.isEmpty,
             canSchedule: identity.permissions.contains(.contentPublish) && (item.state == .approved || item.state == .scheduled),
@@ -312,6 +325,9 @@ extension PublishingController {
             hasAccounts: !accounts.isEmpty,
             dueValue: form?["due_at"] ?? planned ?? Self.nextHourValue(zone),
             timeZone: zone.identifier, zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]),
-            frozen: try await service.freeze() != nil)
+            frozen: try await service.freeze() != nil,
+            total: numbers.count > 1 ? t.t("publishing.numbers_total", ["consumption": t.count(Int(consumptionTotal)),
+                                                                        "engagement": t.count(Int(DerivedMetric.engagement(totalValues) ?? 0)),
+                                                                        "count": String(numbers.count)]) : nil)
     }
 }

@@ -15,9 +15,11 @@ public struct PublishingDependencies: Sendable {
     public var channels: NotificationChannelService
     /// Robots and webhooks are tested through the one outbound policy.
     public var outbound: HTTPTransport
+    /// Each published target's latest numbers, read through the analytics room.
+    public var analytics: AnalyticsService
 
     public init(team: TeamService, content: ContentService, assets: AssetService, publishing: PublishingService, tokenHealth: TokenHealthService,
-                channels: NotificationChannelService, outbound: HTTPTransport) {
+                channels: NotificationChannelService, outbound: HTTPTransport, analytics: AnalyticsService) {
         self.team = team
         self.content = content
         self.assets = assets
@@ -25,5 +27,6 @@ public struct PublishingDependencies: Sendable {
         self.tokenHealth = tokenHealth
         self.channels = channels
         self.outbound = outbound
+        self.analytics = analytics
     }
 }

@@ -12,6 +12,8 @@ extension PublishingController {
         var stateKey: String
         var reason: String?
         var externalURL: String?
+        /// The post's latest numbers ("阅读 3,593 · 互动率 4.4%"), once analytics has them.
+        var numbers: String?
     }
 
     struct AccountChoice {
@@ -35,5 +37,7 @@ extension PublishingController {
         var timeZone: String
         var zoneNote: String
         var frozen: Bool
+        /// The item's numbers over every platform it was published on.
+        var total: String?
     }
 }
