@@ -91,7 +91,7 @@ struct WesternAndChineseConnectorsTests {
 
     @Test("an answer lost after the platform accepted the post is unknown, never retried blindly", arguments: PlatformCase.all)
     func lostAnswer(_ platform: PlatformCase) async throws {
-        let rig = try await Rig.start()
+        let rig = try await Rig.start(timeout: 2)
         defer { rig.stop() }
         let token = Rig.token()
         await rig.sandbox.state.add(Scenario(platform: platform.name, kind: .slowAfterAccept, seconds: 8, call: platform.decisiveCall))
@@ -237,7 +237,7 @@ struct WesternAndChineseConnectorsTests {
     func xChunkedVideo() async throws {
         let rig = try await Rig.start()
         defer { rig.stop() }
-        // Big bodies: allow a slow machine more than the rig's 2 s.
+        // Big bodies: allow a slow machine more than the rig's 15 s.
         let context = ConnectorContext(http: HTTPTransport(timeout: 30, policy: OutboundPolicy(trustedBases: [rig.sandbox.url])), tokens: MemoryTokenCache(), endpoints: .all(rig.sandbox.url), log: ExchangeLog())
         let token = Rig.token()
         var payload = PlatformCase.x.payload(token: token)
@@ -297,7 +297,7 @@ struct WesternAndChineseConnectorsTests {
 
     @Test("X: upload failures are preparatory: a lost answer is transient, a dead token reconnects")
     func xUploadPreparatory() async throws {
-        let rig = try await Rig.start()
+        let rig = try await Rig.start(timeout: 2)
         defer { rig.stop() }
         var payload = PlatformCase.x.payload(token: Rig.token())
         payload.cover = Rig.picture
@@ -505,7 +505,7 @@ struct WesternAndChineseConnectorsTests {
 
     @Test("Douyin: a lost upload answer is safe to retry (nothing public yet)")
     func douyinUploadTimeout() async throws {
-        let rig = try await Rig.start()
+        let rig = try await Rig.start(timeout: 2)
         defer { rig.stop() }
         await rig.sandbox.state.add(Scenario(platform: "douyin", kind: .slowAfterAccept, seconds: 8, call: "upload_video"))
         let outcome = await DouyinConnector().publish(PlatformCase.douyin.payload(token: Rig.token()), context: rig.context)
@@ -561,9 +561,10 @@ extension WesternAndChineseConnectorsTests {
         let context: ConnectorContext
         var log: ExchangeLog { context.log }
 
-        static func start() async throws -> Rig {
+        /// An ordinary answer gets 15 s (a loaded CI machine answers slowly); a test about a lost answer passes a short timeout.
+        static func start(timeout: TimeInterval = 15) async throws -> Rig {
             let sandbox = try await SandboxServer().start()
-            let context = ConnectorContext(http: HTTPTransport(timeout: 2, policy: OutboundPolicy(trustedBases: [sandbox.url])), tokens: MemoryTokenCache(), endpoints: .all(sandbox.url), log: ExchangeLog())
+            let context = ConnectorContext(http: HTTPTransport(timeout: timeout, policy: OutboundPolicy(trustedBases: [sandbox.url])), tokens: MemoryTokenCache(), endpoints: .all(sandbox.url), log: ExchangeLog())
             return Rig(sandbox: sandbox, context: context)
         }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import MediaOpsDomain
+import MediaOpsStore
 import MediaOpsTestSupport
 @testable import MediaOpsWeb
 import Mustache
@@ -201,6 +202,27 @@ struct DocumentTests {
                  "too_many_attempts", "csrf_failed", "forbidden", "unauthorized", "invalid_token", "not_found", "invalid_json",
                  "json_object_expected", "too_large", "internal", "generic", "invalid_date", "invalid_number", "out_of_range",
                  "method_not_allowed", "bad_request"].map { "error.\($0)" }
+        for key in keys { #expect(Self.catalogs.string(key, locale) != nil, "\(locale.rawValue) lacks \(key)") }
+    }
+
+    @Test("every analytics code a user can meet has its sentence: metrics, layouts, file, row and mapping problems, import states, notes", arguments: AppLocale.allCases)
+    func analyticsKeys(locale: AppLocale) {
+        var keys: [String] = MetricKey.allCases.map { "metric.\($0.rawValue)" }
+        keys += ExportLayout.allCases.map { "analytics.layout.\($0.rawValue)" } + ["analytics.layout.custom"]
+        keys += ImportService.Problem.allCases.map { "error.\($0.rawValue)" }
+        keys += ExportFileReader.Problem.allCases.map { "error.\($0.rawValue)" }
+        keys += XLSXReader.Problem.allCases.map { "error.\($0.rawValue)" }
+        keys += ImportRowProblem.allCases.map { "error.\($0.rawValue)" }
+        keys += ImportMappingProblem.allCases.map { "error.\($0.rawValue)" }
+        keys += ImportRowNote.Kind.allCases.map { "analytics.note.\($0.rawValue)" }
+        keys += MetricImport.State.allCases.map { "analytics.import_state.\($0.rawValue)" }
+        keys += MetricSource.allCases.map { "analytics.source.\($0.rawValue)" }
+        keys += DerivedMetric.allCases.flatMap { ["analytics.derived.\($0.rawValue)", "analytics.derived.\($0.rawValue)_help"] }
+        keys += ReportingPeriod.Kind.allCases.map { "analytics.period.\($0.rawValue)" }
+        keys += AnalyticsPost.Origin.allCases.map { "analytics.origin.\($0.rawValue)" }
+        keys += ["csv_utf8", "csv_utf8_bom", "csv_gb18030", "xlsx"].map { "analytics.file_format.\($0)" }
+        keys += ["import_column_role_twice", "import_format_unknown", "invalid_month", "date_before_start", "range_too_long"].map { "error.\($0)" }
+        keys += ["import_done", "import_failed"].map { "notifications.kind_\($0)" }
         for key in keys { #expect(Self.catalogs.string(key, locale) != nil, "\(locale.rawValue) lacks \(key)") }
     }
 

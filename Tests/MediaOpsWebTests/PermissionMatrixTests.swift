@@ -51,6 +51,7 @@ struct PermissionMatrixTests {
         try await WebHarness.run(.sqlite) { app in
             for record in app.routeTable.records where record.access != .anyone {
                 let path = record.path.replacingOccurrences(of: "{id}", with: "x_1").replacingOccurrences(of: "{key}", with: "k")
+                    .replacingOccurrences(of: "{layout}", with: "k")
                 let response = try await app.api(record.method, path, token: nil)
                 if path.hasPrefix("/api/") {
                     #expect(response.status == .unauthorized, "\(record.method) \(path)")
@@ -133,6 +134,7 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{account}", with: "x_unknown")
             .replacingOccurrences(of: "{key}", with: "matrix_role")
             .replacingOccurrences(of: "{platform}", with: "weibo")
+            .replacingOccurrences(of: "{layout}", with: "channels_videos")
             .replacingOccurrences(of: "{name}", with: "app.css")
             .replacingOccurrences(of: "{file}", with: "nothing.ics")
             .replacingOccurrences(of: "{id}", with: "x_unknown")

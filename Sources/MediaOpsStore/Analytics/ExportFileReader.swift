@@ -13,6 +13,8 @@ public enum ExportFileReader {
         case legacyWorkbook = "import_legacy_xls"
         case malformedCSV = "import_malformed_csv"
         case empty = "import_empty"
+        /// More rows than any back-office export holds (the same bound as workbooks).
+        case tooManyRows = "import_too_many_rows"
     }
 
     public enum Encoding: String, Sendable { case utf8, utf8WithBOM = "utf8_bom", gb18030 }
@@ -45,7 +47,10 @@ public enum ExportFileReader {
             throw Problem.malformedCSV
         }
         var rows: [[String]] = []
-        while let row = reader.next() { rows.append(row) }
+        while let row = reader.next() {
+            rows.append(row)
+            if rows.count > XLSXReader.maxRows { throw Problem.tooManyRows }
+        }
         if reader.error != nil { throw Problem.malformedCSV }
         while let last = rows.last, last.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { rows.removeLast() }
         guard !rows.isEmpty else { throw Problem.empty }

@@ -21,7 +21,7 @@ public enum XLSXReader {
         /// An XML part that cannot be read (or carries a DTD).
         case malformedWorkbook = "import_malformed_workbook"
         /// More rows, columns or bytes than an export file has.
-        case tooLarge = "import_too_large"
+        case tooLarge = "import_workbook_too_large"
     }
 
     /// Limits well above any back-office export (小红书 exports ≤ 1,000 notes).

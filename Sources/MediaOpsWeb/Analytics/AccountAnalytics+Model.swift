@@ -2,7 +2,7 @@
 /// curves, and its posts with their 24-hour and 7-day figures.
 struct AccountAnalyticsPage {
     struct PostRow {
-        var title: String; var url: String?; var published: String; var origin: String
+        var title: String; var url: String?; var href: String; var published: String; var origin: String
         var consumption24h: String; var engagement24h: String; var consumption7d: String; var engagement7d: String; var latest: String; var snapshots: String
     }
 

@@ -75,6 +75,9 @@ struct AnalyticsController {
         routes.get(AnalyticsPath.account(.key), .permission(.analyticsView)) { request, context, _ in
             try await accountPage(request, context: context)
         }
+        routes.get(AnalyticsPath.post(.key), .permission(.analyticsView)) { request, context, _ in
+            try await postPage(request, context: context)
+        }
         routes.get(AnalyticsPath.accountExport(.key), .permission(.analyticsView)) { request, context, _ in
             let account = try await account(context)
             let period = try await period(request)
@@ -395,6 +398,48 @@ struct AnalyticsController {
             backfillAction: AnalyticsPath.accountBackfill(.value(account.id)).path)
     }
 
+    /// One post: its numbers at every snapshot, as a curve over the hours since
+    /// publishing and as a table with where each number came from.
+    func postPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let t = pages.localizer(context)
+        guard let post = try await analytics.post(id: try context.parameters.require("id")) else { throw NotFoundError(entity: "post") }
+        let account = try await dependencies.team.account(id: post.accountID)
+        let platform = account?.platform ?? .wechatOA
+        let key = DerivedMetric.consumptionKey(for: platform)
+        let snapshots = try await analytics.snapshots(postID: post.id)
+        func age(_ hours: Double?) -> String {
+            guard let hours else { return "—" }
+            return hours < 48 ? t.t("analytics.post.hours", ["count": String(Int(hours.rounded()))]) : t.t("analytics.post.days", ["count": String(Int((hours / 24).rounded()))])
+        }
+        let values = snapshots.map { snapshot in snapshot.values.mapValues(\.value) }
+        let keys = MetricKey.allCases.filter { key in values.contains { $0[key] != nil } }
+        let chart = SVGLineChart(title: t.t("metric.\(key.rawValue)"), unit: t.t("analytics.unit.times"),
+                                 points: snapshots.map { SVGLineChart.Point(label: age($0.hoursSincePublish), value: $0.values[key]?.value) },
+                                 format: { t.count(Int($0.rounded())) }).render()
+        let rows = snapshots.map { snapshot in
+            PostAnalyticsPage.Row(captured: t.dateTime(snapshot.capturedAt), age: age(snapshot.hoursSincePublish),
+                                  values: keys.map { key in snapshot.values[key].map { Self.format($0.value, key, t) } ?? "—" },
+                                  engagementRate: Self.percent(DerivedMetric.engagementRate(snapshot.values.mapValues(\.value), platform: platform)) ?? "—",
+                                  source: Set(snapshot.values.values.map(\.provenance.source)).map { t.t("analytics.source.\($0.rawValue)") }.sorted().joined(separator: "、"))
+        }
+        let model = PostAnalyticsPage(
+            title: post.title.isEmpty ? t.t("analytics.account.untitled") : post.title, url: post.url,
+            accountName: account?.name ?? post.accountID, accountHref: AnalyticsPath.account(.value(post.accountID)).path,
+            published: post.publishedAt.map(t.dateTime) ?? "—", origin: t.t("analytics.origin.\(post.origin.rawValue)"),
+            chart: snapshots.isEmpty ? nil : chart, columns: keys.map { t.t("metric.\($0.rawValue)") }, rows: rows)
+        return pages.render(.analyticsPost, title: model.title, page: model, request: request, context: context)
+    }
+
+    /// A value in its unit: counts as 5.2万 / 52K, rates as percentages, seconds, money in yuan.
+    static func format(_ value: Double, _ key: MetricKey, _ t: Localizer) -> String {
+        switch key.unit {
+        case .count: t.count(Int(value.rounded()))
+        case .fraction: String(format: "%.1f%%", value * 100)
+        case .seconds: t.t("analytics.unit.seconds_value", ["value": String(format: "%.1f", value)])
+        case .fen: "¥" + String(format: "%.2f", value / 100)
+        }
+    }
+
     func accountPage(_ request: Request, context: AppRequestContext, backfillErrors: FormErrors = FormErrors(),
                      status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
@@ -436,6 +481,7 @@ struct AnalyticsController {
         let posts = postsPage.items.map { summary in
             AccountAnalyticsPage.PostRow(
                 title: summary.post.title.isEmpty ? t.t("analytics.account.untitled") : summary.post.title, url: summary.post.url,
+                href: AnalyticsPath.post(.value(summary.post.id)).path,
                 published: summary.post.publishedAt.map(t.dateTime) ?? "—",
                 origin: t.t("analytics.origin.\(summary.post.origin.rawValue)"),
                 consumption24h: summary.at24h.flatMap { $0[consumptionKey] }.map { t.count(Int($0)) } ?? "—",

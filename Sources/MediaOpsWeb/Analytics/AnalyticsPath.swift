@@ -6,6 +6,7 @@ enum AnalyticsPath: PagePath {
     case account(PathParameter<String>)
     case accountExport(PathParameter<String>)
     case accountBackfill(PathParameter<String>)
+    case post(PathParameter<String>)
     case imports
     case importDetail(PathParameter<String>)
     case importColumns(PathParameter<String>)
@@ -22,6 +23,7 @@ enum AnalyticsPath: PagePath {
         case .account(let id): "/analytics/accounts/" + PathSegment.of(id, "id")
         case .accountExport(let id): AnalyticsPath.account(id).path + "/export"
         case .accountBackfill(let id): AnalyticsPath.account(id).path + "/backfill"
+        case .post(let id): "/analytics/posts/" + PathSegment.of(id, "id")
         case .imports: "/analytics/imports"
         case .importDetail(let id): "/analytics/imports/" + PathSegment.of(id, "id")
         case .importColumns(let id): AnalyticsPath.importDetail(id).path + "/columns"

@@ -45,6 +45,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     // Analytics
     case analyticsOverview = "analytics/overview"
     case analyticsAccount = "analytics/account"
+    case analyticsPost = "analytics/post"
     case analyticsImports = "analytics/imports"
     case analyticsImport = "analytics/import"
 }
