@@ -54,28 +54,32 @@ public struct AnalyticsService: Sendable {
         return (LocalDate(database.now(), timeZone: zone), zone)
     }
 
-    /// Every account's totals over [from, to] (days in the workspace zone).
-    public func totals(from: LocalDate, to: LocalDate, zone: TimeZone) async throws -> [String: AccountPeriodTotals] {
+    /// These accounts' totals over [from, to] (days in the workspace zone).
+    public func totals(accountIDs: [String], from: LocalDate, to: LocalDate, zone: TimeZone) async throws -> [String: AccountPeriodTotals] {
         let repository = AnalyticsReadRepository(database.sql)
         var result: [String: AccountPeriodTotals] = [:]
-        for (account, sums) in try await repository.sums(from: from, to: to, keys: [.followersNet, .reads, .plays, .readers] + DerivedMetric.engagementParts) {
-            var totals = AccountPeriodTotals(accountID: account)
-            totals.followersNet = sums[.followersNet]
-            var rest = sums
-            rest[.followersNet] = nil
-            totals.sums = rest
-            result[account] = totals
-        }
-        let end = try await repository.lastValues(key: .followersTotal, onOrBefore: to)
-        let before = try await repository.lastValues(key: .followersTotal, onOrBefore: from.adding(days: -1))
-        for (account, followers) in end {
-            result[account, default: AccountPeriodTotals(accountID: account)].followers = followers
-            // Without daily net figures the change is read from the totals.
-            if result[account]?.followersNet == nil, let start = before[account] { result[account]?.followersNet = followers - start }
-        }
         let start = Self.instant(from, zone), stop = Self.instant(to.adding(days: 1), zone)
-        for (account, count) in try await repository.postCounts(from: start, to: stop) {
-            result[account, default: AccountPeriodTotals(accountID: account)].posts = count
+        // In pieces, so no statement binds more values than either database takes.
+        for offset in stride(from: 0, to: accountIDs.count, by: 400) {
+            let ids = Array(accountIDs[offset..<min(accountIDs.count, offset + 400)])
+            for (account, sums) in try await repository.sums(accountIDs: ids, from: from, to: to, keys: [.followersNet, .reads, .plays, .readers] + DerivedMetric.engagementParts) {
+                var totals = AccountPeriodTotals(accountID: account)
+                totals.followersNet = sums[.followersNet]
+                var rest = sums
+                rest[.followersNet] = nil
+                totals.sums = rest
+                result[account] = totals
+            }
+            let end = try await repository.lastValues(accountIDs: ids, key: .followersTotal, onOrBefore: to)
+            let before = try await repository.lastValues(accountIDs: ids, key: .followersTotal, onOrBefore: from.adding(days: -1))
+            for (account, followers) in end {
+                result[account, default: AccountPeriodTotals(accountID: account)].followers = followers
+                // Without daily net figures the change is read from the totals.
+                if result[account]?.followersNet == nil, let start = before[account] { result[account]?.followersNet = followers - start }
+            }
+            for (account, count) in try await repository.postCounts(accountIDs: ids, from: start, to: stop) where count > 0 {
+                result[account, default: AccountPeriodTotals(accountID: account)].posts = count
+            }
         }
         return result
     }
@@ -133,13 +137,19 @@ struct AnalyticsReadRepository: Sendable {
     let db: any SQLDatabase
     init(_ db: any SQLDatabase) { self.db = db }
 
-    /// Sums of daily values per account and key over [from, to].
-    func sums(from: LocalDate, to: LocalDate, keys: [MetricKey]) async throws -> [String: [MetricKey: Double]] {
-        let list = SQLQueryString(keys.map { "'\($0.rawValue)'" }.joined(separator: ", "))
+    static func list(_ values: [String]) -> SQLQueryString {
+        values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+    }
+
+    /// Sums of daily values per account and key over [from, to]: one range of
+    /// the (account, metric, day) index per account and key.
+    func sums(accountIDs: [String], from: LocalDate, to: LocalDate, keys: [MetricKey]) async throws -> [String: [MetricKey: Double]] {
+        guard !accountIDs.isEmpty else { return [:] }
         var result: [String: [MetricKey: Double]] = [:]
         for row in try await db.raw("""
             SELECT account_id, metric, SUM(value) AS total FROM account_daily_metrics
-            WHERE day >= \(bind: from.description) AND day <= \(bind: to.description) AND metric IN (\(list))
+            WHERE account_id IN (\(Self.list(accountIDs))) AND metric IN (\(Self.list(keys.map(\.rawValue))))
+              AND day >= \(bind: from.description) AND day <= \(bind: to.description)
             GROUP BY account_id, metric
             """).all() {
             result[try row.string("account_id"), default: [:]][try row.value("metric", as: MetricKey.self)] = try row.double("total")
@@ -147,26 +157,31 @@ struct AnalyticsReadRepository: Sendable {
         return result
     }
 
-    /// Each account's last value of `key` on or before `day`.
-    func lastValues(key: MetricKey, onOrBefore day: LocalDate) async throws -> [String: Double] {
+    /// Each account's last value of `key` on or before `day`: one seek per account.
+    func lastValues(accountIDs: [String], key: MetricKey, onOrBefore day: LocalDate) async throws -> [String: Double] {
+        guard !accountIDs.isEmpty else { return [:] }
+        let ids = accountIDs.map { "(\(bind: $0))" as SQLQueryString }.joined(separator: ", ")
         var result: [String: Double] = [:]
         for row in try await db.raw("""
-            SELECT m.account_id, m.value FROM account_daily_metrics m
-            JOIN (SELECT account_id, MAX(day) AS last_day FROM account_daily_metrics
-                  WHERE metric = \(bind: key.rawValue) AND day <= \(bind: day.description) GROUP BY account_id) l
-              ON l.account_id = m.account_id AND l.last_day = m.day
-            WHERE m.metric = \(bind: key.rawValue)
+            WITH ids(id) AS (VALUES \(ids))
+            SELECT ids.id AS account_id,
+                   (SELECT value FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = \(bind: key.rawValue) AND m.day <= \(bind: day.description)
+                    ORDER BY m.day DESC LIMIT 1) AS value
+            FROM ids
             """).all() {
-            result[try row.string("account_id")] = try row.double("value")
+            if let value = try row.optionalDouble("value") { result[try row.string("account_id")] = value }
         }
         return result
     }
 
-    func postCounts(from: Date, to: Date) async throws -> [String: Int] {
+    /// Posts each account published in [from, to).
+    func postCounts(accountIDs: [String], from: Date, to: Date) async throws -> [String: Int] {
+        guard !accountIDs.isEmpty else { return [:] }
         var result: [String: Int] = [:]
         for row in try await db.raw("""
             SELECT account_id, COUNT(*) AS n FROM analytics_posts
-            WHERE published_at >= \(bind: from.epochMilliseconds) AND published_at < \(bind: to.epochMilliseconds) GROUP BY account_id
+            WHERE account_id IN (\(Self.list(accountIDs))) AND published_at >= \(bind: from.epochMilliseconds) AND published_at < \(bind: to.epochMilliseconds)
+            GROUP BY account_id
             """).all() {
             result[try row.string("account_id")] = try row.int("n")
         }

@@ -149,9 +149,10 @@ struct AnalyticsController {
         let accounts = try await dependencies.team.allAccounts(filter: AccountFilter(platform: platform, groupID: groupFilter)).filter { $0.platform != .webhook }
         let groups = try await dependencies.team.groups()
         let byID = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
-        let current = try await analytics.totals(from: period.from, to: period.to, zone: zone)
+        let ids = accounts.map(\.id)
+        let current = try await analytics.totals(accountIDs: ids, from: period.from, to: period.to, zone: zone)
         let previousPeriod = period.previous
-        let previous = try await analytics.totals(from: previousPeriod.from, to: previousPeriod.to, zone: zone)
+        let previous = try await analytics.totals(accountIDs: ids, from: previousPeriod.from, to: previousPeriod.to, zone: zone)
         var rows = accounts.map { account in
             OverviewRow(account: account, groups: account.groupIDs.compactMap { byID[$0] },
                         current: current[account.id] ?? AccountPeriodTotals(accountID: account.id),
@@ -452,8 +453,9 @@ struct AnalyticsController {
         }
         let zone = try await analytics.today().zone
         let days = try await analytics.daily(accountID: account.id, from: period.from, to: period.to)
-        let current = try await analytics.totals(from: period.from, to: period.to, zone: zone)[account.id] ?? AccountPeriodTotals(accountID: account.id)
-        let previous = try await analytics.totals(from: period.previous.from, to: period.previous.to, zone: zone)[account.id] ?? AccountPeriodTotals(accountID: account.id)
+        let current = try await analytics.totals(accountIDs: [account.id], from: period.from, to: period.to, zone: zone)[account.id] ?? AccountPeriodTotals(accountID: account.id)
+        let previous = try await analytics.totals(accountIDs: [account.id], from: period.previous.from, to: period.previous.to, zone: zone)[account.id]
+            ?? AccountPeriodTotals(accountID: account.id)
         let platform = account.platform
         let consumptionKey = DerivedMetric.consumptionKey(for: platform)
         var labels: [(LocalDate, String)] = []

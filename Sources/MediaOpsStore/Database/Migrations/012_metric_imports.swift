@@ -31,8 +31,9 @@ extension Migrations {
             committed_at BIGINT
         )
         """,
-        // The overview sums a period's days across every account: a range of this index, never the table.
-        "CREATE INDEX account_daily_metrics_day ON account_daily_metrics (day, metric, account_id, value)",
+        // The overview sums each account's metrics over a period and reads each account's last follower count:
+        // ranges and seeks of this covering index, never the table.
+        "CREATE INDEX account_daily_metrics_series ON account_daily_metrics (account_id, metric, day, value)",
         "CREATE INDEX metric_imports_created ON metric_imports (created_at, id)",
         "CREATE INDEX metric_imports_account_content ON metric_imports (account_id, content_sha256, state)",
         """
