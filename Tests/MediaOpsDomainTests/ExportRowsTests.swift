@@ -66,6 +66,9 @@ struct ExportRowsTests {
         #expect(DerivedMetric.engagementRate([.likes: 10, .reads: 200, .plays: 1_000], platform: .douyin) == 0.01)
         #expect(DerivedMetric.engagementRate([.likes: 10, .reads: 0], platform: .weibo) == nil)
         #expect(DerivedMetric.engagementRate([.likes: 10], platform: .weibo) == nil)
+        #expect(DerivedMetric.readRate(readers: 3_000, days: 30, followers: 1_000) == 0.1)
+        #expect(DerivedMetric.readRate(readers: nil, days: 30, followers: 1_000) == nil)
+        #expect(DerivedMetric.readRate(readers: 3_000, days: 30, followers: 0) == nil)
     }
 
     @Test("periods end yesterday in the workspace zone; the previous period has the same length; bad input names its field")

@@ -8,7 +8,7 @@ public enum DerivedMetric: String, CaseIterable, Sendable {
     case engagement
     /// engagement ÷ reads (text platforms) or plays (video platforms).
     case engagementRate = "engagement_rate"
-    /// readers ÷ followers at the end of the period.
+    /// Average daily readers ÷ followers at the end of the period (公众号's 阅读率).
     case readRate = "read_rate"
 
     /// The counts that make up engagement.
@@ -26,6 +26,12 @@ public enum DerivedMetric: String, CaseIterable, Sendable {
     public static func engagement(_ values: [MetricKey: Double]) -> Double? {
         let parts = engagementParts.compactMap { values[$0] }
         return parts.isEmpty ? nil : parts.reduce(0, +)
+    }
+
+    /// Average daily readers over `days` ÷ `followers`; nil without readers or followers.
+    public static func readRate(readers: Double?, days: Int, followers: Double?) -> Double? {
+        guard let readers, let followers, followers > 0, days > 0 else { return nil }
+        return readers / Double(days) / followers
     }
 
     /// Engagement ÷ reads or plays (falling back to the other when the usual

@@ -15,6 +15,8 @@ struct AccountAnalyticsPage {
     var consumptionLabel: String
     var engagement: AnalyticsController.Figure
     var posts: AnalyticsController.Figure
+    /// Shown where the account has readers (公众号).
+    var readRate: AnalyticsController.Figure?
     var hasData: Bool
     var charts: [ChartBlock]
     var postRows: [PostRow]

@@ -503,6 +503,9 @@ struct AnalyticsController {
             consumptionLabel: t.t("metric.\(consumptionKey.rawValue)"),
             engagement: Self.rateFigure(current.engagementRate(platform), previous: previous.engagementRate(platform), t: t),
             posts: Self.countFigure(Double(current.posts), previous: Double(previous.posts), t: t),
+            readRate: current.sums[.readers] == nil ? nil
+                : Self.rateFigure(DerivedMetric.readRate(readers: current.sums[.readers], days: period.days, followers: current.followers),
+                                  previous: DerivedMetric.readRate(readers: previous.sums[.readers], days: period.previous.days, followers: previous.followers), t: t),
             hasData: !days.isEmpty, charts: charts, postRows: posts, pagination: Pagination(request, page: postsPage, localizer: t),
             consumptionTitle: t.t("metric.\(consumptionKey.rawValue)"),
             csvHref: AnalyticsPath.accountExport(.value(account.id)).path + "?" + query + "&format=csv",
