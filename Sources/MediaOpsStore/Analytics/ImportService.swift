@@ -167,6 +167,7 @@ public struct ImportService: Sendable {
         let preview = preview(of: reading, record: record, earlier: earlier)
         record = preview.record
         let stored = record
+        RecentPreviews.shared.keep(preview, for: record)
         try await database.transaction { db in
             let repository = MetricImportRepository(db)
             try await repository.insert(stored)
@@ -175,12 +176,20 @@ public struct ImportService: Sendable {
         return preview
     }
 
-    /// The stored import read again with its columns.
+    /// The stored import read again with its columns (from this process's
+    /// recent previews when nothing about the reading changed since).
     public func preview(id: String) async throws -> ImportPreview {
         let imports = MetricImportRepository(database.sql)
-        guard let record = try await imports.find(id: id), let data = try await imports.file(importID: id) else {
-            throw NotFoundError(entity: "import")
+        guard let record = try await imports.find(id: id) else { throw NotFoundError(entity: "import") }
+        if var cached = RecentPreviews.shared.preview(for: record) {
+            let earlier = try await imports.latestCommitted(accountID: record.accountID, contentSHA256: record.contentSHA256)
+            cached.earlier = earlier.flatMap { $0.id == record.id ? nil : $0 }
+            let rowCount = cached.record.rowCount, errorCount = cached.record.errorCount
+            cached.record = record
+            if record.state == .previewed { (cached.record.rowCount, cached.record.errorCount) = (rowCount, errorCount) }
+            return cached
         }
+        guard let data = try await imports.file(importID: id) else { throw NotFoundError(entity: "import") }
         let file: ExportFileReader.File
         do { file = try ExportFileReader.read(data) } catch { throw ValidationError(field: "file", code: "import_unreadable_text") }
         let index = file.sheets.firstIndex(where: { $0.name == record.sheet }) ?? 0
@@ -190,6 +199,7 @@ public struct ImportService: Sendable {
         let reading = Reading(file: file, sheetIndex: index, layout: record.layout, headerRow: record.headerRow, columns: columns, remembered: false)
         let earlier = try await imports.latestCommitted(accountID: record.accountID, contentSHA256: record.contentSHA256)
         var result = preview(of: reading, record: record, earlier: earlier.flatMap { $0.id == record.id ? nil : $0 })
+        RecentPreviews.shared.keep(result, for: record)
         result.record.rowCount = record.state == .previewed ? result.record.rowCount : record.rowCount
         return result
     }
@@ -396,5 +406,33 @@ public struct ImportService: Sendable {
 
     public func find(id: String) async throws -> MetricImport? {
         try await MetricImportRepository(database.sql).find(id: id)
+    }
+}
+
+/// The last few previews this process read, so committing right after
+/// previewing (the page's and the command line's order) does not read and
+/// check a large file a second time. Keyed by everything the reading depends
+/// on: the bytes, the sheet, the header row and the columns.
+final class RecentPreviews: @unchecked Sendable {
+    static let shared = RecentPreviews()
+    private let lock = NSLock()
+    private var entries: [(key: String, preview: ImportPreview)] = []
+
+    static func key(_ record: MetricImport) -> String {
+        [record.id, record.contentSHA256, record.sheet, String(record.headerRow), MetricImport.encode(record.columns)].joined(separator: "\u{1F}")
+    }
+
+    func preview(for record: MetricImport) -> ImportPreview? {
+        let key = Self.key(record)
+        return lock.withLock { entries.first { $0.key == key }?.preview }
+    }
+
+    func keep(_ preview: ImportPreview, for record: MetricImport) {
+        let key = Self.key(record)
+        lock.withLock {
+            entries.removeAll { $0.key == key }
+            entries.insert((key, preview), at: 0)
+            if entries.count > 3 { entries.removeLast() }
+        }
     }
 }

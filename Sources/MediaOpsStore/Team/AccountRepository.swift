@@ -39,11 +39,7 @@ public struct AccountRepository: Sendable {
     /// Accounts with this handle (on any platform), oldest first: how the
     /// command line names an account.
     public func find(handle: String) async throws -> [Account] {
-        var result: [Account] = []
-        for row in try await db.raw("SELECT * FROM accounts WHERE handle = \(bind: handle) ORDER BY created_at, id").all() {
-            result.append(try await account(from: row))
-        }
-        return result
+        try await accounts(from: try await db.raw("SELECT * FROM accounts WHERE handle = \(bind: handle) ORDER BY created_at, id").all())
     }
 
     public func list(filter: AccountFilter, sort: AccountSort = .name, descending: Bool = false, page: PageRequest) async throws -> Page<Account> {
@@ -72,9 +68,7 @@ public struct AccountRepository: Sendable {
         }
         let total = try await db.raw("SELECT COUNT(*) AS n FROM accounts " + whereClause).first()?.int("n") ?? 0
         let rows = try await db.raw("SELECT * FROM accounts " + whereClause + " ORDER BY \(unsafeRaw: order), id ASC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)").all()
-        var accounts: [Account] = []
-        for row in rows { accounts.append(try await account(from: row)) }
-        return Page(items: accounts, total: total, page: page.page, perPage: page.perPage)
+        return Page(items: try await accounts(from: rows), total: total, page: page.page, perPage: page.perPage)
     }
 
     /// Another live account on the same platform with the same handle, if any.
@@ -164,9 +158,24 @@ public struct AccountRepository: Sendable {
         }
     }
 
+    /// Rows as accounts, with every row's groups read in one statement (not one per account).
+    private func accounts(from rows: [any SQLRow]) async throws -> [Account] {
+        guard !rows.isEmpty else { return [] }
+        let ids = try rows.map { try $0.string("id") }
+        var groups: [String: [String]] = [:]
+        let list = ids.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        for link in try await db.raw("SELECT account_id, group_id FROM account_group_links WHERE account_id IN (" + list + ") ORDER BY group_id").all() {
+            groups[try link.string("account_id"), default: []].append(try link.string("group_id"))
+        }
+        return try rows.map { try account(from: $0, groups: groups[try $0.string("id")] ?? []) }
+    }
+
     private func account(from row: any SQLRow) async throws -> Account {
+        try await accounts(from: [row])[0]
+    }
+
+    private func account(from row: any SQLRow, groups: [String]) throws -> Account {
         let id = try row.string("id")
-        let groups = try await db.raw("SELECT group_id FROM account_group_links WHERE account_id = \(bind: id) ORDER BY group_id").all().map { try $0.string("group_id") }
         let keys = try row.string("credential_keys").split(separator: ",").map(String.init)
         return Account(
             id: id,

@@ -63,5 +63,4 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case publishingRetry = "publishing/retry"
     case publishingSection = "publishing/section"
     case analyticsPeriodPicker = "analytics/period_picker"
-    case analyticsFigure = "analytics/figure"
 }
