@@ -56,33 +56,37 @@ public struct AnalyticsService: Sendable {
 
     /// These accounts' totals over [from, to] (days in the workspace zone).
     public func totals(accountIDs: [String], from: LocalDate, to: LocalDate, zone: TimeZone) async throws -> [String: AccountPeriodTotals] {
+        try await totals(accountIDs: accountIDs, periods: [(from, to)], zone: zone)[0]
+    }
+
+    /// These accounts' totals over each period, read together: one row per
+    /// account whatever the number of metrics and periods (a row handed over
+    /// from the database costs more than the seeks that compute it).
+    public func totals(accountIDs: [String], periods: [(from: LocalDate, to: LocalDate)], zone: TimeZone) async throws -> [[String: AccountPeriodTotals]] {
         let repository = AnalyticsReadRepository(database.sql)
-        var result: [String: AccountPeriodTotals] = [:]
-        let start = Self.instant(from, zone), stop = Self.instant(to.adding(days: 1), zone)
+        let windows = periods.map { AnalyticsReadRepository.Window(from: $0.from, to: $0.to, start: Self.instant($0.from, zone), stop: Self.instant($0.to.adding(days: 1), zone)) }
+        var result = Array(repeating: [String: AccountPeriodTotals](), count: periods.count)
         // In pieces, so no statement binds more values than either database takes.
-        for offset in stride(from: 0, to: accountIDs.count, by: 400) {
-            let ids = Array(accountIDs[offset..<min(accountIDs.count, offset + 400)])
-            for (account, sums) in try await repository.sums(accountIDs: ids, from: from, to: to, keys: [.followersNet, .reads, .plays, .readers] + DerivedMetric.engagementParts) {
-                var totals = AccountPeriodTotals(accountID: account)
-                totals.followersNet = sums[.followersNet]
-                var rest = sums
-                rest[.followersNet] = nil
-                totals.sums = rest
-                result[account] = totals
-            }
-            let end = try await repository.lastValues(accountIDs: ids, key: .followersTotal, onOrBefore: to)
-            let before = try await repository.lastValues(accountIDs: ids, key: .followersTotal, onOrBefore: from.adding(days: -1))
-            for (account, followers) in end {
-                result[account, default: AccountPeriodTotals(accountID: account)].followers = followers
-                // Without daily net figures the change is read from the totals.
-                if result[account]?.followersNet == nil, let start = before[account] { result[account]?.followersNet = followers - start }
-            }
-            for (account, count) in try await repository.postCounts(accountIDs: ids, from: start, to: stop) where count > 0 {
-                result[account, default: AccountPeriodTotals(accountID: account)].posts = count
+        for offset in stride(from: 0, to: accountIDs.count, by: 200) {
+            let ids = Array(accountIDs[offset..<min(accountIDs.count, offset + 200)])
+            let rows = try await repository.periodTotals(accountIDs: ids, windows: windows, keys: Self.summedKeys)
+            for (account, perWindow) in rows {
+                for (index, figures) in perWindow.enumerated() {
+                    var totals = AccountPeriodTotals(accountID: account, followers: figures.followersEnd, followersNet: figures.sums[.followersNet],
+                                                     posts: figures.posts)
+                    var rest = figures.sums
+                    rest[.followersNet] = nil
+                    totals.sums = rest
+                    // Without daily net figures the change is read from the totals.
+                    if totals.followersNet == nil, let end = figures.followersEnd, let begin = figures.followersBefore { totals.followersNet = end - begin }
+                    result[index][account] = totals
+                }
             }
         }
         return result
     }
+
+    static let summedKeys: [MetricKey] = [.followersNet, .reads, .plays, .readers] + DerivedMetric.engagementParts
 
     /// One account's daily values over [from, to].
     public func daily(accountID: String, from: LocalDate, to: LocalDate) async throws -> [LocalDate: [MetricKey: Double]] {
@@ -137,53 +141,58 @@ struct AnalyticsReadRepository: Sendable {
     let db: any SQLDatabase
     init(_ db: any SQLDatabase) { self.db = db }
 
-    static func list(_ values: [String]) -> SQLQueryString {
-        values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+    struct Window {
+        var from: LocalDate
+        var to: LocalDate
+        var start: Date
+        var stop: Date
     }
 
-    /// Sums of daily values per account and key over [from, to]: one range of
-    /// the (account, metric, day) index per account and key.
-    func sums(accountIDs: [String], from: LocalDate, to: LocalDate, keys: [MetricKey]) async throws -> [String: [MetricKey: Double]] {
-        guard !accountIDs.isEmpty else { return [:] }
-        var result: [String: [MetricKey: Double]] = [:]
-        for row in try await db.raw("""
-            SELECT account_id, metric, SUM(value) AS total FROM account_daily_metrics
-            WHERE account_id IN (\(Self.list(accountIDs))) AND metric IN (\(Self.list(keys.map(\.rawValue))))
-              AND day >= \(bind: from.description) AND day <= \(bind: to.description)
-            GROUP BY account_id, metric
-            """).all() {
-            result[try row.string("account_id"), default: [:]][try row.value("metric", as: MetricKey.self)] = try row.double("total")
-        }
-        return result
+    struct WindowFigures {
+        var sums: [MetricKey: Double] = [:]
+        var followersEnd: Double?
+        var followersBefore: Double?
+        var posts = 0
     }
 
-    /// Each account's last value of `key` on or before `day`: one seek per account.
-    func lastValues(accountIDs: [String], key: MetricKey, onOrBefore day: LocalDate) async throws -> [String: Double] {
-        guard !accountIDs.isEmpty else { return [:] }
+    /// For each account and window: the sum of each key over the window's days
+    /// (a range of the (account, metric, day, value) index), the last follower
+    /// count at its end and before its start (one seek each), and its posts.
+    func periodTotals(accountIDs: [String], windows: [Window], keys: [MetricKey]) async throws -> [String: [WindowFigures]] {
+        guard !accountIDs.isEmpty, !windows.isEmpty else { return [:] }
         let ids = accountIDs.map { "(\(bind: $0))" as SQLQueryString }.joined(separator: ", ")
-        var result: [String: Double] = [:]
-        for row in try await db.raw("""
-            WITH ids(id) AS (VALUES \(ids))
-            SELECT ids.id AS account_id,
-                   (SELECT value FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = \(bind: key.rawValue) AND m.day <= \(bind: day.description)
-                    ORDER BY m.day DESC LIMIT 1) AS value
-            FROM ids
-            """).all() {
-            if let value = try row.optionalDouble("value") { result[try row.string("account_id")] = value }
+        var columns: [SQLQueryString] = ["ids.id AS account_id"]
+        for (index, window) in windows.enumerated() {
+            // Metric keys come from the enumeration, never from input: safe to write as literals.
+            for key in keys {
+                columns.append("""
+                    (SELECT SUM(m.value) FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)'
+                     AND m.day >= \(bind: window.from.description) AND m.day <= \(bind: window.to.description)) AS s\(unsafeRaw: String(index))_\(unsafeRaw: key.rawValue)
+                    """)
+            }
+            for (name, day) in [("end", window.to), ("before", window.from.adding(days: -1))] {
+                columns.append("""
+                    (SELECT m.value FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = 'followers_total' AND m.day <= \(bind: day.description)
+                     ORDER BY m.day DESC LIMIT 1) AS f\(unsafeRaw: String(index))_\(unsafeRaw: name)
+                    """)
+            }
+            columns.append("""
+                (SELECT COUNT(*) FROM analytics_posts p WHERE p.account_id = ids.id AND p.published_at >= \(bind: window.start.epochMilliseconds)
+                 AND p.published_at < \(bind: window.stop.epochMilliseconds)) AS p\(unsafeRaw: String(index))
+                """)
         }
-        return result
-    }
-
-    /// Posts each account published in [from, to).
-    func postCounts(accountIDs: [String], from: Date, to: Date) async throws -> [String: Int] {
-        guard !accountIDs.isEmpty else { return [:] }
-        var result: [String: Int] = [:]
-        for row in try await db.raw("""
-            SELECT account_id, COUNT(*) AS n FROM analytics_posts
-            WHERE account_id IN (\(Self.list(accountIDs))) AND published_at >= \(bind: from.epochMilliseconds) AND published_at < \(bind: to.epochMilliseconds)
-            GROUP BY account_id
-            """).all() {
-            result[try row.string("account_id")] = try row.int("n")
+        var result: [String: [WindowFigures]] = [:]
+        for row in try await db.raw("WITH ids(id) AS (VALUES " + ids + ") SELECT " + columns.joined(separator: ", ") + " FROM ids").all() {
+            var figures: [WindowFigures] = []
+            for index in windows.indices {
+                var window = WindowFigures()
+                for key in keys { window.sums[key] = try row.optionalDouble("s\(index)_\(key.rawValue)") }
+                window.followersEnd = try row.optionalDouble("f\(index)_end")
+                window.followersBefore = try row.optionalDouble("f\(index)_before")
+                window.posts = try row.int("p\(index)")
+                figures.append(window)
+            }
+            result[try row.string("account_id")] = figures
         }
         return result
     }

@@ -150,9 +150,8 @@ struct AnalyticsController {
         let groups = try await dependencies.team.groups()
         let byID = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
         let ids = accounts.map(\.id)
-        let current = try await analytics.totals(accountIDs: ids, from: period.from, to: period.to, zone: zone)
-        let previousPeriod = period.previous
-        let previous = try await analytics.totals(accountIDs: ids, from: previousPeriod.from, to: previousPeriod.to, zone: zone)
+        let both = try await analytics.totals(accountIDs: ids, periods: [(period.from, period.to), (period.previous.from, period.previous.to)], zone: zone)
+        let (current, previous) = (both[0], both[1])
         var rows = accounts.map { account in
             OverviewRow(account: account, groups: account.groupIDs.compactMap { byID[$0] },
                         current: current[account.id] ?? AccountPeriodTotals(accountID: account.id),
@@ -459,9 +458,9 @@ struct AnalyticsController {
         }
         let zone = try await analytics.today().zone
         let days = try await analytics.daily(accountID: account.id, from: period.from, to: period.to)
-        let current = try await analytics.totals(accountIDs: [account.id], from: period.from, to: period.to, zone: zone)[account.id] ?? AccountPeriodTotals(accountID: account.id)
-        let previous = try await analytics.totals(accountIDs: [account.id], from: period.previous.from, to: period.previous.to, zone: zone)[account.id]
-            ?? AccountPeriodTotals(accountID: account.id)
+        let both = try await analytics.totals(accountIDs: [account.id], periods: [(period.from, period.to), (period.previous.from, period.previous.to)], zone: zone)
+        let current = both[0][account.id] ?? AccountPeriodTotals(accountID: account.id)
+        let previous = both[1][account.id] ?? AccountPeriodTotals(accountID: account.id)
         let platform = account.platform
         let consumptionKey = DerivedMetric.consumptionKey(for: platform)
         var labels: [(LocalDate, String)] = []
