@@ -99,3 +99,16 @@ struct PageModelSnapshotTests {
         assertSnapshot(of: membersHTML, as: .lines, named: "members-\(locale.rawValue)")
     }
 }
+
+@Suite("Catalog placeholders")
+struct PlaceholderFillTests {
+    @Test("placeholders are filled once, unknown ones and unclosed braces stay as written, values are not scanned again")
+    func fill() {
+        #expect(Localizer.fill("{a} 和 {b}", ["a": "甲", "b": "乙"]) == "甲 和 乙")
+        #expect(Localizer.fill("{a}{a}", ["a": "x"]) == "xx")
+        #expect(Localizer.fill("{unknown} {a}", ["a": "{b}", "b": "no"]) == "{unknown} {b}")
+        #expect(Localizer.fill("open { brace {a}", ["a": "1"]) == "open { brace {a}")
+        #expect(Localizer.fill("tail {", [:]) == "tail {")
+        #expect(Localizer.fill("{a} tail {", ["a": "1"]) == "1 tail {")
+    }
+}
