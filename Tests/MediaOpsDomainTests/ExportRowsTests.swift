@@ -88,5 +88,8 @@ struct ExportRowsTests {
         #expect(throws: ValidationError.self) { try ReportingPeriod.parse(period: "forever", month: nil, from: nil, to: nil, today: today) }
         #expect(throws: ValidationError.self) { try ReportingPeriod.parse(period: "month", month: "2026-13", from: nil, to: nil, today: today) }
         #expect(throws: ValidationError.self) { try ReportingPeriod.parse(period: "custom", month: nil, from: "1900-01-01", to: "2025-01-01", today: today) }
+        // A malformed value is refused even where the period does not use it.
+        #expect(throws: ValidationError(field: "to", code: "invalid_date")) { try ReportingPeriod.parse(period: "30d", month: nil, from: nil, to: "null", today: today) }
+        #expect(throws: ValidationError(field: "month", code: "invalid_month")) { try ReportingPeriod.parse(period: "7d", month: "nope", from: nil, to: nil, today: today) }
     }
 }

@@ -79,6 +79,10 @@ public struct ReportingPeriod: Sendable, Equatable {
     /// (`2026-11`) or `from`/`to` (`2026-11-01`); `today` is in the workspace zone.
     public static func parse(period: String?, month: String?, from: String?, to: String?, today: LocalDate) throws(ValidationError) -> ReportingPeriod {
         let yesterday = today.adding(days: -1)
+        // A malformed value is refused even where the period does not use it: it is a mistake either way.
+        if let month, month.count != 7 || LocalDate(month + "-01") == nil { throw ValidationError(field: "month", code: "invalid_month") }
+        if let from, LocalDate(from) == nil { throw ValidationError(field: "from", code: "invalid_date") }
+        if let to, LocalDate(to) == nil { throw ValidationError(field: "to", code: "invalid_date") }
         switch period.flatMap(Kind.init(rawValue:)) ?? (period == nil || period == "" ? .last30 : nil) {
         case .last7: return ReportingPeriod(kind: .last7, from: yesterday.adding(days: -6), to: yesterday)
         case .last30: return ReportingPeriod(kind: .last30, from: yesterday.adding(days: -29), to: yesterday)

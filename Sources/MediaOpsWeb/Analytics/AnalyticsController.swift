@@ -144,7 +144,11 @@ struct AnalyticsController {
             }
             sort = parsed
         }
-        let descending = request.query("dir") == "desc" || (request.query("dir") == nil && sort != .name)
+        let direction = request.query("dir")
+        if let direction, direction != "asc", direction != "desc" {
+            throw ValidationError(field: "dir", code: "invalid_choice", params: ["choices": "asc, desc"])
+        }
+        let descending = direction == "desc" || (direction == nil && sort != .name)
         // Webhooks are publishing targets, not audiences: they have no numbers to show.
         let accounts = try await dependencies.team.allAccounts(filter: AccountFilter(platform: platform, groupID: groupFilter)).filter { $0.platform != .webhook }
         let groups = try await dependencies.team.groups()
