@@ -442,3 +442,50 @@ def test_j4_director_home(demo_servers, browser_factory, lang):
     browser.open("/")
     browser.switch_language(lang)
     assert browser.path == "/", f"switching the language from Home went to {browser.path}"
+
+
+OPERATOR = "wangyutong@mediaops.local"    # 内容运营: owns the 视频号 account and imports its numbers
+
+
+# ============================================================ J4/J5 the 数据 room
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_j5_analytics_matrix_account_and_import(demo_servers, browser_factory, lang, tmp_path):
+    """A director opens 数据 and reads the matrix and an account's curves; an
+    operator imports a 视频号 export file and sees its post on the account page."""
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    director = signed_in_browser(browser_factory, server, lang, DIRECTOR)
+    director.open("/analytics?period=90d")
+    assert t["nav.analytics"] in director.text("aside.sidebar nav")
+    rows = director.els("main table tbody tr")
+    assert len(rows) >= 10, f"the matrix shows {len(rows)} accounts"
+    assert director.els("main tfoot tr.total"), "no group roll-up row"
+    assert director.els("main .trend"), "no comparison with the previous period"
+    link = director.el("main table tbody th a")
+    director.open(link.get_attribute("href").replace(server.base, ""))
+    assert len(director.els("main svg.chart")) >= 3, "the account page draws no curves"
+    assert director.els("main .kpi .kpi-value span[title]"), "figures carry no exact value on hover"
+    # A post's title is the team's own words (the demo writes them in Chinese), not interface.
+    director.open(director.el("main table tbody th a").get_attribute("href").replace(server.base, ""), english_title=False)
+    assert director.els("main svg.chart"), "a post's page draws no curve over its snapshots"
+
+    operator = signed_in_browser(browser_factory, server, lang, OPERATOR)
+    operator.open("/analytics/imports")
+    title = f"浏览器导入{tag()}"
+    export = tmp_path / "视频号动态数据明细.csv"
+    export.write_bytes(b"\xef\xbb\xbf" + (
+        "视频描述,视频ID,发布时间,完播率,平均播放时长,播放量,推荐,喜欢,评论量,分享量,关注量\n"
+        f"{title},export/UzFfBgAA{tag()},2026/11/07,4.41%,14.73秒,\"3,593\",12,40,5,7,3\n").encode())
+    account = operator.el("#account_id")
+    value = next(o.get_attribute("value") for o in account.find_elements(By.TAG_NAME, "option") if o.text.startswith("青禾茶饮视频号"))
+    operator.select("#account_id", value)
+    operator.driver.find_element(By.CSS_SELECTOR, "#file").send_keys(str(export))
+    # The import's page is titled with the file's name: the user's words, not interface.
+    operator.submit(operator.el("main form[enctype] button[type=submit]"), english_title=False)
+    assert "/analytics/imports/imp_" in operator.path, f"the upload went to {operator.path}"
+    assert t.prefix("analytics.import.recognised") in operator.main_text()
+    operator.submit(operator.el("main form[action$='/commit'] button"), english_title=False)
+    assert t["flash.import_committed"] in operator.flash()
+    operator.open(operator.el("main .page-actions a.button").get_attribute("href").replace(server.base, ""))
+    assert title in operator.main_text(), "the imported post is not on the account page"
