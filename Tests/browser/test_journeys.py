@@ -467,7 +467,12 @@ def test_j5_analytics_matrix_account_and_import(demo_servers, browser_factory, l
     assert len(director.els("main svg.chart")) >= 3, "the account page draws no curves"
     assert director.els("main .kpi .kpi-value span[title]"), "figures carry no exact value on hover"
     # A post's title is the team's own words (the demo writes them in Chinese), not interface.
-    director.open(director.el("main table tbody th a").get_attribute("href").replace(server.base, ""), english_title=False)
+    # A post with snapshots (one the demo publishes live may not have its first yet).
+    measured = [row for row in director.els("main table tbody tr")
+                if row.find_elements(By.CSS_SELECTOR, "th a") and row.find_elements(By.CSS_SELECTOR, "td")[-1].text.strip() not in ("", "0")]
+    assert measured, "no post on the account page has snapshots"
+    post_href = measured[0].find_element(By.CSS_SELECTOR, "th a").get_attribute("href")
+    director.open(post_href.replace(server.base, ""), english_title=False)
     assert director.els("main svg.chart"), "a post's page draws no curve over its snapshots"
 
     operator = signed_in_browser(browser_factory, server, lang, OPERATOR)
