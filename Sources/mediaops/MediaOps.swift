@@ -347,6 +347,18 @@ struct Bench: AsyncParsableCommand {
         return configuration
     }
 
+    /// The configuration of a benchmark that serves the application on loopback: a data folder of its own, cheap bcrypt, notices only.
+    static func served(database: String?, port: Int) throws -> (Configuration, Logger) {
+        var configuration = try configuration(database: database)
+        configuration.host = "127.0.0.1"
+        configuration.port = port
+        configuration.bcryptCost = 4
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-bench-data-\(UUID().uuidString)").path
+        var logger = makeLogger(configuration)
+        logger.logLevel = .notice
+        return (configuration, logger)
+    }
+
     static func removeTemporaryDatabase(_ configuration: Configuration) {
         guard case .sqliteFile(let path) = configuration.database else { return }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -400,13 +412,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
 
         func run() async throws {
-            var configuration = try Bench.configuration(database: database)
-            configuration.host = "127.0.0.1"
-            configuration.port = port
-            configuration.bcryptCost = 4
-            configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-bench-data-\(UUID().uuidString)").path
-            var logger = makeLogger(configuration)
-            logger.logLevel = .notice
+            let (configuration, logger) = try Bench.served(database: database, port: port)
             let report = try await PagesBenchmark(configuration: configuration, items: items, runs: runs, connections: connections,
                                                   seconds: seconds, logger: logger).run()
             say("database: \(report.database), \(report.items) items, filled in " + String(format: "%.0f s", report.fillSeconds))
@@ -438,13 +444,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Empty database to fill: SQLite path or postgres:// URL.") var database: String?
 
         func run() async throws {
-            var configuration = try Bench.configuration(database: database)
-            configuration.host = "127.0.0.1"
-            configuration.port = port
-            configuration.bcryptCost = 4
-            configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-bench-data-\(UUID().uuidString)").path
-            var logger = makeLogger(configuration)
-            logger.logLevel = .notice
+            let (configuration, logger) = try Bench.served(database: database, port: port)
             let report = try await AnalyticsBenchmark(configuration: configuration, accounts: accounts, days: days, posts: posts,
                                                       importRows: importRows, runs: runs, logger: logger).run()
             say("database: \(report.database), \(accounts) accounts × \(days) days (\(report.dailyRows) daily values), \(posts) posts (\(report.snapshotRows) snapshot values), filled in " + String(format: "%.0f s", report.fillSeconds))

@@ -46,7 +46,6 @@ public struct ImportService: Sendable {
     }
 
     public enum Problem: String, Error, Sendable, CaseIterable {
-        case notFound = "import_not_found"
         case hasRowErrors = "import_has_row_errors"
         case nothingToImport = "import_nothing_to_import"
         case notPreviewed = "import_not_previewed"

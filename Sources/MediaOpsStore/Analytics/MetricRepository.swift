@@ -219,25 +219,6 @@ public struct MetricRepository: Sendable {
     }
 }
 
-extension MetricRepository {
-    /// The account's post at this address, if one was stored with it.
-    public func post(accountID: String, url: String) async throws -> AnalyticsPost? {
-        try await db.raw("""
-            SELECT * FROM analytics_posts WHERE account_id = \(bind: accountID) AND url = \(bind: url) ORDER BY created_at, id LIMIT 1
-            """).first().map(Self.post(from:))
-    }
-
-    /// The account's post with this title published within [from, to): how a
-    /// file without ids (小红书's note list) finds posts already known.
-    public func post(accountID: String, title: String, publishedFrom from: Date, to: Date) async throws -> AnalyticsPost? {
-        try await db.raw("""
-            SELECT * FROM analytics_posts WHERE account_id = \(bind: accountID) AND title = \(bind: title)
-                AND published_at >= \(bind: from.epochMilliseconds) AND published_at < \(bind: to.epochMilliseconds)
-            ORDER BY published_at, id LIMIT 1
-            """).first().map(Self.post(from:))
-    }
-}
-
 /// Generated history written in bulk (the demo workspace and the benchmark):
 /// many rows per statement, for tables known to hold nothing for these keys
 /// yet, so there is nothing to compare and no history to keep. Existing rows
