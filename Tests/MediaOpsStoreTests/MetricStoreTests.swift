@@ -49,6 +49,51 @@ struct MetricStoreTests {
         }
     }
 
+    @Test("a period's sums equal the sums of its days however the days were written: in bulk, one by one, late, replaced, with gaps",
+          arguments: TestDatabase.available)
+    func periodSumsFollowEveryWrite(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (_, _, account) = try await Self.account(database)
+            let metrics = MetricService(database: database)
+            let start = LocalDate(year: 2026, month: 1, day: 1)
+            var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+            func next(_ bound: Int) -> Int {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int((state >> 33) % UInt64(bound))
+            }
+            // A year of reads in bulk with every fifth day missing, likes on some days only.
+            var bulk: [MetricRepository.DailyRow] = []
+            for offset in 0..<365 where offset % 5 != 3 {
+                bulk.append(.init(accountID: account.id, day: start.adding(days: offset), key: .reads, value: Double(next(5_000))))
+                if offset % 7 == 0 { bulk.append(.init(accountID: account.id, day: start.adding(days: offset), key: .likes, value: Double(next(90)))) }
+            }
+            let generated = MetricProvenance(source: .fileImport, importID: "imp_0000000000000009", capturedAt: Self.pulledAt)
+            let rows = bulk
+            try await database.transaction { db in try await MetricRepository(db).insertGenerated(daily: rows, provenance: generated) }
+            // Then pulls: a missing day filled late, a past day replaced, a new day at the end, net followers falling.
+            let pull = MetricProvenance(source: .apiPull, capturedAt: Self.pulledAt)
+            for (offset, value) in [(3, 777.0), (100, 1.0), (200, 12_345.0), (365, 50.0)] {
+                _ = try await metrics.recordDaily(accountID: account.id, day: start.adding(days: offset), values: [.reads: value, .followersNet: -Double(offset)],
+                                                  provenance: pull)
+            }
+            let stored = try await metrics.daily(accountID: account.id, from: start, to: start.adding(days: 400))
+            let service = AnalyticsService(database: database)
+            let zone = TimeZone(identifier: "Asia/Shanghai")!
+            for _ in 0..<40 {
+                let from = start.adding(days: next(380) - 10)
+                let to = from.adding(days: next(120))
+                let totals = try await service.totals(accountIDs: [account.id], from: from, to: to, zone: zone)[account.id]
+                for key in [MetricKey.reads, .likes] {
+                    let values = stored.filter { $0.key >= from && $0.key <= to }.compactMap { $0.value[key]?.value }
+                    // Nothing stored in the period is no number, not zero.
+                    #expect(totals?.sums[key] == (values.isEmpty ? nil : values.reduce(0, +)), "\(key.rawValue) \(from)…\(to)")
+                }
+                let net = stored.filter { $0.key >= from && $0.key <= to }.compactMap { $0.value[.followersNet]?.value }
+                #expect(totals?.followersNet == (net.isEmpty ? nil : net.reduce(0, +)), "followers_net \(from)…\(to)")
+            }
+        }
+    }
+
     @Test("values are checked against their unit, all broken ones named, and a refused batch writes nothing", arguments: TestDatabase.available)
     func unitsChecked(db: TestDatabase) async throws {
         try await db.with { database in

@@ -156,7 +156,7 @@ struct AnalyticsReadRepository: Sendable {
     }
 
     /// For each account and window: the sum of each key over the window's days
-    /// (a range of the (account, metric, day, value) index), the last follower
+    /// (two seeks of the series index, through the running totals), the last follower
     /// count at its end and before its start (one seek each), and its posts.
     func periodTotals(accountIDs: [String], windows: [Window], keys: [MetricKey]) async throws -> [String: [WindowFigures]] {
         guard !accountIDs.isEmpty, !windows.isEmpty else { return [:] }
@@ -164,10 +164,16 @@ struct AnalyticsReadRepository: Sendable {
         var columns: [SQLQueryString] = ["ids.id AS account_id"]
         for (index, window) in windows.enumerated() {
             // Metric keys come from the enumeration, never from input: safe to write as literals.
+            // A sum is the running total at the last day with a value (nil when that day is before the
+            // window: nothing in it) minus the running total before the window's first day.
             for key in keys {
                 columns.append("""
-                    (SELECT SUM(m.value) FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)'
-                     AND m.day >= \(bind: window.from.description) AND m.day <= \(bind: window.to.description)) AS s\(unsafeRaw: String(index))_\(unsafeRaw: key.rawValue)
+                    (SELECT CASE WHEN m.day >= \(bind: window.from.description) THEN m.running_total END FROM account_daily_metrics m
+                     WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)' AND m.day <= \(bind: window.to.description)
+                     ORDER BY m.day DESC LIMIT 1)
+                    - COALESCE((SELECT m.running_total FROM account_daily_metrics m
+                     WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)' AND m.day < \(bind: window.from.description)
+                     ORDER BY m.day DESC LIMIT 1), 0) AS s\(unsafeRaw: String(index))_\(unsafeRaw: key.rawValue)
                     """)
             }
             for (name, day) in [("end", window.to), ("before", window.from.adding(days: -1))] {

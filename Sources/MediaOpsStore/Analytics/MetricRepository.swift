@@ -41,7 +41,26 @@ public struct MetricRepository: Sendable {
                     payload_id = excluded.payload_id, entered_by = excluded.entered_by, captured_at = excluded.captured_at
                 """).run()
         }
+        if summary.inserted + summary.changed > 0 { try await refreshRunningTotals(accountID: accountID, from: day) }
         return summary
+    }
+
+    /// Recomputes the running totals of an account's series from `day` on:
+    /// the total before `day` (one seek per metric) plus the values since,
+    /// summed in day order. A day's pull rewrites one row per metric; an
+    /// import of years rewrites those years. Run in the writing transaction.
+    func refreshRunningTotals(accountID: String, from day: LocalDate) async throws {
+        try await db.raw("""
+            UPDATE account_daily_metrics SET running_total = r.total
+            FROM (SELECT x.metric, x.day,
+                         COALESCE((SELECT b.running_total FROM account_daily_metrics b
+                                   WHERE b.account_id = x.account_id AND b.metric = x.metric AND b.day < \(bind: day.description)
+                                   ORDER BY b.day DESC LIMIT 1), 0)
+                         + SUM(x.value) OVER (PARTITION BY x.metric ORDER BY x.day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS total
+                  FROM account_daily_metrics x WHERE x.account_id = \(bind: accountID) AND x.day >= \(bind: day.description)) AS r
+            WHERE account_daily_metrics.account_id = \(bind: accountID) AND account_daily_metrics.metric = r.metric
+              AND account_daily_metrics.day = r.day
+            """).run()
     }
 
     /// An account's stored values from `from` to `to` (both included), by day.
@@ -264,6 +283,9 @@ extension MetricRepository {
             try await db.raw("INSERT INTO account_daily_metrics (account_id, day, metric, value, source, import_id, entered_by, captured_at) VALUES "
                              + values + " ON CONFLICT (account_id, day, metric) DO NOTHING").run()
         }
+        var earliest: [String: LocalDate] = [:]
+        for row in rows where earliest[row.accountID].map({ row.day < $0 }) ?? true { earliest[row.accountID] = row.day }
+        for (account, day) in earliest.sorted(by: { $0.key < $1.key }) { try await refreshRunningTotals(accountID: account, from: day) }
     }
 
     public func insertGenerated(posts: [AnalyticsPost], now: Date) async throws {

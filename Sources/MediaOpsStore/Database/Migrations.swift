@@ -36,6 +36,7 @@ public enum Migrations {
         m011_metric_store,
         m012_metric_imports,
         m013_metric_pulls,
+        m014_metric_running_totals,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own
