@@ -94,6 +94,37 @@ struct MetricStoreTests {
         }
     }
 
+    @Test("migration 15 carries snapshots stored a metric a row over into one row per capture, values and provenance intact",
+          arguments: TestDatabase.available)
+    func snapshotRowsMigration(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (_, owner, account) = try await Self.account(database)
+            let published = Self.pulledAt.addingTimeInterval(-24 * 3_600)
+            let post = AnalyticsPost(id: "pst_migration00000001", accountID: account.id, platformPostID: "5012345678901234", targetID: nil, title: "春茶上新",
+                                     url: nil, publishedAt: published, origin: .external)
+            try await MetricRepository(database.sql).insertGenerated(posts: [post], now: Self.pulledAt)
+            // The old table as migration 11 made it, with rows in its shape.
+            let old = try #require(Migrations.all.first { $0.version == 11 }?.statements.first { $0.contains("CREATE TABLE post_metric_snapshots") })
+            try await database.sql.raw(SQLQueryString(old)).run()
+            let first = Self.pulledAt.epochMilliseconds, later = Self.pulledAt.addingTimeInterval(48 * 3_600).epochMilliseconds
+            for (captured, hours, metric, value) in [(first, 24.0, "reads", 900.0), (first, 24.0, "likes", 30.0), (later, 72.0, "reads", 2_150.0),
+                                                     (later, 72.0, "completion_rate", 0.1222)] {
+                try await database.sql.raw("""
+                    INSERT INTO post_metric_snapshots (post_id, captured_at, hours_since_publish, metric, value, source, import_id, payload_id, entered_by)
+                    VALUES (\(bind: post.id), \(bind: captured), \(bind: hours), \(bind: metric), \(bind: value), 'manual', NULL, NULL, \(bind: owner.memberID))
+                    """).run()
+            }
+            let migration = try #require(Migrations.all.first { $0.version == 15 })
+            for statement in database.kind == .sqlite ? migration.sqliteOnly : migration.postgresOnly {
+                try await database.sql.raw(SQLQueryString(statement)).run()
+            }
+            let snapshots = try await MetricService(database: database).snapshots(postID: post.id)
+            #expect(snapshots.map(\.hoursSincePublish) == [24, 72])
+            #expect(snapshots.map { $0.values.mapValues(\.value) } == [[.reads: 900, .likes: 30], [.reads: 2_150, .completionRate: 0.1222]])
+            #expect(snapshots.first?.values[.likes]?.provenance == MetricProvenance(source: .manual, enteredBy: owner.memberID, capturedAt: Self.pulledAt))
+        }
+    }
+
     @Test("values are checked against their unit, all broken ones named, and a refused batch writes nothing", arguments: TestDatabase.available)
     func unitsChecked(db: TestDatabase) async throws {
         try await db.with { database in

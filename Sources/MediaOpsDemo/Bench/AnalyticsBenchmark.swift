@@ -194,11 +194,11 @@ public struct AnalyticsBenchmark {
                 for (hours, share) in [(1.0, 0.1), (24, 0.6), (72, 0.8), (168, 0.95), (720, 1), (2_160, 1)] {
                     let captured = published.addingTimeInterval(hours * 3_600)
                     guard captured <= now else { break }
-                    snapshots += [.init(postID: post.id, capturedAt: captured, hoursSincePublish: hours, key: key, value: (final * share).rounded()),
-                                  .init(postID: post.id, capturedAt: captured, hoursSincePublish: hours, key: .likes, value: (final * share / 25).rounded())]
+                    snapshots.append(.init(postID: post.id, capturedAt: captured, hoursSincePublish: hours,
+                                           values: [key: (final * share).rounded(), .likes: (final * share / 25).rounded()]))
                 }
             }
-            snapshotCount += snapshots.count
+            snapshotCount += snapshots.reduce(0) { $0 + $1.values.count }
             try await database.transaction { [batch, snapshots] db in
                 let repository = MetricRepository(db)
                 try await repository.insertGenerated(posts: batch, now: now)

@@ -94,7 +94,7 @@ enum DemoMetrics {
                     for (hours, share) in snapshotShares {
                         let captured = published.addingTimeInterval(hours * 3_600)
                         guard captured <= now else { break }
-                        for (metric, value) in totals { snapshots.append(.init(postID: post.id, capturedAt: captured, hoursSincePublish: hours, key: metric, value: (value * share).rounded())) }
+                        snapshots.append(.init(postID: post.id, capturedAt: captured, hoursSincePublish: hours, values: totals.mapValues { ($0 * share).rounded() }))
                     }
                     // Most of a post's reads come on its first three days.
                     for (offset, share) in [(0, 0.62), (1, 0.16), (2, 0.06), (3, 0.05), (4, 0.04), (5, 0.03), (6, 0.04)] {

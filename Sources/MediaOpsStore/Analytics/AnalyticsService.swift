@@ -221,18 +221,11 @@ struct AnalyticsReadRepository: Sendable {
     /// The snapshots of these posts, each post's in capture order.
     func snapshots(postIDs: [String]) async throws -> [String: [(hours: Double?, values: [MetricKey: Double])]] {
         guard !postIDs.isEmpty else { return [:] }
-        var ordered: [String: [Int64]] = [:]
-        var byCapture: [String: [Int64: (hours: Double?, values: [MetricKey: Double])]] = [:]
+        var result: [String: [(hours: Double?, values: [MetricKey: Double])]] = [:]
         let placeholders = postIDs.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
-        for row in try await db.raw("SELECT post_id, captured_at, hours_since_publish, metric, value FROM post_metric_snapshots WHERE post_id IN (" + placeholders + ") ORDER BY post_id, captured_at").all() {
-            let post = try row.string("post_id")
-            let captured = Int64(try row.int("captured_at"))
-            if byCapture[post]?[captured] == nil {
-                ordered[post, default: []].append(captured)
-                byCapture[post, default: [:]][captured] = (try row.optionalDouble("hours_since_publish"), [:])
-            }
-            byCapture[post]?[captured]?.values[try row.value("metric", as: MetricKey.self)] = try row.double("value")
+        for row in try await db.raw("SELECT post_id, hours_since_publish, metric_values FROM post_snapshots WHERE post_id IN (" + placeholders + ") ORDER BY post_id, captured_at").all() {
+            result[try row.string("post_id"), default: []].append((try row.optionalDouble("hours_since_publish"), try SnapshotValues.decode(try row.string("metric_values"))))
         }
-        return Dictionary(uniqueKeysWithValues: ordered.map { post, captures in (post, captures.compactMap { byCapture[post]?[$0] }) })
+        return result
     }
 }

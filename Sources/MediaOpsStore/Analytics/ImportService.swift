@@ -333,7 +333,7 @@ public struct ImportService: Sendable {
                     newPosts.append(post)
                     index.add(post)
                     let hours = published.map { record.dataAsOf.timeIntervalSince($0) / 3_600 }
-                    snapshots += values.map { MetricRepository.SnapshotRow(postID: post.id, capturedAt: record.dataAsOf, hoursSincePublish: hours, key: $0.key, value: $0.value) }
+                    snapshots.append(MetricRepository.SnapshotRow(postID: post.id, capturedAt: record.dataAsOf, hoursSincePublish: hours, values: values))
                     summary.inserted += values.count
                 }
                 try await metrics.insertGenerated(posts: newPosts, now: now)

@@ -132,48 +132,52 @@ public struct MetricRepository: Sendable {
             """).all().map(Self.post(from:))
     }
 
-    /// Writes one snapshot of a post's values, captured at `provenance.capturedAt`.
+    /// Writes one snapshot of a post's values, captured at `provenance.capturedAt`:
+    /// merged into the capture's row when one exists (a value given again is
+    /// unchanged, a different one replaces it and the old one goes to the history).
     public func recordSnapshot(post: AnalyticsPost, values: [MetricKey: Double], provenance: MetricProvenance, now: Date) async throws -> MetricWriteSummary {
         guard !values.isEmpty else { return MetricWriteSummary() }
         let captured = provenance.capturedAt.epochMilliseconds
         let hours = post.publishedAt.map { provenance.capturedAt.timeIntervalSince($0) / 3_600 }
         let stored = try await db.raw("""
-            SELECT metric, value, source FROM post_metric_snapshots WHERE post_id = \(bind: post.id) AND captured_at = \(bind: captured)\(RowLock.update)
-            """).all()
-        var before: [String: (value: Double, source: String)] = [:]
-        for row in stored { before[try row.string("metric")] = (try row.double("value"), try row.string("source")) }
+            SELECT metric_values, source FROM post_snapshots WHERE post_id = \(bind: post.id) AND captured_at = \(bind: captured)\(RowLock.update)
+            """).first()
+        let before = try stored.map { try SnapshotValues.decode(try $0.string("metric_values")) } ?? [:]
+        let beforeSource = try stored.map { try $0.string("source") } ?? ""
+        var merged = before
         var summary = MetricWriteSummary()
         for (key, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            if let old = before[key.rawValue] {
-                if old.value == value { summary.unchanged += 1; continue }
+            if let old = before[key] {
+                if old == value { summary.unchanged += 1; continue }
                 try await recordChange(subject: "post_snapshot", subjectID: post.id, moment: String(captured), key: key,
-                                       old: old, new: value, source: provenance.source, now: now)
+                                       old: (old, beforeSource), new: value, source: provenance.source, now: now)
                 summary.changed += 1
             } else {
                 summary.inserted += 1
             }
-            try await db.raw("""
-                INSERT INTO post_metric_snapshots (post_id, captured_at, hours_since_publish, metric, value, source, import_id, payload_id, entered_by)
-                VALUES (\(bind: post.id), \(bind: captured), \(bind: hours), \(bind: key.rawValue), \(bind: value), \(bind: provenance.source.rawValue),
-                        \(bind: provenance.importID), \(bind: provenance.payloadID), \(bind: provenance.enteredBy))
-                ON CONFLICT (post_id, captured_at, metric) DO UPDATE SET value = excluded.value, source = excluded.source,
-                    import_id = excluded.import_id, payload_id = excluded.payload_id, entered_by = excluded.entered_by
-                """).run()
+            merged[key] = value
         }
+        guard summary.inserted + summary.changed > 0 else { return summary }
+        try await db.raw("""
+            INSERT INTO post_snapshots (post_id, captured_at, hours_since_publish, metric_values, source, import_id, payload_id, entered_by)
+            VALUES (\(bind: post.id), \(bind: captured), \(bind: hours), \(bind: SnapshotValues.encode(merged)), \(bind: provenance.source.rawValue),
+                    \(bind: provenance.importID), \(bind: provenance.payloadID), \(bind: provenance.enteredBy))
+            ON CONFLICT (post_id, captured_at) DO UPDATE SET metric_values = excluded.metric_values, source = excluded.source,
+                import_id = excluded.import_id, payload_id = excluded.payload_id, entered_by = excluded.entered_by
+            """).run()
         return summary
     }
 
     /// A post's snapshots in capture order, each with its hours since publishing.
     public func snapshots(postID: String) async throws -> [(capturedAt: Date, hoursSincePublish: Double?, values: [MetricKey: MetricValue])] {
-        var order: [Int64] = []
-        var byCapture: [Int64: (hours: Double?, values: [MetricKey: MetricValue])] = [:]
-        for row in try await db.raw("SELECT * FROM post_metric_snapshots WHERE post_id = \(bind: postID) ORDER BY captured_at, metric").all() {
-            let captured = Int64(try row.int("captured_at"))
-            if byCapture[captured] == nil { order.append(captured); byCapture[captured] = (try row.optionalDouble("hours_since_publish"), [:]) }
-            let value = try Self.value(from: row)
-            byCapture[captured]?.values[value.key] = value
+        try await db.raw("SELECT * FROM post_snapshots WHERE post_id = \(bind: postID) ORDER BY captured_at").all().map { row in
+            let provenance = MetricProvenance(source: try row.value("source", as: MetricSource.self), importID: try row.optionalString("import_id"),
+                                              payloadID: try row.optionalString("payload_id"), enteredBy: try row.optionalString("entered_by"),
+                                              capturedAt: try row.date("captured_at"))
+            let values = try SnapshotValues.decode(try row.string("metric_values"))
+            return (provenance.capturedAt, try row.optionalDouble("hours_since_publish"),
+                    values.reduce(into: [:]) { $0[$1.key] = MetricValue(key: $1.key, value: $1.value, provenance: provenance) })
         }
-        return order.map { (Date(epochMilliseconds: $0), byCapture[$0]!.hours, byCapture[$0]!.values) }
     }
 
     // MARK: Payloads and history
@@ -256,18 +260,17 @@ extension MetricRepository {
         }
     }
 
+    /// One capture of a post: all its values together.
     public struct SnapshotRow: Sendable {
         public var postID: String
         public var capturedAt: Date
         public var hoursSincePublish: Double?
-        public var key: MetricKey
-        public var value: Double
-        public init(postID: String, capturedAt: Date, hoursSincePublish: Double?, key: MetricKey, value: Double) {
+        public var values: [MetricKey: Double]
+        public init(postID: String, capturedAt: Date, hoursSincePublish: Double?, values: [MetricKey: Double]) {
             self.postID = postID
             self.capturedAt = capturedAt
             self.hoursSincePublish = hoursSincePublish
-            self.key = key
-            self.value = value
+            self.values = values
         }
     }
 
@@ -303,10 +306,42 @@ extension MetricRepository {
         for start in stride(from: 0, to: rows.count, by: Self.bulkChunk) {
             let chunk = rows[start..<min(rows.count, start + Self.bulkChunk)]
             let values = chunk.map { row -> SQLQueryString in
-                "(\(bind: row.postID), \(bind: row.capturedAt.epochMilliseconds), \(bind: row.hoursSincePublish), \(bind: row.key.rawValue), \(bind: row.value), \(bind: provenance.source.rawValue), \(bind: provenance.importID), \(bind: provenance.enteredBy))"
+                "(\(bind: row.postID), \(bind: row.capturedAt.epochMilliseconds), \(bind: row.hoursSincePublish), \(bind: SnapshotValues.encode(row.values)), \(bind: provenance.source.rawValue), \(bind: provenance.importID), \(bind: provenance.enteredBy))"
             }.joined(separator: ", ")
-            try await db.raw("INSERT INTO post_metric_snapshots (post_id, captured_at, hours_since_publish, metric, value, source, import_id, entered_by) VALUES "
-                             + values + " ON CONFLICT (post_id, captured_at, metric) DO NOTHING").run()
+            try await db.raw("INSERT INTO post_snapshots (post_id, captured_at, hours_since_publish, metric_values, source, import_id, entered_by) VALUES "
+                             + values + " ON CONFLICT (post_id, captured_at) DO NOTHING").run()
         }
+    }
+}
+
+/// A snapshot's values as stored: a JSON object of canonical keys in key
+/// order, whole numbers without a fraction. Read back strictly: an unknown
+/// key or a value that is not a number is an unreadable row, never skipped.
+enum SnapshotValues {
+    static func encode(_ values: [MetricKey: Double]) -> String {
+        var text = "{"
+        for (index, entry) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }).enumerated() {
+            if index > 0 { text += "," }
+            text += "\"" + entry.key.rawValue + "\":" + number(entry.value)
+        }
+        return text + "}"
+    }
+
+    static func number(_ value: Double) -> String {
+        // Values are checked finite before they are written; whole ones below 2^53 are exact as integers.
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
+    static func decode(_ text: String) throws -> [MetricKey: Double] {
+        guard let object = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) else {
+            throw UnreadableStoredValue(column: "metric_values", value: String(text.prefix(80)))
+        }
+        var values: [MetricKey: Double] = [:]
+        for (name, value) in object {
+            guard let key = MetricKey(rawValue: name) else { throw UnreadableStoredValue(column: "metric_values", value: name) }
+            values[key] = value
+        }
+        return values
     }
 }

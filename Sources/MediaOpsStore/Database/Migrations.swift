@@ -37,6 +37,7 @@ public enum Migrations {
         m012_metric_imports,
         m013_metric_pulls,
         m014_metric_running_totals,
+        m015_post_snapshot_rows,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own
