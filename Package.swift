@@ -116,7 +116,8 @@ let package = Package(
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/MediaOpsTestSupport"
         ),
-        .testTarget(name: "MediaOpsDomainTests", dependencies: ["MediaOpsDomain"]),
+        // Vectors/ holds the script that produced the significance tests' expected numbers (documentation, never run).
+        .testTarget(name: "MediaOpsDomainTests", dependencies: ["MediaOpsDomain"], exclude: ["Vectors"]),
         .testTarget(
             name: "MediaOpsConnectorsTests",
             dependencies: ["MediaOpsConnectors", "MediaOpsSandbox", "MediaOpsDomain", .product(name: "Hummingbird", package: "hummingbird")]
