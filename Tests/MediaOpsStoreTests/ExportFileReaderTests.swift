@@ -46,4 +46,31 @@ struct ExportFileReaderTests {
         #expect(throws: ExportFileReader.Problem.empty) { try ExportFileReader.csvRows(Data("\n\n".utf8)) }
         #expect(throws: ExportFileReader.Problem.unreadableText) { try ExportFileReader.csvRows(Data([0xFF, 0xFE, 0xFF, 0x80, 0x81])) }
     }
+
+    struct CSVCase: Sendable, CustomStringConvertible {
+        var text: String
+        var rows: [[String]]
+        var description: String { text.debugDescription }
+    }
+
+    @Test("CSV as RFC 4180 has it: doubled quotes, separators and line breaks inside quotes, LF, CRLF and CR line ends, empty fields, no final line end",
+          arguments: [
+              CSVCase(text: "a,b\n1,2\n", rows: [["a", "b"], ["1", "2"]]),
+              CSVCase(text: "a,b\r\n1,2", rows: [["a", "b"], ["1", "2"]]),
+              CSVCase(text: "a,b\r1,2\r", rows: [["a", "b"], ["1", "2"]]),
+              CSVCase(text: "标题,\"说 \"\"你好\"\"\"\n\"多,行\r\n文字\",x\n", rows: [["标题", "说 \"你好\""], ["多,行\r\n文字", "x"]]),
+              CSVCase(text: "a,,c\n,,\nx,y,z\n", rows: [["a", "", "c"], ["", "", ""], ["x", "y", "z"]]),
+              CSVCase(text: "a,b,\n1,2,", rows: [["a", "b", ""], ["1", "2", ""]]),
+              CSVCase(text: "\"\",b\n", rows: [["", "b"]]),
+              CSVCase(text: "a\n\nb\n", rows: [["a"], [""], ["b"]]),
+              CSVCase(text: "5\"寸,ok\n", rows: [["5\"寸", "ok"]]),
+          ])
+    func csvFields(_ example: CSVCase) throws {
+        #expect(try ExportFileReader.csvRows(Data(example.text.utf8)).rows == example.rows)
+    }
+
+    @Test("a quote never closed, or text after a closing quote, is a malformed file", arguments: ["a,\"b\n1,2\n", "a,\"b\"c\n", "\"x\" ,y\n"])
+    func malformedCSV(_ text: String) {
+        #expect(throws: ExportFileReader.Problem.malformedCSV) { try ExportFileReader.csvRows(Data(text.utf8)) }
+    }
 }

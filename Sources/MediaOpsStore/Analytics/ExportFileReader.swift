@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import MediaOpsDomain
 
@@ -22,40 +21,105 @@ public enum ExportFileReader {
     /// GB18030 as Foundation names it (kCFStringEncodingGB_18030_2000 as an NSStringEncoding).
     static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
 
-    /// The text of a CSV file and the encoding it was in.
-    public static func text(_ data: Data) throws -> (text: String, encoding: Encoding) {
-        let bytes = [UInt8](data.prefix(8))
+    /// The bytes of a CSV file as UTF-8 (GB18030 converted), without a
+    /// byte-order mark, and the encoding it was in.
+    public static func utf8(_ data: Data) throws -> (bytes: Data, encoding: Encoding) {
+        let head = [UInt8](data.prefix(8))
         // The OLE2 compound-file signature of .xls workbooks.
-        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { throw Problem.legacyWorkbook }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            guard let text = String(data: data.dropFirst(3), encoding: .utf8) else { throw Problem.unreadableText }
-            return (text, .utf8WithBOM)
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { throw Problem.legacyWorkbook }
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) {
+            let body = data.dropFirst(3)
+            guard isUTF8(body) else { throw Problem.unreadableText }
+            return (Data(body), .utf8WithBOM)
         }
-        if let text = String(data: data, encoding: .utf8) { return (text, .utf8) }
-        if let text = String(data: data, encoding: gb18030), !text.contains("\u{FFFD}") { return (text, .gb18030) }
+        if isUTF8(data) { return (data, .utf8) }
+        if let text = String(data: data, encoding: gb18030), !text.contains("\u{FFFD}") { return (Data(text.utf8), .gb18030) }
         throw Problem.unreadableText
+    }
+
+    static func isUTF8(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            var iterator = raw.bindMemory(to: UInt8.self).makeIterator()
+            var decoder = UTF8()
+            while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue: continue
+                case .emptyInput: return true
+                case .error: return false
+                }
+            }
+        }
     }
 
     /// The rows of a CSV file, trailing empty rows dropped; every row as long
     /// as the longest (a short row is padded with empty cells).
     public static func csvRows(_ data: Data) throws -> (rows: [[String]], encoding: Encoding) {
-        let (text, encoding) = try text(data)
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: false)
-        } catch {
-            throw Problem.malformedCSV
-        }
-        var rows: [[String]] = []
-        while let row = reader.next() {
-            rows.append(row)
-            if rows.count > XLSXReader.maxRows { throw Problem.tooManyRows }
-        }
-        if reader.error != nil { throw Problem.malformedCSV }
+        let (bytes, encoding) = try utf8(data)
+        var rows = try bytes.withUnsafeBytes { raw in try parseCSV(raw.bindMemory(to: UInt8.self), maxRows: XLSXReader.maxRows) }
         while let last = rows.last, last.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { rows.removeLast() }
         guard !rows.isEmpty else { throw Problem.empty }
         let width = rows.map(\.count).max() ?? 0
         return (rows.map { $0.count < width ? $0 + Array(repeating: "", count: width - $0.count) : $0 }, encoding)
+    }
+
+    /// RFC 4180 fields from UTF-8 bytes: a field may be quoted, a quote inside
+    /// one is doubled, and a quoted field may hold commas and line breaks;
+    /// lines end in LF, CRLF or CR. Read byte by byte — the separators are
+    /// ASCII, so a multi-byte character is never split — and each field made
+    /// a string once. (This replaced a scalar-by-scalar reader that took most
+    /// of a large import's time; see docs/PERFORMANCE.md.) Text after a
+    /// closing quote, or a quote never closed, is a malformed file.
+    static func parseCSV(_ bytes: UnsafeBufferPointer<UInt8>, maxRows: Int) throws -> [[String]] {
+        let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        let count = bytes.count
+        var rows: [[String]] = []
+        var row: [String] = []
+        var scratch: [UInt8] = []
+        var index = 0
+        func string(_ start: Int, _ end: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+        while index < count {
+            // One field, starting at `index`.
+            if bytes[index] == quote {
+                scratch.removeAll(keepingCapacity: true)
+                index += 1
+                while true {
+                    guard index < count else { throw Problem.malformedCSV }
+                    let byte = bytes[index]
+                    if byte == quote {
+                        if index + 1 < count, bytes[index + 1] == quote {
+                            scratch.append(quote)
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        break
+                    }
+                    scratch.append(byte)
+                    index += 1
+                }
+                row.append(String(decoding: scratch, as: UTF8.self))
+                guard index == count || bytes[index] == comma || bytes[index] == cr || bytes[index] == lf else { throw Problem.malformedCSV }
+            } else {
+                let start = index
+                while index < count, bytes[index] != comma, bytes[index] != cr, bytes[index] != lf { index += 1 }
+                row.append(string(start, index))
+            }
+            // What ends the field: a comma (another field follows, perhaps an empty last one), a line end, or the file's end.
+            if index < count, bytes[index] == comma {
+                index += 1
+                if index == count || bytes[index] == cr || bytes[index] == lf { row.append("") }
+                else { continue }
+            }
+            if index < count, bytes[index] == cr { index += 1 }
+            if index < count, bytes[index] == lf { index += 1 }
+            rows.append(row)
+            row = []
+            if rows.count > maxRows { throw Problem.tooManyRows }
+        }
+        if !row.isEmpty { rows.append(row) }
+        return rows
     }
 
     /// What a file turned out to be.
