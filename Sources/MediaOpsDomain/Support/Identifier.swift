@@ -7,9 +7,22 @@ public enum Identifier {
     private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
 
     public static func make(_ prefix: String) -> String {
+        // 80 random bits from two reads of the system generator (each read is
+        // a system call: one per character made a 100,000-post import slow),
+        // five bits a character.
         var generator = SystemRandomNumberGenerator()
+        var high: UInt64 = generator.next()
+        var low = UInt64(generator.next() as UInt32)
         var out = prefix + "_"
-        for _ in 0..<16 { out.append(alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))]) }
+        for index in 0..<16 {
+            if index < 12 {
+                out.append(alphabet[Int(high & 31)])
+                high >>= 5
+            } else {
+                out.append(alphabet[Int(low & 31)])
+                low >>= 5
+            }
+        }
         return out
     }
 
