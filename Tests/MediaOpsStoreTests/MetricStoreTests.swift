@@ -125,6 +125,34 @@ struct MetricStoreTests {
         }
     }
 
+    @Test("bulk writes carry any text and number through as given: quotes, backslashes, control characters, emoji, tiny and huge values",
+          arguments: TestDatabase.available)
+    func bulkRowsRoundTrip(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (_, owner, account) = try await Self.account(database)
+            let titles = ["他说\"你好\"", "back\\slash \\\"", "tab\tnew\nline\r", "\u{1}\u{1F}控制", "😀 emoji 👩‍👩‍👧", "中文，标点。", "", "   "]
+            let posts = titles.enumerated().map { index, title in
+                AnalyticsPost(id: "pst_bulk\(String(format: "%012d", index))", accountID: account.id, platformPostID: "p\(index)", targetID: nil, title: title,
+                              url: index == 0 ? nil : "https://weibo.com/\(index)?a=1&b=\"2\"", publishedAt: index == 1 ? nil : Self.pulledAt, origin: .external)
+            }
+            let values: [MetricKey: Double] = [.reads: 9_007_199_254_740_991, .completionRate: 0.000_000_1, .avgWatchSeconds: 26_304.123_456_789, .likes: 0]
+            let manual = MetricProvenance(source: .manual, enteredBy: owner.memberID, capturedAt: Self.pulledAt)
+            try await database.transaction { db in
+                let repository = MetricRepository(db)
+                try await repository.insertGenerated(posts: posts, now: Self.pulledAt)
+                try await repository.insertGenerated(snapshots: posts.map { .init(postID: $0.id, capturedAt: Self.pulledAt, hoursSincePublish: 0.000_01, values: values) },
+                                                     provenance: manual)
+            }
+            let metrics = MetricService(database: database)
+            for post in posts {
+                #expect(try await MetricRepository(database.sql).post(id: post.id) == post)
+                let snapshot = try #require(try await metrics.snapshots(postID: post.id).first)
+                #expect(snapshot.values.mapValues(\.value) == values && snapshot.hoursSincePublish == 0.000_01)
+                #expect(snapshot.values[.reads]?.provenance == manual)
+            }
+        }
+    }
+
     @Test("values are checked against their unit, all broken ones named, and a refused batch writes nothing", arguments: TestDatabase.available)
     func unitsChecked(db: TestDatabase) async throws {
         try await db.with { database in

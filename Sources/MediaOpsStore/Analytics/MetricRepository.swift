@@ -274,17 +274,15 @@ extension MetricRepository {
         }
     }
 
-    /// Rows per statement: far below both databases' limit on bound parameters.
-    static let bulkChunk = 500
-
     public func insertGenerated(daily rows: [DailyRow], provenance: MetricProvenance) async throws {
-        for start in stride(from: 0, to: rows.count, by: Self.bulkChunk) {
-            let chunk = rows[start..<min(rows.count, start + Self.bulkChunk)]
-            let values = chunk.map { row -> SQLQueryString in
-                "(\(bind: row.accountID), \(bind: row.day.description), \(bind: row.key.rawValue), \(bind: row.value), \(bind: provenance.source.rawValue), \(bind: provenance.importID), \(bind: provenance.enteredBy), \(bind: provenance.capturedAt.epochMilliseconds))"
-            }.joined(separator: ", ")
-            try await db.raw("INSERT INTO account_daily_metrics (account_id, day, metric, value, source, import_id, entered_by, captured_at) VALUES "
-                             + values + " ON CONFLICT (account_id, day, metric) DO NOTHING").run()
+        try await BulkRows.insert(rows, columns: [.init(name: "account_id", type: .text), .init(name: "day", type: .text), .init(name: "metric", type: .text),
+                                                  .init(name: "value", type: .double)],
+                                  into: "account_daily_metrics", constants: provenanceColumns(provenance) + [("captured_at", "\(bind: provenance.capturedAt.epochMilliseconds)")],
+                                  tail: "ON CONFLICT (account_id, day, metric) DO NOTHING", on: db) { bulk, row in
+            bulk.text(row.accountID)
+            bulk.text(row.day.description)
+            bulk.text(row.key.rawValue)
+            bulk.double(row.value)
         }
         var earliest: [String: LocalDate] = [:]
         for row in rows where earliest[row.accountID].map({ row.day < $0 }) ?? true { earliest[row.accountID] = row.day }
@@ -292,25 +290,37 @@ extension MetricRepository {
     }
 
     public func insertGenerated(posts: [AnalyticsPost], now: Date) async throws {
-        for start in stride(from: 0, to: posts.count, by: Self.bulkChunk) {
-            let chunk = posts[start..<min(posts.count, start + Self.bulkChunk)]
-            let values = chunk.map { post -> SQLQueryString in
-                "(\(bind: post.id), \(bind: post.accountID), \(bind: post.platformPostID), \(bind: post.targetID), \(bind: post.title), \(bind: post.url), \(bind: post.publishedAt?.epochMilliseconds), \(bind: post.origin.rawValue), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))"
-            }.joined(separator: ", ")
-            try await db.raw("INSERT INTO analytics_posts (id, account_id, platform_post_id, target_id, title, url, published_at, origin, created_at, updated_at) VALUES "
-                             + values + " ON CONFLICT (account_id, platform_post_id) DO NOTHING").run()
+        try await BulkRows.insert(posts, columns: [.init(name: "id", type: .text), .init(name: "account_id", type: .text), .init(name: "platform_post_id", type: .text),
+                                                   .init(name: "target_id", type: .text), .init(name: "title", type: .text), .init(name: "url", type: .text),
+                                                   .init(name: "published_at", type: .integer), .init(name: "origin", type: .text)],
+                                  into: "analytics_posts",
+                                  constants: [("created_at", "\(bind: now.epochMilliseconds)"), ("updated_at", "\(bind: now.epochMilliseconds)")],
+                                  tail: "ON CONFLICT (account_id, platform_post_id) DO NOTHING", on: db) { bulk, post in
+            bulk.text(post.id)
+            bulk.text(post.accountID)
+            bulk.text(post.platformPostID)
+            bulk.text(post.targetID)
+            bulk.text(post.title)
+            bulk.text(post.url)
+            bulk.integer(post.publishedAt?.epochMilliseconds)
+            bulk.text(post.origin.rawValue)
         }
     }
 
     public func insertGenerated(snapshots rows: [SnapshotRow], provenance: MetricProvenance) async throws {
-        for start in stride(from: 0, to: rows.count, by: Self.bulkChunk) {
-            let chunk = rows[start..<min(rows.count, start + Self.bulkChunk)]
-            let values = chunk.map { row -> SQLQueryString in
-                "(\(bind: row.postID), \(bind: row.capturedAt.epochMilliseconds), \(bind: row.hoursSincePublish), \(bind: SnapshotValues.encode(row.values)), \(bind: provenance.source.rawValue), \(bind: provenance.importID), \(bind: provenance.enteredBy))"
-            }.joined(separator: ", ")
-            try await db.raw("INSERT INTO post_snapshots (post_id, captured_at, hours_since_publish, metric_values, source, import_id, entered_by) VALUES "
-                             + values + " ON CONFLICT (post_id, captured_at) DO NOTHING").run()
+        try await BulkRows.insert(rows, columns: [.init(name: "post_id", type: .text), .init(name: "captured_at", type: .integer),
+                                                  .init(name: "hours_since_publish", type: .double), .init(name: "metric_values", type: .jsonText)],
+                                  into: "post_snapshots", constants: provenanceColumns(provenance),
+                                  tail: "ON CONFLICT (post_id, captured_at) DO NOTHING", on: db) { bulk, row in
+            bulk.text(row.postID)
+            bulk.integer(row.capturedAt.epochMilliseconds)
+            bulk.double(row.hoursSincePublish)
+            bulk.jsonText(SnapshotValues.encode(row.values))
         }
+    }
+
+    private func provenanceColumns(_ provenance: MetricProvenance) -> [(column: String, value: SQLQueryString)] {
+        [("source", "\(bind: provenance.source.rawValue)"), ("import_id", "\(bind: provenance.importID)"), ("entered_by", "\(bind: provenance.enteredBy)")]
     }
 }
 
@@ -322,16 +332,12 @@ enum SnapshotValues {
         var text = "{"
         for (index, entry) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }).enumerated() {
             if index > 0 { text += "," }
-            text += "\"" + entry.key.rawValue + "\":" + number(entry.value)
+            // Values are checked finite before they are written.
+            text += "\"" + entry.key.rawValue + "\":" + BulkRows.number(entry.value)
         }
         return text + "}"
     }
 
-    static func number(_ value: Double) -> String {
-        // Values are checked finite before they are written; whole ones below 2^53 are exact as integers.
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
-        return "\(value)"
-    }
 
     static func decode(_ text: String) throws -> [MetricKey: Double] {
         guard let object = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) else {
