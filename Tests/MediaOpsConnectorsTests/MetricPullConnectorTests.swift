@@ -131,6 +131,24 @@ struct MetricPullConnectorTests {
         #expect(none.failure?.kind == .apiOffline && none.posts.isEmpty)
     }
 
+    @Test("公众号: a post MediaOps published, asked for by the article_id its publish answered, is found by its title under its msgid")
+    func wechatPublishedPostByTitle() async throws {
+        let (rig, context) = try await Self.rig(at: Self.morning)
+        defer { rig.stop() }
+        var day = Self.yesterday
+        while SandboxMetrics.wechatArticle(appid: Self.appid, day: day) == nil { day = day.adding(days: -1) }
+        let article = try #require(SandboxMetrics.wechatArticle(appid: Self.appid, day: day))
+        let published = PullSchedule.start(of: day, in: PullSchedule.beijing).addingTimeInterval(10 * 3_600)
+        let asked = MetricPostRef(platformPostID: "b5O2OUs25HBxRceL7hfReg", publishedAt: published, title: article.title)
+        let result = await WeChatOAConnector().pullPosts(Self.account(.wechatOA), posts: [asked], context: context)
+        let found = try #require(result.posts.first)
+        #expect(found.platformPostID == article.msgid && found.requestedAs == "b5O2OUs25HBxRceL7hfReg" && !found.values.isEmpty)
+        // Another title on the same day is not this post.
+        let other = await WeChatOAConnector().pullPosts(Self.account(.wechatOA),
+                                                        posts: [MetricPostRef(platformPostID: "zzz", publishedAt: published, title: "另一篇")], context: context)
+        #expect(other.posts.isEmpty)
+    }
+
     @Test("公众号: the daily quota (45009) is a rate limit with a wait until midnight Beijing")
     func wechatQuota() async throws {
         let (rig, context) = try await Self.rig(at: Self.morning)

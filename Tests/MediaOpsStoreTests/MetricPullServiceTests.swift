@@ -80,6 +80,41 @@ struct MetricPullServiceTests {
         }
     }
 
+    @Test("a post MediaOps published takes the id the statistics name it by; an external twin an earlier pull made is folded into it",
+          arguments: TestDatabase.available)
+    func publishedPostAdopted(db: TestDatabase) async throws {
+        try await db.with { database in
+            let account = try await Self.account(database, platform: "wechat_oa")
+            let published = AnalyticsPost(id: "pst_published0000001", accountID: account.id, platformPostID: "b5O2OUs25HBxRceL7hfReg", targetID: nil,
+                                          title: "春茶上新", url: "https://mp.weixin.qq.com/s/abc", publishedAt: Self.pulledAt.addingTimeInterval(-86_400),
+                                          origin: .mediaops)
+            try await MetricRepository(database.sql).insertGenerated(posts: [published], now: Self.pulledAt)
+            let pulls = MetricPullService(database: database)
+            // The daily pull sees the day's articles before the post's own snapshot: an external twin under the msgid.
+            var daily = MetricPullResult()
+            let first = daily.keep("datacube/getarticletotaldetail", "{}")
+            daily.posts.append(PostSnapshotValues(platformPostID: "2247000009_1", title: "春茶上新", values: [.reads: 100], payload: first))
+            let twin = try #require(try await pulls.record(accountID: account.id, result: daily, now: Self.pulledAt).posts.first)
+            #expect(twin.id != published.id && twin.origin == .external)
+            // The snapshot pull asks for the published post and finds it by title: the twin folds into it.
+            var snapshot = MetricPullResult()
+            let second = snapshot.keep("datacube/getarticletotaldetail", "{}")
+            snapshot.posts.append(PostSnapshotValues(platformPostID: "2247000009_1", title: "春茶上新", values: [.reads: 250], payload: second,
+                                                     requestedAs: "b5O2OUs25HBxRceL7hfReg"))
+            let later = Self.pulledAt.addingTimeInterval(3_600)
+            let adopted = try #require(try await pulls.record(accountID: account.id, result: snapshot, now: later).posts.first)
+            #expect(adopted.id == published.id && adopted.platformPostID == "2247000009_1" && adopted.origin == .mediaops)
+            let metrics = MetricService(database: database)
+            #expect(try await metrics.posts(accountID: account.id).map(\.id) == [published.id], "the twin is gone")
+            #expect(try await metrics.snapshots(postID: published.id).map { $0.values[.reads]?.value } == [100, 250])
+            // Later pulls without a request find it directly.
+            var again = MetricPullResult()
+            let third = again.keep("datacube/getarticletotaldetail", "{}")
+            again.posts.append(PostSnapshotValues(platformPostID: "2247000009_1", title: "春茶上新", values: [.reads: 300], payload: third))
+            #expect(try await pulls.record(accountID: account.id, result: again, now: later.addingTimeInterval(3_600)).posts.first?.id == published.id)
+        }
+    }
+
     @Test("a backfill is queued as span-sized jobs; live-counter platforms refuse it with a code; the daily pull is queued once",
           arguments: TestDatabase.available)
     func backfillAndSchedule(db: TestDatabase) async throws {

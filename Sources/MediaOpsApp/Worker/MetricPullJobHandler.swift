@@ -46,7 +46,7 @@ public struct MetricPullJobHandler: JobHandler {
         let deadline: Date
         if kind == .metricSnapshot {
             guard let postID = payload.postID, let post = try await MetricRepository(engine.database.sql).post(id: postID) else { return .done }
-            result = await connector.pullPosts(target, posts: [MetricPostRef(platformPostID: post.platformPostID, publishedAt: post.publishedAt)], context: context)
+            result = await connector.pullPosts(target, posts: [MetricPostRef(platformPostID: post.platformPostID, publishedAt: post.publishedAt, title: post.title)], context: context)
             deadline = (post.publishedAt ?? job.createdAt).addingTimeInterval(TimeInterval((payload.offsetHours ?? 0) * 3_600) + Self.patience)
         } else {
             guard let range = payload.range else { return .dead(reason: "unreadable_payload") }

@@ -2,14 +2,18 @@ import Foundation
 import MediaOpsDomain
 
 /// A post whose numbers are asked for: the platform's id and, where the
-/// platform files posts by day (公众号 by publish date), when it went out.
+/// platform files posts by day (公众号 by publish date), when it went out;
+/// its title for a platform whose statistics name a post by another id than
+/// its publish call answered (公众号: `msgid` against `article_id`).
 public struct MetricPostRef: Sendable, Equatable {
     public var platformPostID: String
     public var publishedAt: Date?
+    public var title: String?
 
-    public init(platformPostID: String, publishedAt: Date?) {
+    public init(platformPostID: String, publishedAt: Date?, title: String? = nil) {
         self.platformPostID = platformPostID
         self.publishedAt = publishedAt
+        self.title = title
     }
 }
 

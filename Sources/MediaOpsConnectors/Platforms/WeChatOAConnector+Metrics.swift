@@ -77,7 +77,9 @@ extension WeChatOAConnector: MetricsConnector {
                     for ref in refs { result.fail(Self.articleFields.fields.map(\.key), .endpointFailed, endpoint: "datacube/getarticletotaldetail", detail: "\(ref.platformPostID): no publish date") }
                     continue
                 }
-                try await articles(publishedOn: day, wanted: Set(refs.map(\.platformPostID)), datacube: datacube, into: &result)
+                // A post MediaOps published is known by the `article_id` the publish answered; the
+                // statistics name it by `msgid`, so it is also wanted by its title on its day.
+                try await articles(publishedOn: day, wanted: refs, datacube: datacube, into: &result)
             }
         } catch let failure as PullFailure {
             result.failure = failure
@@ -147,17 +149,26 @@ extension WeChatOAConnector: MetricsConnector {
     }
 
     /// The articles published on `day` (Beijing), with their numbers now. `wanted` nil keeps every one found.
-    func articles(publishedOn day: LocalDate, wanted: Set<String>?, datacube: Datacube, into result: inout MetricPullResult) async throws {
+    func articles(publishedOn day: LocalDate, wanted: [MetricPostRef]?, datacube: Datacube, into result: inout MetricPullResult) async throws {
+        let byID = Dictionary((wanted ?? []).map { ($0.platformPostID, $0) }, uniquingKeysWith: { first, _ in first })
+        let byTitle = Dictionary((wanted ?? []).compactMap { ref in ref.title.flatMap { $0.isEmpty ? nil : ($0, ref) } }, uniquingKeysWith: { first, _ in first })
+        /// The ref an article answers (by its msgid, else by its title); nil when not wanted. Everything is wanted without refs.
+        func request(_ msgid: String, _ item: [String: Any]) -> MetricPostRef?? {
+            guard wanted != nil else { return .some(nil) }
+            if let ref = byID[msgid] { return .some(ref) }
+            if let title = item["title"] as? String, let ref = byTitle[title] { return .some(ref) }
+            return nil
+        }
         let endpoint = "datacube/getarticletotaldetail"
         do {
             let (list, index) = try await datacube.list("getarticletotaldetail", day...day, into: &result)
             for item in list {
-                guard let msgid = JSONLenient.string(item["msgid"]), wanted?.contains(msgid) ?? true else { continue }
+                guard let msgid = JSONLenient.string(item["msgid"]), let ref = request(msgid, item) else { continue }
                 let details = (item["detail_list"] as? [[String: Any]] ?? []).sorted { (($0["stat_date"] as? String) ?? "") < (($1["stat_date"] as? String) ?? "") }
                 guard let latest = details.last else { continue }
                 let values = Self.articleFields.read(latest, endpoint: endpoint, into: &result)
                 result.posts.append(PostSnapshotValues(platformPostID: msgid, title: (item["title"] as? String) ?? "", url: item["content_url"] as? String,
-                                                       publishedAt: nil, values: values, payload: index))
+                                                       publishedAt: nil, values: values, payload: index, requestedAs: ref?.platformPostID))
             }
             return
         } catch let refusal as DatacubeRefusal where refusal.code == Self.offlineCode {
@@ -168,11 +179,12 @@ extension WeChatOAConnector: MetricsConnector {
         do {
             let (list, index) = try await datacube.list("getarticletotal", day...day, into: &result)
             for item in list {
-                guard let msgid = JSONLenient.string(item["msgid"]), wanted?.contains(msgid) ?? true else { continue }
+                guard let msgid = JSONLenient.string(item["msgid"]), let ref = request(msgid, item) else { continue }
                 let details = (item["details"] as? [[String: Any]] ?? []).sorted { (($0["stat_date"] as? String) ?? "") < (($1["stat_date"] as? String) ?? "") }
                 guard let latest = details.last else { continue }
                 let values = Self.legacyArticleFields.read(latest, endpoint: legacy, into: &result)
-                result.posts.append(PostSnapshotValues(platformPostID: msgid, title: (item["title"] as? String) ?? "", values: values, payload: index))
+                result.posts.append(PostSnapshotValues(platformPostID: msgid, title: (item["title"] as? String) ?? "", values: values, payload: index,
+                                                       requestedAs: ref?.platformPostID))
             }
             let legacyKeys = Set(Self.legacyArticleFields.fields.map(\.key))
             result.fail(Self.articleFields.fields.map(\.key).filter { !legacyKeys.contains($0) }, .apiOffline, endpoint: endpoint, detail: "wechat_47009")

@@ -108,14 +108,20 @@ public struct PostSnapshotValues: Sendable, Equatable {
     public var values: [MetricKey: Double]
     /// Index into `MetricPullResult.payloads`.
     public var payload: Int
+    /// The id the post was asked for by, when the statistics name it by
+    /// another (a 公众号 post MediaOps published is asked for by its
+    /// `article_id` and found by title under its `msgid`).
+    public var requestedAs: String?
 
-    public init(platformPostID: String, title: String = "", url: String? = nil, publishedAt: Date? = nil, values: [MetricKey: Double], payload: Int) {
+    public init(platformPostID: String, title: String = "", url: String? = nil, publishedAt: Date? = nil, values: [MetricKey: Double], payload: Int,
+                requestedAs: String? = nil) {
         self.platformPostID = platformPostID
         self.title = title
         self.url = url
         self.publishedAt = publishedAt
         self.values = values
         self.payload = payload
+        self.requestedAs = requestedAs
     }
 }
 
@@ -167,7 +173,8 @@ public struct MetricPullResult: Sendable, Equatable {
         payloads += other.payloads
         daily += other.daily.map { DailyValues(day: $0.day, values: $0.values, payload: $0.payload + offset) }
         posts += other.posts.map {
-            PostSnapshotValues(platformPostID: $0.platformPostID, title: $0.title, url: $0.url, publishedAt: $0.publishedAt, values: $0.values, payload: $0.payload + offset)
+            PostSnapshotValues(platformPostID: $0.platformPostID, title: $0.title, url: $0.url, publishedAt: $0.publishedAt, values: $0.values, payload: $0.payload + offset,
+                               requestedAs: $0.requestedAs)
         }
         failures += other.failures
         offlineEndpoints += other.offlineEndpoints

@@ -83,6 +83,9 @@ public struct MetricPullService: Sendable {
                 record.summary = record.summary + (try await metrics.recordDaily(accountID: accountID, day: daily.day, values: values, provenance: provenance, now: now))
             }
             for snapshot in result.posts {
+                if let asked = snapshot.requestedAs {
+                    try await metrics.adopt(accountID: accountID, knownAs: String(asked.prefix(200)), statisticsID: String(snapshot.platformPostID.prefix(200)), now: now)
+                }
                 let post = try await metrics.post(accountID: accountID, platformPostID: String(snapshot.platformPostID.prefix(200)), targetID: nil,
                                                   title: String(snapshot.title.prefix(200)), url: snapshot.url, publishedAt: snapshot.publishedAt, now: now)
                 record.posts.append(post)

@@ -115,6 +115,28 @@ public struct MetricRepository: Sendable {
         return try await self.post(accountID: accountID, platformPostID: platformPostID) ?? post
     }
 
+    /// A post known by the id its publish call answered (`knownAs`) that the
+    /// platform's statistics name by another (`statisticsID`, e.g. a 公众号
+    /// `msgid`) takes the statistics' id, so later pulls find it directly. An
+    /// external post an earlier pull made under that id is the same post: its
+    /// snapshots and their history move over, and it goes. Run in the pull's transaction.
+    public func adopt(accountID: String, knownAs: String, statisticsID: String, now: Date) async throws {
+        guard knownAs != statisticsID, let post = try await self.post(accountID: accountID, platformPostID: knownAs) else { return }
+        if let twin = try await self.post(accountID: accountID, platformPostID: statisticsID) {
+            guard twin.origin == .external, twin.targetID == nil else { return }
+            try await db.raw("""
+                UPDATE post_snapshots SET post_id = \(bind: post.id) WHERE post_id = \(bind: twin.id)
+                AND captured_at NOT IN (SELECT s.captured_at FROM post_snapshots s WHERE s.post_id = \(bind: post.id))
+                """).run()
+            try await db.raw("DELETE FROM post_snapshots WHERE post_id = \(bind: twin.id)").run()
+            try await db.raw("UPDATE metric_changes SET subject_id = \(bind: post.id) WHERE subject = 'post_snapshot' AND subject_id = \(bind: twin.id)").run()
+            try await db.raw("DELETE FROM analytics_posts WHERE id = \(bind: twin.id)").run()
+        }
+        try await db.raw("""
+            UPDATE analytics_posts SET platform_post_id = \(bind: statisticsID), updated_at = \(bind: now.epochMilliseconds) WHERE id = \(bind: post.id)
+            """).run()
+    }
+
     public func post(accountID: String, platformPostID: String) async throws -> AnalyticsPost? {
         try await db.raw("""
             SELECT * FROM analytics_posts WHERE account_id = \(bind: accountID) AND platform_post_id = \(bind: platformPostID)
