@@ -46,8 +46,8 @@ public enum ExportCell {
         // Most cells are plain ASCII with nothing to trim: returned as they are
         // (an import reads every cell of a 100,000-row file twice).
         var plain = true
-        for byte in raw.utf8 where byte < 0x21 || byte > 0x7E { plain = false; break }
-        if plain { return raw }
+        for byte in raw.utf8 where byte < 0x20 || byte > 0x7E { plain = false; break }
+        if plain, raw.utf8.first != 0x20, raw.utf8.last != 0x20 { return raw }
         var scalars = String.UnicodeScalarView()
         for scalar in raw.unicodeScalars {
             switch scalar.value {
@@ -65,7 +65,11 @@ public enum ExportCell {
             default: scalars.append(scalar)
             }
         }
-        return String(scalars).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Trimmed at both ends by hand (Foundation's trimming bridges through NSString).
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
+        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
     }
 
     /// "3,593", "1.2万", "3亿", "+12", "-7".
@@ -158,7 +162,7 @@ public enum ExportCell {
         if text.count == 8, text.allSatisfy(\.isNumber) {
             let digits = Array(text)
             guard let year = Int(String(digits[0..<4])), let month = Int(String(digits[4..<6])), let day = Int(String(digits[6..<8])),
-                  LocalDate(String(format: "%04d-%02d-%02d", year, month, day)) != nil else { return .failure(.notADate) }
+                  LocalDate.isValid(year: year, month: month, day: day) else { return .failure(.notADate) }
             return .success(LocalDateTime(year: year, month: month, day: day, hour: 0, minute: 0))
         }
         // Turn every form into numbers in order: year month day [hour minute [second]].
@@ -175,7 +179,7 @@ public enum ExportCell {
         let hour = numbers.count > 3 ? numbers[3] : 0
         let minute = numbers.count > 4 ? numbers[4] : 0
         let second = numbers.count > 5 ? numbers[5] : 0
-        guard (1_970...9_999).contains(year), LocalDate(String(format: "%04d-%02d-%02d", year, month, day)) != nil,
+        guard (1_970...9_999).contains(year), LocalDate.isValid(year: year, month: month, day: day),
               (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return .failure(.notADate) }
         return .success(LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
     }

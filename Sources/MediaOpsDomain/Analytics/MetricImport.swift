@@ -110,7 +110,8 @@ public enum ImportedPostIdentity {
     }
 
     public static func fallbackID(title: String, publishedAt: LocalDateTime?) -> String {
-        let moment = publishedAt.map { String(format: "%04d%02d%02d%02d%02d", $0.year, $0.month, $0.day, $0.hour, $0.minute) } ?? "-"
+        func two(_ value: Int) -> String { value < 10 ? "0" + String(value) : String(value) }
+        let moment = publishedAt.map { String($0.year) + two($0.month) + two($0.day) + two($0.hour) + two($0.minute) } ?? "-"
         // FNV-1a over the title: short, stable across runs and processes.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in title.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
