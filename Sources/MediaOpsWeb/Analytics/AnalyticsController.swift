@@ -191,7 +191,7 @@ struct AnalyticsController {
     }
 
     static func percent(_ fraction: Double?) -> String? {
-        fraction.map { String(format: "%.1f%%", $0 * 100) }
+        fraction.map { (FixedDecimal.text($0 * 100, digits: 1) + "%") }
     }
 
     /// A number with its change against the previous period: the arrow and the
@@ -223,16 +223,16 @@ struct AnalyticsController {
             return Figure(text: text, exact: exact, change: (delta > 0 ? "▲ +" : "▼ ") + t.count(delta), trend: delta > 0 ? "up" : "down")
         }
         let ratio = (value - previous) / abs(previous)
-        return Figure(text: text, exact: exact, change: (ratio > 0 ? "▲ +" : "▼ ") + String(format: "%.1f%%", ratio * 100), trend: ratio > 0 ? "up" : "down")
+        return Figure(text: text, exact: exact, change: (ratio > 0 ? "▲ +" : "▼ ") + (FixedDecimal.text(ratio * 100, digits: 1) + "%"), trend: ratio > 0 ? "up" : "down")
     }
 
     static func rateFigure(_ value: Double?, previous: Double?, t: Localizer) -> Figure {
         guard let value else { return Figure(text: "—", exact: t.t("analytics.no_data"), change: nil, trend: "none") }
-        let exact = t.t("analytics.exact", ["value": String(format: "%.2f%%", value * 100), "previous": percent(previous) ?? "—"])
+        let exact = t.t("analytics.exact", ["value": (FixedDecimal.text(value * 100, digits: 2) + "%"), "previous": percent(previous) ?? "—"])
         guard let previous else { return Figure(text: percent(value)!, exact: exact, change: nil, trend: "none") }
         let points = (value - previous) * 100
         if abs(points) < 0.05 { return Figure(text: percent(value)!, exact: exact, change: "→ " + t.t("analytics.flat"), trend: "flat") }
-        return Figure(text: percent(value)!, exact: exact, change: (points > 0 ? "▲ +" : "▼ ") + t.t("analytics.points", ["value": String(format: "%.1f", points)]),
+        return Figure(text: percent(value)!, exact: exact, change: (points > 0 ? "▲ +" : "▼ ") + t.t("analytics.points", ["value": FixedDecimal.text(points, digits: 1)]),
                       trend: points > 0 ? "up" : "down")
     }
 
@@ -444,9 +444,9 @@ struct AnalyticsController {
     static func format(_ value: Double, _ key: MetricKey, _ t: Localizer) -> String {
         switch key.unit {
         case .count: t.count(Int(value.rounded()))
-        case .fraction: String(format: "%.1f%%", value * 100)
-        case .seconds: t.t("analytics.unit.seconds_value", ["value": String(format: "%.1f", value)])
-        case .fen: "¥" + String(format: "%.2f", value / 100)
+        case .fraction: (FixedDecimal.text(value * 100, digits: 1) + "%")
+        case .seconds: t.t("analytics.unit.seconds_value", ["value": FixedDecimal.text(value, digits: 1)])
+        case .fen: "¥" + FixedDecimal.text(value / 100, digits: 2)
         }
     }
 
@@ -486,7 +486,7 @@ struct AnalyticsController {
                                                                                         points: series { $0[consumptionKey] }, format: countFormat).render()),
             ChartBlock(title: t.t("analytics.derived.engagement_rate"), svg: SVGLineChart(title: t.t("analytics.derived.engagement_rate"), unit: "%",
                                                                                        points: series { DerivedMetric.engagementRate($0, platform: platform).map { $0 * 100 } },
-                                                                                       format: { String(format: "%.1f", $0) }).render()),
+                                                                                       format: { FixedDecimal.text($0, digits: 1) }).render()),
         ]
         let postsPage = try await analytics.posts(accountID: account.id, page: try request.pageRequest(defaultPerPage: 20))
         let posts = postsPage.items.map { summary in

@@ -194,7 +194,7 @@ public struct Localizer: Sendable {
     public func count(_ value: Int) -> String {
         let magnitude = abs(value)
         func trimmed(_ number: Double) -> String {
-            let text = String(format: "%.1f", number)
+            let text = FixedDecimal.text(number, digits: 1)
             return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
         }
         switch locale {

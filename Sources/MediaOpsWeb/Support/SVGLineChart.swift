@@ -81,7 +81,7 @@ struct SVGLineChart {
         return nice * magnitude
     }
 
-    static func fixed(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func fixed(_ value: Double) -> String { FixedDecimal.text(value, digits: 1) }
 
     static func escape(_ text: String) -> String { HTMLEscape.text(text) }
 }
