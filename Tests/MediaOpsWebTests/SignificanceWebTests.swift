@@ -10,7 +10,7 @@ import Testing
 
 /// The significance calculator: the API's answers equal the engine's, every
 /// refused input names its field (all answers are held to the OpenAPI
-/// document by `WebHarness.api`), in the member's language.
+/// document by `WebHarness.api`), and the page speaks both languages.
 @Suite("Analytics room: the significance calculator")
 struct SignificanceWebTests {
     static let path = "/api/v1/analytics/significance"
@@ -229,11 +229,94 @@ struct SignificanceWebTests {
             let forged = try await app.client.execute(uri: Self.path, method: .post, headers: [.cookie: session.cookie, .contentType: "application/json"],
                                                       body: ByteBuffer(string: body))
             #expect(forged.status == .forbidden && forged.errorCode == "csrf_failed")
-            let token = try #require(try await session.get("/me").formToken)
+            let token = try #require(try await session.get("/analytics/significance").formToken)
             let allowed = try await app.client.execute(uri: Self.path, method: .post,
                                                        headers: [.cookie: session.cookie, .contentType: "application/json", HTTPField.Name("X-CSRF-Token")!: token],
                                                        body: ByteBuffer(string: body))
             #expect(allowed.status == .ok)
+        }
+    }
+
+    @Test("page: the calculator is in the 数据 navigation and the overview, computes each test and says the verdict, in both languages")
+    func page() async throws {
+        try await WebHarness.run(.sqlite) { app in
+            let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let empty = try await browser.get("/analytics/significance")
+            #expect(empty.status == .ok)
+            #expect(empty.text.contains("<h1>显著性检验</h1>") && empty.text.contains("name=\"_csrf\"") && empty.text.contains("每行一个数"))
+            #expect(empty.text.contains("aria-current=\"page\">显著性检验</a>"))
+            #expect(try await browser.get("/analytics").text.contains("href=\"/analytics/significance\""))
+
+            let lines = { (values: [Double]) in values.map { String($0) }.joined(separator: "\n") }
+            let welch = try await browser.post("/analytics/significance", form: [
+                ("test", "welch"), ("a_name", "情感类"), ("b_name", "干货类"), ("a", lines(Self.emotional)), ("b", lines(Self.howTo)),
+            ], from: "/analytics/significance")
+            #expect(welch.status == .ok, "\(welch.text)")
+            let result = try Significance.welch(Self.emotional, Self.howTo)
+            #expect(welch.text.contains("差异显著"))
+            #expect(welch.text.contains("情感类的平均值比干货类高 "), "\(welch.text)")
+            #expect(welch.text.contains(HTMLEscape.text(SignificanceReport.pValue(result.pValue))) && welch.text.contains("自由度"))
+            #expect(welch.text.contains("<td class=\"num\">0.069</td>"), "group A's mean 0.069 in the table")
+            #expect(welch.text.contains(">情感类</th>") && welch.text.contains("相对差异（以干货类为基准）"))
+
+            // Pasted like a back-office column: thousands separators and percentages.
+            let clicks = try await browser.post("/analytics/significance", form: [
+                ("test", "two_proportions"), ("a_successes", "48"), ("a_trials", "1,200"), ("b_successes", "30"), ("b_trials", "1 250"),
+            ], from: "/analytics/significance")
+            #expect(clicks.status == .ok, "\(clicks.text)")
+            #expect(clicks.text.contains("A 组的比率比 B 组高 ") && clicks.text.contains("4.0%") && clicks.text.contains("1,250"))
+
+            let unsure = try await browser.post("/analytics/significance", form: [
+                ("test", "mann_whitney"), ("a", "1,200\n980\n1,430"), ("b", "1,150\n1,010\n990"),
+            ], from: "/analytics/significance")
+            #expect(unsure.status == .ok)
+            #expect(unsure.text.contains("数据不足以判断 A 组和 B 组有没有差别") && unsure.text.contains("每组还需约"), "\(unsure.text)")
+            #expect(unsure.text.contains("<td class=\"num\">1,200</td>"), "median of A read with its thousands separators")
+
+            _ = try await app.team.updateMember(id: app.owner.id, .init(locale: "en"), by: app.ownerPrincipal)
+            let english = try await browser.post("/analytics/significance", form: [
+                ("test", "welch"), ("a", lines(Self.emotional)), ("b", lines(Self.howTo)),
+            ], from: "/analytics/significance")
+            #expect(english.text.contains("<h1>Significance calculator</h1>"))
+            #expect(english.text.contains("Group A&#39;s mean is ") || english.text.contains("Group A's mean is "), "\(english.text)")
+            #expect(english.text.contains("Significant difference") && english.text.contains("Degrees of freedom"))
+            #expect(!english.text.contains("analytics.significance") && !english.text.contains("显著"))
+        }
+    }
+
+    @Test("page: mistakes are shown next to their fields, all at once, with what was typed kept")
+    func pageErrors() async throws {
+        try await WebHarness.run(.sqlite) { app in
+            let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let refused = try await browser.post("/analytics/significance", form: [
+                ("test", "welch"), ("a_name", "晚间"), ("a", "12\nabc\n15"), ("b", "7"),
+            ], from: "/analytics/significance")
+            #expect(refused.status == .unprocessableContent)
+            let text = refused.text
+            #expect(text.contains("A 组数据的第 2 项“abc”不是数字。") && text.contains("B 组数据至少需要 2 个数。"), "\(text)")
+            // Each message sits in its field's block, after the field's box.
+            let aBlock = try #require(text.range(of: "<textarea id=\"a\"")).upperBound
+            let bBlock = try #require(text.range(of: "<textarea id=\"b\"")).upperBound
+            let aError = try #require(text.range(of: "不是数字")).lowerBound
+            let bError = try #require(text.range(of: "至少需要 2 个数")).lowerBound
+            #expect(aBlock < aError && aError < bBlock && bBlock < bError)
+            #expect(text.contains(">12\nabc\n15</textarea>") && text.contains("value=\"晚间\""))
+            #expect(!text.contains("significance_") && !text.contains("差异显著"))
+
+            let counts = try await browser.post("/analytics/significance", form: [
+                ("test", "two_proportions"), ("a_successes", "50"), ("a_trials", "40"), ("b_successes", "-3"), ("b_trials", "两百"),
+            ], from: "/analytics/significance")
+            #expect(counts.status == .unprocessableContent)
+            #expect(counts.text.contains("A 组成功次数不能多于同组的总次数。") && counts.text.contains("B 组成功次数不能是负数。")
+                    && counts.text.contains("B 组总次数必须是 0 或正整数。"), "\(counts.text)")
+            #expect(counts.text.contains("value=\"两百\""))
+
+            let flat = try await browser.post("/analytics/significance", form: [("test", "welch"), ("a", "5\n5"), ("b", "5\n5\n5")], from: "/analytics/significance")
+            #expect(flat.status == .unprocessableContent)
+            #expect(flat.text.contains("<div class=\"alert\" role=\"alert\">两组各自的数都完全相同"), "said above the form, of both groups")
+
+            let forged = try await browser.post("/analytics/significance", form: [("test", "welch"), ("a", "1\n2"), ("b", "3\n4")], csrf: false)
+            #expect(forged.status == .forbidden)
         }
     }
 
