@@ -259,6 +259,14 @@ struct SignificanceWebTests {
             #expect(welch.text.contains("<td class=\"num\">0.069</td>"), "group A's mean 0.069 in the table")
             #expect(welch.text.contains(">情感类</th>") && welch.text.contains("相对差异（以干货类为基准）"))
 
+            // Rates pasted as percentages are shown as percentages, their difference in points.
+            let percents = try await browser.post("/analytics/significance", form: [
+                ("test", "welch"), ("a", Self.emotional.map { String(format: "%.1f%%", $0 * 100) }.joined(separator: "\n")),
+                ("b", Self.howTo.map { String(format: "%.1f%%", $0 * 100) }.joined(separator: "\n")),
+            ], from: "/analytics/significance")
+            #expect(percents.status == .ok)
+            #expect(percents.text.contains("<td class=\"num\">6.9%</td>") && percents.text.contains("+1.6 个百分点"), "\(percents.text)")
+
             // Pasted like a back-office column: thousands separators and percentages.
             let clicks = try await browser.post("/analytics/significance", form: [
                 ("test", "two_proportions"), ("a_successes", "48"), ("a_trials", "1,200"), ("b_successes", "30"), ("b_trials", "1 250"),

@@ -76,8 +76,8 @@ struct SignificanceController {
         let groups = [report.a, report.b].map { group in
             SignificancePage.GroupRow(
                 name: group.name, n: t.grouped(group.n),
-                mean: group.mean.map { SignificanceReport.number($0, t) } ?? "—",
-                median: group.median.map { SignificanceReport.number($0, t) } ?? "—",
+                mean: group.mean.map { report.level($0, t) } ?? "—",
+                median: group.median.map { report.level($0, t) } ?? "—",
                 successes: group.successes.map(t.grouped) ?? "—", trials: t.grouped(group.n),
                 rate: group.proportion.map(SignificanceReport.percent) ?? "—")
         }

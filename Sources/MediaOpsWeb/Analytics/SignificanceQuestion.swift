@@ -16,6 +16,9 @@ struct SignificanceQuestion: Sendable, Equatable {
     /// Names for the verdict; nil means "A 组" / "Group A".
     var aName: String?
     var bName: String?
+    /// Both groups were pasted as percentages ("6.9%"), so their figures are
+    /// shown as percentages and differences in percentage points (the page).
+    var percent = false
 
     /// The longest group name, in Unicode scalars (as JSON Schema's maxLength counts).
     static let maxNameLength = 40
@@ -135,6 +138,7 @@ struct SignificanceQuestion: Sendable, Equatable {
         let aName = try collector.check { try name(form["a_name"], field: "a_name") } ?? nil
         let bName = try collector.check { try name(form["b_name"], field: "b_name") } ?? nil
         var groups: Groups?
+        var percent = false
         switch test {
         case .twoProportions?:
             var counts: [Int?] = []
@@ -143,13 +147,14 @@ struct SignificanceQuestion: Sendable, Equatable {
         case .welch?, .mannWhitney?:
             let a = try collector.check { try sample(text: form["a"] ?? "", field: "a") }
             let b = try collector.check { try sample(text: form["b"] ?? "", field: "b") }
-            groups = a.flatMap { a in b.map { .samples(a: a, b: $0) } }
+            groups = a.flatMap { a in b.map { .samples(a: a.values, b: $0.values) } }
+            percent = a?.percent == true && b?.percent == true
         case nil:
             groups = nil
         }
         try collector.finish()
         guard let test, let groups else { throw ValidationError(field: "test", code: "required") }
-        return SignificanceQuestion(test: test, groups: groups, aName: aName, bName: bName)
+        return SignificanceQuestion(test: test, groups: groups, aName: aName, bName: bName, percent: percent)
     }
 
     /// Numbers pasted into a text box: one per line (a column copied from Excel
@@ -165,6 +170,11 @@ struct SignificanceQuestion: Sendable, Equatable {
     /// must write all its values with % or none of them. Full-width digits and
     /// signs (１２．５％) are read as their ASCII forms.
     static func values(text: String, field: String) throws -> [Double] {
+        try pasted(text: text, field: field).values
+    }
+
+    /// The numbers of a text box, and whether they were written as percentages.
+    static func pasted(text: String, field: String) throws -> (values: [Double], percent: Bool) {
         var text = text
         for separator in ["，", "、", "；", ";"] { text = text.replacingOccurrences(of: separator, with: "\n") }
         text = text.precomposedStringWithCompatibilityMapping.replacingOccurrences(of: "\u{2212}", with: "-")
@@ -195,14 +205,14 @@ struct SignificanceQuestion: Sendable, Equatable {
             values.append(isPercent ? number / 100 : number)
         }
         if percents > 0, percents < values.count { throw ValidationError(field: field, code: Problem.mixedPercent.rawValue) }
-        return values
+        return (values, percents > 0)
     }
 
-    static func sample(text: String, field: String) throws -> [Double] {
-        let values = try values(text: text, field: field)
-        if values.isEmpty { throw ValidationError(field: field, code: "required") }
-        try check(values, field: field)
-        return values
+    static func sample(text: String, field: String) throws -> (values: [Double], percent: Bool) {
+        let sample = try pasted(text: text, field: field)
+        if sample.values.isEmpty { throw ValidationError(field: field, code: "required") }
+        try check(sample.values, field: field)
+        return sample
     }
 
     /// A count typed into a box: "3,593", "3 593" and full-width digits are fine.

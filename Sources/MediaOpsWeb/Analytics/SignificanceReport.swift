@@ -25,6 +25,9 @@ struct SignificanceReport {
     }
 
     var test: SignificanceTest
+    /// Figures as percentages and differences in percentage points: two
+    /// proportions, and samples pasted as percentages.
+    var percent: Bool
     var result: SignificanceResult
     var a: Group
     var b: Group
@@ -48,6 +51,7 @@ struct SignificanceReport {
             throw ValidationError(field: "a", code: SignificanceQuestion.Problem.notComputable.rawValue)
         }
         test = question.test
+        percent = question.test == .twoProportions || question.percent
         self.result = result
         statistic = result.statistic.isFinite ? result.statistic : (result.statistic > 0 ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude)
         let aName = question.aName ?? t.t("analytics.significance.default_a")
@@ -163,9 +167,15 @@ struct SignificanceReport {
         return t.t("analytics.significance.advice_more", ["count": t.count(sampleSize.additionalPerGroup)])
     }
 
-    /// A difference in the test's unit: percentage points for proportions, the values' own unit otherwise.
+    /// A difference in the values' unit: percentage points for proportions
+    /// and percentages, the values' own unit otherwise.
     func difference(_ value: Double, _ t: Localizer) -> String {
-        test == .twoProportions ? t.t("analytics.points", ["value": Self.percentNumber(value)]) : Self.number(value, t)
+        percent ? t.t("analytics.significance.points", ["value": Self.percentNumber(value)]) : Self.number(value, t)
+    }
+
+    /// A group's mean or median in the values' unit.
+    func level(_ value: Double, _ t: Localizer) -> String {
+        percent ? Self.percent(value) : Self.number(value, t)
     }
 
     // MARK: Formats
