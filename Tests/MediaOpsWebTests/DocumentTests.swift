@@ -226,6 +226,20 @@ struct DocumentTests {
         for key in keys { #expect(Self.catalogs.string(key, locale) != nil, "\(locale.rawValue) lacks \(key)") }
     }
 
+    @Test("every significance code, test and verdict has its words", arguments: AppLocale.allCases)
+    func significanceKeys(locale: AppLocale) {
+        var keys = SignificanceInputError.Problem.allCases.map { "error.\($0.rawValue)" }
+        keys += SignificanceQuestion.Problem.allCases.map { "error.\($0.rawValue)" }
+        keys += (SignificanceQuestion.sampleFields + SignificanceQuestion.countFields + ["test", "a_name", "b_name"]).map { "field.\($0)" }
+        for test in SignificanceTest.allCases {
+            keys += ["analytics.significance.test.\(test.rawValue)", "analytics.significance.test.\(test.rawValue)_help",
+                     "analytics.significance.fact.difference_\(test.rawValue)"]
+            keys += SignificanceDirection.allCases.map { "analytics.significance.verdict.\(test.rawValue)_\($0.rawValue)" }
+        }
+        keys += ["analytics.significance.verdict.insufficient", "nav.analytics_significance"]
+        for key in keys { #expect(Self.catalogs.string(key, locale) != nil, "\(locale.rawValue) lacks \(key)") }
+    }
+
     @Test("request bodies follow the document: its properties, which may be null, and whether others are refused")
     func requestBodyRules() throws {
         let rules = try RequestRules(document: try OpenAPIDocument.bundled().data)

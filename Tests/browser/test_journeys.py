@@ -494,3 +494,30 @@ def test_j5_analytics_matrix_account_and_import(demo_servers, browser_factory, l
     assert t["flash.import_committed"] in operator.flash()
     operator.open(operator.el("main .page-actions a.button").get_attribute("href").replace(server.base, ""))
     assert title in operator.main_text(), "the imported post is not on the account page"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_j5_significance_calculator(demo_servers, browser_factory, lang):
+    """From the matrix overview a director opens the significance calculator,
+    pastes two columns of engagement rates, is told beside the box what is not
+    a number, and then reads in plain words whether the two groups differ."""
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    director = signed_in_browser(browser_factory, server, lang, DIRECTOR)
+    director.open("/analytics")
+    link = director.el("main .page-actions a[href$='/analytics/significance']")
+    director.open(link.get_attribute("href").replace(server.base, ""))
+    assert t["analytics.significance.title"] in director.text("main h1")
+    director.fill("#a", "6.1%\n7.2%\nabc")
+    director.fill("#b", "5.2%\n4.9%\n6.0%")
+    director.submit(director.el("main form.significance-form button[type=submit]"))
+    errors = [e.text for e in director.els("main .field.has-error .error")]
+    assert len(errors) == 1 and t["field.a"] in errors[0] and "abc" in errors[0], f"the error beside group A: {errors}"
+    assert "abc" in director.el("#a").get_attribute("value"), "what was typed is gone"
+    director.fill("#a", "6.1%\n7.2%\n5.8%\n8.0%\n6.9%\n7.5%\n6.6%\n7.1%")
+    director.fill("#b", "5.2%\n4.9%\n6.0%\n5.5%\n4.7%\n5.8%\n5.1%\n5.4%")
+    director.submit(director.el("main form.significance-form button[type=submit]"))
+    verdict = director.text("main .verdict")
+    assert t["analytics.significance.status_significant"] in verdict, verdict
+    assert t["analytics.significance.default_a"] in verdict and "p < 0.001" in verdict and "n = 8 / 8" in verdict, verdict
+    assert "6.9%" in director.text("main .significance-result table"), "the mean of the rates pasted as percentages"

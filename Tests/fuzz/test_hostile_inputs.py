@@ -129,6 +129,11 @@ HOSTILE_BODIES = [
     ("POST", "/api/v1/content", {"title": "x", "planned_at": "99999-12-31T99:99:99Z"}),
     ("POST", "/api/v1/topics", {"title": "x", "priority": "\u0000", "groups": ["grp_" + "a" * 5000]}),
     ("POST", "/api/v1/compliance/check", {"text": "最好" * 100000}),
+    # A t beyond the largest double, values at and past the engine's bounds, counts past any integer.
+    ("POST", "/api/v1/analytics/significance", {"test": "welch", "a": [0, 5e-324], "b": [1e100, 1e100]}),
+    ("POST", "/api/v1/analytics/significance", {"test": "mann_whitney", "a": [1e308, -1e308], "b": ["1", None, {}]}),
+    ("POST", "/api/v1/analytics/significance", {"test": "two_proportions", "a_successes": 10**30, "a_trials": -10**30,
+                                                "b_successes": 1.5, "b_trials": "x"}),
 ]
 
 
@@ -160,7 +165,7 @@ RAW_BODIES = [
 
 
 @pytest.mark.parametrize("name,raw", RAW_BODIES, ids=[name for name, _ in RAW_BODIES])
-@pytest.mark.parametrize("path", ["/api/v1/content", "/api/v1/session"])
+@pytest.mark.parametrize("path", ["/api/v1/content", "/api/v1/session", "/api/v1/analytics/significance"])
 def test_hostile_raw_bodies(server, token, name, raw, path):
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     status, _, body = server.request("POST", path, body=raw, headers=headers)

@@ -466,7 +466,10 @@ public enum Significance {
         return .insufficientData(pValue: p, sampleSize: sampleSize)
     }
 
-    private static func validate(_ values: [Double], field: String) throws(SignificanceInputError) {
+    /// The checks a sample passes before any test runs (count, finiteness,
+    /// magnitude), public so that a form can check both samples and show
+    /// every broken rule at once instead of the first.
+    public static func validate(_ values: [Double], field: String) throws(SignificanceInputError) {
         if values.count < minimumValues { throw SignificanceInputError(field: field, problem: .tooFewValues) }
         if values.count > maximumValues { throw SignificanceInputError(field: field, problem: .tooManyValues) }
         for (index, value) in values.enumerated() {
@@ -475,7 +478,8 @@ public enum Significance {
         }
     }
 
-    private static func validate(successes: Int, trials: Int, group: String) throws(SignificanceInputError) {
+    /// The checks one group's counts pass before the test runs; `group` is "a" or "b".
+    public static func validate(successes: Int, trials: Int, group: String) throws(SignificanceInputError) {
         if successes < 0 { throw SignificanceInputError(field: "\(group)_successes", problem: .negativeCount) }
         if trials < 0 { throw SignificanceInputError(field: "\(group)_trials", problem: .negativeCount) }
         if trials == 0 { throw SignificanceInputError(field: "\(group)_trials", problem: .noTrials) }
@@ -484,7 +488,7 @@ public enum Significance {
     }
 
     /// The mean with a compensated (Neumaier) sum.
-    static func mean(_ values: [Double]) -> Double {
+    public static func mean(_ values: [Double]) -> Double {
         sum(values) / Double(values.count)
     }
 
@@ -514,7 +518,7 @@ public enum Significance {
     }
 
     /// The median of sorted values (the mean of the middle two for an even count).
-    static func median(_ sorted: [Double]) -> Double {
+    public static func median(_ sorted: [Double]) -> Double {
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }

@@ -1,5 +1,6 @@
 /// Every page and form target of the 数据 room: the matrix overview, one
-/// account's numbers, and imports of back-office export files.
+/// account's numbers, imports of back-office export files, and the
+/// significance calculator.
 enum AnalyticsPath: PagePath {
     case overview
     case overviewExport
@@ -12,9 +13,10 @@ enum AnalyticsPath: PagePath {
     case importColumns(PathParameter<String>)
     case importCommit(PathParameter<String>)
     case importSample(PathParameter<String>)
+    case significance
 
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
-    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports]
+    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance]
 
     var path: String {
         switch self {
@@ -29,6 +31,7 @@ enum AnalyticsPath: PagePath {
         case .importColumns(let id): AnalyticsPath.importDetail(id).path + "/columns"
         case .importCommit(let id): AnalyticsPath.importDetail(id).path + "/commit"
         case .importSample(let layout): "/analytics/import-samples/" + PathSegment.of(layout, "layout")
+        case .significance: "/analytics/significance"
         }
     }
 }

@@ -48,6 +48,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsPost = "analytics/post"
     case analyticsImports = "analytics/imports"
     case analyticsImport = "analytics/import"
+    case analyticsSignificance = "analytics/significance"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
