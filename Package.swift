@@ -114,7 +114,7 @@ let package = Package(
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/MediaOpsTestSupport"
         ),
-        // Vectors/ holds the script that produced the significance tests' expected numbers (documentation, never run).
+        // Vectors/ holds the scripts that produced the significance and alert tests' expected numbers (documentation, never run).
         .testTarget(name: "MediaOpsDomainTests", dependencies: ["MediaOpsDomain"], exclude: ["Vectors"]),
         .testTarget(
             name: "MediaOpsConnectorsTests",
