@@ -187,7 +187,7 @@ public struct AnalyticsBenchmark {
             var snapshots: [MetricRepository.SnapshotRow] = []
             for number in 0..<count {
                 let published = now.addingTimeInterval(-Double(generator.next() % UInt64(days * 86_400)))
-                let post = AnalyticsPost(id: Identifier.make("pst"), accountID: id, platformPostID: "bench-\(index)-\(number)", targetID: nil,
+                let post = AnalyticsPost(id: Identifier.makeOrdered("pst"), accountID: id, platformPostID: "bench-\(index)-\(number)", targetID: nil,
                                          title: "作品\(number)", url: nil, publishedAt: published, origin: .external)
                 batch.append(post)
                 let final = Double(1_000 + generator.next() % 50_000)

@@ -84,7 +84,7 @@ enum DemoMetrics {
                     let final = random.around(Double(profile.consumption), spread: 0.6) * (isViral ? 14 : 1)
                     let rate = random.around(profile.engagement, spread: 0.5) * (isViral ? 1.6 : 1)
                     let title = "\(topics[Int(random.next() * Double(topics.count)) % topics.count])｜\(day.month)月第\(index % 9 + 1)期"
-                    let post = AnalyticsPost(id: Identifier.make("pst"), accountID: account.id, platformPostID: "demo-\(account.handle)-\(index)", targetID: nil,
+                    let post = AnalyticsPost(id: Identifier.makeOrdered("pst"), accountID: account.id, platformPostID: "demo-\(account.handle)-\(index)", targetID: nil,
                                              title: title, url: nil, publishedAt: published, origin: .external)
                     posts.append(post)
                     index += 1

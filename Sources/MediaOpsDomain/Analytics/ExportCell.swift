@@ -65,11 +65,7 @@ public enum ExportCell {
             default: scalars.append(scalar)
             }
         }
-        // Trimmed at both ends by hand (Foundation's trimming bridges through NSString).
-        var start = scalars.startIndex, end = scalars.endIndex
-        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
-        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
-        return String(scalars[start..<end])
+        return String(scalars).trimmed
     }
 
     /// "3,593", "1.2万", "3亿", "+12", "-7".
@@ -99,7 +95,7 @@ public enum ExportCell {
         if placeholders.contains(text) { return .absent }
         if let plain = decimal(text) { return .value(plain) }
         if text.lowercased().hasSuffix("s"), let value = decimal(String(text.dropLast())) { return .value(value) }
-        if text.contains(":") {
+        if text.utf8.contains(UInt8(ascii: ":")) {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
             guard (2...3).contains(parts.count), parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return .invalid(.notADuration) }
             let numbers = parts.map { $0! }
@@ -128,14 +124,15 @@ public enum ExportCell {
         var yuan = false
         for mark in ["¥", "￥"] where text.hasPrefix(mark) { yuan = true; text.removeFirst() }
         if text.hasSuffix("元") { yuan = true; text.removeLast() }
-        text = text.trimmingCharacters(in: .whitespaces)
+        text = text.trimmed
         guard let number = decimal(text) else { return .invalid(.notANumber) }
         return .value(yuan ? (number * 100).rounded() : number)
     }
 
     /// A plain decimal with optional sign, thousands separators and 万/亿.
     static func decimal(_ text: String) -> Double? {
-        var text = text.contains(",") ? String(text.unicodeScalars.filter { $0 != "," }.map(Character.init)) : text
+        // Byte tests, not Foundation's `contains(_:)` (which bridges through NSString).
+        var text = text.utf8.contains(UInt8(ascii: ",")) ? String(text.unicodeScalars.filter { $0 != "," }.map(Character.init)) : text
         var factor = 1.0
         if text.hasSuffix("万") { factor = 10_000; text.removeLast() } else if text.hasSuffix("亿") { factor = 100_000_000; text.removeLast() }
         if text.hasPrefix("+") { text.removeFirst() }
@@ -156,7 +153,7 @@ public enum ExportCell {
     public static func dateTime(_ raw: String) -> Result<LocalDateTime?, Problem> {
         let text = clean(raw)
         if placeholders.contains(text) { return .success(nil) }
-        if let serial = Double(text), text.contains(".") || text.count <= 5 {
+        if let serial = Double(text), text.utf8.contains(UInt8(ascii: ".")) || text.count <= 5 {
             return excelSerial(serial).map { .success($0) } ?? .failure(.notADate)
         }
         if text.count == 8, text.allSatisfy(\.isNumber) {

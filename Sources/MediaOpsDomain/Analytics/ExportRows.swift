@@ -163,7 +163,7 @@ public struct ExportRows: Sendable, Equatable {
         case .failure(let problem): return .failure(problem)
         }
         let header = headerRow < rows.count ? rows[headerRow] : []
-        func name(_ column: Int) -> String? { column < header.count ? header[column].trimmingCharacters(in: .whitespacesAndNewlines) : nil }
+        func name(_ column: Int) -> String? { column < header.count ? header[column].trimmed : nil }
         var result = ExportRows(kind: kind)
         var seenDays: [LocalDate: Int] = [:]
         var seenPosts: Set<String> = []
@@ -207,12 +207,13 @@ public struct ExportRows: Sendable, Equatable {
                     }
                 case .title:
                     // Titles arrive multi-line (a 抖音 title with its hashtags): one line each, trimmed.
-                    title = raw.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+                    title = raw.contains(where: \.isNewline)
+                        ? raw.split(whereSeparator: \.isNewline).map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ") : raw.trimmed
                 case .url:
-                    let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let text = raw.trimmed
                     url = text.isEmpty || ExportCell.placeholders.contains(text) ? nil : String(text.prefix(2_000))
                 case .postID:
-                    let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let text = raw.trimmed
                     postID = text.isEmpty || ExportCell.placeholders.contains(text) ? nil : String(text.prefix(200))
                 case .kept:
                     break

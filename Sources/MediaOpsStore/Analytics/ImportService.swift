@@ -328,7 +328,9 @@ public struct ImportService: Sendable {
                     let key = row.platformPostID ?? row.url.flatMap(ImportedPostIdentity.platformID(fromURL:))
                         ?? ImportedPostIdentity.fallbackID(title: row.title, publishedAt: row.publishedAt)
                     let published = row.publishedAt?.instant(in: zone)
-                    let post = AnalyticsPost(id: Identifier.make("pst"), accountID: record.accountID, platformPostID: key, targetID: nil, title: row.title,
+                    // Ordered ids: a file's new posts and their snapshots go in at the end of their
+                    // indexes instead of at random places in them.
+                    let post = AnalyticsPost(id: Identifier.makeOrdered("pst"), accountID: record.accountID, platformPostID: key, targetID: nil, title: row.title,
                                              url: row.url, publishedAt: published, origin: .external)
                     newPosts.append(post)
                     index.add(post)

@@ -103,7 +103,7 @@ public struct MetricRepository: Sendable {
             }
             return existing
         }
-        let post = AnalyticsPost(id: Identifier.make("pst"), accountID: accountID, platformPostID: platformPostID, targetID: targetID, title: title,
+        let post = AnalyticsPost(id: Identifier.makeOrdered("pst"), accountID: accountID, platformPostID: platformPostID, targetID: targetID, title: title,
                                  url: url, publishedAt: publishedAt, origin: targetID == nil ? .external : .mediaops)
         try await db.raw("""
             INSERT INTO analytics_posts (id, account_id, platform_post_id, target_id, title, url, published_at, origin, created_at, updated_at)

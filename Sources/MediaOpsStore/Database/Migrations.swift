@@ -38,6 +38,7 @@ public enum Migrations {
         m013_metric_pulls,
         m014_metric_running_totals,
         m015_post_snapshot_rows,
+        m016_posts_target_partial,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own
