@@ -306,6 +306,11 @@ extension MetricRepository {
             bulk.text(row.key.rawValue)
             bulk.double(row.value)
         }
+        // PostgreSQL plans the running totals' join from statistics that do not yet know
+        // about rows this transaction just loaded; with none it loops over the whole table
+        // for each row (minutes for a demo's year of days). A bulk load is analysed first,
+        // as after any bulk load; the statistics then see the transaction's own rows.
+        if rows.count >= 5_000, db.databaseKind == .postgresql { try await db.raw("ANALYZE account_daily_metrics").run() }
         var earliest: [String: LocalDate] = [:]
         for row in rows where earliest[row.accountID].map({ row.day < $0 }) ?? true { earliest[row.accountID] = row.day }
         for (account, day) in earliest.sorted(by: { $0.key < $1.key }) { try await refreshRunningTotals(accountID: account, from: day) }
