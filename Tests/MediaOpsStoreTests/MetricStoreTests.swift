@@ -82,14 +82,20 @@ struct MetricStoreTests {
             for _ in 0..<40 {
                 let from = start.adding(days: next(380) - 10)
                 let to = from.adding(days: next(120))
-                let totals = try await service.totals(accountIDs: [account.id], from: from, to: to, zone: zone)[account.id]
-                for key in [MetricKey.reads, .likes] {
-                    let values = stored.filter { $0.key >= from && $0.key <= to }.compactMap { $0.value[key]?.value }
-                    // Nothing stored in the period is no number, not zero.
-                    #expect(totals?.sums[key] == (values.isEmpty ? nil : values.reduce(0, +)), "\(key.rawValue) \(from)…\(to)")
+                // The period and the one of the same length before it, read together as the overview reads them.
+                let length = from.days(until: to) + 1
+                let periods = [(from: from, to: to), (from: from.adding(days: -length), to: from.adding(days: -1))]
+                let both = try await service.totals(accountIDs: [account.id], periods: periods, zone: zone)
+                for (index, period) in periods.enumerated() {
+                    let totals = both[index][account.id]
+                    let days = stored.filter { $0.key >= period.from && $0.key <= period.to }
+                    for key in [MetricKey.reads, .likes, .followersNet] {
+                        let values = days.compactMap { $0.value[key]?.value }
+                        // Nothing stored in the period is no number, not zero.
+                        let sum = key == .followersNet ? totals?.followersNet : totals?.sums[key]
+                        #expect(sum == (values.isEmpty ? nil : values.reduce(0, +)), "\(key.rawValue) \(period.from)…\(period.to)")
+                    }
                 }
-                let net = stored.filter { $0.key >= from && $0.key <= to }.compactMap { $0.value[.followersNet]?.value }
-                #expect(totals?.followersNet == (net.isEmpty ? nil : net.reduce(0, +)), "followers_net \(from)…\(to)")
             }
         }
     }

@@ -206,8 +206,14 @@ public struct AnalyticsBenchmark {
             }
             if index % 100 == 99 { logger.notice("filled the posts of \(index + 1) accounts") }
         }
-        // Fresh statistics for the planner, as a database in use would have.
-        try await database.sql.raw("ANALYZE").run()
+        // Fresh statistics for the planner, as a database in use would have; on PostgreSQL
+        // also the visibility map autovacuum keeps, without which an index-only scan
+        // still reads the table for every row it finds (five times slower here).
+        if database.kind == .postgresql {
+            for table in ["account_daily_metrics", "analytics_posts", "post_snapshots"] { try await database.sql.raw("VACUUM ANALYZE \(unsafeRaw: table)").run() }
+        } else {
+            try await database.sql.raw("ANALYZE").run()
+        }
         return (ids, dailyCount, snapshotCount)
     }
 

@@ -155,33 +155,40 @@ struct AnalyticsReadRepository: Sendable {
         var posts = 0
     }
 
-    /// For each account and window: the sum of each key over the window's days
-    /// (two seeks of the series index, through the running totals), the last follower
-    /// count at its end and before its start (one seek each), and its posts.
+    /// For each account and window: the sum of each key over the window's days,
+    /// the last follower count at its end and before its start, and its posts.
+    ///
+    /// A sum is the running total at the last day with a value before the day
+    /// after the window, minus the one before its first day — and nothing when
+    /// that last day is before the window. Windows side by side share a
+    /// boundary (the previous period ends where the current one starts), so each
+    /// distinct boundary is one seek per key, its day and running total read
+    /// together as `day|total`: three seeks per key for a period and the one
+    /// before it, not four.
     func periodTotals(accountIDs: [String], windows: [Window], keys: [MetricKey]) async throws -> [String: [WindowFigures]] {
         guard !accountIDs.isEmpty, !windows.isEmpty else { return [:] }
+        // Exclusive boundaries: the values strictly before each day.
+        var boundaries: [LocalDate] = []
+        for window in windows {
+            for day in [window.from, window.to.adding(days: 1)] where !boundaries.contains(day) { boundaries.append(day) }
+        }
         let ids = accountIDs.map { "(\(bind: $0))" as SQLQueryString }.joined(separator: ", ")
         var columns: [SQLQueryString] = ["ids.id AS account_id"]
-        for (index, window) in windows.enumerated() {
+        let joined: SQLQueryString = db.databaseKind == .postgresql ? "m.day || '|' || m.running_total::text" : "m.day || '|' || m.running_total"
+        for (index, boundary) in boundaries.enumerated() {
             // Metric keys come from the enumeration, never from input: safe to write as literals.
-            // A sum is the running total at the last day with a value (nil when that day is before the
-            // window: nothing in it) minus the running total before the window's first day.
             for key in keys {
                 columns.append("""
-                    (SELECT CASE WHEN m.day >= \(bind: window.from.description) THEN m.running_total END FROM account_daily_metrics m
-                     WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)' AND m.day <= \(bind: window.to.description)
-                     ORDER BY m.day DESC LIMIT 1)
-                    - COALESCE((SELECT m.running_total FROM account_daily_metrics m
-                     WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)' AND m.day < \(bind: window.from.description)
-                     ORDER BY m.day DESC LIMIT 1), 0) AS s\(unsafeRaw: String(index))_\(unsafeRaw: key.rawValue)
+                    (SELECT \(joined) FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)'
+                     AND m.day < \(bind: boundary.description) ORDER BY m.day DESC LIMIT 1) AS b\(unsafeRaw: String(index))_\(unsafeRaw: key.rawValue)
                     """)
             }
-            for (name, day) in [("end", window.to), ("before", window.from.adding(days: -1))] {
-                columns.append("""
-                    (SELECT m.value FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = 'followers_total' AND m.day <= \(bind: day.description)
-                     ORDER BY m.day DESC LIMIT 1) AS f\(unsafeRaw: String(index))_\(unsafeRaw: name)
-                    """)
-            }
+            columns.append("""
+                (SELECT m.value FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = 'followers_total' AND m.day < \(bind: boundary.description)
+                 ORDER BY m.day DESC LIMIT 1) AS f\(unsafeRaw: String(index))
+                """)
+        }
+        for (index, window) in windows.enumerated() {
             columns.append("""
                 (SELECT COUNT(*) FROM analytics_posts p WHERE p.account_id = ids.id AND p.published_at >= \(bind: window.start.epochMilliseconds)
                  AND p.published_at < \(bind: window.stop.epochMilliseconds)) AS p\(unsafeRaw: String(index))
@@ -189,14 +196,33 @@ struct AnalyticsReadRepository: Sendable {
         }
         var result: [String: [WindowFigures]] = [:]
         for row in try await db.raw("WITH ids(id) AS (VALUES " + ids + ") SELECT " + columns.joined(separator: ", ") + " FROM ids").all() {
+            var seen: [[MetricKey: (day: String, total: Double)]] = []
+            var followers: [Double?] = []
+            for index in boundaries.indices {
+                var byKey: [MetricKey: (day: String, total: Double)] = [:]
+                for key in keys {
+                    guard let text = try row.optionalString("b\(index)_\(key.rawValue)") else { continue }
+                    guard let bar = text.firstIndex(of: "|"), let total = Double(text[text.index(after: bar)...]) else {
+                        throw UnreadableStoredValue(column: "running_total", value: text)
+                    }
+                    byKey[key] = (String(text[..<bar]), total)
+                }
+                seen.append(byKey)
+                followers.append(try row.optionalDouble("f\(index)"))
+            }
             var figures: [WindowFigures] = []
-            for index in windows.indices {
-                var window = WindowFigures()
-                for key in keys { window.sums[key] = try row.optionalDouble("s\(index)_\(key.rawValue)") }
-                window.followersEnd = try row.optionalDouble("f\(index)_end")
-                window.followersBefore = try row.optionalDouble("f\(index)_before")
-                window.posts = try row.int("p\(index)")
-                figures.append(window)
+            for (index, window) in windows.enumerated() {
+                let end = boundaries.firstIndex(of: window.to.adding(days: 1))!, start = boundaries.firstIndex(of: window.from)!
+                var figure = WindowFigures()
+                let from = window.from.description
+                for key in keys {
+                    guard let last = seen[end][key], last.day >= from else { continue }
+                    figure.sums[key] = last.total - (seen[start][key]?.total ?? 0)
+                }
+                figure.followersEnd = followers[end]
+                figure.followersBefore = followers[start]
+                figure.posts = try row.int("p\(index)")
+                figures.append(figure)
             }
             result[try row.string("account_id")] = figures
         }
