@@ -179,6 +179,31 @@ struct AlertServiceTests {
         }
     }
 
+    @Test("a post whose 24-hour reads fall below the 25th percentile of the account's earlier posts fires; an ordinary one does not",
+          arguments: TestDatabase.available)
+    func postRule(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let rule = try await f.alerts.createRule(AlertRule(id: "", name: "帖子表现不佳", kind: .postUnderperforming, metric: .stored(.reads),
+                                                               scope: .account(f.account.id)), by: f.owner)
+            let first = Date(timeIntervalSince1970: 1_793_500_000)
+            func post(_ index: Int, reads: Double) async throws -> AnalyticsPost {
+                let published = first.addingTimeInterval(Double(index) * 86_400)
+                let reference = MetricService.PostReference(accountID: f.account.id, platformPostID: "wb\(index)", title: "第\(index)条", publishedAt: published)
+                let captured = MetricProvenance(source: .apiPull, capturedAt: published.addingTimeInterval(24 * 3_600))
+                return try await f.metrics.recordSnapshot(reference, values: [.reads: reads], provenance: captured).post
+            }
+            for index in 0..<12 { _ = try await post(index, reads: Double(1_000 + index * 10)) }
+            let weak = try await post(12, reads: 300)
+            let raised = try await f.alerts.evaluate(postID: weak.id)
+            #expect(raised.map(\.ruleID) == [rule.id])
+            #expect(raised.first?.evidence.observed == 300 && raised.first?.evidence.historyCount == 12)
+            #expect(try await f.alerts.evaluate(postID: weak.id).isEmpty)
+            let ordinary = try await post(13, reads: 1_080)
+            #expect(try await f.alerts.evaluate(postID: ordinary.id).isEmpty)
+        }
+    }
+
     @Test("a stored alert or rule with an unknown state or kind is unreadable, never a default", arguments: TestDatabase.available)
     func unknownStoredValues(db: TestDatabase) async throws {
         try await db.with { database in
