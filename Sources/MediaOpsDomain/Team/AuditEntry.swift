@@ -16,6 +16,8 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case publishTarget = "publish_target"
     case wordList = "word_list"
     case metricImport = "metric_import"
+    case alertRule = "alert_rule"
+    case alert
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

@@ -63,7 +63,7 @@ public struct MetricPullService: Sendable {
     @discardableResult
     public func record(accountID: String, result: MetricPullResult, now: Date? = nil) async throws -> MetricPullRecord {
         let now = now ?? database.now()
-        return try await database.transaction { db in
+        let record = try await database.transaction { db in
             guard try await AccountRepository(db).find(id: accountID) != nil else { throw ValidationError(field: "account_id", code: "unknown_account") }
             let metrics = MetricRepository(db)
             var record = MetricPullRecord()
@@ -98,6 +98,23 @@ public struct MetricPullService: Sendable {
             try await MetricPullRepository(db).record(accountID: accountID, at: now, success: result.hasValues, error: error,
                                                       failures: result.failures + record.refused, offline: result.offlineEndpoints)
             return record
+        }
+        await evaluateAlerts(accountID: accountID, result: result, record: record, now: now)
+        return record
+    }
+
+    /// The alert rules judge what the pull brought: the latest day it wrote,
+    /// and its posts whose 24-hour figure it may just have taken. After the
+    /// commit and best effort: the values are stored whatever the rules make
+    /// of them, and evaluating again later raises nothing twice.
+    func evaluateAlerts(accountID: String, result: MetricPullResult, record: MetricPullRecord, now: Date) async {
+        let alerts = AlertService(database: database)
+        if let latest = result.daily.filter({ !$0.values.isEmpty }).map(\.day).max() {
+            _ = try? await alerts.evaluate(accountIDs: [accountID], through: latest, now: now)
+        }
+        for post in record.posts {
+            guard let published = post.publishedAt, (12 * 3_600.0...48 * 3_600.0).contains(now.timeIntervalSince(published)) else { continue }
+            _ = try? await alerts.evaluate(postID: post.id, now: now)
         }
     }
 

@@ -39,6 +39,7 @@ public enum Migrations {
         m014_metric_running_totals,
         m015_post_snapshot_rows,
         m016_posts_target_partial,
+        m017_alerts,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

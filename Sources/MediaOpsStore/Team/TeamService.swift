@@ -60,6 +60,8 @@ public struct TeamService: Sendable {
             let principal = Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases))
             try await Self.audit(db, principal, .create, .workspace, "default", name, [:])
             try await Self.audit(db, principal, .create, .member, owner.id, "\(ownerName) <\(email)>", [:])
+            // The analytics room's ready-made alert rules, once per workspace.
+            try await AlertService.installPresets(on: db, by: principal, now: now)
             return owner
         }
     }

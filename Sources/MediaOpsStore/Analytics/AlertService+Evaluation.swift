@@ -1,0 +1,208 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+extension AlertService {
+    // MARK: Daily series
+
+    /// Judges `day` of each account's daily series with every enabled
+    /// daily-series rule whose scope covers the account, and raises the alerts
+    /// the cool-down lets through. Evaluating the same day again raises
+    /// nothing new, so this can run after every pull and import. Funnel rules
+    /// are not judged here: the store keeps no funnel stage counts yet.
+    @discardableResult
+    public func evaluate(accountIDs: [String], through day: LocalDate, now: Date? = nil) async throws -> [Alert] {
+        let now = now ?? database.now()
+        let rules = try await AlertRuleRepository(database.sql).all(enabledOnly: true).filter { $0.kind.input == .dailySeries && $0.isValid }
+        guard !rules.isEmpty else { return [] }
+        var raised: [Alert] = []
+        for accountID in Set(accountIDs).sorted() {
+            guard let account = try await AccountRepository(database.sql).find(id: accountID) else { continue }
+            let covering = rules.filter { $0.scope.covers(account) }
+            guard !covering.isEmpty else { continue }
+            let values = try await dailyValues(account: account, rules: covering, from: day.adding(days: -(Self.lookback(covering))), to: day)
+            for rule in covering {
+                guard let metric = rule.metric else { continue }
+                let evaluation = rule.evaluate(series: Self.series(metric, values, platform: account.platform), on: day)
+                guard evaluation.fired else { continue }
+                if let alert = try await raise(rule, account: account, occasion: .day(day), evidence: evaluation.evidence, now: now) { raised.append(alert) }
+            }
+        }
+        return raised
+    }
+
+    // MARK: Posts
+
+    /// Judges one post on its 24-hour snapshot against the account's earlier
+    /// posts' 24-hour values, with every enabled post rule covering its
+    /// account. A post without a 24-hour figure (or without a publish time) is not judged.
+    @discardableResult
+    public func evaluate(postID: String, now: Date? = nil) async throws -> [Alert] {
+        let now = now ?? database.now()
+        let rules = try await AlertRuleRepository(database.sql).all(enabledOnly: true).filter { $0.kind.input == .posts && $0.isValid }
+        guard !rules.isEmpty else { return [] }
+        let analytics = AnalyticsService(database: database)
+        guard let post = try await analytics.post(id: postID), let publishedAt = post.publishedAt,
+              let account = try await AccountRepository(database.sql).find(id: post.accountID) else { return [] }
+        let covering = rules.filter { $0.scope.covers(account) }
+        guard !covering.isEmpty else { return [] }
+        let own = try await analytics.snapshots(postID: postID).map { (hours: $0.hoursSincePublish, values: $0.values.mapValues(\.value)) }
+        guard let at24h = AnalyticsService.summary(post, own).at24h else { return [] }
+        let earlier = try await earlierPosts(accountID: account.id, before: post, count: covering.map(\.window).max() ?? 0)
+        var raised: [Alert] = []
+        for rule in covering {
+            guard let metric = rule.metric else { continue }
+            let evaluation = rule.evaluate(post: Self.value(metric, at24h, platform: account.platform),
+                                           earlierPosts: earlier.map { $0.at24h.flatMap { Self.value(metric, $0, platform: account.platform) } })
+            guard evaluation.fired else { continue }
+            let due = publishedAt.addingTimeInterval(Double(AlertRule.postAgeHours) * 3_600)
+            if let alert = try await raise(rule, account: account, occasion: .post(id: post.id, at: due), evidence: evaluation.evidence, now: now) {
+                raised.append(alert)
+            }
+        }
+        return raised
+    }
+
+    /// Up to `count` posts of the account published before `post`, oldest first, with their 24-hour figures.
+    func earlierPosts(accountID: String, before post: AnalyticsPost, count: Int) async throws -> [PostMetricsSummary] {
+        guard count > 0, let publishedAt = post.publishedAt else { return [] }
+        let analytics = AnalyticsService(database: database)
+        var found: [PostMetricsSummary] = []
+        var page = 1
+        while found.count < count {
+            let batch = try await analytics.posts(accountID: accountID, page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
+            for summary in batch.items where summary.post.id != post.id {
+                guard let other = summary.post.publishedAt, (other, summary.post.id) < (publishedAt, post.id) else { continue }
+                found.append(summary)
+            }
+            if batch.items.count < PageRequest.maxPerPage || page >= 20 { break }
+            page += 1
+        }
+        return Array(found.prefix(count).reversed())
+    }
+
+    // MARK: Preview
+
+    /// What `rule` would have raised over the `days` days through `day` for
+    /// each account its scope covers (active accounts), by account id; nothing
+    /// is written. The rule is checked first (every broken field at once).
+    public func preview(rule: AlertRule, through day: LocalDate, days: Int = AlertRule.previewDays, now: Date? = nil) async throws -> [String: AlertPreview] {
+        try await Self.check(rule, db: database.sql)
+        let span = min(max(days, AlertRule.previewDaysRange.lowerBound), AlertRule.previewDaysRange.upperBound)
+        var result: [String: AlertPreview] = [:]
+        for account in try await coveredAccounts(rule.scope) {
+            switch rule.kind.input {
+            case .dailySeries:
+                guard let metric = rule.metric else { continue }
+                let values = try await dailyValues(account: account, rules: [rule], from: day.adding(days: -(span + Self.lookback([rule]))), to: day)
+                result[account.id] = rule.preview(series: Self.series(metric, values, platform: account.platform), through: day, days: span)
+            case .posts:
+                guard let metric = rule.metric else { continue }
+                let posts = try await allPosts(accountID: account.id).compactMap { summary -> AlertPost? in
+                    guard let published = summary.post.publishedAt else { return nil }
+                    return AlertPost(id: summary.post.id, publishedAt: published, value: summary.at24h.flatMap { Self.value(metric, $0, platform: account.platform) })
+                }
+                result[account.id] = rule.preview(posts: posts, through: now ?? database.now(), days: span)
+            case .funnelStage:
+                // No funnel stage counts are stored yet: every day is reported as having no value.
+                result[account.id] = rule.preview(funnel: [:], through: day, days: span)
+            }
+        }
+        return result
+    }
+
+    func coveredAccounts(_ scope: AlertScope) async throws -> [Account] {
+        if case .account(let id) = scope { return try await AccountRepository(database.sql).find(id: id).map { [$0] } ?? [] }
+        var accounts: [Account] = []
+        var page = 1
+        while true {
+            let filter = AccountFilter(groupID: scope.kind == .group ? scope.id : nil, state: .active)
+            let batch = try await AccountRepository(database.sql).list(filter: filter, page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
+            accounts += batch.items.filter(scope.covers)
+            if batch.items.count < PageRequest.maxPerPage { break }
+            page += 1
+        }
+        return accounts
+    }
+
+    func allPosts(accountID: String) async throws -> [PostMetricsSummary] {
+        let analytics = AnalyticsService(database: database)
+        var posts: [PostMetricsSummary] = []
+        var page = 1
+        while page <= 50 {
+            let batch = try await analytics.posts(accountID: accountID, page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
+            posts += batch.items
+            if batch.items.count < PageRequest.maxPerPage { break }
+            page += 1
+        }
+        return posts
+    }
+
+    // MARK: Raising
+
+    /// Raises an alert unless the rule already did for this occasion or the
+    /// cool-down holds it back; the rule's row is locked so two evaluations of
+    /// one rule decide one after the other.
+    func raise(_ rule: AlertRule, account: Account, occasion: AlertOccasion, evidence: AlertEvidence, now: Date) async throws -> Alert? {
+        let subject = AlertSubject.account(account.id).key
+        return try await database.transaction { db in
+            guard let current = try await AlertRuleRepository(db).find(id: rule.id, lock: true), current.enabled else { return nil }
+            let alerts = AlertRepository(db)
+            guard try await !alerts.exists(ruleID: rule.id, subjectKey: subject, occasion: occasion) else { return nil }
+            let last = try await alerts.last(ruleID: rule.id, subjectKey: subject)
+            guard AlertCooldown.decide(occasion, last: last?.lastFiring, cooldownHours: current.cooldownHours) == .raise else { return nil }
+            // At the store's precision (milliseconds), so the alert returned is the alert read back.
+            let alert = Alert(id: Identifier.makeOrdered("alt"), ruleID: rule.id, subjectKey: subject, accountID: account.id, occasion: occasion,
+                              evidence: evidence, firedAt: Date(epochMilliseconds: now.epochMilliseconds))
+            guard try await alerts.insert(alert) else { return nil }
+            let recipients = try await MemberRepository(db).all().filter { $0.isActive && !Self.recipientRoles.isDisjoint(with: $0.roleKeys) }
+            for member in recipients.sorted(by: { $0.id < $1.id }) {
+                // The title is the account; the body the rule's own name (empty for a preset, whose
+                // catalog name the page shows from `detail`, the preset key).
+                try await NotificationRepository(db).add(userID: member.id, kind: Self.notificationKind, title: account.name, body: current.name,
+                                                         link: Self.link(alertID: alert.id), detail: current.preset?.rawValue ?? current.kind.rawValue)
+            }
+            return alert
+        }
+    }
+
+    // MARK: Series
+
+    /// The days a set of rules looks back before the judged day.
+    static func lookback(_ rules: [AlertRule]) -> Int {
+        (rules.map { $0.kind.usesHistory ? $0.window : 1 }.max() ?? 1) + 1
+    }
+
+    func dailyValues(account: Account, rules: [AlertRule], from: LocalDate, to: LocalDate) async throws -> [LocalDate: [MetricKey: Double]] {
+        let keys = Set(rules.compactMap(\.metric).flatMap { Self.storedKeys($0, platform: account.platform) })
+        guard !keys.isEmpty else { return [:] }
+        return try await MetricService(database: database).daily(accountID: account.id, from: from, to: to, keys: keys.sorted { $0.rawValue < $1.rawValue })
+            .mapValues { $0.mapValues(\.value) }
+    }
+
+    /// The stored metrics a metric is read or computed from.
+    static func storedKeys(_ metric: AlertMetric, platform: Platform) -> [MetricKey] {
+        switch metric {
+        case .stored(let key): [key]
+        case .consumption: [DerivedMetric.consumptionKey(for: platform)]
+        case .derived(.engagement): DerivedMetric.engagementParts
+        case .derived(.engagementRate): DerivedMetric.engagementParts + [.reads, .plays]
+        case .derived(.readRate): [.readers, .followersTotal]
+        }
+    }
+
+    /// A metric's value from one day's (or one snapshot's) stored values; nil when it cannot be had.
+    static func value(_ metric: AlertMetric, _ values: [MetricKey: Double], platform: Platform) -> Double? {
+        switch metric {
+        case .stored(let key): values[key]
+        case .consumption: values[DerivedMetric.consumptionKey(for: platform)]
+        case .derived(.engagement): DerivedMetric.engagement(values)
+        case .derived(.engagementRate): DerivedMetric.engagementRate(values, platform: platform)
+        case .derived(.readRate): DerivedMetric.readRate(readers: values[.readers], days: 1, followers: values[.followersTotal])
+        }
+    }
+
+    static func series(_ metric: AlertMetric, _ values: [LocalDate: [MetricKey: Double]], platform: Platform) -> [LocalDate: Double] {
+        values.compactMapValues { value(metric, $0, platform: platform) }
+    }
+}
