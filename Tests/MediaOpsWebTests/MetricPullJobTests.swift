@@ -44,4 +44,28 @@ struct MetricPullJobTests {
             #expect(try await metrics.snapshots(postID: post.id).count == 1)
         }
     }
+
+    @Test("the hourly sweep judges yesterday of every active account against the preset rules: a fall of 600 followers raises one alert, a second sweep none",
+          arguments: TestDatabase.available)
+    func hourlySweepRaisesAlerts(db: TestDatabase) async throws {
+        try await db.with { database in
+            let bench = try await EngineBench.make(database)
+            defer { bench.sandbox.stop() }
+            let falling = try await bench.mastodon("Falling")
+            let steady = try await bench.telegram("Steady")
+            let now = Date()
+            let zone = try await MetricPullService(database: database).workspaceZone()
+            let yesterday = LocalDate(now, timeZone: zone).adding(days: -1)
+            let metrics = MetricService(database: database)
+            let pull = MetricProvenance(source: .apiPull, capturedAt: now)
+            _ = try await metrics.recordDaily(accountID: falling.id, day: yesterday, values: [.followersNet: -600], provenance: pull)
+            _ = try await metrics.recordDaily(accountID: steady.id, day: yesterday, values: [.followersNet: -499], provenance: pull)
+            await bench.engine.sweepAlerts(now: now)
+            let open = try await AlertService(database: database).list(state: .open, page: PageRequest()).items
+            #expect(open.map(\.accountID) == [falling.id])
+            #expect(open.first?.occasion == .day(yesterday) && open.first?.evidence.observed == -600)
+            await bench.engine.sweepAlerts(now: now.addingTimeInterval(3_600))
+            #expect(try await AlertService(database: database).list(state: nil, page: PageRequest()).total == 1)
+        }
+    }
 }

@@ -57,6 +57,28 @@ public struct PublishingEngine: Sendable {
         }
     }
 
+    /// Judges yesterday (in the workspace zone) of every active account against
+    /// the alert rules. Runs with the hourly token check: each platform's
+    /// yesterday lands at its own hour, and a file or a late pull can fill it
+    /// later still; a day already judged raises nothing twice. A failure is
+    /// logged and never stops the token check.
+    public func sweepAlerts(now: Date = Date()) async {
+        do {
+            let zone = try await MetricPullService(database: database).workspaceZone()
+            var ids: [String] = []
+            var page = 1
+            while true {
+                let batch = try await AccountRepository(database.sql).list(filter: AccountFilter(state: .active), page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
+                ids += batch.items.map(\.id)
+                if batch.items.count < PageRequest.maxPerPage { break }
+                page += 1
+            }
+            try await AlertService(database: database).evaluate(accountIDs: ids, through: LocalDate(now, timeZone: zone).adding(days: -1), now: now)
+        } catch {
+            logger.error("judging yesterday against the alert rules failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
     func context(_ log: ExchangeLog) -> ConnectorContext {
         ConnectorContext(http: http, tokens: DatabaseTokenCache(tokens: tokens), endpoints: endpoints, log: log)
     }
@@ -338,6 +360,7 @@ struct TokenCheckHandler: JobHandler {
     func handle(_ job: Job, worker: String) async throws -> JobResult {
         try await TokenHealthService(database: engine.database).check()
         await engine.scheduleMetricPulls()
+        await engine.sweepAlerts()
         try await Self.enqueue(database: engine.database, at: Date().addingTimeInterval(Self.interval))
         return .done
     }
