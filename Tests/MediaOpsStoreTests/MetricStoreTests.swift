@@ -159,6 +159,44 @@ struct MetricStoreTests {
         }
     }
 
+    @Test("a capture of many posts written together ends as each written in turn: unchanged, changed with history, new keys merged, a post twice",
+          arguments: TestDatabase.available)
+    func snapshotsInBulk(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (_, _, account) = try await Self.account(database)
+            let published = Self.pulledAt.addingTimeInterval(-48 * 3_600)
+            let posts = (0..<3).map { AnalyticsPost(id: "pst_bulksnap00000000\($0)", accountID: account.id, platformPostID: "b\($0)", targetID: nil, title: "帖子\($0)",
+                                                    url: nil, publishedAt: published, origin: .external) }
+            let first = MetricProvenance(source: .apiPull, capturedAt: Self.pulledAt)
+            try await database.transaction { db in
+                let repository = MetricRepository(db)
+                try await repository.insertGenerated(posts: posts, now: Self.pulledAt)
+                _ = try await repository.recordSnapshot(post: posts[0], values: [.reads: 100, .likes: 5], provenance: first, now: Self.pulledAt)
+                _ = try await repository.recordSnapshot(post: posts[1], values: [.reads: 200], provenance: first, now: Self.pulledAt)
+            }
+            // A file with the same capture time: post 0 the same, post 1 changed plus a new key, post 2 new, post 0 again with a correction.
+            let file = MetricProvenance(source: .fileImport, importID: "imp_0000000000000007", capturedAt: Self.pulledAt)
+            let summary = try await database.transaction { db in
+                try await MetricRepository(db).recordSnapshots([(posts[0], [.reads: 100, .likes: 5]), (posts[1], [.reads: 250, .shares: 3]),
+                                                                 (posts[2], [.reads: 9]), (posts[0], [.likes: 6])], provenance: file, now: Self.pulledAt)
+            }
+            #expect(summary == MetricWriteSummary(inserted: 2, changed: 2, unchanged: 2))
+            let metrics = MetricService(database: database)
+            var values: [[[MetricKey: Double]]] = []
+            for post in posts { values.append(try await metrics.snapshots(postID: post.id).map { $0.values.mapValues(\.value) }) }
+            #expect(values == [[[.reads: 100, .likes: 6]], [[.reads: 250, .shares: 3]], [[.reads: 9]]])
+            #expect(try await metrics.snapshots(postID: posts[1].id).first?.hoursSincePublish == 48)
+            let history = try await metrics.changes(postID: posts[1].id, capturedAt: Self.pulledAt)
+            #expect(history.map { [$0.oldValue, $0.newValue] } == [[200, 250]] && history.first?.oldSource == .apiPull && history.first?.newSource == .fileImport)
+            #expect(try await metrics.changes(postID: posts[0].id, capturedAt: Self.pulledAt).map { [$0.oldValue, $0.newValue] } == [[5, 6]])
+            // The same batch again changes nothing.
+            let again = try await database.transaction { db in
+                try await MetricRepository(db).recordSnapshots([(posts[1], [.reads: 250, .shares: 3]), (posts[2], [.reads: 9])], provenance: file, now: Self.pulledAt)
+            }
+            #expect(again == MetricWriteSummary(unchanged: 3))
+        }
+    }
+
     @Test("values are checked against their unit, all broken ones named, and a refused batch writes nothing", arguments: TestDatabase.available)
     func unitsChecked(db: TestDatabase) async throws {
         try await db.with { database in

@@ -318,11 +318,10 @@ public struct ImportService: Sendable {
                 var index = PostIndex(try await metrics.posts(accountID: record.accountID, limit: Int.max), zone: zone)
                 var newPosts: [AnalyticsPost] = []
                 var snapshots: [MetricRepository.SnapshotRow] = []
-                var matched = 0
+                var matched: [(post: AnalyticsPost, values: [MetricKey: Double])] = []
                 for (row, values) in posts {
                     if let found = index.find(row) {
-                        matched += 1
-                        summary = summary + (try await metrics.recordSnapshot(post: found, values: values, provenance: provenance, now: now))
+                        matched.append((found, values))
                         continue
                     }
                     let key = row.platformPostID ?? row.url.flatMap(ImportedPostIdentity.platformID(fromURL:))
@@ -338,9 +337,10 @@ public struct ImportService: Sendable {
                     snapshots.append(MetricRepository.SnapshotRow(postID: post.id, capturedAt: record.dataAsOf, hoursSincePublish: hours, values: values))
                     summary.inserted += values.count
                 }
+                summary = summary + (try await metrics.recordSnapshots(matched, provenance: provenance, now: now))
                 try await metrics.insertGenerated(posts: newPosts, now: now)
                 try await metrics.insertGenerated(snapshots: snapshots, provenance: provenance)
-                try await MetricImportRepository(db).finish(id: id, summary: summary, postsCreated: newPosts.count, postsMatched: matched,
+                try await MetricImportRepository(db).finish(id: id, summary: summary, postsCreated: newPosts.count, postsMatched: matched.count,
                                                             rowCount: rows.rowCount, at: now)
                 if notify, let member = record.createdBy {
                     try await NotificationRepository(db).add(userID: member, kind: "import_done", title: record.filename,

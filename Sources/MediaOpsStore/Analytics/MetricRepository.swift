@@ -190,6 +190,76 @@ public struct MetricRepository: Sendable {
         return summary
     }
 
+    /// Writes one capture of many posts (a file's rows matched to known posts),
+    /// with the same outcome as `recordSnapshot` for each in turn but in a few
+    /// statements: the stored captures read 500 posts at a time, compared in
+    /// memory, and the new and changed ones written with the replaced values'
+    /// history in bulk. A month's export that overlaps the last one matches
+    /// thousands of known posts, which were written two statements each.
+    public func recordSnapshots(_ items: [(post: AnalyticsPost, values: [MetricKey: Double])], provenance: MetricProvenance,
+                                now: Date) async throws -> MetricWriteSummary {
+        let captured = provenance.capturedAt.epochMilliseconds
+        var stored: [String: (values: [MetricKey: Double], source: String)] = [:]
+        let ids = Array(Set(items.map(\.post.id))).sorted()
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let list = ids[start..<min(ids.count, start + 500)].map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            for row in try await db.raw("SELECT post_id, metric_values, source FROM post_snapshots WHERE captured_at = \(bind: captured) AND post_id IN (" + list + ")"
+                                        + "\(RowLock.update)").all() {
+                stored[try row.string("post_id")] = (try SnapshotValues.decode(try row.string("metric_values")), try row.string("source"))
+            }
+        }
+        var summary = MetricWriteSummary()
+        var merged: [String: (post: AnalyticsPost, values: [MetricKey: Double])] = [:]
+        var order: [String] = []
+        var changes: [(postID: String, key: MetricKey, old: Double, oldSource: String, new: Double)] = []
+        for (post, values) in items {
+            var current = merged[post.id]?.values ?? stored[post.id]?.values ?? [:]
+            let source = merged[post.id] == nil ? (stored[post.id]?.source ?? "") : provenance.source.rawValue
+            var wrote = false
+            for (key, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                if let old = current[key] {
+                    if old == value { summary.unchanged += 1; continue }
+                    changes.append((post.id, key, old, source, value))
+                    summary.changed += 1
+                } else {
+                    summary.inserted += 1
+                }
+                current[key] = value
+                wrote = true
+            }
+            guard wrote || merged[post.id] != nil else { continue }
+            if merged[post.id] == nil { order.append(post.id) }
+            merged[post.id] = (post, current)
+        }
+        try await BulkRows.insert(changes, columns: [.init(name: "id", type: .text), .init(name: "subject_id", type: .text), .init(name: "metric", type: .text),
+                                                     .init(name: "old_value", type: .double), .init(name: "new_value", type: .double), .init(name: "old_source", type: .text)],
+                                  into: "metric_changes",
+                                  constants: [("subject", "'post_snapshot'"), ("moment", "\(bind: String(captured))"), ("new_source", "\(bind: provenance.source.rawValue)"),
+                                              ("changed_at", "\(bind: now.epochMilliseconds)")],
+                                  tail: "", on: db) { bulk, change in
+            bulk.text(Identifier.make("mch"))
+            bulk.text(change.postID)
+            bulk.text(change.key.rawValue)
+            bulk.double(change.old)
+            bulk.double(change.new)
+            bulk.text(change.oldSource)
+        }
+        try await BulkRows.insert(order.compactMap { merged[$0] }, columns: [.init(name: "post_id", type: .text), .init(name: "captured_at", type: .integer),
+                                                                       .init(name: "hours_since_publish", type: .double), .init(name: "metric_values", type: .jsonText)],
+                                  into: "post_snapshots", constants: [("source", "\(bind: provenance.source.rawValue)"), ("import_id", "\(bind: provenance.importID)"),
+                                                                      ("payload_id", "\(bind: provenance.payloadID)"), ("entered_by", "\(bind: provenance.enteredBy)")],
+                                  tail: """
+                                      ON CONFLICT (post_id, captured_at) DO UPDATE SET metric_values = excluded.metric_values, source = excluded.source,
+                                          import_id = excluded.import_id, payload_id = excluded.payload_id, entered_by = excluded.entered_by
+                                      """, on: db) { bulk, entry in
+            bulk.text(entry.post.id)
+            bulk.integer(captured)
+            bulk.double(entry.post.publishedAt.map { provenance.capturedAt.timeIntervalSince($0) / 3_600 })
+            bulk.jsonText(SnapshotValues.encode(entry.values))
+        }
+        return summary
+    }
+
     /// A post's snapshots in capture order, each with its hours since publishing.
     public func snapshots(postID: String) async throws -> [(capturedAt: Date, hoursSincePublish: Double?, values: [MetricKey: MetricValue])] {
         try await db.raw("SELECT * FROM post_snapshots WHERE post_id = \(bind: postID) ORDER BY captured_at").all().map { row in
