@@ -99,7 +99,7 @@ struct AlertServiceTests {
 
             let inbox = try await NotificationRepository(database.sql).list(userID: f.ownerID)
             let notice = try #require(inbox.first { $0.kind == AlertService.notificationKind })
-            #expect(notice.link == AlertService.link(alertID: alert.id) && notice.title == f.account.name && notice.detail == AlertPreset.followersDrop.rawValue)
+            #expect(notice.link == AlertService.link(alertID: alert.id, accountID: f.account.id) && notice.title == f.account.name && notice.detail == AlertPreset.followersDrop.rawValue)
         }
     }
 

@@ -123,6 +123,9 @@ struct AnalyticsWebTests {
             #expect(overview.text.contains("互动量 ÷ 阅读次数"))
             let page = try await browser.get("/analytics/accounts/\(account.id)?\(query)")
             #expect(page.status == .ok)
+            // An alert's notification leads to its account's page and to the overview, which open as they are.
+            #expect(try await browser.get(AlertService.link(alertID: "alt_0000000000000001", accountID: account.id)).status == .ok)
+            #expect(try await browser.get(AlertService.link(alertID: "alt_0000000000000001", accountID: nil)).status == .ok)
             #expect(page.text.contains("<svg class=\"chart\"") && page.text.contains("<title>11/2：1,010</title>"))
 
             let csv = try await browser.get("/analytics/export?\(query)&format=csv")

@@ -160,7 +160,7 @@ extension AlertService {
                 // The title is the account; the body the rule's own name (empty for a preset, whose
                 // catalog name the page shows from `detail`, the preset key).
                 try await NotificationRepository(db).add(userID: member.id, kind: Self.notificationKind, title: account.name, body: current.name,
-                                                         link: Self.link(alertID: alert.id), detail: current.preset?.rawValue ?? current.kind.rawValue)
+                                                         link: Self.link(alertID: alert.id, accountID: account.id), detail: current.preset?.rawValue ?? current.kind.rawValue)
             }
             return alert
         }

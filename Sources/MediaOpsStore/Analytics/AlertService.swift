@@ -18,7 +18,12 @@ public struct AlertService: Sendable {
     /// Who is told about a new alert.
     public static let recipientRoles: Set<String> = [BuiltinRole.owner.rawValue, BuiltinRole.analyst.rawValue]
 
-    public static func link(alertID: String) -> String { "/analytics/alerts/\(alertID)" }
+    /// Where an alert's notification leads: the account's numbers (the chart
+    /// the alert is about), the alert named so each notification's link is its own.
+    public static func link(alertID: String, accountID: String?) -> String {
+        guard let accountID else { return "/analytics?alert=\(alertID)" }
+        return "/analytics/accounts/\(accountID)?alert=\(alertID)"
+    }
 
     // MARK: Rules
 
@@ -186,7 +191,7 @@ public struct AlertService: Sendable {
             guard let alert = try await alerts.find(id: id, lock: true) else { throw NotFoundError(entity: "alert") }
             let next = try AlertTransition.apply(action, to: alert.state)
             try await alerts.transition(alert, to: next, memberID: memberID, at: now)
-            if next == .resolved { try await NotificationRepository(db).markRead(kind: Self.notificationKind, link: Self.link(alertID: id), now: now) }
+            if next == .resolved { try await NotificationRepository(db).markRead(kind: Self.notificationKind, link: Self.link(alertID: id, accountID: alert.accountID), now: now) }
             try await Audit.record(db, principal, .update, .alert, id, label: alert.subjectKey, changes: ["state": [alert.state.rawValue, next.rawValue]], at: now)
             return try await alerts.find(id: id) ?? alert
         }
