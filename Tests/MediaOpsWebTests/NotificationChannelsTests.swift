@@ -276,4 +276,36 @@ struct NotificationChannelsTests {
             #expect(await sandbox.state.posts(platform: "dingtalk").count == 1)
         }
     }
+
+    @Test("an alert that fires reaches the robots subscribed to alerts as a sentence with its numbers, in the workspace's language, and only them",
+          arguments: TestDatabase.available)
+    func alertReachesRobots(db: TestDatabase) async throws {
+        let sandbox = try await SandboxServer().start()
+        defer { sandbox.stop() }
+        try await WebHarness.run(db) { app in
+            let channels = NotificationChannelService(database: app.database, secrets: app.team.secrets)
+            let owner = app.ownerPrincipal
+            let subscribed = try await channels.create(.init(name: "数据群", kind: "dingtalk", url: "\(sandbox.url)/robot/send?access_token=ding-alerts",
+                                                             secret: "sandbox-secret", events: ["alert.fired"]), by: owner)
+            _ = try await channels.create(.init(name: "发布群", kind: "wecom", url: "\(sandbox.url)/cgi-bin/webhook/send?key=robot-key-1",
+                                                events: ["target.failed"]), by: owner)
+            let account = try await app.team.createAccount(.init(platform: "weibo", name: "青禾茶饮官方微博", handle: "qinghe-alerts"), by: owner)
+            let day = LocalDate(year: 2026, month: 11, day: 30)
+            _ = try await MetricService(database: app.database).recordDaily(accountID: account.id, day: day, values: [.followersNet: -612],
+                                                                          provenance: MetricProvenance(source: .apiPull, capturedAt: Date()))
+            let raised = try await AlertService(database: app.database).evaluate(accountIDs: [account.id], through: day)
+            #expect(raised.count == 1)
+
+            let handler = NotificationJobHandler(channels: channels, http: HTTPTransport(timeout: 2, policy: OutboundPolicy(allowPrivate: true)))
+            let jobs = try await JobQueue(database: app.database).claim(owner: "w", limit: 10, lease: 30, kinds: [JobKind.notify])
+            #expect(jobs.count == 1 && (try? NotificationRouter.decode(jobs[0].payload).channelID) == subscribed.id)
+            for job in jobs { #expect(try await handler.handle(job, worker: "w") == .done) }
+            let message = try #require(await sandbox.state.posts(platform: "dingtalk").first?.text)
+            #expect(message.contains("数据预警") && message.contains("粉丝单日净减超过 500") && message.contains("青禾茶饮官方微博"), "\(message)")
+            #expect(message.contains("11月30日") && message.contains("-612") && message.contains("低于预警线 -500"), "\(message)")
+            #expect(!message.contains("alert:") && !message.contains("followers_net"), "no code reaches the group: \(message)")
+            #expect(await sandbox.state.posts(platform: "wecom").isEmpty)
+        }
+    }
 }
+

@@ -48,8 +48,20 @@ public struct NotificationJobHandler: JobHandler {
         let log = ExchangeLog()
         var event = delivery.event
         event.link = Self.absolute(event.link, publicURL: publicURL)
-        // A chat group reads the reason's sentence; the raw code stays on the target page.
-        if let reason = event.reason, !reason.isEmpty, let catalogs = Self.catalogs {
+        if event.kind == .alertFired, let catalogs = Self.catalogs {
+            // An alert is told in a sentence with its numbers, under its rule's name; an alert
+            // gone since (its rule deleted) leaves no code in the group, only the account.
+            let t = Localizer(locale: AppLocale(rawValue: language) ?? .zhHans, catalogs: catalogs)
+            let alerts = AlertService(database: channels.database)
+            if let id = event.reason.flatMap(AlertService.alertID(fromReason:)), let alert = try await alerts.find(id: id),
+               let rule = try await alerts.rule(id: alert.ruleID) {
+                event.contentTitle = AlertSentence.ruleName(rule, t: t)
+                event.reason = AlertSentence.sentence(alert, rule: rule, t: t)
+            } else {
+                event.reason = nil
+            }
+        } else if let reason = event.reason, !reason.isEmpty, let catalogs = Self.catalogs {
+            // A chat group reads the reason's sentence; the raw code stays on the target page.
             event.reason = FailureReasons.sentence(reason, Localizer(locale: AppLocale(rawValue: language) ?? .zhHans, catalogs: catalogs))
         }
         let address = try await channels.address(for: channel.id) ?? channel.url

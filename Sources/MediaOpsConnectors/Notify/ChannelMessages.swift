@@ -48,13 +48,14 @@ public enum ChannelMessages {
         case .targetUnconfirmed: title = say("发布结果待确认", "Publication unconfirmed"); tone = .warning
         case .tokenExpiring: title = say("账号授权即将过期", "Account authorisation expiring"); tone = .warning
         case .manualDue: title = say("到点需手动发布", "Manual post due"); tone = .neutral
+        case .alertFired: title = say("数据预警", "Metric alert"); tone = .warning
         }
         var lines: [ChannelMessage.Line] = []
         func add(_ zh: String, _ en: String, _ value: String?) {
             guard let value = value.map(singleLine), !value.isEmpty else { return }
             lines.append(ChannelMessage.Line(label: say(zh, en), value: value))
         }
-        add("内容", "Content", event.contentTitle)
+        if event.kind == .alertFired { add("规则", "Rule", event.contentTitle) } else { add("内容", "Content", event.contentTitle) }
         let platform = event.platform.map { platformName($0, english: english) }
         let account: String?
         switch (event.accountName.map(singleLine).flatMap { $0.isEmpty ? nil : $0 }, platform) {
@@ -64,7 +65,7 @@ public enum ChannelMessages {
         case (nil, nil): account = nil
         }
         add("账号", "Account", account)
-        add("原因", "Reason", event.reason)
+        if event.kind == .alertFired { add("情况", "What happened", event.reason) } else { add("原因", "Reason", event.reason) }
         return ChannelMessage(title: title, tone: tone, lines: lines, postURL: event.url.flatMap { $0.isEmpty ? nil : $0 },
                               postLabel: say("查看帖子", "View post"), link: event.link.flatMap { $0.isEmpty ? nil : $0 },
                               linkLabel: say("在 MediaOps 中查看", "Open in MediaOps"), language: english ? "en" : "zh-Hans")

@@ -7,6 +7,8 @@ public enum OutboundEventKind: String, CaseIterable, Sendable, Codable {
     case targetUnconfirmed = "target.unconfirmed"
     case tokenExpiring = "token.expiring"
     case manualDue = "manual.due"
+    /// An analytics alert rule fired (the reason names the alert; the worker writes its sentence).
+    case alertFired = "alert.fired"
 }
 
 /// One announcement, with what a robot message or webhook body needs.

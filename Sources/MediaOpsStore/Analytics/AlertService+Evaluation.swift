@@ -162,6 +162,11 @@ extension AlertService {
                 try await NotificationRepository(db).add(userID: member.id, kind: Self.notificationKind, title: account.name, body: current.name,
                                                          link: Self.link(alertID: alert.id, accountID: account.id), detail: current.preset?.rawValue ?? current.kind.rawValue)
             }
+            // And to the robots and webhooks subscribed to alerts, in the same commit.
+            try await NotificationRouter(database: database).enqueue(
+                OutboundEvent(kind: .alertFired, contentTitle: current.name.isEmpty ? nil : current.name, accountName: account.name,
+                              platform: account.platform.rawValue, reason: Self.reason(alertID: alert.id), link: Self.link(alertID: alert.id, accountID: account.id)),
+                on: db)
             return alert
         }
     }

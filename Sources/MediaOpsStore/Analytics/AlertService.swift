@@ -20,6 +20,11 @@ public struct AlertService: Sendable {
 
     /// Where an alert's notification leads: the account's numbers (the chart
     /// the alert is about), the alert named so each notification's link is its own.
+    /// The reason an alert's outbound event carries: the alert, which the
+    /// worker turns into a sentence in the workspace's language.
+    public static func reason(alertID: String) -> String { "alert:" + alertID }
+    public static func alertID(fromReason reason: String) -> String? { reason.hasPrefix("alert:") ? String(reason.dropFirst(6)) : nil }
+
     public static func link(alertID: String, accountID: String?) -> String {
         guard let accountID else { return "/analytics?alert=\(alertID)" }
         return "/analytics/accounts/\(accountID)?alert=\(alertID)"
@@ -100,14 +105,12 @@ public struct AlertService: Sendable {
         }
     }
 
-    /// The workspace's preset rules, added once (see `AlertRuleRepository.installPresets`). Run in the setting-up transaction.
+    /// The workspace's preset rules, added once (see `AlertRuleRepository.installPresets`). Run in the setting-up
+    /// transaction. Like the built-in roles they come with the workspace, so they are not entries of the
+    /// audit log (whose first lines a new workspace's home page shows); a change to one later is.
     @discardableResult
     public static func installPresets(on db: any SQLDatabase, by principal: Principal, now: Date) async throws -> [AlertRule] {
-        let added = try await AlertRuleRepository(db).installPresets(createdBy: principal.memberID, now: now)
-        for rule in added {
-            try await Audit.record(db, principal, .create, .alertRule, rule.id, label: Self.label(rule), at: now)
-        }
-        return added
+        try await AlertRuleRepository(db).installPresets(createdBy: principal.memberID, now: now)
     }
 
     /// The domain's checks and the scope's account or group existing; every broken field at once.

@@ -202,6 +202,7 @@ extension PublishingService {
         case .targetFailed: "publish_failed"
         case .targetUnconfirmed: "publish_unconfirmed"
         case .manualDue: "publish_manual_due"
+        case .alertFired: "alert_fired"
         case .tokenExpiring: "token_expiring"
         }
     }
