@@ -22,6 +22,7 @@ struct AlertSentenceTests {
                 #expect(!sentence.contains("{") && !sentence.contains("sentence_") && !sentence.contains("followers_net"), "\(kind) \(comparison): \(sentence)")
                 #expect(sentence.contains(kind == .funnelDropOff ? "-61,200" : "-612") || sentence.contains("-61200"), "\(kind) \(comparison): \(sentence)")
                 #expect(!AlertSentence.ruleName(rule, t: t).contains("kind_"))
+                #expect(sentence.first.map { !$0.isLowercase } ?? false, "a sentence starts with a capital: \(sentence)")
             }
         }
         for preset in AlertPreset.allCases {

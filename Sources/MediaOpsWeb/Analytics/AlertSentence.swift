@@ -63,6 +63,9 @@ public enum AlertSentence {
             break
         }
         let comparison = rule.comparison == .above ? "above" : (rule.comparison == .below ? "below" : "either")
-        return t.t("analytics.alert.sentence_\(rule.kind.rawValue)_\(comparison)", params)
+        let sentence = t.t("analytics.alert.sentence_\(rule.kind.rawValue)_\(comparison)", params)
+        // English sentences may open with a metric's name ("reads or plays …").
+        guard let first = sentence.first, first.isLowercase else { return sentence }
+        return first.uppercased() + sentence.dropFirst()
     }
 }
