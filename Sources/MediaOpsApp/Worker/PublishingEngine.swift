@@ -65,14 +65,7 @@ public struct PublishingEngine: Sendable {
     public func sweepAlerts(now: Date = Date()) async {
         do {
             let zone = try await MetricPullService(database: database).workspaceZone()
-            var ids: [String] = []
-            var page = 1
-            while true {
-                let batch = try await AccountRepository(database.sql).list(filter: AccountFilter(state: .active), page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
-                ids += batch.items.map(\.id)
-                if batch.items.count < PageRequest.maxPerPage { break }
-                page += 1
-            }
+            let ids = try await AccountRepository(database.sql).all(filter: AccountFilter(state: .active)).map(\.id)
             try await AlertService(database: database).evaluate(accountIDs: ids, through: LocalDate(now, timeZone: zone).adding(days: -1), now: now)
         } catch {
             logger.error("judging yesterday against the alert rules failed", metadata: ["error": "\(String(reflecting: error))"])

@@ -113,16 +113,8 @@ extension AlertService {
 
     func coveredAccounts(_ scope: AlertScope) async throws -> [Account] {
         if case .account(let id) = scope { return try await AccountRepository(database.sql).find(id: id).map { [$0] } ?? [] }
-        var accounts: [Account] = []
-        var page = 1
-        while true {
-            let filter = AccountFilter(groupID: scope.kind == .group ? scope.id : nil, state: .active)
-            let batch = try await AccountRepository(database.sql).list(filter: filter, page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
-            accounts += batch.items.filter(scope.covers)
-            if batch.items.count < PageRequest.maxPerPage { break }
-            page += 1
-        }
-        return accounts
+        let filter = AccountFilter(groupID: scope.kind == .group ? scope.id : nil, state: .active)
+        return try await AccountRepository(database.sql).all(filter: filter).filter(scope.covers)
     }
 
     func allPosts(accountID: String) async throws -> [PostMetricsSummary] {

@@ -157,15 +157,7 @@ public struct MetricPullService: Sendable {
 
     /// Active accounts on `platforms` (the ones with a metrics connector).
     func activeAccounts(platforms: Set<Platform>) async throws -> [Account] {
-        var accounts: [Account] = []
-        var page = 1
-        while true {
-            let batch = try await AccountRepository(database.sql).list(filter: AccountFilter(state: .active), page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
-            accounts += batch.items.filter { platforms.contains($0.platform) }
-            if batch.items.count < PageRequest.maxPerPage { break }
-            page += 1
-        }
-        return accounts
+        try await AccountRepository(database.sql).all(filter: AccountFilter(state: .active)).filter { platforms.contains($0.platform) }
     }
 
     /// Queues what is due around `now` (run hourly; idempotency keys make repeats free):

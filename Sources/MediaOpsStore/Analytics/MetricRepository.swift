@@ -158,40 +158,11 @@ public struct MetricRepository: Sendable {
     /// merged into the capture's row when one exists (a value given again is
     /// unchanged, a different one replaces it and the old one goes to the history).
     public func recordSnapshot(post: AnalyticsPost, values: [MetricKey: Double], provenance: MetricProvenance, now: Date) async throws -> MetricWriteSummary {
-        guard !values.isEmpty else { return MetricWriteSummary() }
-        let captured = provenance.capturedAt.epochMilliseconds
-        let hours = post.publishedAt.map { provenance.capturedAt.timeIntervalSince($0) / 3_600 }
-        let stored = try await db.raw("""
-            SELECT metric_values, source FROM post_snapshots WHERE post_id = \(bind: post.id) AND captured_at = \(bind: captured)\(RowLock.update)
-            """).first()
-        let before = try stored.map { try SnapshotValues.decode(try $0.string("metric_values")) } ?? [:]
-        let beforeSource = try stored.map { try $0.string("source") } ?? ""
-        var merged = before
-        var summary = MetricWriteSummary()
-        for (key, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            if let old = before[key] {
-                if old == value { summary.unchanged += 1; continue }
-                try await recordChange(subject: "post_snapshot", subjectID: post.id, moment: String(captured), key: key,
-                                       old: (old, beforeSource), new: value, source: provenance.source, now: now)
-                summary.changed += 1
-            } else {
-                summary.inserted += 1
-            }
-            merged[key] = value
-        }
-        guard summary.inserted + summary.changed > 0 else { return summary }
-        try await db.raw("""
-            INSERT INTO post_snapshots (post_id, captured_at, hours_since_publish, metric_values, source, import_id, payload_id, entered_by)
-            VALUES (\(bind: post.id), \(bind: captured), \(bind: hours), \(bind: SnapshotValues.encode(merged)), \(bind: provenance.source.rawValue),
-                    \(bind: provenance.importID), \(bind: provenance.payloadID), \(bind: provenance.enteredBy))
-            ON CONFLICT (post_id, captured_at) DO UPDATE SET metric_values = excluded.metric_values, source = excluded.source,
-                import_id = excluded.import_id, payload_id = excluded.payload_id, entered_by = excluded.entered_by
-            """).run()
-        return summary
+        try await recordSnapshots([(post, values)], provenance: provenance, now: now)
     }
 
-    /// Writes one capture of many posts (a file's rows matched to known posts),
-    /// with the same outcome as `recordSnapshot` for each in turn but in a few
+    /// Writes one capture of many posts (a file's rows matched to known posts,
+    /// or one post a pull found), as if each were written in turn, in a few
     /// statements: the stored captures read 500 posts at a time, compared in
     /// memory, and the new and changed ones written with the replaced values'
     /// history in bulk. A month's export that overlaps the last one matches

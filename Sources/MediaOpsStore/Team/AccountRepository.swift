@@ -42,6 +42,19 @@ public struct AccountRepository: Sendable {
         try await accounts(from: try await db.raw("SELECT * FROM accounts WHERE handle = \(bind: handle) ORDER BY created_at, id").all())
     }
 
+    /// Every account matching `filter`, read a page at a time (the whole matrix:
+    /// dashboards, pull scheduling, the alert sweep).
+    public func all(filter: AccountFilter) async throws -> [Account] {
+        var result: [Account] = []
+        var page = 1
+        while true {
+            let batch = try await list(filter: filter, page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
+            result += batch.items
+            guard batch.items.count == PageRequest.maxPerPage, page < PageRequest.maxPage else { return result }
+            page += 1
+        }
+    }
+
     public func list(filter: AccountFilter, sort: AccountSort = .name, descending: Bool = false, page: PageRequest) async throws -> Page<Account> {
         var conditions: [SQLQueryString] = []
         if let platform = filter.platform { conditions.append("platform = \(bind: platform.rawValue)") }

@@ -30,16 +30,7 @@ extension TeamService {
     public func groups() async throws -> [AccountGroup] { try await AccountGroupRepository(database.sql).all() }
 
     /// Every account in the matrix that is not retired (a matrix holds hundreds at most).
-    public func allAccounts() async throws -> [Account] {
-        var all: [Account] = []
-        var page = 1
-        while true {
-            let batch = try await AccountRepository(database.sql).list(filter: AccountFilter(), page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
-            all += batch.items
-            if batch.items.count < PageRequest.maxPerPage || page >= 50 { return all }
-            page += 1
-        }
-    }
+    public func allAccounts() async throws -> [Account] { try await allAccounts(filter: AccountFilter()) }
 
     /// Accounts per group id.
     public func groupAccountCounts() async throws -> [String: Int] { try await AccountGroupRepository(database.sql).accountCounts() }
@@ -59,16 +50,7 @@ extension TeamService {
     public func account(id: String) async throws -> Account? { try await AccountRepository(database.sql).find(id: id) }
 
     /// Every account matching `filter`, page by page (dashboards that show the whole matrix).
-    public func allAccounts(filter: AccountFilter) async throws -> [Account] {
-        var result: [Account] = []
-        var page = 1
-        while true {
-            let batch = try await AccountRepository(database.sql).list(filter: filter, page: PageRequest(page: page, perPage: PageRequest.maxPerPage))
-            result += batch.items
-            guard batch.items.count == PageRequest.maxPerPage, page < PageRequest.maxPage else { return result }
-            page += 1
-        }
-    }
+    public func allAccounts(filter: AccountFilter) async throws -> [Account] { try await AccountRepository(database.sql).all(filter: filter) }
 
     public func group(id: String) async throws -> AccountGroup? { try await AccountGroupRepository(database.sql).find(id: id) }
 }

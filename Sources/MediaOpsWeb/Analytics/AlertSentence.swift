@@ -23,13 +23,9 @@ public enum AlertSentence {
     }
 
     /// A number in the metric's unit; a rate of change as a signed percentage.
+    /// A funnel's drop-off (no metric) is a rate.
     static func value(_ number: Double, _ metric: AlertMetric?, _ t: Localizer) -> String {
-        switch metric?.unit ?? .fraction {
-        case .count: t.grouped(Int(number.rounded()))
-        case .fraction: FixedDecimal.text(number * 100, digits: 1) + "%"
-        case .seconds: t.t("analytics.unit.seconds_value", ["value": FixedDecimal.text(number, digits: 1)])
-        case .fen: "¥" + FixedDecimal.text(number / 100, digits: 2)
-        }
+        AnalyticsController.format(number, unit: metric?.unit ?? .fraction, t, exact: true)
     }
 
     static func change(_ fraction: Double) -> String {

@@ -440,10 +440,13 @@ struct AnalyticsController {
         return pages.render(.analyticsPost, title: model.title, page: model, request: request, context: context)
     }
 
-    /// A value in its unit: counts as 5.2万 / 52K, rates as percentages, seconds, money in yuan.
-    static func format(_ value: Double, _ key: MetricKey, _ t: Localizer) -> String {
-        switch key.unit {
-        case .count: t.count(Int(value.rounded()))
+    /// A value in its unit: counts as 5.2万 / 52K (or in full, `exact`, for a
+    /// sentence), rates as percentages, seconds, money in yuan.
+    static func format(_ value: Double, _ key: MetricKey, _ t: Localizer) -> String { format(value, unit: key.unit, t) }
+
+    static func format(_ value: Double, unit: MetricUnit, _ t: Localizer, exact: Bool = false) -> String {
+        switch unit {
+        case .count: exact ? t.grouped(Int(value.rounded())) : t.count(Int(value.rounded()))
         case .fraction: (FixedDecimal.text(value * 100, digits: 1) + "%")
         case .seconds: t.t("analytics.unit.seconds_value", ["value": FixedDecimal.text(value, digits: 1)])
         case .fen: "¥" + FixedDecimal.text(value / 100, digits: 2)
