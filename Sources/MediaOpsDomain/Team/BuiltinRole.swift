@@ -15,7 +15,7 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
             // Sees and steers everything except redefining what roles mean.
             return Set(Permission.allCases).subtracting([.rolesManage])
         case .manager:
-            return writer.union([.accountsManage, .auditView, .contentApprove, .contentPublish, .complianceManage, .analyticsImport])
+            return writer.union([.accountsManage, .auditView, .contentApprove, .contentPublish, .complianceManage, .analyticsImport, .analyticsManage])
         case .tech:
             // Looks after the accounts' back-office settings and integrations.
             return reader.union([.accountsManage, .auditView, .analyticsImport])
@@ -31,8 +31,9 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
             // Channel operators publish on the platforms they look after.
             return reader.union([.contentPublish])
         case .analyst:
-            // Analysts keep the numbers complete: imports, pulls and backfills.
-            return reader.union([.analyticsImport])
+            // Analysts keep the numbers complete (imports, pulls and backfills) and
+            // turn them into alerts, funnels, benchmarks and reports.
+            return reader.union([.analyticsImport, .analyticsManage])
         case .community, .pr:
             return reader
         case .viewer:

@@ -19,6 +19,9 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
     case analyticsView = "analytics.view"
     /// Feed the metric store: import export files, start pulls and backfills.
     case analyticsImport = "analytics.import"
+    /// Set up the room's analysis and act on what it finds: alert rules,
+    /// acknowledging and resolving alerts, funnels, competitors, and issuing reports.
+    case analyticsManage = "analytics.manage"
 
     /// Permissions that only change what a member can read. A role built only from
     /// these can never write anything, which is what "viewer" promises.
