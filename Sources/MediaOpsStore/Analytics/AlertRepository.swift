@@ -43,14 +43,36 @@ public struct AlertRepository: Sendable {
             """).first() != nil
     }
 
-    /// Alerts newest first, of one state or all.
-    public func list(state: AlertState?, page: PageRequest) async throws -> Page<Alert> {
-        let filter: SQLQueryString = state.map { " WHERE state = \(bind: $0.rawValue)" } ?? ""
-        let total = try await db.raw("SELECT COUNT(*) AS n FROM alerts" + filter).first()?.int("n") ?? 0
-        let items = try await db.raw("SELECT * FROM alerts" + filter
+    /// Alerts newest first, of the given states (every state when empty),
+    /// of one account and of one rule when asked.
+    public func list(_ filter: AlertFilter, page: PageRequest) async throws -> Page<Alert> {
+        var clauses: [SQLQueryString] = []
+        if !filter.states.isEmpty {
+            let states = filter.states.sorted { $0.rawValue < $1.rawValue }.map { "\(bind: $0.rawValue)" as SQLQueryString }
+            clauses.append("state IN (" + states.joined(separator: ", ") + ")")
+        }
+        if let accountID = filter.accountID { clauses.append("account_id = \(bind: accountID)") }
+        if let ruleID = filter.ruleID { clauses.append("rule_id = \(bind: ruleID)") }
+        let condition: SQLQueryString = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let total = try await db.raw("SELECT COUNT(*) AS n FROM alerts" + condition).first()?.int("n") ?? 0
+        let items = try await db.raw("SELECT * FROM alerts" + condition
                                      + " ORDER BY fired_at DESC, id DESC LIMIT \(bind: page.perPage) OFFSET \(bind: (page.page - 1) * page.perPage)")
             .all().map(Self.alert(from:))
         return Page(items: items, total: total, page: page.page, perPage: page.perPage)
+    }
+
+    /// Alerts newest first, of one state or all.
+    public func list(state: AlertState?, page: PageRequest) async throws -> Page<Alert> {
+        try await list(AlertFilter(states: state.map { [$0] } ?? []), page: page)
+    }
+
+    /// How many open or acknowledged alerts each rule has.
+    public func activeCounts() async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try await db.raw("SELECT rule_id, COUNT(*) AS n FROM alerts WHERE state IN ('open', 'acknowledged') GROUP BY rule_id").all() {
+            counts[try row.string("rule_id")] = try row.int("n")
+        }
+        return counts
     }
 
     /// Moves an alert to `to`, stamping who and when, with a history row.
@@ -106,4 +128,21 @@ public struct AlertRepository: Sendable {
             evidence: evidence, firedAt: try row.date("fired_at"), acknowledgedBy: try row.optionalString("acknowledged_by"),
             acknowledgedAt: try row.optionalDate("acknowledged_at"), resolvedBy: try row.optionalString("resolved_by"), resolvedAt: try row.optionalDate("resolved_at"))
     }
+}
+
+/// Which alerts a list shows.
+public struct AlertFilter: Sendable, Equatable {
+    /// Every state when empty.
+    public var states: Set<AlertState>
+    public var accountID: String?
+    public var ruleID: String?
+
+    public init(states: Set<AlertState> = [], accountID: String? = nil, ruleID: String? = nil) {
+        self.states = states
+        self.accountID = accountID
+        self.ruleID = ruleID
+    }
+
+    /// Open and acknowledged: what still needs someone.
+    public static let active = AlertFilter(states: [.open, .acknowledged])
 }

@@ -173,6 +173,13 @@ public struct AlertService: Sendable {
         try await AlertRepository(database.sql).list(state: state, page: page)
     }
 
+    public func list(_ filter: AlertFilter, page: PageRequest) async throws -> Page<Alert> {
+        try await AlertRepository(database.sql).list(filter, page: page)
+    }
+
+    /// Open or acknowledged alerts per rule id.
+    public func activeCounts() async throws -> [String: Int] { try await AlertRepository(database.sql).activeCounts() }
+
     /// An alert's history, oldest first: raised, then each member's action.
     public func history(alertID: String) async throws -> [AlertEvent] { try await AlertRepository(database.sql).events(alertID: alertID) }
 

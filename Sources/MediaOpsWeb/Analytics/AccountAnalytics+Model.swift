@@ -30,6 +30,11 @@ struct AccountAnalyticsPage {
     var canImport: Bool
     var backfillErrors: [String: String]
     var backfillSummary: String?
+    /// The alert a notification led here for, when it is about this account.
+    var focusedAlert: AlertsPage.Row?
+    /// The account's open and acknowledged alerts, newest first (a few).
+    var activeAlerts: [AlertsPage.Row]
+    var alertsHref: String
 
     /// Where the account's numbers come from: the pull status, or a word that this platform is fed by files.
     struct Pulls {

@@ -8,7 +8,9 @@ public enum AlertSentence {
     public static func ruleName(_ rule: AlertRule, t: Localizer) -> String {
         if !rule.name.isEmpty { return rule.name }
         if let preset = rule.preset {
-            return t.t("analytics.alert.preset_\(preset.rawValue)", ["bound": rule.bound.map { value(abs($0), rule.metric, t) } ?? "—"])
+            // A name reads "20%", not "20.0%".
+            let bound = rule.bound.map { value(abs($0), rule.metric, t).replacingOccurrences(of: ".0%", with: "%") } ?? "—"
+            return t.t("analytics.alert.preset_\(preset.rawValue)", ["bound": bound])
         }
         return t.t("analytics.alert.kind_\(rule.kind.rawValue)")
     }

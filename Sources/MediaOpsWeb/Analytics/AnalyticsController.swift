@@ -506,6 +506,7 @@ struct AnalyticsController {
                 snapshots: String(summary.snapshotCount))
         }
         let query = Self.encode(Self.periodQuery(period))
+        let alerts = try await accountAlerts(account, focus: request.query("alert"), t: t)
         let model = AccountAnalyticsPage(
             name: account.name, platform: t.platformName(platform),
             picker: periodPicker(request, period, path: AnalyticsPath.account(.value(account.id)).path, t: t),
@@ -525,8 +526,28 @@ struct AnalyticsController {
             importHref: AnalyticsPath.imports.query(["account_id": account.id]),
             definitions: Self.definitions(t),
             pulls: try await pullStatus(account, t: t), canImport: context.identity?.permissions.contains(.analyticsImport) ?? false,
-            backfillErrors: backfillErrors.messages, backfillSummary: backfillErrors.summary)
+            backfillErrors: backfillErrors.messages, backfillSummary: backfillErrors.summary,
+            focusedAlert: alerts.focused, activeAlerts: alerts.active, alertsHref: AnalyticsPath.alerts.query(["account_id": account.id]))
         return pages.render(.analyticsAccount, title: account.name, page: model, request: request, context: context, status: status)
+    }
+}
+
+
+extension AnalyticsController {
+    /// How many of an account's active alerts its page lists.
+    static let accountAlertsShown = 5
+
+    /// The alert a link named (only when it is this account's) and the account's active alerts.
+    func accountAlerts(_ account: Account, focus: String?, t: Localizer) async throws -> (focused: AlertsPage.Row?, active: [AlertsPage.Row]) {
+        let directory = AlertDirectory(rules: Dictionary(try await dependencies.alerts.rules().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+                                       accounts: [account.id: account], members: [:])
+        var focused: AlertsPage.Row?
+        if let id = focus, Identifier.isPlausible(id), let alert = try await dependencies.alerts.find(id: id), alert.accountID == account.id {
+            focused = AlertsPage.Row(alert, directory, t: t, actions: [])
+        }
+        let active = try await dependencies.alerts.list(AlertFilter(states: [.open, .acknowledged], accountID: account.id),
+                                                        page: PageRequest(page: 1, perPage: Self.accountAlertsShown))
+        return (focused, active.items.map { AlertsPage.Row($0, directory, t: t, actions: []) })
     }
 }
 

@@ -8,11 +8,14 @@ public struct AnalyticsDependencies: Sendable {
     public var imports: ImportService
     /// Pull status per account and backfills.
     public var pulls: MetricPullService
+    /// Alert rules, their previews, and the alerts they raised.
+    public var alerts: AlertService
 
-    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService) {
+    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService, alerts: AlertService) {
         self.team = team
         self.analytics = analytics
         self.imports = imports
         self.pulls = pulls
+        self.alerts = alerts
     }
 }

@@ -1,6 +1,6 @@
 /// Every page and form target of the 数据 room: the matrix overview, one
-/// account's numbers, imports of back-office export files, and the
-/// significance calculator.
+/// account's numbers, imports of back-office export files, the
+/// significance calculator, and alerts with their rules.
 enum AnalyticsPath: PagePath {
     case overview
     case overviewExport
@@ -14,9 +14,17 @@ enum AnalyticsPath: PagePath {
     case importCommit(PathParameter<String>)
     case importSample(PathParameter<String>)
     case significance
+    case alerts
+    case alert(PathParameter<String>)
+    case alertAction(PathParameter<String>)
+    case alertRules
+    case alertRuleNew
+    case alertRule(PathParameter<String>)
+    case alertRuleEnabled(PathParameter<String>)
+    case alertRuleDelete(PathParameter<String>)
 
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
-    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance]
+    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .alerts, .alertRules, .alertRuleNew]
 
     var path: String {
         switch self {
@@ -32,6 +40,14 @@ enum AnalyticsPath: PagePath {
         case .importCommit(let id): AnalyticsPath.importDetail(id).path + "/commit"
         case .importSample(let layout): "/analytics/import-samples/" + PathSegment.of(layout, "layout")
         case .significance: "/analytics/significance"
+        case .alerts: "/analytics/alerts"
+        case .alert(let id): "/analytics/alerts/" + PathSegment.of(id, "id")
+        case .alertAction(let id): AnalyticsPath.alert(id).path + "/action"
+        case .alertRules: "/analytics/alert-rules"
+        case .alertRuleNew: "/analytics/alert-rules/new"
+        case .alertRule(let id): "/analytics/alert-rules/" + PathSegment.of(id, "id")
+        case .alertRuleEnabled(let id): AnalyticsPath.alertRule(id).path + "/enabled"
+        case .alertRuleDelete(let id): AnalyticsPath.alertRule(id).path + "/delete"
         }
     }
 }

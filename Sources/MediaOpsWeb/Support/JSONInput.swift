@@ -78,6 +78,24 @@ struct JSONInput: Sendable {
         }
     }
 
+    /// A finite number, or nil when absent or null.
+    func number(_ key: String) throws -> Double? {
+        switch object[key] {
+        case .none, .null: return nil
+        case .number(let value) where value.isFinite: return value
+        default: throw ValidationError(field: key, code: "invalid_type", params: ["type": "number"])
+        }
+    }
+
+    /// A whole number that fits an `Int`, or nil when absent or null.
+    func integer(_ key: String) throws -> Int? {
+        switch object[key] {
+        case .none, .null: return nil
+        case .number(let value) where value.isFinite && value.rounded(.towardZero) == value && abs(value) < 1e15: return Int(value)
+        default: throw ValidationError(field: key, code: "invalid_type", params: ["type": "integer"])
+        }
+    }
+
     func strings(_ key: String) throws -> [String]? {
         switch object[key] {
         case .none, .null: return nil

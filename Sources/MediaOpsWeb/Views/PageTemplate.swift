@@ -48,6 +48,10 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsPost = "analytics/post"
     case analyticsImports = "analytics/imports"
     case analyticsImport = "analytics/import"
+    case analyticsAlerts = "analytics/alerts"
+    case analyticsAlert = "analytics/alert"
+    case analyticsAlertRules = "analytics/alert_rules"
+    case analyticsAlertRule = "analytics/alert_rule"
     case analyticsSignificance = "analytics/significance"
 }
 

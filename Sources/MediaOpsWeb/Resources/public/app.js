@@ -181,3 +181,37 @@ document.addEventListener("input", (event) => {
     }));
   }
 });
+
+// Alert rule form: show the fields, metrics and comparisons the chosen kind
+// uses. Hidden fields are disabled so they are not sent.
+(function () {
+  "use strict";
+  var select = document.querySelector("[data-alert-kind]");
+  if (!select) return;
+  var form = select.form;
+  function sync() {
+    var kind = select.value;
+    var parts = form.querySelectorAll("[data-kinds]");
+    for (var i = 0; i < parts.length; i++) {
+      var kinds = parts[i].getAttribute("data-kinds").split(" ");
+      var on = kinds.indexOf(kind) >= 0;
+      parts[i].hidden = !on;
+      if (parts[i].tagName === "OPTION") {
+        parts[i].disabled = !on;
+        if (!on && parts[i].selected) parts[i].selected = false;
+      } else {
+        var inputs = parts[i].querySelectorAll("input, select");
+        for (var j = 0; j < inputs.length; j++) inputs[j].disabled = !on;
+      }
+    }
+    // A comparison the kind does not allow gives way to its first allowed one.
+    var comparison = form.querySelector("select[name=comparison]");
+    if (comparison && comparison.selectedIndex >= 0 && comparison.options[comparison.selectedIndex].disabled) {
+      for (var k = 0; k < comparison.options.length; k++) {
+        if (!comparison.options[k].disabled) { comparison.selectedIndex = k; break; }
+      }
+    }
+  }
+  sync();
+  select.addEventListener("change", sync);
+})();
