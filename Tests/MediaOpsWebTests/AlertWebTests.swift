@@ -99,6 +99,11 @@ struct AlertWebTests {
                                            json: #"{"kind": "threshold", "metric": "followers_net", "bound": -500, "through": "2999-01-01"}"#)
             #expect(future.status == .unprocessableContent && future.errorField == "through" && future.errorCode == "date_in_future", "\(future.text)")
 
+            // An account waiting to be reconnected still has its numbers judged.
+            _ = try await app.team.updateAccount(id: account.id, .init(state: "reconnect_needed"), by: app.ownerPrincipal)
+            let waiting = try await app.api(.post, "/api/v1/analytics/alert-rules/preview", token: app.ownerToken, json: Self.json(Self.fallRule))
+            #expect(waiting.json["count"] as? Int == 1, "\(waiting.text)")
+
             // A viewer reads and previews but changes nothing.
             let (_, viewer) = try await app.member(["viewer"])
             #expect(try await app.api(.get, "/api/v1/analytics/alert-rules/\(id)", token: viewer).status == .ok)

@@ -57,7 +57,7 @@ public struct PublishingEngine: Sendable {
         }
     }
 
-    /// Judges yesterday (in the workspace zone) of every active account against
+    /// Judges yesterday (in the workspace zone) of every account not retired against
     /// the alert rules. Runs with the hourly token check: each platform's
     /// yesterday lands at its own hour, and a file or a late pull can fill it
     /// later still; a day already judged raises nothing twice. A failure is
@@ -65,7 +65,8 @@ public struct PublishingEngine: Sendable {
     public func sweepAlerts(now: Date = Date()) async {
         do {
             let zone = try await MetricPullService(database: database).workspaceZone()
-            let ids = try await AccountRepository(database.sql).all(filter: AccountFilter(state: .active)).map(\.id)
+            // Every account not retired: one paused or waiting to be reconnected still gets numbers from files.
+            let ids = try await AccountRepository(database.sql).all(filter: AccountFilter()).map(\.id)
             try await AlertService(database: database).evaluate(accountIDs: ids, through: LocalDate(now, timeZone: zone).adding(days: -1), now: now)
         } catch {
             logger.error("judging yesterday against the alert rules failed", metadata: ["error": "\(String(reflecting: error))"])

@@ -121,7 +121,7 @@ enum DemoMetrics {
                 let weekly = 1 + 0.25 * sin(Double(dayIndex) * 2 * .pi / 7)
                 let brought = gained[day]?.follows ?? 0
                 let new = max(0, random.around(profile.netPerDay * 1.3 * weekly, spread: 0.35) + brought).rounded()
-                let lost = max(0, random.around(profile.netPerDay * 0.3, spread: 0.5)).rounded()
+                let lost = max(0, random.around(profile.netPerDay * 0.3, spread: 0.5)).rounded() + incidentLoss(account, day, yesterday: yesterday)
                 nets[day] = (new, lost)
                 totalNet += new - lost
                 day = day.adding(days: 1)
@@ -155,6 +155,13 @@ enum DemoMetrics {
             try await repository.insertGenerated(daily: dailyRows, provenance: provenance)
             try await repository.insertGenerated(snapshots: snapshots, provenance: provenance)
         }
+    }
+
+    /// The official 微博 lost fans in a burst three days before yesterday (a
+    /// complaint went round), which the ready-made rule "粉丝单日净减超过 500"
+    /// catches in the demo's alert history.
+    static func incidentLoss(_ account: Account, _ day: LocalDate, yesterday: LocalDate) -> Double {
+        account.handle == "qinghetea" && day == yesterday.adding(days: -3) ? 860 : 0
     }
 
     /// The name the imitation platforms count an account's followers under, where the demo knows it.

@@ -84,7 +84,7 @@ extension AlertService {
     // MARK: Preview
 
     /// What `rule` would have raised over the `days` days through `day` for
-    /// each account its scope covers (active accounts), by account id; nothing
+    /// each account its scope covers (those not retired), by account id; nothing
     /// is written. The rule is checked first (every broken field at once).
     public func preview(rule: AlertRule, through day: LocalDate, days: Int = AlertRule.previewDays, now: Date? = nil) async throws -> [String: AlertPreview] {
         try await Self.check(rule, db: database.sql)
@@ -111,9 +111,12 @@ extension AlertService {
         return result
     }
 
+    /// The accounts a scope takes in: every account that is not retired. A
+    /// paused account, or one waiting to be reconnected, still has numbers
+    /// (imported, or pulled before), and a fall in them still matters.
     func coveredAccounts(_ scope: AlertScope) async throws -> [Account] {
         if case .account(let id) = scope { return try await AccountRepository(database.sql).find(id: id).map { [$0] } ?? [] }
-        let filter = AccountFilter(groupID: scope.kind == .group ? scope.id : nil, state: .active)
+        let filter = AccountFilter(groupID: scope.kind == .group ? scope.id : nil)
         return try await AccountRepository(database.sql).all(filter: filter).filter(scope.covers)
     }
 

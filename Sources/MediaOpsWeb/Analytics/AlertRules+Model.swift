@@ -38,7 +38,6 @@ struct AlertRuleFormPage {
         var label: String
         var value: String
         var help: String
-        var unit: String
         var error: String?
         /// The kinds using the field, space-separated, for `data-kinds`.
         var kinds: String
@@ -136,8 +135,9 @@ struct AlertRuleFormPage {
             case "k", "percentile", "minimum_volume": ""
             default: unit(name)
             }
-            return NumberField(name: name, label: t.t("field.\(name)"), value: values[name] ?? "", help: t.t("analytics.alert_rules.help_\(name)"),
-                               unit: fixedUnit, error: errors[name], kinds: kinds, required: required,
+            let label = fixedUnit.isEmpty ? t.t("field.\(name)") : t.t("analytics.alert_rules.with_unit", ["label": t.t("field.\(name)"), "unit": fixedUnit])
+            return NumberField(name: name, label: label, value: values[name] ?? "", help: t.t("analytics.alert_rules.help_\(name)"),
+                               error: errors[name], kinds: kinds, required: required,
                                inputMode: ["window", "minimum_history", "cooldown_hours"].contains(name) ? "numeric" : "decimal")
         }
         enabled = values["enabled"] == "on"
@@ -146,7 +146,7 @@ struct AlertRuleFormPage {
         self.preview = preview
         deleteAction = rule.map { AnalyticsPath.alertRuleDelete(.value($0.id)).path }
         alertsHref = rule.map { AnalyticsPath.alerts.query(["rule_id": $0.id, "state": "all"]) }
-        self.activeAlerts = rule == nil ? nil : t.grouped(activeAlerts)
+        self.activeAlerts = rule == nil ? nil : t.t("analytics.alert_rules.its_alerts_count", ["count": t.grouped(activeAlerts)])
     }
 
     /// A rule's settings as the form shows them.
@@ -182,6 +182,13 @@ struct AlertRuleFormPage {
                       "percentile": AlertRuleForm.display(rule.percentile, "percentile", kind: rule.kind, metric: rule.metric),
                       "weekly": rule.kind.usesSeasonality && rule.seasonality == .weekly ? t.t("analytics.alert_rules.weekly_suffix") : ""]
         return t.t("analytics.alert_rules.condition_\(rule.kind.rawValue)_\(rule.comparison.rawValue)", params)
+    }
+
+    /// The metric and its condition: "净增粉丝低于 -500", "Net follower growth below -500".
+    static func metricCondition(_ rule: AlertRule, t: Localizer) -> String {
+        let text = t.t("analytics.alert_rules.metric_condition", ["metric": AlertSentence.metricName(rule.metric, t: t), "condition": condition(rule, t: t)])
+        guard let first = text.first, first.isLowercase else { return text }
+        return first.uppercased() + text.dropFirst()
     }
 
     /// "Would have fired 3 times: …" for the form.

@@ -65,7 +65,9 @@ struct AlertRulesController {
         }
         routes.get(AnalyticsPath.alertRuleNew, .permission(.analyticsManage)) { request, context, identity in
             let kind = request.query("kind").flatMap(AlertKind.init(rawValue:)).flatMap { Self.offeredKinds(current: nil).contains($0) ? $0 : nil } ?? .threshold
-            let draft = AlertRule(id: "new", kind: kind, metric: kind.input == .funnelStage ? nil : kind.allowedMetrics.first { $0 == .stored(.followersNet) } ?? kind.allowedMetrics.first)
+            // Starts from the source material's example: net followers below −500 in a day.
+            let metric = kind.input == .funnelStage ? nil : kind.allowedMetrics.first { $0 == .stored(.followersNet) } ?? kind.allowedMetrics.first
+            let draft = AlertRule(id: "new", kind: kind, metric: metric, bound: kind == .threshold && metric == .stored(.followersNet) ? -500 : nil)
             return try await formPage(rule: nil, values: AlertRuleFormPage.values(of: draft, previewDays: AlertRule.previewDays), request, context, identity)
         }
         routes.post(AnalyticsPath.alertRules, .permission(.analyticsManage)) { request, context, identity in
@@ -123,7 +125,7 @@ struct AlertRulesController {
                 name: AlertSentence.ruleName(rule, t: t), href: AnalyticsPath.alertRule(.value(rule.id)).path,
                 kind: t.t("analytics.alert.kind_\(rule.kind.rawValue)"), metric: AlertSentence.metricName(rule.metric, t: t),
                 scope: Self.scopeName(rule.scope, accounts: directory.accounts, groups: groups, t: t),
-                condition: AlertRuleFormPage.condition(rule, t: t),
+                condition: AlertRuleFormPage.metricCondition(rule, t: t),
                 activeAlerts: t.grouped(counts[rule.id] ?? 0), hasActiveAlerts: (counts[rule.id] ?? 0) > 0,
                 alertsHref: AnalyticsPath.alerts.query(["rule_id": rule.id]),
                 enabled: rule.enabled, enabledLabel: t.t(rule.enabled ? "analytics.alert_rules.on" : "analytics.alert_rules.off"),
@@ -203,7 +205,7 @@ struct AlertRulesController {
     func formPage(rule: AlertRule?, values: [String: String], errors: FormErrors = FormErrors(), preview: AlertRuleFormPage.Preview? = nil,
                   _ request: Request, _ context: AppRequestContext, _ identity: Identity, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.localizer(context)
-        let accounts = try await dependencies.team.allAccounts(filter: AccountFilter(state: .active))
+        let accounts = try await dependencies.team.allAccounts(filter: AccountFilter())
         let groups = try await dependencies.team.groups()
         let canManage = identity.permissions.contains(.analyticsManage)
         let kind = values["kind"].flatMap(AlertKind.init(rawValue:)) ?? rule?.kind ?? .threshold
