@@ -521,3 +521,36 @@ def test_j5_significance_calculator(demo_servers, browser_factory, lang):
     assert t["analytics.significance.status_significant"] in verdict, verdict
     assert t["analytics.significance.default_a"] in verdict and "p < 0.001" in verdict and "n = 8 / 8" in verdict, verdict
     assert "6.9%" in director.text("main .significance-result table"), "the mean of the rates pasted as percentages"
+
+
+ANALYST = "wujia@mediaops.local"    # 数据分析
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_j5_alert_rule_preview_and_alert(demo_servers, browser_factory, lang):
+    """An analyst sets up an alert rule, sees on the past 90 days that it
+    would have fired on the official 微博's burst of lost fans, saves it, and
+    acknowledges the open alert from the alert list."""
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    analyst = signed_in_browser(browser_factory, server, lang, ANALYST)
+    analyst.open("/analytics/alert-rules")
+    assert t["analytics.alert_rules.title"] in analyst.text("main h1")
+    analyst.open(analyst.el("main .page-actions a[href$='/analytics/alert-rules/new']").get_attribute("href").replace(server.base, ""))
+    name = f"掉粉预警{tag()}"
+    analyst.fill("#name", name)
+    analyst.fill("#bound", "-500")
+    analyst.submit(analyst.el("main form button[value=preview]"))
+    preview = analyst.text("main section.preview")
+    assert "青禾茶饮官方微博" in preview and "-500" in preview, preview
+    analyst.submit(analyst.el("main form button[value=save]"))
+    assert t["flash.alert_rule_created"] in analyst.flash()
+    assert name in analyst.text("main table")
+    analyst.open("/analytics/alerts")
+    open_rows = [row for row in analyst.els("main table tbody tr") if row.find_elements(By.CSS_SELECTOR, "button")]
+    assert open_rows, "the demo has no alert to handle"
+    acknowledge = next((b for row in open_rows for b in row.find_elements(By.CSS_SELECTOR, "button")
+                        if b.text.strip() == t["analytics.alerts.action_acknowledge"]), None)
+    assert acknowledge is not None, "no open alert offers acknowledging"
+    analyst.submit(acknowledge)
+    assert t["flash.alert_acknowledged"] in analyst.flash()
