@@ -67,7 +67,9 @@ public struct PublishingEngine: Sendable {
             let zone = try await MetricPullService(database: database).workspaceZone()
             // Every account not retired: one paused or waiting to be reconnected still gets numbers from files.
             let ids = try await AccountRepository(database.sql).all(filter: AccountFilter()).map(\.id)
-            try await AlertService(database: database).evaluate(accountIDs: ids, through: LocalDate(now, timeZone: zone).adding(days: -1), now: now)
+            let yesterday = LocalDate(now, timeZone: zone).adding(days: -1)
+            try await AlertService(database: database).evaluate(accountIDs: ids, through: yesterday, now: now)
+            try await AlertService(database: database).evaluateFunnels(through: yesterday, now: now)
         } catch {
             logger.error("judging yesterday against the alert rules failed", metadata: ["error": "\(String(reflecting: error))"])
         }

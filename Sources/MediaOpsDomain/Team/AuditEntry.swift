@@ -17,6 +17,7 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case wordList = "word_list"
     case metricImport = "metric_import"
     case alertRule = "alert_rule"
+    case funnel
     case alert
 }
 

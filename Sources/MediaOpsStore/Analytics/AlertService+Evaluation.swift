@@ -84,13 +84,15 @@ extension AlertService {
     // MARK: Preview
 
     /// What `rule` would have raised over the `days` days through `day` for
-    /// each account its scope covers (those not retired), by account id; nothing
+    /// each account its scope covers (those not retired), by account id, or
+    /// for a funnel rule each step of each funnel it covers, by the step's
+    /// subject key ("funnel:<id>:<stage>"); nothing
     /// is written. The rule is checked first (every broken field at once).
     public func preview(rule: AlertRule, through day: LocalDate, days: Int = AlertRule.previewDays, now: Date? = nil) async throws -> [String: AlertPreview] {
         try await Self.check(rule, db: database.sql)
         let span = min(max(days, AlertRule.previewDaysRange.lowerBound), AlertRule.previewDaysRange.upperBound)
         var result: [String: AlertPreview] = [:]
-        for account in try await coveredAccounts(rule.scope) {
+        for account in try await rule.kind.input == .funnelStage ? [] : coveredAccounts(rule.scope) {
             switch rule.kind.input {
             case .dailySeries:
                 guard let metric = rule.metric else { continue }
@@ -104,8 +106,17 @@ extension AlertService {
                 }
                 result[account.id] = rule.preview(posts: posts, through: now ?? database.now(), days: span)
             case .funnelStage:
-                // No funnel stage counts are stored yet: every day is reported as having no value.
-                result[account.id] = rule.preview(funnel: [:], through: day, days: span)
+                break
+            }
+        }
+        if rule.kind.input == .funnelStage {
+            // Keyed by the step: "funnel:<id>:<stage>".
+            let funnels = FunnelService(database: database)
+            for funnel in try await funnels.all() where Self.covers(rule.scope, funnel) {
+                for stage in 0..<max(0, funnel.stages.count - 1) {
+                    let counts = try await funnels.dailyStageCounts(funnel, stage: stage, from: day.adding(days: -(span + Self.lookback([rule]))), to: day)
+                    result[AlertSubject.funnelStage(funnelID: funnel.id, stage: stage).key] = rule.preview(funnel: counts, through: day, days: span)
+                }
             }
         }
         return result
@@ -135,11 +146,38 @@ extension AlertService {
 
     // MARK: Raising
 
+    /// What an alert is raised about: an account, or one step of a funnel.
+    struct Target {
+        var subject: AlertSubject
+        var accountID: String?
+        /// The notification's title: the account's or the funnel's name.
+        var title: String
+        var platform: String?
+        var funnelID: String?
+
+        static func account(_ account: Account) -> Target {
+            Target(subject: .account(account.id), accountID: account.id, title: account.name, platform: account.platform.rawValue)
+        }
+
+        static func funnelStep(_ funnel: Funnel, stage: Int) -> Target {
+            Target(subject: .funnelStage(funnelID: funnel.id, stage: stage), accountID: nil, title: funnel.name, platform: nil, funnelID: funnel.id)
+        }
+
+        func link(alertID: String) -> String {
+            if let funnelID { return AlertService.funnelLink(alertID: alertID, funnelID: funnelID) }
+            return AlertService.link(alertID: alertID, accountID: accountID)
+        }
+    }
+
+    func raise(_ rule: AlertRule, account: Account, occasion: AlertOccasion, evidence: AlertEvidence, now: Date) async throws -> Alert? {
+        try await raise(rule, target: .account(account), occasion: occasion, evidence: evidence, now: now)
+    }
+
     /// Raises an alert unless the rule already did for this occasion or the
     /// cool-down holds it back; the rule's row is locked so two evaluations of
     /// one rule decide one after the other.
-    func raise(_ rule: AlertRule, account: Account, occasion: AlertOccasion, evidence: AlertEvidence, now: Date) async throws -> Alert? {
-        let subject = AlertSubject.account(account.id).key
+    func raise(_ rule: AlertRule, target: Target, occasion: AlertOccasion, evidence: AlertEvidence, now: Date) async throws -> Alert? {
+        let subject = target.subject.key
         return try await database.transaction { db in
             guard let current = try await AlertRuleRepository(db).find(id: rule.id, lock: true), current.enabled else { return nil }
             let alerts = AlertRepository(db)
@@ -147,23 +185,58 @@ extension AlertService {
             let last = try await alerts.last(ruleID: rule.id, subjectKey: subject)
             guard AlertCooldown.decide(occasion, last: last?.lastFiring, cooldownHours: current.cooldownHours) == .raise else { return nil }
             // At the store's precision (milliseconds), so the alert returned is the alert read back.
-            let alert = Alert(id: Identifier.makeOrdered("alt"), ruleID: rule.id, subjectKey: subject, accountID: account.id, occasion: occasion,
+            let alert = Alert(id: Identifier.makeOrdered("alt"), ruleID: rule.id, subjectKey: subject, accountID: target.accountID, occasion: occasion,
                               evidence: evidence, firedAt: Date(epochMilliseconds: now.epochMilliseconds))
             guard try await alerts.insert(alert) else { return nil }
+            let link = target.link(alertID: alert.id)
             let recipients = try await MemberRepository(db).all().filter { $0.isActive && !Self.recipientRoles.isDisjoint(with: $0.roleKeys) }
             for member in recipients.sorted(by: { $0.id < $1.id }) {
-                // The title is the account; the body the rule's own name (empty for a preset, whose
+                // The title is the account or funnel; the body the rule's own name (empty for a preset, whose
                 // catalog name the page shows from `detail`, the preset key).
-                try await NotificationRepository(db).add(userID: member.id, kind: Self.notificationKind, title: account.name, body: current.name,
-                                                         link: Self.link(alertID: alert.id, accountID: account.id), detail: current.preset?.rawValue ?? current.kind.rawValue)
+                try await NotificationRepository(db).add(userID: member.id, kind: Self.notificationKind, title: target.title, body: current.name,
+                                                         link: link, detail: current.preset?.rawValue ?? current.kind.rawValue)
             }
             // And to the robots and webhooks subscribed to alerts, in the same commit.
             try await NotificationRouter(database: database).enqueue(
-                OutboundEvent(kind: .alertFired, contentTitle: current.name.isEmpty ? nil : current.name, accountName: account.name,
-                              platform: account.platform.rawValue, reason: Self.reason(alertID: alert.id), link: Self.link(alertID: alert.id, accountID: account.id)),
+                OutboundEvent(kind: .alertFired, contentTitle: current.name.isEmpty ? nil : current.name, accountName: target.title,
+                              platform: target.platform, reason: Self.reason(alertID: alert.id), link: link),
                 on: db)
             return alert
         }
+    }
+
+    // MARK: Funnels
+
+    /// Judges `day` of every step of every funnel a funnel rule covers (the
+    /// rule's scope: all funnels, or those over that group or account).
+    @discardableResult
+    public func evaluateFunnels(through day: LocalDate, now: Date? = nil) async throws -> [Alert] {
+        let now = now ?? database.now()
+        let rules = try await AlertRuleRepository(database.sql).all(enabledOnly: true).filter { $0.kind.input == .funnelStage && $0.isValid }
+        guard !rules.isEmpty else { return [] }
+        let funnels = FunnelService(database: database)
+        var raised: [Alert] = []
+        for funnel in try await funnels.all() {
+            let covering = rules.filter { Self.covers($0.scope, funnel) }
+            guard !covering.isEmpty else { continue }
+            let from = day.adding(days: -Self.lookback(covering))
+            for stage in 0..<max(0, funnel.stages.count - 1) {
+                let counts = try await funnels.dailyStageCounts(funnel, stage: stage, from: from, to: day)
+                for rule in covering {
+                    let evaluation = rule.evaluate(funnel: counts, on: day)
+                    guard evaluation.fired else { continue }
+                    if let alert = try await raise(rule, target: .funnelStep(funnel, stage: stage), occasion: .day(day), evidence: evaluation.evidence, now: now) {
+                        raised.append(alert)
+                    }
+                }
+            }
+        }
+        return raised
+    }
+
+    /// A funnel rule's scope takes in every funnel, or the funnels over exactly that group or account.
+    static func covers(_ scope: AlertScope, _ funnel: Funnel) -> Bool {
+        scope == .allAccounts || scope == funnel.scope
     }
 
     // MARK: Series

@@ -25,6 +25,16 @@ public struct AlertService: Sendable {
     public static func reason(alertID: String) -> String { "alert:" + alertID }
     public static func alertID(fromReason reason: String) -> String? { reason.hasPrefix("alert:") ? String(reason.dropFirst(6)) : nil }
 
+    /// A funnel step's alert leads to the funnel.
+    public static func funnelLink(alertID: String, funnelID: String) -> String { "/analytics/funnels/\(funnelID)?alert=\(alertID)" }
+
+    /// Where an alert leads: its funnel for a funnel step's alert, else its account's numbers.
+    public static func link(for alert: Alert) -> String {
+        let parts = alert.subjectKey.split(separator: ":")
+        if parts.count == 3, parts[0] == "funnel" { return funnelLink(alertID: alert.id, funnelID: String(parts[1])) }
+        return link(alertID: alert.id, accountID: alert.accountID)
+    }
+
     public static func link(alertID: String, accountID: String?) -> String {
         guard let accountID else { return "/analytics?alert=\(alertID)" }
         return "/analytics/accounts/\(accountID)?alert=\(alertID)"
@@ -201,7 +211,7 @@ public struct AlertService: Sendable {
             guard let alert = try await alerts.find(id: id, lock: true) else { throw NotFoundError(entity: "alert") }
             let next = try AlertTransition.apply(action, to: alert.state)
             try await alerts.transition(alert, to: next, memberID: memberID, at: now)
-            if next == .resolved { try await NotificationRepository(db).markRead(kind: Self.notificationKind, link: Self.link(alertID: id, accountID: alert.accountID), now: now) }
+            if next == .resolved { try await NotificationRepository(db).markRead(kind: Self.notificationKind, link: Self.link(for: alert), now: now) }
             try await Audit.record(db, principal, .update, .alert, id, label: alert.subjectKey, changes: ["state": [alert.state.rawValue, next.rawValue]], at: now)
             return try await alerts.find(id: id) ?? alert
         }

@@ -359,6 +359,7 @@ public struct ImportService: Sendable {
         // The alert rules judge the file's latest day (best effort, after the commit; see MetricPullService.evaluateAlerts).
         if let latest = days.map(\.0).max() {
             _ = try? await AlertService(database: database).evaluate(accountIDs: [record.accountID], through: latest, now: now)
+            _ = try? await AlertService(database: database).evaluateFunnels(through: latest, now: now)
         }
         return try await MetricImportRepository(database.sql).find(id: id) ?? record
     }

@@ -111,6 +111,7 @@ public struct MetricPullService: Sendable {
         let alerts = AlertService(database: database)
         if let latest = result.daily.filter({ !$0.values.isEmpty }).map(\.day).max() {
             _ = try? await alerts.evaluate(accountIDs: [accountID], through: latest, now: now)
+            _ = try? await alerts.evaluateFunnels(through: latest, now: now)
         }
         for post in record.posts {
             guard let published = post.publishedAt, (12 * 3_600.0...48 * 3_600.0).contains(now.timeIntervalSince(published)) else { continue }

@@ -216,7 +216,7 @@ struct AlertRuleFormPage {
                 case .day(let day): t.day(day)
                 case .post(_, let at): t.dateTime(at)
                 }
-                return Row(account: directory.accounts[accountID]?.name ?? "—", when: when, sentence: AlertSentence.sentence(alert, rule: rule, t: t))
+                return Row(account: directory.subjectName(accountID, accountID: nil, t: t), when: when, sentence: AlertSentence.sentence(alert, rule: rule, t: t))
             }
             more = firings.count > AlertRulesController.previewRowsShown
                 ? t.t("analytics.alert_rules.preview_more", ["count": t.grouped(firings.count - AlertRulesController.previewRowsShown)]) : nil
@@ -304,8 +304,10 @@ struct AlertRuleDTO: Encodable {
 
 struct AlertPreviewDTO: Encodable {
     struct Firing: Encodable {
+        /// The account's id, or for a funnel rule the step's subject key ("funnel:<id>:<step>").
         var account_id: String
         @Nullable var account_name: String?
+        var subject_name: String
         var occasion: AlertOccasionDTO
         var sentence: String
         var evidence: AlertEvidenceDTO
@@ -313,6 +315,7 @@ struct AlertPreviewDTO: Encodable {
     struct AccountResult: Encodable {
         var account_id: String
         @Nullable var account_name: String?
+        var subject_name: String
         var alerts: Int
         var suppressed: Int
         var judged: Int
@@ -334,12 +337,14 @@ struct AlertPreviewDTO: Encodable {
         count = firings.count
         alerts = firings.map { accountID, firing in
             let alert = Alert(id: "", ruleID: rule.id, subjectKey: "", accountID: accountID, occasion: firing.occasion, evidence: firing.evaluation.evidence, firedAt: Date(timeIntervalSince1970: 0))
-            return Firing(account_id: accountID, account_name: directory.accounts[accountID]?.name, occasion: AlertOccasionDTO(firing.occasion),
+            return Firing(account_id: accountID, account_name: directory.accounts[accountID]?.name,
+                          subject_name: directory.subjectName(accountID, accountID: nil, t: t), occasion: AlertOccasionDTO(firing.occasion),
                           sentence: AlertSentence.sentence(alert, rule: rule, t: t), evidence: AlertEvidenceDTO(firing.evaluation.evidence))
         }
         accounts = result.keys.sorted().map { id in
             let preview = result[id]!
-            return AccountResult(account_id: id, account_name: directory.accounts[id]?.name, alerts: preview.alerts.count, suppressed: preview.suppressed.count,
+            return AccountResult(account_id: id, account_name: directory.accounts[id]?.name, subject_name: directory.subjectName(id, accountID: nil, t: t),
+                                 alerts: preview.alerts.count, suppressed: preview.suppressed.count,
                                  judged: preview.judged, skipped: Dictionary(uniqueKeysWithValues: preview.skipped.map { ($0.key.rawValue, $0.value) }))
         }
     }

@@ -142,12 +142,29 @@ struct AlertDirectory {
     var rules: [String: AlertRule]
     var accounts: [String: Account]
     var members: [String: Member]
+    var funnels: [String: Funnel] = [:]
 
     static func load(_ dependencies: AnalyticsDependencies) async throws -> AlertDirectory {
         AlertDirectory(
             rules: Dictionary(try await dependencies.alerts.rules().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
             accounts: Dictionary(try await dependencies.team.allAccounts().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-            members: Dictionary(try await dependencies.team.members().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+            members: Dictionary(try await dependencies.team.members().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+            funnels: Dictionary(try await dependencies.funnels.all().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// What an alert or a preview's firing is about: the account's name, or
+    /// the funnel's with its step ("私信转化漏斗：阅读 → 私信咨询"). `key` is an
+    /// alert subject key or, in a preview, an account id.
+    func subjectName(_ key: String, accountID: String?, t: Localizer) -> String {
+        let parts = key.split(separator: ":").map(String.init)
+        if parts.count == 3, parts[0] == "funnel", let step = Int(parts[2]) {
+            guard let funnel = funnels[parts[1]] else { return t.t("analytics.funnels.deleted") }
+            let stages = funnel.stages
+            guard stages.indices.contains(step), stages.indices.contains(step + 1) else { return funnel.name }
+            return t.t("analytics.funnels.step_name", ["funnel": funnel.name, "from": stages[step].name, "to": stages[step + 1].name])
+        }
+        let id = accountID ?? (parts.count == 2 && parts[0] == "account" ? parts[1] : key)
+        return accounts[id]?.name ?? "—"
     }
 
     func ruleName(_ alert: Alert, t: Localizer) -> String {
@@ -180,8 +197,8 @@ struct AlertsPage {
             href = AnalyticsPath.alert(.value(alert.id)).path
             rule = directory.ruleName(alert, t: t)
             ruleHref = directory.rules[alert.ruleID].map { AnalyticsPath.alertRule(.value($0.id)).path }
-            account = alert.accountID.flatMap { directory.accounts[$0]?.name } ?? "—"
-            chartHref = AlertService.link(alertID: alert.id, accountID: alert.accountID)
+            account = directory.subjectName(alert.subjectKey, accountID: alert.accountID, t: t)
+            chartHref = AlertService.link(for: alert)
             sentence = directory.sentence(alert, t: t)
             firedAt = t.dateTime(alert.firedAt)
             state = t.t("analytics.alerts.state_\(alert.state.rawValue)")
@@ -304,6 +321,10 @@ struct AlertDTO: Encodable {
     var rule_name: String
     @Nullable var account_id: String?
     @Nullable var account_name: String?
+    /// "account:<id>", or "funnel:<id>:<step>" for a funnel step (step 0 is the first stage to the second).
+    var subject: String
+    /// The account's name, or the funnel's with the step ("私信转化漏斗：阅读 → 私信咨询").
+    var subject_name: String
     var occasion: AlertOccasionDTO
     var state: String
     /// The alert told in the request's language, with its numbers.
@@ -325,6 +346,8 @@ struct AlertDTO: Encodable {
         rule_name = directory.ruleName(alert, t: t)
         account_id = alert.accountID
         account_name = alert.accountID.flatMap { directory.accounts[$0]?.name }
+        subject = alert.subjectKey
+        subject_name = directory.subjectName(alert.subjectKey, accountID: alert.accountID, t: t)
         occasion = AlertOccasionDTO(alert.occasion)
         state = alert.state.rawValue
         sentence = directory.sentence(alert, t: t)
@@ -334,7 +357,7 @@ struct AlertDTO: Encodable {
         acknowledged_at = alert.acknowledgedAt
         resolved_by = alert.resolvedBy
         resolved_at = alert.resolvedAt
-        link = AlertService.link(alertID: alert.id, accountID: alert.accountID)
+        link = AlertService.link(for: alert)
         self.history = history?.map { event in
             AlertEventDTO(from: event.from?.rawValue, to: event.to.rawValue, member_id: event.memberID,
                           member_name: event.memberID.flatMap { directory.members[$0]?.name }, at: event.at)

@@ -540,7 +540,7 @@ extension AnalyticsController {
     /// The alert a link named (only when it is this account's) and the account's active alerts.
     func accountAlerts(_ account: Account, focus: String?, t: Localizer) async throws -> (focused: AlertsPage.Row?, active: [AlertsPage.Row]) {
         let directory = AlertDirectory(rules: Dictionary(try await dependencies.alerts.rules().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-                                       accounts: [account.id: account], members: [:])
+                                       accounts: [account.id: account], members: [:], funnels: [:])
         var focused: AlertsPage.Row?
         if let id = focus, Identifier.isPlausible(id), let alert = try await dependencies.alerts.find(id: id), alert.accountID == account.id {
             focused = AlertsPage.Row(alert, directory, t: t, actions: [])

@@ -10,12 +10,15 @@ public struct AnalyticsDependencies: Sendable {
     public var pulls: MetricPullService
     /// Alert rules, their previews, and the alerts they raised.
     public var alerts: AlertService
+    /// Funnels, their events and figures.
+    public var funnels: FunnelService
 
-    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService, alerts: AlertService) {
+    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService, alerts: AlertService, funnels: FunnelService) {
         self.team = team
         self.analytics = analytics
         self.imports = imports
         self.pulls = pulls
         self.alerts = alerts
+        self.funnels = funnels
     }
 }
