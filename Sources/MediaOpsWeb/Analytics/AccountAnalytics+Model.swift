@@ -30,6 +30,8 @@ struct AccountAnalyticsPage {
     var canImport: Bool
     var backfillErrors: [String: String]
     var backfillSummary: String?
+    /// The account's best time to post (heatmap and suggestion).
+    var bestTimeHref = ""
 
     /// Where the account's numbers come from: the pull status, or a word that this platform is fed by files.
     struct Pulls {

@@ -506,7 +506,7 @@ struct AnalyticsController {
                 snapshots: String(summary.snapshotCount))
         }
         let query = Self.encode(Self.periodQuery(period))
-        let model = AccountAnalyticsPage(
+        var model = AccountAnalyticsPage(
             name: account.name, platform: t.platformName(platform),
             picker: periodPicker(request, period, path: AnalyticsPath.account(.value(account.id)).path, t: t),
             followers: Self.countFigure(current.followers, previous: previous.followers, t: t),
@@ -526,6 +526,7 @@ struct AnalyticsController {
             definitions: Self.definitions(t),
             pulls: try await pullStatus(account, t: t), canImport: context.identity?.permissions.contains(.analyticsImport) ?? false,
             backfillErrors: backfillErrors.messages, backfillSummary: backfillErrors.summary)
+        model.bestTimeHref = AnalyticsPath.bestTime.query(["account": account.id])
         return pages.render(.analyticsAccount, title: account.name, page: model, request: request, context: context, status: status)
     }
 }

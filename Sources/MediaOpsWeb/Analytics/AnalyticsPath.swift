@@ -14,9 +14,12 @@ enum AnalyticsPath: PagePath {
     case importCommit(PathParameter<String>)
     case importSample(PathParameter<String>)
     case significance
+    case insights
+    case bestTime
+    case bestTimeAdopt
 
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
-    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance]
+    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .insights, .bestTime, .bestTimeAdopt]
 
     var path: String {
         switch self {
@@ -32,6 +35,9 @@ enum AnalyticsPath: PagePath {
         case .importCommit(let id): AnalyticsPath.importDetail(id).path + "/commit"
         case .importSample(let layout): "/analytics/import-samples/" + PathSegment.of(layout, "layout")
         case .significance: "/analytics/significance"
+        case .insights: "/analytics/insights"
+        case .bestTime: "/analytics/best-time"
+        case .bestTimeAdopt: "/analytics/best-time/adopt"
         }
     }
 }

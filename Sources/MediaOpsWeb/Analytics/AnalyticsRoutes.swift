@@ -4,5 +4,7 @@ enum AnalyticsRoutes {
         ImportsController(dependencies: dependencies, pages: pages).register(routes)
         AnalyticsController(dependencies: dependencies, pages: pages).register(routes)
         SignificanceController(pages: pages).register(routes)
+        InsightsController(dependencies: dependencies, pages: pages).register(routes)
+        BestTimeController(dependencies: dependencies, pages: pages).register(routes)
     }
 }

@@ -131,10 +131,15 @@ struct SignificanceReport {
     /// or a number off from the characters beside it with a space ("比 B 组高",
     /// but "比干货类高"), so a name gets one where it meets a Chinese character.
     func sentence(_ key: String, _ t: Localizer, _ params: [String: String] = [:]) -> String {
-        guard t.locale == .zhHans else { return t.t(key, params.merging(["a": a.name, "b": b.name]) { $1 }) }
+        Self.sentence(key, t, a: a.name, b: b.name, params)
+    }
+
+    /// `sentence(_:_:_:)` for any two names (the insights' comparisons use it too).
+    static func sentence(_ key: String, _ t: Localizer, a: String, b: String, _ params: [String: String] = [:]) -> String {
+        guard t.locale == .zhHans else { return t.t(key, params.merging(["a": a, "b": b]) { $1 }) }
         let open: Character = "\u{E000}"
         let close: Character = "\u{E001}"
-        let marked = t.t(key, params.merging(["a": "\(open)\(a.name)\(close)", "b": "\(open)\(b.name)\(close)"]) { $1 })
+        let marked = t.t(key, params.merging(["a": "\(open)\(a)\(close)", "b": "\(open)\(b)\(close)"]) { $1 })
         let characters = Array(marked)
         func isHan(_ character: Character?) -> Bool {
             guard let scalar = character?.unicodeScalars.first else { return false }

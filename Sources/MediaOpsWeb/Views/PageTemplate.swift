@@ -49,6 +49,8 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsImports = "analytics/imports"
     case analyticsImport = "analytics/import"
     case analyticsSignificance = "analytics/significance"
+    case analyticsInsights = "analytics/insights"
+    case analyticsBestTime = "analytics/best_time"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
