@@ -239,6 +239,10 @@ struct InsightsWebTests {
             let seeded = try await Self.seed(app)
             let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
             #expect(try await browser.get("/analytics/accounts/\(seeded.oa.id)").text.contains("href=\"/analytics/best-time?account=\(seeded.oa.id)\""))
+            // Without an account: every account's outcome at a glance.
+            let overview = try await browser.get("/analytics/best-time")
+            #expect(overview.text.contains("各账号的建议发布时间") && overview.text.contains("<td><span aria-hidden=\"true\">✓</span> 建议发布时间：21:00</td>"), "\(overview.text)")
+            #expect(overview.text.contains("数据不足以判断（少于 20 条帖子）") && overview.text.contains("aria-current=\"page\">最佳发布时间</a>"))
             let page = try await browser.get("/analytics/best-time?account=\(seeded.oa.id)")
             #expect(page.status == .ok)
             #expect(page.text.contains("建议发布时间：21:00") && page.text.contains("21 点发布的帖子的平均值比其他时段的帖子高 "), "\(page.text)")

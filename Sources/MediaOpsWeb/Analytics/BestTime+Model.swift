@@ -48,4 +48,9 @@ struct BestTimePage {
     var periods: [SelectOption]
     var range: String
     var account: AccountSection?
+
+    struct OverviewRow { var name: String; var platform: String; var href: String; var posts: String; var suggested: Bool; var mark: String; var status: String; var current: String }
+    /// Every account's outcome, when no account is chosen.
+    var overview: [OverviewRow] = []
+    var hasOverview = false
 }

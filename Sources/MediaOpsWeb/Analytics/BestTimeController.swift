@@ -58,6 +58,9 @@ struct BestTimeController {
         return try ReportingPeriod.parse(period: kind, month: nil, from: from.flatMap { $0.isEmpty ? nil : $0 }, to: to.flatMap { $0.isEmpty ? nil : $0 }, today: today)
     }
 
+    /// Accounts listed on the overview (each is one read of its posts).
+    static let overviewLimit = 200
+
     func posts(_ account: Account, period: ReportingPeriod, zone: TimeZone) async throws -> [InsightPost] {
         let (start, stop) = InsightsController.instants(period, zone: zone)
         return try await analytics.insightPosts(accounts: [account.id: account.platform], start: start, stop: stop).posts
@@ -67,7 +70,7 @@ struct BestTimeController {
         let t = pages.localizer(context)
         let (today, zone) = try await analytics.today()
         let accounts = try await dependencies.team.allAccounts().filter { $0.platform != .webhook }
-        var values = BestTimePage.Values(account: request.query("account") ?? "", period: request.query("period") ?? InsightQuestion.defaultPeriod,
+        let values = BestTimePage.Values(account: request.query("account") ?? "", period: request.query("period") ?? InsightQuestion.defaultPeriod,
                                          from: request.query("from") ?? "", to: request.query("to") ?? "")
         let period: ReportingPeriod
         do {
@@ -82,11 +85,9 @@ struct BestTimeController {
                                        request: request, context: context)
             }
             selected = found
-        } else {
-            selected = accounts.first
-            values.account = selected?.id ?? ""
         }
-        let options = accounts.map { SelectOption(value: $0.id, label: "\(t.platformShortName($0.platform)) · \($0.name)", selected: $0.id == values.account) }
+        let options = [SelectOption(value: "", label: t.t("analytics.best_time.all_accounts"), selected: selected == nil)]
+            + accounts.map { SelectOption(value: $0.id, label: "\(t.platformShortName($0.platform)) · \($0.name)", selected: $0.id == values.account) }
         let periods = ["7d", "30d", "90d", "custom"].map { SelectOption(value: $0, label: t.t("analytics.period.\($0)"), selected: values.period == $0) }
         var model = BestTimePage(values: values, accounts: options, periods: periods, range: t.t("analytics.best_time.range", [
             "from": t.day(period.from), "to": t.day(period.to), "zone": t.timeZone.identifier]), account: nil)
@@ -94,6 +95,26 @@ struct BestTimeController {
             let posts = try await posts(account, period: period, zone: zone)
             model.account = Self.section(account, posts: posts, period: period, zone: zone, t: t,
                                          canAdopt: context.identity?.permissions.contains(.analyticsManage) == true)
+        } else {
+            // Every account at a glance, one read each (the workspace's accounts are bounded by the account matrix).
+            for account in accounts.prefix(Self.overviewLimit) {
+                let posts = try await posts(account, period: period, zone: zone)
+                let suggestion = BestTimeSuggestion(posts, zone: zone)
+                let current = account.bestTime ?? PostingTimes.format(PostingTimes.defaultTime(for: account.platform))
+                let status: String
+                switch suggestion.outcome {
+                case .suggested(let hour, _): status = t.t("analytics.best_time.suggested", ["time": PostingTimes.format((hour, 0))])
+                case .tooFewPosts: status = t.t("analytics.best_time.overview_too_few", ["min": String(BestTimeSuggestion.minimumPosts)])
+                case .tooFewHours: status = t.t("analytics.best_time.overview_one_hour")
+                case .notSignificant: status = t.t("analytics.best_time.overview_no_difference")
+                }
+                model.overview.append(BestTimePage.OverviewRow(
+                    name: account.name, platform: t.platformShortName(account.platform),
+                    href: AnalyticsPath.bestTime.query(["account": account.id, "period": values.period, "from": values.from, "to": values.to]),
+                    posts: t.grouped(posts.filter { InsightMetric.engagementRate24h.value($0) != nil }.count), suggested: suggestion.hour != nil,
+                    mark: suggestion.hour != nil ? "✓" : "?", status: status, current: current))
+            }
+            model.hasOverview = !model.overview.isEmpty
         }
         return pages.render(.analyticsBestTime, title: t.t("analytics.best_time.title"), page: model, request: request, context: context)
     }
@@ -144,7 +165,9 @@ struct BestTimeController {
             summary.headline = t.t("analytics.best_time.not_significant")
             if let best {
                 summary.evidence = evidenceSentence(best, t: t)
-                if let required = best.requiredPerGroup, let more = best.additionalPerGroup {
+                if let required = best.requiredPerGroup, required > InsightReport.negligibleAbove {
+                    summary.advice = t.t("analytics.insights.advice_negligible", ["required": t.grouped(InsightReport.negligibleAbove)])
+                } else if let required = best.requiredPerGroup, let more = best.additionalPerGroup {
                     summary.advice = more == 0
                         ? t.t("analytics.insights.advice_enough", ["required": t.grouped(required)])
                         : t.t("analytics.best_time.advice_more", ["hour": String(format: "%02d:00", Int(best.a) ?? 0), "count": t.grouped(more),

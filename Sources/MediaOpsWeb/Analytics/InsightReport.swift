@@ -51,6 +51,9 @@ struct InsightReport {
         }
     }
 
+    /// Beyond this many posts per group, the observed difference is too small to be worth chasing.
+    static let negligibleAbove = 10_000
+
     static func row(_ comparison: InsightComparisonResult, question: InsightQuestion, t: Localizer, aName: String? = nil, bName: String? = nil) -> Row {
         let aName = aName ?? name(comparison.a, dimension: question.dimension, t: t)
         let bName = bName ?? name(comparison.b, dimension: question.dimension, t: t)
@@ -79,7 +82,9 @@ struct InsightReport {
         row.report = report
         row.verdict = report.verdict(t)
         if !comparison.significant {
-            if let required = comparison.requiredPerGroup, let more = comparison.additionalPerGroup {
+            if let required = comparison.requiredPerGroup, required > Self.negligibleAbove {
+                row.advice = t.t("analytics.insights.advice_negligible", ["required": t.grouped(Self.negligibleAbove)])
+            } else if let required = comparison.requiredPerGroup, let more = comparison.additionalPerGroup {
                 row.advice = more == 0
                     ? t.t("analytics.insights.advice_enough", ["required": t.grouped(required)])
                     : t.t("analytics.insights.advice_more", ["required": t.grouped(required), "count": t.grouped(more),
