@@ -139,7 +139,7 @@ struct BestTimeController {
             return BestTimePage.HourRow(
                 hour: String(format: "%02d:00", hour), n: t.grouped(row.nA), mean: row.meanA.map(SignificanceReport.percent) ?? "—",
                 rest: row.meanB.map(SignificanceReport.percent) ?? "—", p: row.result.map { SignificanceReport.pValue($0.pValue) } ?? "—",
-                adjustedP: row.adjustedP.map(SignificanceReport.pValue) ?? "—", mark: row.significant ? "✓" : "?",
+                adjustedP: row.adjustedP.map(SignificanceReport.pValue) ?? "—", mark: InsightsController.mark(row),
                 status: t.t(row.significant ? "analytics.significance.status_significant" : "analytics.significance.status_insufficient"))
         }
         let current = account.bestTime ?? PostingTimes.format(PostingTimes.defaultTime(for: account.platform))

@@ -51,7 +51,7 @@ struct InsightsPage {
         var p: String
         var adjustedP: String
         var significant: Bool
-        /// "✓" / "?" beside the status: never the colour alone.
+        /// "↑" / "↓" / "?" beside the status: never the colour alone.
         var mark: String
         var status: String
         var verdict: String

@@ -127,6 +127,12 @@ struct InsightsController {
         return pages.render(.analyticsInsights, title: t.t("analytics.insights.title"), page: model, request: request, context: context, status: status)
     }
 
+    /// ↑ / ↓ for a significant difference (the direction beside the word, never the colour alone), ? otherwise.
+    static func mark(_ comparison: InsightComparisonResult) -> String {
+        guard comparison.significant, let difference = comparison.result?.difference else { return "?" }
+        return difference > 0 ? "↑" : "↓"
+    }
+
     static func result(_ report: InsightReport, t: Localizer) -> InsightsPage.Result {
         let question = report.question
         let format = { (value: Double?) -> String in
@@ -153,7 +159,7 @@ struct InsightsController {
                 medianA: format(c.medianA), medianB: format(c.medianB), difference: difference, interval: interval,
                 p: c.result.map { SignificanceReport.pValue($0.pValue) } ?? "—",
                 adjustedP: c.adjustedP.map(SignificanceReport.pValue) ?? "—",
-                significant: c.significant, mark: c.significant ? "✓" : "?",
+                significant: c.significant, mark: Self.mark(c),
                 status: t.t(c.significant ? "analytics.significance.status_significant" : "analytics.significance.status_insufficient"),
                 verdict: row.verdict, advice: row.advice)
         }
