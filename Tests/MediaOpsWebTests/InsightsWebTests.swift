@@ -114,7 +114,7 @@ struct InsightsWebTests {
 
             // Every category against the rest: two comparisons, adjusted together.
             let each = try await app.api(.post, Self.path, token: app.ownerToken, json: Self.json(["dimension": "category", "comparison": "each"]))
-            #expect(each.json["correction"] as? String == "holm")
+            #expect(each.json["correction"] as? String == "holm" && each.json["comparison"] as? String == "each")
             let rows = Self.comparisons(each)
             #expect(rows.compactMap { $0["a"] as? String } == ["industry", "emotional"])
             let raw = rows.compactMap { $0["p_value"] as? Double }

@@ -134,7 +134,7 @@ struct InsightDTO: Encodable {
     }
 
     var dimension: String
-    var mode: String
+    var comparison: String
     var metric: String
     var test: String
     var scope: String
@@ -151,7 +151,7 @@ struct InsightDTO: Encodable {
     init(_ report: InsightReport) {
         let question = report.question
         dimension = question.dimension.rawValue
-        mode = question.dimension == .posts ? "posts" : question.mode.rawValue
+        comparison = question.dimension == .posts ? "posts" : question.mode.rawValue
         metric = question.metric.rawValue
         test = question.test.rawValue
         switch question.scope {
