@@ -80,7 +80,8 @@ struct InsightReport {
         report.direction = comparison.significant ? (result.difference > 0 ? .aHigher : .aLower) : nil
         report.sampleSize = nil
         row.report = report
-        row.verdict = report.verdict(t)
+        row.verdict = report.verdict(t, keys: "analytics.insights.verdict",
+                                     extra: ["metric": t.t("analytics.insights.metric_in_sentence.\(question.metric.rawValue)")])
         if !comparison.significant {
             if let required = comparison.requiredPerGroup, required > Self.negligibleAbove {
                 row.advice = t.t("analytics.insights.advice_negligible", ["required": t.grouped(Self.negligibleAbove)])

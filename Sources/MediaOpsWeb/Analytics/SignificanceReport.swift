@@ -96,10 +96,13 @@ struct SignificanceReport {
     // MARK: Words
 
     /// The verdict: "A 组的平均值比 B 组高 30.4%（95% 置信区间 12.1%–51.0%，p = 0.003，n = 48 / 52）。"
-    func verdict(_ t: Localizer) -> String {
-        let counts = ["p": Self.pValue(result.pValue), "na": t.grouped(a.n), "nb": t.grouped(b.n)]
+    ///
+    /// `keys` names another set of the same sentences (the insights name their
+    /// metric with `{metric}`, given in `extra`).
+    func verdict(_ t: Localizer, keys: String = "analytics.significance.verdict", extra: [String: String] = [:]) -> String {
+        let counts = ["p": Self.pValue(result.pValue), "na": t.grouped(a.n), "nb": t.grouped(b.n)].merging(extra) { $1 }
         guard significant, let direction else {
-            return sentence("analytics.significance.verdict.insufficient", t, counts)
+            return sentence("\(keys).insufficient", t, counts)
         }
         // Said as a size in the direction named, so "低 12%", not "高 −12%";
         // the interval is turned round with it.
@@ -124,7 +127,7 @@ struct SignificanceReport {
         params["amount"] = amount
         params["low"] = low
         params["high"] = high
-        return sentence("analytics.significance.verdict.\(test.rawValue)_\(direction.rawValue)", t, params)
+        return sentence("\(keys).\(test.rawValue)_\(direction.rawValue)", t, params)
     }
 
     /// A message naming the groups (`{a}`, `{b}`). Chinese sets a Latin word
