@@ -55,6 +55,26 @@ enum DemoMetrics {
         mutating func around(_ value: Double, spread: Double) -> Double { value * (1 + (next() * 2 - 1) * spread) }
     }
 
+    /// Posting hours around the platform's usual one, and how each does: an
+    /// hour after the usual time is the audience's real peak (DOMAIN.md: "直播时间从 20 点调到
+    /// 21 点更匹配活跃高峰"), so the best-time suggestion finds it in the numbers.
+    static func postingHours(_ usual: Int) -> [(hour: Int, lift: Double)] {
+        [((usual + 23) % 24, 0.9), (usual, 1.0), ((usual + 1) % 24, 1.4), ((usual + 3) % 24, 0.85)]
+    }
+
+    /// How each content category does against the account's usual rate: emotional pieces
+    /// clearly beat industry know-how (DOMAIN.md: "情感类内容互动率比干货类高 30%"); user
+    /// stories and product pieces differ too little to tell apart. Drawn in these proportions.
+    static let categoryLifts: [(category: ContentCategory, lift: Double, share: Double)] = [
+        (.emotional, 1.35, 0.3), (.industry, 1.0, 0.3), (.userStory, 1.05, 0.2), (.productInsight, 1.0, 0.2),
+    ]
+
+    /// Posts of the last `linkedDays` on 公众号 and 微博 went out through MediaOps: each has
+    /// a published content item (its category, tags) and a publish target, so insights can
+    /// group them by what they were.
+    static let linkedDays = 120
+    static let linkedPlatforms: Set<Platform> = [.wechatOA, .weibo]
+
     /// The share of a post's final numbers reached after each snapshot offset.
     static let snapshotShares: [(hours: Double, share: Double)] = [(1, 0.12), (24, 0.62), (72, 0.84), (168, 0.95), (720, 1)]
 
@@ -67,6 +87,8 @@ enum DemoMetrics {
         var dailyRows: [MetricRepository.DailyRow] = []
         var posts: [AnalyticsPost] = []
         var snapshots: [MetricRepository.SnapshotRow] = []
+        var contentItems: [ContentItem] = []
+        var targets: [(id: String, contentID: String, accountID: String, platform: Platform, at: Date)] = []
         for account in accounts where account.platform != .webhook {
             var random = Random(account.handle)
             let profile = profile(account.platform, kind: account.kind)
@@ -80,12 +102,28 @@ enum DemoMetrics {
                 let isViral = profile.viral && day == viralDay
                 if isViral || random.next() < profile.postsPerWeek / 7 {
                     let minute = Int(random.next() * 40)
-                    let published = LocalDateTime(year: day.year, month: day.month, day: day.day, hour: profile.hour, minute: minute).instant(in: zone)!
+                    let hours = postingHours(profile.hour)
+                    let slot = isViral ? hours[1] : hours[Int(random.next() * Double(hours.count)) % hours.count]
+                    let published = LocalDateTime(year: day.year, month: day.month, day: day.day, hour: slot.hour, minute: minute).instant(in: zone)!
                     let final = random.around(Double(profile.consumption), spread: 0.6) * (isViral ? 14 : 1)
-                    let rate = random.around(profile.engagement, spread: 0.5) * (isViral ? 1.6 : 1)
-                    let title = "\(topics[Int(random.next() * Double(topics.count)) % topics.count])｜\(day.month)月第\(index % 9 + 1)期"
-                    let post = AnalyticsPost(id: Identifier.makeOrdered("pst"), accountID: account.id, platformPostID: "demo-\(account.handle)-\(index)", targetID: nil,
-                                             title: title, url: nil, publishedAt: published, origin: .external)
+                    var draw = random.next()
+                    let kind = categoryLifts.first { draw -= $0.share; return draw < 0 } ?? categoryLifts[categoryLifts.count - 1]
+                    let rate = random.around(profile.engagement, spread: 0.35) * (isViral ? 1.6 : 1) * slot.lift * kind.lift
+                    let topic = topics[Int(random.next() * Double(topics.count)) % topics.count]
+                    let title = "\(topic)｜\(day.month)月第\(index % 9 + 1)期"
+                    var targetID: String?
+                    if linkedPlatforms.contains(account.platform), day >= yesterday.adding(days: -linkedDays), published < now {
+                        let item = ContentItem(id: Identifier.make("cnt"), title: title, body: "<p>\(HTMLSanitizer.escape(topic))</p>", summary: "", tags: [topic],
+                                               category: kind.category, coverAssetID: nil, state: .published, ownerID: nil, groupID: nil, topicID: nil,
+                                               plannedAt: published, version: 1, reviewStage: 0, isTemplate: false, createdBy: owner.memberID,
+                                               createdAt: published.addingTimeInterval(-86_400), updatedAt: published)
+                        contentItems.append(item)
+                        let id = Identifier.make("tgt")
+                        targets.append((id, item.id, account.id, account.platform, published))
+                        targetID = id
+                    }
+                    let post = AnalyticsPost(id: Identifier.makeOrdered("pst"), accountID: account.id, platformPostID: "demo-\(account.handle)-\(index)", targetID: targetID,
+                                             title: title, url: nil, publishedAt: published, origin: targetID == nil ? .external : .mediaops)
                     posts.append(post)
                     index += 1
                     let totals: [MetricKey: Double] = [key: final.rounded(), .likes: (final * rate * 0.6).rounded(), .comments: (final * rate * 0.1).rounded(),
@@ -147,10 +185,20 @@ enum DemoMetrics {
                 day = day.adding(days: 1)
             }
         }
-        let (posts_, dailyRows_, snapshots_) = (posts, dailyRows, snapshots)
+        let (posts_, dailyRows_, snapshots_, contentItems_, targets_) = (posts, dailyRows, snapshots, contentItems, targets)
         try await database.transaction { db in
             let repository = MetricRepository(db)
             let (posts, dailyRows, snapshots) = (posts_, dailyRows_, snapshots_)
+            let content = ContentRepository(db)
+            for item in contentItems_ { try await content.insert(item) }
+            for target in targets_ {
+                try await db.raw("""
+                    INSERT INTO publish_targets (id, content_id, account_id, platform, due_at, state, job_id, mode, created_at, updated_at)
+                    VALUES (\(bind: target.id), \(bind: target.contentID), \(bind: target.accountID), \(bind: target.platform.rawValue),
+                    \(bind: target.at.epochMilliseconds), \(bind: TargetState.published.rawValue), NULL, \(bind: PublishingRoute.api.rawValue),
+                    \(bind: target.at.epochMilliseconds), \(bind: target.at.epochMilliseconds))
+                    """).run()
+            }
             try await repository.insertGenerated(posts: posts, now: now)
             try await repository.insertGenerated(daily: dailyRows, provenance: provenance)
             try await repository.insertGenerated(snapshots: snapshots, provenance: provenance)

@@ -27,6 +27,18 @@ struct PublishTargetRepository: Sendable {
         try await db.raw("SELECT * FROM publish_targets WHERE content_id = \(bind: contentID) ORDER BY due_at, id").all().map(Self.target(from:))
     }
 
+    /// The content item behind each of these targets (unknown ids are skipped), for the 数据 room's insights.
+    func contentIDs(targetIDs: [String]) async throws -> [String: String] {
+        var result: [String: String] = [:]
+        for start in stride(from: 0, to: targetIDs.count, by: 500) {
+            let chunk = Array(targetIDs[start..<min(start + 500, targetIDs.count)])
+            for row in try await db.raw("SELECT id, content_id FROM publish_targets WHERE id IN (\(binds: chunk))").all() {
+                result[try row.string("id")] = try row.string("content_id")
+            }
+        }
+        return result
+    }
+
     /// The target, its row locked until the transaction ends.
     func findForUpdate(id: String) async throws -> PublishTarget? {
         try await db.raw("SELECT * FROM publish_targets WHERE id = \(bind: id)\(RowLock.update)").first().map(Self.target(from:))

@@ -35,6 +35,8 @@ struct AccountAnalyticsPage {
     /// The account's open and acknowledged alerts, newest first (a few).
     var activeAlerts: [AlertsPage.Row]
     var alertsHref: String
+    /// The account's best time to post (heatmap and suggestion).
+    var bestTimeHref = ""
 
     /// Where the account's numbers come from: the pull status, or a word that this platform is fed by files.
     struct Pulls {

@@ -507,7 +507,7 @@ struct AnalyticsController {
         }
         let query = Self.encode(Self.periodQuery(period))
         let alerts = try await accountAlerts(account, focus: request.query("alert"), t: t)
-        let model = AccountAnalyticsPage(
+        var model = AccountAnalyticsPage(
             name: account.name, platform: t.platformName(platform),
             picker: periodPicker(request, period, path: AnalyticsPath.account(.value(account.id)).path, t: t),
             followers: Self.countFigure(current.followers, previous: previous.followers, t: t),
@@ -528,6 +528,7 @@ struct AnalyticsController {
             pulls: try await pullStatus(account, t: t), canImport: context.identity?.permissions.contains(.analyticsImport) ?? false,
             backfillErrors: backfillErrors.messages, backfillSummary: backfillErrors.summary,
             focusedAlert: alerts.focused, activeAlerts: alerts.active, alertsHref: AnalyticsPath.alerts.query(["account_id": account.id]))
+        model.bestTimeHref = AnalyticsPath.bestTime.query(["account": account.id])
         return pages.render(.analyticsAccount, title: account.name, page: model, request: request, context: context, status: status)
     }
 }

@@ -22,9 +22,13 @@ enum AnalyticsPath: PagePath {
     case alertRule(PathParameter<String>)
     case alertRuleEnabled(PathParameter<String>)
     case alertRuleDelete(PathParameter<String>)
+    case insights
+    case bestTime
+    case bestTimeAdopt
 
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
-    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .alerts, .alertRules, .alertRuleNew]
+    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .alerts, .alertRules, .alertRuleNew,
+                                         .insights, .bestTime, .bestTimeAdopt]
 
     var path: String {
         switch self {
@@ -48,6 +52,9 @@ enum AnalyticsPath: PagePath {
         case .alertRule(let id): "/analytics/alert-rules/" + PathSegment.of(id, "id")
         case .alertRuleEnabled(let id): AnalyticsPath.alertRule(id).path + "/enabled"
         case .alertRuleDelete(let id): AnalyticsPath.alertRule(id).path + "/delete"
+        case .insights: "/analytics/insights"
+        case .bestTime: "/analytics/best-time"
+        case .bestTimeAdopt: "/analytics/best-time/adopt"
         }
     }
 }

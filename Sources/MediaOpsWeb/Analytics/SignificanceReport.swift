@@ -96,10 +96,13 @@ struct SignificanceReport {
     // MARK: Words
 
     /// The verdict: "A 组的平均值比 B 组高 30.4%（95% 置信区间 12.1%–51.0%，p = 0.003，n = 48 / 52）。"
-    func verdict(_ t: Localizer) -> String {
-        let counts = ["p": Self.pValue(result.pValue), "na": t.grouped(a.n), "nb": t.grouped(b.n)]
+    ///
+    /// `keys` names another set of the same sentences (the insights name their
+    /// metric with `{metric}`, given in `extra`).
+    func verdict(_ t: Localizer, keys: String = "analytics.significance.verdict", extra: [String: String] = [:]) -> String {
+        let counts = ["p": Self.pValue(result.pValue), "na": t.grouped(a.n), "nb": t.grouped(b.n)].merging(extra) { $1 }
         guard significant, let direction else {
-            return sentence("analytics.significance.verdict.insufficient", t, counts)
+            return sentence("\(keys).insufficient", t, counts)
         }
         // Said as a size in the direction named, so "低 12%", not "高 −12%";
         // the interval is turned round with it.
@@ -124,17 +127,22 @@ struct SignificanceReport {
         params["amount"] = amount
         params["low"] = low
         params["high"] = high
-        return sentence("analytics.significance.verdict.\(test.rawValue)_\(direction.rawValue)", t, params)
+        return sentence("\(keys).\(test.rawValue)_\(direction.rawValue)", t, params)
     }
 
     /// A message naming the groups (`{a}`, `{b}`). Chinese sets a Latin word
     /// or a number off from the characters beside it with a space ("比 B 组高",
     /// but "比干货类高"), so a name gets one where it meets a Chinese character.
     func sentence(_ key: String, _ t: Localizer, _ params: [String: String] = [:]) -> String {
-        guard t.locale == .zhHans else { return t.t(key, params.merging(["a": a.name, "b": b.name]) { $1 }) }
+        Self.sentence(key, t, a: a.name, b: b.name, params)
+    }
+
+    /// `sentence(_:_:_:)` for any two names (the insights' comparisons use it too).
+    static func sentence(_ key: String, _ t: Localizer, a: String, b: String, _ params: [String: String] = [:]) -> String {
+        guard t.locale == .zhHans else { return t.t(key, params.merging(["a": a, "b": b]) { $1 }) }
         let open: Character = "\u{E000}"
         let close: Character = "\u{E001}"
-        let marked = t.t(key, params.merging(["a": "\(open)\(a.name)\(close)", "b": "\(open)\(b.name)\(close)"]) { $1 })
+        let marked = t.t(key, params.merging(["a": "\(open)\(a)\(close)", "b": "\(open)\(b)\(close)"]) { $1 })
         let characters = Array(marked)
         func isHan(_ character: Character?) -> Bool {
             guard let scalar = character?.unicodeScalars.first else { return false }

@@ -53,6 +53,8 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsAlertRules = "analytics/alert_rules"
     case analyticsAlertRule = "analytics/alert_rule"
     case analyticsSignificance = "analytics/significance"
+    case analyticsInsights = "analytics/insights"
+    case analyticsBestTime = "analytics/best_time"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit

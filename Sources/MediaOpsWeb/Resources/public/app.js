@@ -215,3 +215,10 @@ document.addEventListener("input", (event) => {
   sync();
   select.addEventListener("change", sync);
 })();
+// Insights: the level suggestions follow the chosen grouping.
+document.querySelectorAll('[data-level-lists]').forEach(function (select) {
+  select.addEventListener('change', function () {
+    var list = document.getElementById('levels-' + select.value) ? 'levels-' + select.value : '';
+    ['group_a', 'group_b'].forEach(function (id) { var input = document.getElementById(id); if (input) input.setAttribute('list', list); });
+  });
+});
