@@ -22,13 +22,20 @@ enum AnalyticsPath: PagePath {
     case alertRule(PathParameter<String>)
     case alertRuleEnabled(PathParameter<String>)
     case alertRuleDelete(PathParameter<String>)
+    case funnels
+    case funnelNew
+    case funnelSample
+    case funnel(PathParameter<String>)
+    case funnelEdit(PathParameter<String>)
+    case funnelDelete(PathParameter<String>)
+    case funnelEvents(PathParameter<String>)
     case insights
     case bestTime
     case bestTimeAdopt
 
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
     static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .alerts, .alertRules, .alertRuleNew,
-                                         .insights, .bestTime, .bestTimeAdopt]
+                                         .insights, .bestTime, .bestTimeAdopt, .funnels, .funnelNew, .funnelSample]
 
     var path: String {
         switch self {
@@ -52,6 +59,13 @@ enum AnalyticsPath: PagePath {
         case .alertRule(let id): "/analytics/alert-rules/" + PathSegment.of(id, "id")
         case .alertRuleEnabled(let id): AnalyticsPath.alertRule(id).path + "/enabled"
         case .alertRuleDelete(let id): AnalyticsPath.alertRule(id).path + "/delete"
+        case .funnels: "/analytics/funnels"
+        case .funnelNew: "/analytics/funnels/new"
+        case .funnelSample: "/analytics/funnel-samples/events.csv"
+        case .funnel(let id): "/analytics/funnels/" + PathSegment.of(id, "id")
+        case .funnelEdit(let id): AnalyticsPath.funnel(id).path + "/edit"
+        case .funnelDelete(let id): AnalyticsPath.funnel(id).path + "/delete"
+        case .funnelEvents(let id): AnalyticsPath.funnel(id).path + "/events"
         case .insights: "/analytics/insights"
         case .bestTime: "/analytics/best-time"
         case .bestTimeAdopt: "/analytics/best-time/adopt"

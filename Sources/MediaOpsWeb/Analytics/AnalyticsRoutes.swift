@@ -6,6 +6,7 @@ enum AnalyticsRoutes {
         SignificanceController(pages: pages).register(routes)
         AlertsController(dependencies: dependencies, pages: pages).register(routes)
         AlertRulesController(dependencies: dependencies, pages: pages).register(routes)
+        FunnelsController(dependencies: dependencies, pages: pages).register(routes)
         InsightsController(dependencies: dependencies, pages: pages).register(routes)
         BestTimeController(dependencies: dependencies, pages: pages).register(routes)
     }

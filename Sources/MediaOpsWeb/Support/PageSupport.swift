@@ -120,6 +120,7 @@ struct PageSupport: Sendable {
                 analytics.append(item("nav.analytics_significance", AnalyticsPath.significance.path))
                 analytics.append(item("nav.analytics_alerts", AnalyticsPath.alerts.path))
                 analytics.append(item("nav.analytics_alert_rules", AnalyticsPath.alertRules.path))
+                analytics.append(item("nav.analytics_funnels", AnalyticsPath.funnels.path))
                 analytics.append(item("nav.analytics_insights", AnalyticsPath.insights.path))
                 analytics.append(item("nav.analytics_best_time", AnalyticsPath.bestTime.path))
             }
