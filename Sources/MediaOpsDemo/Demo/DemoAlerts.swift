@@ -29,9 +29,13 @@ enum DemoAlerts {
         for draft in drafts { _ = try await service.createRule(draft, by: owner, now: now.addingTimeInterval(-400 * 86_400)) }
 
         var raised: [Alert] = []
-        for rule in try await service.rules() where rule.enabled && rule.kind.input != .funnelStage {
+        for rule in try await service.rules() where rule.enabled {
             let preview = try await service.preview(rule: rule, through: yesterday, days: AlertRule.previewDaysRange.upperBound, now: now)
-            for (accountID, result) in preview {
+            // Keyed by account id, or for a funnel rule by the step's subject key.
+            for (key, result) in preview {
+                let isFunnelStep = key.hasPrefix("funnel:")
+                let accountID: String? = isFunnelStep ? nil : key
+                let subject = isFunnelStep ? key : AlertSubject.account(key).key
                 for firing in result.alerts {
                     let firedAt: Date = switch firing.occasion {
                     // A day's numbers land the next morning.
@@ -39,7 +43,7 @@ enum DemoAlerts {
                     case .post(_, let due): due.addingTimeInterval(600)
                     }
                     guard firedAt < now else { continue }
-                    raised.append(Alert(id: Identifier.makeOrdered("alt"), ruleID: rule.id, subjectKey: AlertSubject.account(accountID).key, accountID: accountID,
+                    raised.append(Alert(id: Identifier.makeOrdered("alt"), ruleID: rule.id, subjectKey: subject, accountID: accountID,
                                         occasion: firing.occasion, evidence: firing.evaluation.evidence, firedAt: Date(epochMilliseconds: firedAt.epochMilliseconds)))
                 }
             }

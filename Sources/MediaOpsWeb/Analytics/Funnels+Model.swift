@@ -88,7 +88,7 @@ struct FunnelPage {
             return Stage(position: index + 1, name: stage.name, source: source,
                          count: count.map { t.grouped(Int($0.rounded())) } ?? "—", previous: prior.map { t.grouped(Int($0.rounded())) } ?? "—",
                          change: AnalyticsController.countFigure(count, previous: prior, t: t),
-                         amount: current.total[index].amount.map { AnalyticsController.format($0, unit: .fen, t) },
+                         amount: current.total[index].amount.map { "¥" + t.grouped(Int(($0 / 100).rounded())) },
                          width: largest > 0 ? FixedDecimal.text(max(0.5, (count ?? 0) / largest * 100), digits: 1) : "0.5",
                          step: step)
         }
