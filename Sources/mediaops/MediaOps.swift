@@ -459,6 +459,9 @@ struct Bench: AsyncParsableCommand {
             } else {
                 say("sqlite3 is not installed: no baseline for the import")
             }
+            say("alert rules: \(report.alertRules) daily rules over \(accounts) accounts judged in " + String(format: "%.2f s (median); ", report.alertEvaluationSeconds)
+                + String(format: "reading the same values alone %.2f s; %.2f × the read; %d alerts raised on the first run", report.alertReadSeconds,
+                         report.alertEvaluationSeconds / max(report.alertReadSeconds, 0.000_001), report.alertsRaised))
             if database == nil { Bench.removeTemporaryDatabase(configuration) }
             try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
         }

@@ -32,6 +32,13 @@ public struct AnalyticsBenchmark {
         public var importSeconds: Double
         /// nil when no `sqlite3` command is installed.
         public var sqliteImportSeconds: Double?
+        /// Judging yesterday of every account against every daily rule, as the
+        /// sweep after a daily pull does (median of `runs`), and reading the
+        /// same values without judging them (the baseline), in seconds.
+        public var alertRules: Int = 0
+        public var alertEvaluationSeconds: Double = 0
+        public var alertReadSeconds: Double = 0
+        public var alertsRaised: Int = 0
     }
 
     public let configuration: Configuration
@@ -107,8 +114,45 @@ public struct AnalyticsBenchmark {
         let done = try await imports.commit(principal, id: preview.record.id)
         let importSeconds = (ContinuousClock.now - importStart).seconds
         guard done.state == .committed else { throw BenchmarkError("The import did not commit.") }
-        return Report(database: database.kind.rawValue, fillSeconds: fillSeconds, dailyRows: dailyRows, snapshotRows: snapshotRows, pages: pages,
-                      importRows: importRows, importSeconds: importSeconds, sqliteImportSeconds: try Self.sqliteImport(file))
+        var report = Report(database: database.kind.rawValue, fillSeconds: fillSeconds, dailyRows: dailyRows, snapshotRows: snapshotRows, pages: pages,
+                            importRows: importRows, importSeconds: importSeconds, sqliteImportSeconds: try Self.sqliteImport(file))
+        try await measureAlerts(database: database, principal: principal, accountIDs: accountIDs, into: &report)
+        return report
+    }
+
+    /// The ready-made rules and three more over every account (an anomaly band on reads or plays,
+    /// a weekly baseline on new followers, a threshold on the engagement rate), judged for
+    /// yesterday `runs` times; beside it, the same values read without judging.
+    private func measureAlerts(database: Database, principal: Principal, accountIDs: [String], into report: inout Report) async throws {
+        let alerts = AlertService(database: database)
+        try await AlertRuleRepository(database.sql).installPresets(createdBy: principal.memberID, now: Date())
+        for draft in [AlertRule(id: "", name: "阅读或播放量异常", kind: .anomaly, metric: .consumption),
+                      AlertRule(id: "", name: "新增粉丝较上周同日下滑", kind: .relativeToBaseline, metric: .stored(.followersNew), comparison: .below, bound: -0.3,
+                                window: 28, seasonality: .weekly, minimumHistory: 3),
+                      AlertRule(id: "", name: "互动率低于 1%", kind: .threshold, metric: .derived(.engagementRate), comparison: .below, bound: 0.01)] {
+            _ = try await alerts.createRule(draft, by: principal)
+        }
+        let rules = try await alerts.rules().filter { $0.kind.input == .dailySeries }
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        let yesterday = LocalDate(Date(), timeZone: zone).adding(days: -1)
+        let lookback = rules.map { $0.kind.usesHistory ? $0.window : 1 }.max() ?? 1
+        let keys = Array(Set(rules.compactMap(\.metric).flatMap { metric -> [MetricKey] in
+            Self.platforms.flatMap { AlertService.storedKeys(metric, platform: $0) }
+        })).sorted { $0.rawValue < $1.rawValue }
+        var evaluations: [Double] = [], reads: [Double] = []
+        let metrics = MetricService(database: database)
+        for run in 0..<max(1, min(runs, 7)) {
+            let readStart = ContinuousClock.now
+            for id in accountIDs { _ = try await metrics.daily(accountID: id, from: yesterday.adding(days: -(lookback + 1)), to: yesterday, keys: keys) }
+            reads.append((ContinuousClock.now - readStart).seconds)
+            let start = ContinuousClock.now
+            let raised = try await alerts.evaluate(accountIDs: accountIDs, through: yesterday)
+            evaluations.append((ContinuousClock.now - start).seconds)
+            if run == 0 { report.alertsRaised = raised.count }
+        }
+        report.alertRules = rules.count
+        report.alertEvaluationSeconds = evaluations.sorted()[evaluations.count / 2]
+        report.alertReadSeconds = reads.sorted()[reads.count / 2]
     }
 
     /// A 抖音 works export of `rows` posts, as the back office writes it.

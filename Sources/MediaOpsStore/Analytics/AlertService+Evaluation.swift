@@ -254,7 +254,7 @@ extension AlertService {
     }
 
     /// The stored metrics a metric is read or computed from.
-    static func storedKeys(_ metric: AlertMetric, platform: Platform) -> [MetricKey] {
+    public static func storedKeys(_ metric: AlertMetric, platform: Platform) -> [MetricKey] {
         switch metric {
         case .stored(let key): [key]
         case .consumption: [DerivedMetric.consumptionKey(for: platform)]
