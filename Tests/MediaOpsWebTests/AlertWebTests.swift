@@ -75,6 +75,12 @@ struct AlertWebTests {
                                              json: #"{"kind": "relative_to_baseline", "comparison": "below", "bound": -0.3}"#)
             #expect(relative.status == .ok && relative.json["window"] as? Int == 7 && relative.json["minimum_history"] as? Int == 5, "\(relative.text)")
 
+            // A ready-made rule changed later is named in words in the audit log, not by its key.
+            let preset = try #require((listed.json["items"] as? [[String: Any]])?.first { $0["preset"] as? String == "default_followers_drop" }?["id"] as? String)
+            #expect(try await app.api(.patch, "/api/v1/analytics/alert-rules/\(preset)", token: app.ownerToken, json: #"{"bound": -800}"#).status == .ok)
+            let audit = try await app.signIn(email: "owner@example.com", password: "owner-password").get("/settings/audit")
+            #expect(audit.text.contains("粉丝单日净减预警") && !audit.text.contains("default_followers_drop"), "\(audit.text)")
+
             // Refusals name the field.
             let refusals: [(String, String, String)] = [
                 (#"{"kind": "threshold", "metric": "followers_net", "bound": -500}"#, "name", "required"),

@@ -26,10 +26,15 @@ struct AuditRow {
         let entity = AuditEntity(rawValue: entry.entityType)
         entityType = entity.map { t.t("audit.entity_\($0.rawValue)") } ?? entry.entityType
         entityID = entry.entityID
-        summary = entry.summary
-        sentence = entry.summary.isEmpty
+        // A ready-made alert rule keeps no name of its own: its entries carry the preset's key, said here in words.
+        if entity == .alertRule, let preset = AlertPreset(rawValue: entry.summary) {
+            summary = t.t("analytics.alert.preset_title_\(preset.rawValue)")
+        } else {
+            summary = entry.summary
+        }
+        sentence = summary.isEmpty
             ? t.t("audit.sentence_unlabelled", ["action": action, "entity": entityType])
-            : t.t("audit.sentence", ["action": action, "entity": entityType, "label": entry.summary])
+            : t.t("audit.sentence", ["action": action, "entity": entityType, "label": summary])
         changes = entry.changes.keys.sorted().map { field in
             Change(field: labels.field(field, entity: entity),
                    before: labels.value(entry.changes[field]?.first ?? "", field: field, entity: entity),
