@@ -254,6 +254,17 @@ struct InsightsWebTests {
             // The hours compared, with raw and adjusted p.
             #expect(page.text.contains("各时段对比其余时段") && page.text.contains("<th scope=\"row\">21:00</th><td class=\"num\">8</td>"), "hour table")
 
+            // The same through the API.
+            let api = try await app.api(.get, "/api/v1/analytics/accounts/\(seeded.oa.id)/best-time", token: app.ownerToken)
+            #expect(api.status == .ok && api.json["outcome"] as? String == "suggested" && api.json["suggested_hour"] as? Int == 21, "\(api.text)")
+            let hours = (api.json["hours"] as? [[String: Any]]) ?? []
+            #expect(hours.contains { $0["hour"] as? Int == 21 && $0["n"] as? Int == 8 && $0["significant"] as? Bool == true }, "\(hours)")
+            #expect((api.json["cells"] as? [[String: Any]])?.allSatisfy { ($0["n"] as? Int ?? 0) > 0 } == true && api.json["current_best_time"] is NSNull)
+            let weiboAPI = try await app.api(.get, "/api/v1/analytics/accounts/\(seeded.weibo.id)/best-time", token: app.ownerToken)
+            #expect(weiboAPI.json["outcome"] as? String == "too_few_posts" && weiboAPI.json["suggested_hour"] is NSNull)
+            #expect(try await app.api(.get, "/api/v1/analytics/accounts/\(seeded.oa.id)/best-time?period=month", token: app.ownerToken).errorField == "period")
+            #expect(try await app.api(.get, "/api/v1/analytics/accounts/acc_nothing000000/best-time", token: app.ownerToken).status == .notFound)
+
             let adopted = try await browser.post("/analytics/best-time/adopt", form: [("account", seeded.oa.id), ("period", "90d"), ("action", "adopt")],
                                                  from: "/analytics/best-time?account=\(seeded.oa.id)")
             #expect(adopted.status == .seeOther)

@@ -17,6 +17,15 @@ struct BestTimeController {
     var analytics: AnalyticsService { dependencies.analytics }
 
     func register(_ routes: Routes) {
+        routes.get("/api/v1/analytics/accounts/{id}/best-time", .permission(.analyticsView)) { request, context, _ in
+            guard let id = context.parameters.get("id"), Identifier.isPlausible(id), let account = try await dependencies.team.account(id: id),
+                  account.platform != .webhook else { throw NotFoundError(entity: "account") }
+            let (today, zone) = try await analytics.today()
+            let period = try Self.period(request.query("period"), from: request.query("from"), to: request.query("to"), today: today)
+            let posts = try await posts(account, period: period, zone: zone)
+            return try JSONOutput.response(BestTimeDTO(account: account, period: period, zone: zone, heatmap: PostingHeatmap(posts, zone: zone),
+                                                       suggestion: BestTimeSuggestion(posts, zone: zone)))
+        }
         routes.get(AnalyticsPath.bestTime, .permission(.analyticsView)) { request, context, _ in
             try await page(request, context: context)
         }
@@ -191,5 +200,64 @@ struct BestTimeController {
         let question = InsightQuestion(scope: .workspace, period: ReportingPeriod(kind: .last90, from: LocalDate(year: 2000, month: 1, day: 1), to: LocalDate(year: 2000, month: 1, day: 1)),
                                        dimension: .hour, mode: .each, comparison: .eachAgainstRest, metric: .engagementRate24h, test: .welch)
         return InsightReport.row(row, question: question, t: t, aName: t.t("analytics.best_time.at_hour", ["hour": row.a]), bName: t.t("analytics.best_time.other_hours")).verdict
+    }
+}
+
+// MARK: API
+
+struct BestTimeDTO: Encodable {
+    struct Cell: Encodable {
+        /// 1 = Monday … 7 = Sunday.
+        var weekday: Int
+        var hour: Int
+        var n: Int
+        @Nullable var mean_engagement_rate: Double?
+    }
+    struct Hour: Encodable {
+        var hour: Int
+        var n: Int
+        var n_rest: Int
+        @Nullable var mean: Double?
+        @Nullable var mean_rest: Double?
+        @Nullable var p_value: Double?
+        @Nullable var adjusted_p: Double?
+        var significant: Bool
+    }
+
+    var account_id: String
+    var from: String
+    var to: String
+    var time_zone: String
+    var posts: Int
+    /// Weekday × hour, Monday first, hour 0 first; only cells with posts.
+    var cells: [Cell]
+    /// `suggested`, `too_few_posts`, `too_few_hours` or `not_significant`.
+    var outcome: String
+    /// The suggested hour (0–23) in the workspace zone.
+    @Nullable var suggested_hour: Int?
+    /// Each hour with enough posts against the account's other posts (Welch, Holm-corrected).
+    var hours: [Hour]
+    /// The account's posting time now: its own, or null for the platform's default.
+    @Nullable var current_best_time: String?
+
+    init(account: Account, period: ReportingPeriod, zone: TimeZone, heatmap: PostingHeatmap, suggestion: BestTimeSuggestion) {
+        account_id = account.id
+        from = period.from.description
+        to = period.to.description
+        time_zone = zone.identifier
+        posts = heatmap.total
+        cells = heatmap.rows.joined().filter { $0.n > 0 }.map { Cell(weekday: $0.weekday, hour: $0.hour, n: $0.n, mean_engagement_rate: $0.mean) }
+        switch suggestion.outcome {
+        case .suggested: outcome = "suggested"
+        case .tooFewPosts: outcome = "too_few_posts"
+        case .tooFewHours: outcome = "too_few_hours"
+        case .notSignificant: outcome = "not_significant"
+        }
+        suggested_hour = suggestion.hour
+        hours = suggestion.comparisons.map { comparison in
+            Hour(hour: Int(comparison.a) ?? -1, n: comparison.nA, n_rest: comparison.nB, mean: comparison.meanA, mean_rest: comparison.meanB,
+                 p_value: comparison.result?.pValue, adjusted_p: comparison.adjustedP, significant: comparison.significant)
+        }
+        current_best_time = account.bestTime
     }
 }
