@@ -137,6 +137,7 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{layout}", with: "channels_videos")
             .replacingOccurrences(of: "{name}", with: "app.css")
             .replacingOccurrences(of: "{file}", with: "nothing.ics")
+            .replacingOccurrences(of: "{position}", with: "1")
             .replacingOccurrences(of: "{id}", with: "x_unknown")
     }
 }
