@@ -8,11 +8,14 @@ public struct AnalyticsDependencies: Sendable {
     public var imports: ImportService
     /// Pull status per account and backfills.
     public var pulls: MetricPullService
+    /// Reports and their schedules.
+    public var reports: ReportService
 
-    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService) {
+    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService, reports: ReportService? = nil) {
         self.team = team
         self.analytics = analytics
         self.imports = imports
         self.pulls = pulls
+        self.reports = reports ?? ReportService(database: analytics.database)
     }
 }

@@ -14,9 +14,18 @@ enum AnalyticsPath: PagePath {
     case importCommit(PathParameter<String>)
     case importSample(PathParameter<String>)
     case significance
+    case reports
+    case report(PathParameter<String>)
+    case reportRegenerate(PathParameter<String>)
+    case reportSummary(PathParameter<String>)
+    case reportExport(PathParameter<String>)
+    case reportSchedules
+    case reportSchedule(PathParameter<String>)
+    case reportScheduleToggle(PathParameter<String>)
+    case reportScheduleDelete(PathParameter<String>)
 
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
-    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance]
+    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .reports, .reportSchedules]
 
     var path: String {
         switch self {
@@ -32,6 +41,15 @@ enum AnalyticsPath: PagePath {
         case .importCommit(let id): AnalyticsPath.importDetail(id).path + "/commit"
         case .importSample(let layout): "/analytics/import-samples/" + PathSegment.of(layout, "layout")
         case .significance: "/analytics/significance"
+        case .reports: "/analytics/reports"
+        case .report(let id): "/analytics/reports/" + PathSegment.of(id, "id")
+        case .reportRegenerate(let id): AnalyticsPath.report(id).path + "/regenerate"
+        case .reportSummary(let id): AnalyticsPath.report(id).path + "/summary"
+        case .reportExport(let id): AnalyticsPath.report(id).path + "/export"
+        case .reportSchedules: "/analytics/report-schedules"
+        case .reportSchedule(let id): "/analytics/report-schedules/" + PathSegment.of(id, "id")
+        case .reportScheduleToggle(let id): AnalyticsPath.reportSchedule(id).path + "/toggle"
+        case .reportScheduleDelete(let id): AnalyticsPath.reportSchedule(id).path + "/delete"
         }
     }
 }

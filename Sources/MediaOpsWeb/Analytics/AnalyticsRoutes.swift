@@ -4,5 +4,6 @@ enum AnalyticsRoutes {
         ImportsController(dependencies: dependencies, pages: pages).register(routes)
         AnalyticsController(dependencies: dependencies, pages: pages).register(routes)
         SignificanceController(pages: pages).register(routes)
+        ReportsController(dependencies: dependencies, pages: pages).register(routes)
     }
 }

@@ -118,6 +118,7 @@ struct PageSupport: Sendable {
                 analytics.append(item("nav.analytics_overview", AnalyticsPath.overview.path))
                 analytics.append(item("nav.analytics_imports", AnalyticsPath.imports.path))
                 analytics.append(item("nav.analytics_significance", AnalyticsPath.significance.path))
+                analytics.append(item("nav.analytics_reports", AnalyticsPath.reports.path))
             }
             analytics = Self.mostSpecific(analytics)
             if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }

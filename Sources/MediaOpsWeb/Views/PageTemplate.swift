@@ -49,6 +49,10 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsImports = "analytics/imports"
     case analyticsImport = "analytics/import"
     case analyticsSignificance = "analytics/significance"
+    case analyticsReports = "analytics/reports"
+    case analyticsReport = "analytics/report"
+    case analyticsReportSchedules = "analytics/report_schedules"
+    case analyticsReportSchedule = "analytics/report_schedule"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -64,4 +68,5 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case publishingRetry = "publishing/retry"
     case publishingSection = "publishing/section"
     case analyticsPeriodPicker = "analytics/period_picker"
+    case analyticsReportScheduleFields = "analytics/report_schedule_fields"
 }
