@@ -92,6 +92,7 @@ public enum DemoWorkspace {
             let principal = Principal(memberID: owner.id, name: owner.name, roleKeys: owner.roleKeys, permissions: Set(Permission.allCases))
             try await DemoAssets.load(service: components.assets, database: components.database, owner: principal)
             try await DemoMetrics.load(database: components.database, owner: principal)
+            try await DemoReports.load(database: components.database)
             if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
         }
         return outcome
