@@ -125,7 +125,7 @@ public struct ReportService: Sendable {
         return try await database.transaction { db in
             try await Self.check(checked, db: db)
             try await ReportScheduleRepository(db).create(checked, createdBy: principal.memberID, now: now)
-            try await Audit.record(db, principal, .create, .reportSchedule, checked.id, label: Self.label(checked),
+            try await Audit.record(db, principal, .create, .reportSchedule, checked.id, label: try await Self.label(checked, db: db),
                                    changes: Self.fields(checked).mapValues { ["", $0] }, at: now)
             return checked
         }
@@ -145,7 +145,7 @@ public struct ReportService: Sendable {
             for key in Set(old.keys).union(new.keys).sorted() { changes.record(key, old[key], new[key]) }
             guard !changes.isEmpty else { return before }
             try await schedules.update(schedule, now: now)
-            try await Audit.record(db, principal, .update, .reportSchedule, schedule.id, label: Self.label(schedule), changes: changes.changes, at: now)
+            try await Audit.record(db, principal, .update, .reportSchedule, schedule.id, label: try await Self.label(schedule, db: db), changes: changes.changes, at: now)
             return schedule
         }
     }
@@ -156,7 +156,7 @@ public struct ReportService: Sendable {
             let schedules = ReportScheduleRepository(db)
             guard let schedule = try await schedules.find(id: id, lock: true) else { throw NotFoundError(entity: "report_schedule") }
             try await schedules.delete(id: id)
-            try await Audit.record(db, principal, .delete, .reportSchedule, id, label: Self.label(schedule), at: now)
+            try await Audit.record(db, principal, .delete, .reportSchedule, id, label: try await Self.label(schedule, db: db), at: now)
         }
     }
 
@@ -169,29 +169,40 @@ public struct ReportService: Sendable {
         let now = Self.stamp(now ?? database.now())
         let zone = try await today().zone
         var issued: [Report] = []
+        var firstFailure: (any Error)?
         for candidate in try await schedules() {
             guard let period = candidate.duePeriod(at: now, zone: zone) else { continue }
             // A scope whose account or group is gone is skipped, not retried every sweep with an error.
             guard (try? await Self.checkScope(candidate.scope, db: database.sql)) != nil else { continue }
-            let snapshot = try await compute(scope: candidate.scope, period: period)
-            let made: Report? = try await database.transaction { db in
-                let schedules = ReportScheduleRepository(db)
-                guard var schedule = try await schedules.find(id: candidate.id, lock: true), schedule.enabled,
-                      schedule.duePeriod(at: now, zone: zone) == period else { return nil }
-                let report = Report(id: Identifier.makeOrdered("rep"), kind: schedule.kind, scope: schedule.scope, snapshot: snapshot,
-                                    issuedBy: nil, scheduleID: schedule.id, issuedAt: now)
-                let inserted = try await ReportRepository(db).insert(report, scheduleKey: "\(schedule.id):\(period.from)")
-                schedule.lastPeriodFrom = period.from
-                try await schedules.update(schedule, now: now)
-                guard inserted else { return nil }
-                try await NotificationRouter(database: database).enqueue(
-                    OutboundEvent(kind: .reportIssued, at: now, contentTitle: snapshot.scopeName, reason: Self.reason(reportID: report.id),
-                                  link: Self.link(reportID: report.id)), on: db)
-                return report
+            // One schedule failing does not hold back the others; the sweep reports it after them.
+            do {
+                if let made = try await issue(candidate, period: period, zone: zone, now: now) { issued.append(made) }
+            } catch {
+                firstFailure = firstFailure ?? error
             }
-            if let made { issued.append(made) }
         }
+        if let firstFailure { throw firstFailure }
         return issued
+    }
+
+    /// Issues `period` of a schedule unless another sweep did first.
+    func issue(_ candidate: ReportSchedule, period: ReportPeriod, zone: TimeZone, now: Date) async throws -> Report? {
+        let snapshot = try await compute(scope: candidate.scope, period: period)
+        return try await database.transaction { db in
+            let schedules = ReportScheduleRepository(db)
+            guard var schedule = try await schedules.find(id: candidate.id, lock: true), schedule.enabled,
+                  schedule.duePeriod(at: now, zone: zone) == period else { return nil }
+            let report = Report(id: Identifier.makeOrdered("rep"), kind: schedule.kind, scope: schedule.scope, snapshot: snapshot,
+                                issuedBy: nil, scheduleID: schedule.id, issuedAt: now)
+            let inserted = try await ReportRepository(db).insert(report, scheduleKey: "\(schedule.id):\(period.from)")
+            schedule.lastPeriodFrom = period.from
+            try await schedules.update(schedule, now: now)
+            guard inserted else { return nil }
+            try await NotificationRouter(database: database).enqueue(
+                OutboundEvent(kind: .reportIssued, at: now, contentTitle: snapshot.scopeName, reason: Self.reason(reportID: report.id),
+                              link: Self.link(reportID: report.id)), on: db)
+            return report
+        }
     }
 
     // MARK: Computing
@@ -322,9 +333,19 @@ public struct ReportService: Sendable {
 
     static func scopeText(_ scope: ReportScope) -> String { [scope.kind.rawValue, scope.id].compactMap { $0 }.joined(separator: ":") }
 
-    static func label(_ report: Report) -> String { "\(report.kind.rawValue) \(report.snapshot.scopeName) \(report.period.from)…\(report.period.to)" }
+    /// What the audit log names a report by: its scope and days ("青禾茶饮 2026-11-30 – 2026-12-06").
+    static func label(_ report: Report) -> String { "\(report.snapshot.scopeName) \(report.period.from) – \(report.period.to)" }
 
-    static func label(_ schedule: ReportSchedule) -> String { "\(schedule.kind.rawValue) \(scopeText(schedule.scope))" }
+    /// What the audit log names a schedule by: its scope's name and time of day.
+    static func label(_ schedule: ReportSchedule, db: any SQLDatabase) async throws -> String {
+        let name: String
+        switch schedule.scope {
+        case .workspace: name = try await WorkspaceRepository(db).get()?.name ?? ""
+        case .group(let id): name = try await AccountGroupRepository(db).find(id: id)?.name ?? id
+        case .account(let id): name = try await AccountRepository(db).find(id: id)?.name ?? id
+        }
+        return "\(name) · \(fields(schedule)["time"] ?? "")"
+    }
 
     static func fields(_ schedule: ReportSchedule) -> [String: String] {
         var fields = ["kind": schedule.kind.rawValue, "scope": scopeText(schedule.scope), "enabled": String(schedule.enabled),
