@@ -65,6 +65,9 @@ struct ReportTests {
         #expect(ReportKind.monthly.period(containing: Self.day("2026-10-17"), endingBefore: today).to == Self.day("2026-10-31"))
         #expect(ReportKind.monthly.period(containing: Self.day("2026-12-01"), endingBefore: today).from == Self.day("2026-11-01"))
         #expect(ReportKind.daily.period(containing: Self.day("2026-12-09"), endingBefore: today).from == Self.day("2026-12-08"))
+        // A day far in the future answers at once, with the latest full period.
+        #expect(ReportKind.daily.period(containing: Self.day("9999-12-31"), endingBefore: today).from == Self.day("2026-12-08"))
+        #expect(ReportKind.monthly.period(containing: Self.day("9999-12-31"), endingBefore: today).from == Self.day("2026-11-01"))
     }
 
     @Test("周报 every Monday 09:00 in Shanghai comes due at 01:00 UTC and issues last week, once")

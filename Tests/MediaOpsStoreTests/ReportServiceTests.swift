@@ -143,6 +143,9 @@ struct ReportServiceTests {
         #expect(throws: ValidationError(field: "month", code: "report_month_needs_monthly")) {
             try ReportService.choosePeriod(kind: .weekly, date: nil, month: "2026-10", today: today)
         }
+        #expect(throws: ValidationError(field: "date", code: "report_period_not_over")) {
+            try ReportService.choosePeriod(kind: .daily, date: "9999-12-31", month: nil, today: today)
+        }
         #expect(throws: ValidationError(field: "date", code: "invalid_date")) {
             try ReportService.choosePeriod(kind: .daily, date: "2026-02-30", month: nil, today: today)
         }

@@ -19,7 +19,8 @@ public enum ReportKind: String, CaseIterable, Sendable, Codable {
     /// not ended before `today`, the one before it: a report never covers days
     /// whose numbers are not all in.
     public func period(containing day: LocalDate, endingBefore today: LocalDate) -> ReportPeriod {
-        var chosen = Self.period(self, containing: day)
+        // A day from today on has the same answer as yesterday: start there, so the walk back is a step or two.
+        var chosen = Self.period(self, containing: min(day, today.adding(days: -1)))
         while chosen.to >= today { chosen = chosen.previous }
         return chosen
     }
