@@ -79,7 +79,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
         publishing: publishing,
         analytics: AnalyticsDependencies(team: team, analytics: AnalyticsService(database: database), imports: ImportService(database: database),
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
-                                          funnels: FunnelService(database: database)),
+                                          funnels: FunnelService(database: database), reports: ReportService(database: database)),
         inbox: inbox)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.
@@ -96,13 +96,17 @@ public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] 
                                                          http: components.outbound, publicURL: components.configuration.publicURL),
                                   MetricImportJobHandler(imports: ImportService(database: components.database))]
         + MetricPullJobHandler.all(engine: components.engine)
+        + [ReportSweepHandler(reports: ReportService(database: components.database), logger: components.engine.logger)]
 }
 
 /// The worker service `serve` runs in-process and `mediaops worker` runs alone.
 public func buildWorker(_ components: AppComponents, logger: Logger, name: String = JobWorker.defaultName(), waitIfQueueHeld: Bool = false) throws -> JobWorker {
     JobWorker(database: components.database, handlers: try jobHandlers(components),
               options: .init(name: name, concurrency: components.configuration.workerConcurrency, lease: components.configuration.jobLease, waitIfQueueHeld: waitIfQueueHeld), logger: logger,
-              onStart: { [engine = components.engine] in try await engine.startup() })
+              onStart: { [engine = components.engine] in
+                  try await engine.startup()
+                  try await ReportSweepHandler.enqueue(database: engine.database, at: Date())
+              })
 }
 
 public func buildApplication(_ components: AppComponents, logger: Logger, worker: JobWorker? = nil) -> some ApplicationProtocol {

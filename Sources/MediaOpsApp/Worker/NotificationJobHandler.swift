@@ -60,6 +60,15 @@ public struct NotificationJobHandler: JobHandler {
             } else {
                 event.reason = nil
             }
+        } else if event.kind == .reportIssued, let catalogs = Self.catalogs {
+            // A report is told by its title and headline figures, with the link to the full page.
+            let t = Localizer(locale: AppLocale(rawValue: language) ?? .zhHans, catalogs: catalogs)
+            if let id = event.reason.flatMap(ReportService.reportID(fromReason:)), let report = try await ReportService(database: channels.database).find(id: id) {
+                event.contentTitle = ReportSentence.title(report, t: t)
+                event.reason = ReportSentence.headline(report.snapshot, t: t)
+            } else {
+                event.reason = nil
+            }
         } else if let reason = event.reason, !reason.isEmpty, let catalogs = Self.catalogs {
             // A chat group reads the reason's sentence; the raw code stays on the target page.
             event.reason = FailureReasons.sentence(reason, Localizer(locale: AppLocale(rawValue: language) ?? .zhHans, catalogs: catalogs))

@@ -49,13 +49,18 @@ public enum ChannelMessages {
         case .tokenExpiring: title = say("账号授权即将过期", "Account authorisation expiring"); tone = .warning
         case .manualDue: title = say("到点需手动发布", "Manual post due"); tone = .neutral
         case .alertFired: title = say("数据预警", "Metric alert"); tone = .warning
+        case .reportIssued: title = say("数据报告已生成", "Report issued"); tone = .neutral
         }
         var lines: [ChannelMessage.Line] = []
         func add(_ zh: String, _ en: String, _ value: String?) {
             guard let value = value.map(singleLine), !value.isEmpty else { return }
             lines.append(ChannelMessage.Line(label: say(zh, en), value: value))
         }
-        if event.kind == .alertFired { add("规则", "Rule", event.contentTitle) } else { add("内容", "Content", event.contentTitle) }
+        switch event.kind {
+        case .alertFired: add("规则", "Rule", event.contentTitle)
+        case .reportIssued: add("报告", "Report", event.contentTitle)
+        default: add("内容", "Content", event.contentTitle)
+        }
         let platform = event.platform.map { platformName($0, english: english) }
         let account: String?
         switch (event.accountName.map(singleLine).flatMap { $0.isEmpty ? nil : $0 }, platform) {
@@ -65,10 +70,14 @@ public enum ChannelMessages {
         case (nil, nil): account = nil
         }
         add("账号", "Account", account)
-        if event.kind == .alertFired { add("情况", "What happened", event.reason) } else { add("原因", "Reason", event.reason) }
+        switch event.kind {
+        case .alertFired: add("情况", "What happened", event.reason)
+        case .reportIssued: add("概要", "Headline figures", event.reason)
+        default: add("原因", "Reason", event.reason)
+        }
         return ChannelMessage(title: title, tone: tone, lines: lines, postURL: event.url.flatMap { $0.isEmpty ? nil : $0 },
                               postLabel: say("查看帖子", "View post"), link: event.link.flatMap { $0.isEmpty ? nil : $0 },
-                              linkLabel: say("在 MediaOps 中查看", "Open in MediaOps"), language: english ? "en" : "zh-Hans")
+                              linkLabel: event.kind == .reportIssued ? say("查看完整报告", "Open the full report") : say("在 MediaOps 中查看", "Open in MediaOps"), language: english ? "en" : "zh-Hans")
     }
 
     /// Plain text: the heading, one line per fact, then the links.

@@ -35,7 +35,7 @@ enum DemoPublishing {
         try await db.raw("""
             INSERT INTO notification_channels (id, name, kind, url, sealed_secret, events, active, created_at, updated_at)
             VALUES (\(bind: Identifier.make("chn")), '运营群机器人', 'wecom', \(bind: sandbox.url + "/cgi-bin/webhook/send?key=demo-robot"), NULL,
-            'target.failed,target.unconfirmed,manual.due,token.expiring,alert.fired', \(bind: true), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
+            'target.failed,target.unconfirmed,manual.due,token.expiring,alert.fired,report.issued', \(bind: true), \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
             """).run()
 
         // Token health: the Weibo authorisation has lapsed; X's runs out in five days.

@@ -9,6 +9,8 @@ public enum OutboundEventKind: String, CaseIterable, Sendable, Codable {
     case manualDue = "manual.due"
     /// An analytics alert rule fired (the reason names the alert; the worker writes its sentence).
     case alertFired = "alert.fired"
+    /// A report was issued on a schedule (the reason names the report; the worker writes its headline figures).
+    case reportIssued = "report.issued"
 }
 
 /// One announcement, with what a robot message or webhook body needs.

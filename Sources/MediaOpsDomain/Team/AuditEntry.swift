@@ -19,6 +19,8 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case alertRule = "alert_rule"
     case funnel
     case alert
+    case report
+    case reportSchedule = "report_schedule"
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

@@ -40,6 +40,7 @@ public enum Migrations {
         m015_post_snapshot_rows,
         m016_posts_target_partial,
         m017_alerts,
+        m018_reports,
         m020_funnels,
     ]
 

@@ -19,4 +19,6 @@ public enum JobKind: String, Sendable, Codable, CaseIterable {
     case metricSnapshot = "metric_snapshot"
     /// One span-sized piece of a backfill of an account's past days.
     case metricBackfill = "metric_backfill"
+    /// The look every few minutes at the report schedules: issues the reports that are due.
+    case reportSweep = "report_sweep"
 }

@@ -203,6 +203,7 @@ extension PublishingService {
         case .targetUnconfirmed: "publish_unconfirmed"
         case .manualDue: "publish_manual_due"
         case .alertFired: "alert_fired"
+        case .reportIssued: "report_issued"
         case .tokenExpiring: "token_expiring"
         }
     }

@@ -12,13 +12,17 @@ public struct AnalyticsDependencies: Sendable {
     public var alerts: AlertService
     /// Funnels, their events and figures.
     public var funnels: FunnelService
+    /// Reports and their schedules.
+    public var reports: ReportService
 
-    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService, alerts: AlertService, funnels: FunnelService) {
+    public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService, alerts: AlertService, funnels: FunnelService,
+                reports: ReportService) {
         self.team = team
         self.analytics = analytics
         self.imports = imports
         self.pulls = pulls
         self.alerts = alerts
         self.funnels = funnels
+        self.reports = reports
     }
 }

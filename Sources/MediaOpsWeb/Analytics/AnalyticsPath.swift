@@ -33,9 +33,19 @@ enum AnalyticsPath: PagePath {
     case bestTime
     case bestTimeAdopt
 
+    case reports
+    case report(PathParameter<String>)
+    case reportRegenerate(PathParameter<String>)
+    case reportSummary(PathParameter<String>)
+    case reportExport(PathParameter<String>)
+    case reportSchedules
+    case reportSchedule(PathParameter<String>)
+    case reportScheduleToggle(PathParameter<String>)
+    case reportScheduleDelete(PathParameter<String>)
+
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
     static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .alerts, .alertRules, .alertRuleNew,
-                                         .insights, .bestTime, .bestTimeAdopt, .funnels, .funnelNew, .funnelSample]
+                                         .insights, .bestTime, .bestTimeAdopt, .funnels, .funnelNew, .funnelSample, .reports, .reportSchedules]
 
     var path: String {
         switch self {
@@ -69,6 +79,15 @@ enum AnalyticsPath: PagePath {
         case .insights: "/analytics/insights"
         case .bestTime: "/analytics/best-time"
         case .bestTimeAdopt: "/analytics/best-time/adopt"
+        case .reports: "/analytics/reports"
+        case .report(let id): "/analytics/reports/" + PathSegment.of(id, "id")
+        case .reportRegenerate(let id): AnalyticsPath.report(id).path + "/regenerate"
+        case .reportSummary(let id): AnalyticsPath.report(id).path + "/summary"
+        case .reportExport(let id): AnalyticsPath.report(id).path + "/export"
+        case .reportSchedules: "/analytics/report-schedules"
+        case .reportSchedule(let id): "/analytics/report-schedules/" + PathSegment.of(id, "id")
+        case .reportScheduleToggle(let id): AnalyticsPath.reportSchedule(id).path + "/toggle"
+        case .reportScheduleDelete(let id): AnalyticsPath.reportSchedule(id).path + "/delete"
         }
     }
 }

@@ -9,5 +9,6 @@ enum AnalyticsRoutes {
         FunnelsController(dependencies: dependencies, pages: pages).register(routes)
         InsightsController(dependencies: dependencies, pages: pages).register(routes)
         BestTimeController(dependencies: dependencies, pages: pages).register(routes)
+        ReportsController(dependencies: dependencies, pages: pages).register(routes)
     }
 }

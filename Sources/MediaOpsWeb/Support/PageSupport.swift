@@ -123,6 +123,7 @@ struct PageSupport: Sendable {
                 analytics.append(item("nav.analytics_funnels", AnalyticsPath.funnels.path))
                 analytics.append(item("nav.analytics_insights", AnalyticsPath.insights.path))
                 analytics.append(item("nav.analytics_best_time", AnalyticsPath.bestTime.path))
+                analytics.append(item("nav.analytics_reports", AnalyticsPath.reports.path))
             }
             analytics = Self.mostSpecific(analytics)
             if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }

@@ -58,6 +58,10 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsSignificance = "analytics/significance"
     case analyticsInsights = "analytics/insights"
     case analyticsBestTime = "analytics/best_time"
+    case analyticsReports = "analytics/reports"
+    case analyticsReport = "analytics/report"
+    case analyticsReportSchedules = "analytics/report_schedules"
+    case analyticsReportSchedule = "analytics/report_schedule"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -73,4 +77,5 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case publishingRetry = "publishing/retry"
     case publishingSection = "publishing/section"
     case analyticsPeriodPicker = "analytics/period_picker"
+    case analyticsReportScheduleFields = "analytics/report_schedule_fields"
 }
