@@ -18,6 +18,7 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case metricImport = "metric_import"
     case alertRule = "alert_rule"
     case alert
+    case competitor
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.
