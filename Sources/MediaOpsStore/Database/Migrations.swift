@@ -40,6 +40,7 @@ public enum Migrations {
         m015_post_snapshot_rows,
         m016_posts_target_partial,
         m017_alerts,
+        m021_competitors,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own
