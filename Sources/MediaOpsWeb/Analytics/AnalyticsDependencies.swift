@@ -18,4 +18,7 @@ public struct AnalyticsDependencies: Sendable {
         self.pulls = pulls
         self.alerts = alerts
     }
+
+    /// Competitors and the benchmark: the analytics room's own service on the same database.
+    public var competitors: CompetitorService { CompetitorService(database: analytics.database) }
 }

@@ -22,9 +22,18 @@ enum AnalyticsPath: PagePath {
     case alertRule(PathParameter<String>)
     case alertRuleEnabled(PathParameter<String>)
     case alertRuleDelete(PathParameter<String>)
+    case competitors
+    case competitorNew
+    case competitorImport
+    case competitorSample(PathParameter<String>)
+    case competitor(PathParameter<String>)
+    case competitorEdit(PathParameter<String>)
+    case competitorDelete(PathParameter<String>)
+    case competitorDays(PathParameter<String>)
+    case competitorDayDelete(PathParameter<String>)
 
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
-    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .alerts, .alertRules, .alertRuleNew]
+    static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .alerts, .alertRules, .alertRuleNew, .competitors, .competitorNew, .competitorImport]
 
     var path: String {
         switch self {
@@ -48,6 +57,15 @@ enum AnalyticsPath: PagePath {
         case .alertRule(let id): "/analytics/alert-rules/" + PathSegment.of(id, "id")
         case .alertRuleEnabled(let id): AnalyticsPath.alertRule(id).path + "/enabled"
         case .alertRuleDelete(let id): AnalyticsPath.alertRule(id).path + "/delete"
+        case .competitors: "/analytics/competitors"
+        case .competitorNew: "/analytics/competitors/new"
+        case .competitorImport: "/analytics/competitors/import"
+        case .competitorSample(let format): "/analytics/competitor-samples/" + PathSegment.of(format, "format")
+        case .competitor(let id): "/analytics/competitors/" + PathSegment.of(id, "id")
+        case .competitorEdit(let id): AnalyticsPath.competitor(id).path + "/edit"
+        case .competitorDelete(let id): AnalyticsPath.competitor(id).path + "/delete"
+        case .competitorDays(let id): AnalyticsPath.competitor(id).path + "/days"
+        case .competitorDayDelete(let id): AnalyticsPath.competitor(id).path + "/days/delete"
         }
     }
 }

@@ -6,5 +6,6 @@ enum AnalyticsRoutes {
         SignificanceController(pages: pages).register(routes)
         AlertsController(dependencies: dependencies, pages: pages).register(routes)
         AlertRulesController(dependencies: dependencies, pages: pages).register(routes)
+        CompetitorsController(dependencies: dependencies, pages: pages).register(routes)
     }
 }

@@ -120,6 +120,7 @@ struct PageSupport: Sendable {
                 analytics.append(item("nav.analytics_significance", AnalyticsPath.significance.path))
                 analytics.append(item("nav.analytics_alerts", AnalyticsPath.alerts.path))
                 analytics.append(item("nav.analytics_alert_rules", AnalyticsPath.alertRules.path))
+                analytics.append(item("nav.analytics_competitors", AnalyticsPath.competitors.path))
             }
             analytics = Self.mostSpecific(analytics)
             if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }

@@ -53,6 +53,9 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsAlertRules = "analytics/alert_rules"
     case analyticsAlertRule = "analytics/alert_rule"
     case analyticsSignificance = "analytics/significance"
+    case analyticsCompetitors = "analytics/competitors"
+    case analyticsCompetitor = "analytics/competitor"
+    case analyticsCompetitorForm = "analytics/competitor_form"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
