@@ -4,7 +4,7 @@ import MediaOpsDomain
 import MediaOpsStore
 
 /// How the competitor pages write numbers: counts as 5.2万 / 52K with the exact
-/// value on hover, averages with one decimal below 1万, gaps as words and signs.
+/// value on hover, averages whole from 100 and with one decimal below, gaps as words and signs.
 enum CompetitorFormat {
     static func count(_ value: Double?, _ t: Localizer) -> String {
         guard let value else { return "—" }
@@ -14,6 +14,7 @@ enum CompetitorFormat {
     static func average(_ value: Double?, _ t: Localizer) -> String {
         guard let value else { return "—" }
         if value >= 10_000 { return t.count(Int(value.rounded())) }
+        if value >= 100 { return t.grouped(Int(value.rounded())) }
         var text = FixedDecimal.text(value, digits: 1)
         if text.hasSuffix(".0") { text.removeLast(2) }
         return text
