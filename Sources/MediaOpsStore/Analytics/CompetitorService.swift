@@ -42,23 +42,42 @@ public struct CompetitorService: Sendable {
         competitor.createdAt = now
         competitor.updatedAt = now
         let checked = competitor
-        return try await database.transaction { db in
-            let repository = CompetitorRepository(db)
-            try await Self.check(checked, repository: repository)
-            guard try await repository.count() < Competitor.maxCount else {
-                throw ValidationError(field: "name", code: "too_many", params: ["max": String(Competitor.maxCount)])
+        return try await takenIfRaced(checked) {
+            try await database.transaction { db in
+                let repository = CompetitorRepository(db)
+                try await Self.check(checked, repository: repository)
+                guard try await repository.count() < Competitor.maxCount else {
+                    throw ValidationError(field: "name", code: "too_many", params: ["max": String(Competitor.maxCount)])
+                }
+                try await repository.create(checked, createdBy: principal.memberID)
+                try await Audit.record(db, principal, .create, .competitor, checked.id, label: checked.name,
+                                       changes: Self.fields(checked).mapValues { ["", $0] }, at: now)
+                return checked
             }
-            try await repository.create(checked, createdBy: principal.memberID)
-            try await Audit.record(db, principal, .create, .competitor, checked.id, label: checked.name,
-                                   changes: Self.fields(checked).mapValues { ["", $0] }, at: now)
-            return checked
+        }
+    }
+
+    /// Two people saving the same handle at once: the second meets the unique
+    /// index instead of the check; they are told the handle is taken, not given a 500.
+    func takenIfRaced<T>(_ competitor: Competitor, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error where !(error is ValidationError || error is ValidationErrors || error is NotFoundError) {
+            if let other = try? await CompetitorRepository(database.sql).find(platform: competitor.platform, handle: competitor.handle), other.id != competitor.id {
+                throw ValidationError(field: "handle", code: "competitor_taken")
+            }
+            throw error
         }
     }
 
     public func update(_ edited: Competitor, by principal: Principal, now: Date? = nil) async throws -> Competitor {
         let now = now ?? database.now()
         let cleaned = Self.cleaned(edited)
-        return try await database.transaction { db in
+        return try await takenIfRaced(cleaned) { try await updateChecked(cleaned, by: principal, now: now) }
+    }
+
+    func updateChecked(_ cleaned: Competitor, by principal: Principal, now: Date) async throws -> Competitor {
+        try await database.transaction { db in
             let repository = CompetitorRepository(db)
             guard let before = try await repository.find(id: cleaned.id, lock: true) else { throw NotFoundError(entity: "competitor") }
             var competitor = cleaned

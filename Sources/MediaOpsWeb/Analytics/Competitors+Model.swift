@@ -272,25 +272,21 @@ struct CompetitorPage {
         let figures = entry?.figures ?? CompetitorFigures()
         let gap = benchmark.gap(for: competitor.id)
         let own = benchmark.ownCombined(competitor.platform)
-        func figure(_ key: String, _ value: Double?, _ gap: Double?, averages: Bool) -> Figure {
-            Figure(label: t.t("competitors.col_\(key)"),
-                   value: averages ? CompetitorFormat.average(value, t) : CompetitorFormat.count(value, t),
-                   exact: CompetitorFormat.exact(value, t),
-                   gap: own == nil ? "" : t.t("competitors.gap_line", ["gap": CompetitorFormat.gap(gap, t, averages: averages)]))
+        /// A figure with its gap to own accounts of the platform (none for posts: more posts is not better or worse).
+        func figure(_ key: String, _ value: Double?, gap: Double??, averages: Bool = false, signed: Bool = false) -> Figure {
+            let shown = signed ? CompetitorFormat.signed(value, t) : averages ? CompetitorFormat.average(value, t) : CompetitorFormat.count(value, t)
+            var line = ""
+            if own != nil, let gap { line = t.t("competitors.gap_line", ["gap": CompetitorFormat.gap(gap, t, averages: averages)]) }
+            return Figure(label: t.t("competitors.col_\(key)"), value: shown, exact: CompetitorFormat.exact(value, t), gap: line)
         }
         let shown = [
-            figure("followers", figures.followersEnd, gap?.followers, averages: false),
-            Figure(label: t.t("competitors.col_growth"), value: CompetitorFormat.signed(figures.growth, t), exact: CompetitorFormat.exact(figures.growth, t),
-                   gap: own == nil ? "" : t.t("competitors.gap_line", ["gap": CompetitorFormat.gap(gap?.growth, t)])),
-            figure("posts", figures.posts, nil, averages: false),
-            figure("likes", figures.avgLikes, gap?.avgLikes, averages: true),
-            figure("comments", figures.avgComments, gap?.avgComments, averages: true),
-            figure("reads", figures.avgReads, gap?.avgReads, averages: true),
-        ].map { item -> Figure in
-            var item = item
-            if item.label == t.t("competitors.col_posts") { item.gap = "" }
-            return item
-        }
+            figure("followers", figures.followersEnd, gap: .some(gap?.followers)),
+            figure("growth", figures.growth, gap: .some(gap?.growth), signed: true),
+            figure("posts", figures.posts, gap: nil),
+            figure("likes", figures.avgLikes, gap: .some(gap?.avgLikes), averages: true),
+            figure("comments", figures.avgComments, gap: .some(gap?.avgComments), averages: true),
+            figure("reads", figures.avgReads, gap: .some(gap?.avgReads), averages: true),
+        ]
         let query = AnalyticsController.encode(AnalyticsController.periodQuery(period))
         let rows = days.items.map { day in
             DayRow(day: t.day(day.day), dayValue: day.day.description,

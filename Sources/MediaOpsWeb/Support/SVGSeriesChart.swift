@@ -81,15 +81,15 @@ struct SVGSeriesChart {
                 }
                 segment = []
             }
-            var lonely: [(Int, Double)] = []
+            var points: [(Int, Double)] = []
             for index in 0..<min(count, line.values.count) {
                 guard let value = line.values[index] else { continue }
                 segment.append("\(SVGLineChart.fixed(x(index))),\(SVGLineChart.fixed(y(value)))")
-                lonely.append((index, value))
+                points.append((index, value))
             }
             flush()
             let stride = max(1, count / 60)
-            for (index, value) in lonely where index % stride == 0 || index == count - 1 {
+            for (index, value) in points where index % stride == 0 || index == count - 1 {
                 svg += "<circle cx=\"\(SVGLineChart.fixed(x(index)))\" cy=\"\(SVGLineChart.fixed(y(value)))\" r=\"2.5\" fill=\"\(stroke)\"><title>\(SVGLineChart.escape(line.name)) · \(SVGLineChart.escape(labels[index]))：\(SVGLineChart.escape(format(value)))</title></circle>"
             }
         }
