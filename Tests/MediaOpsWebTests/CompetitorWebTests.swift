@@ -100,6 +100,9 @@ struct CompetitorWebTests {
             #expect(bad.status == .unprocessableContent && badFields == ["day", "followers", "posts", "avg_likes"], "\(bad.text)")
             let empty = try await app.api(.post, "/api/v1/analytics/competitors/\(id)/days", token: app.ownerToken, json: Self.json(["day": yesterday.description]))
             #expect(empty.status == .unprocessableContent && empty.errorCode == "competitor_day_empty")
+            let impossible = try await app.api(.post, "/api/v1/analytics/competitors/\(id)/days", token: app.ownerToken, json: #"{"day": "2026-02-30", "followers": 1}"#)
+            #expect(impossible.status == .unprocessableContent && impossible.errorField == "day" && impossible.errorCode == "day_invalid"
+                    && impossible.errorMessage?.contains("2026-11-22") == true, "\(impossible.text)")
             let days = try await app.api(.get, "/api/v1/analytics/competitors/\(id)/days", token: app.ownerToken)
             #expect((days.json["items"] as? [[String: Any]])?.count == 2 && days.json["total"] as? Int == 2)
 

@@ -133,7 +133,7 @@ public struct CompetitorDay: Sendable, Equatable {
 /// The days a day may be recorded for: from 2000 to the workspace's today.
 public enum CompetitorDayRule {
     public static func check(_ day: LocalDate, today: LocalDate, field: String = "day") -> ValidationError? {
-        if day.year < 2000 { return ValidationError(field: field, code: "invalid_date") }
+        if day.year < 2000 { return ValidationError(field: field, code: "day_invalid") }
         if day > today { return ValidationError(field: field, code: "day_in_future") }
         return nil
     }

@@ -359,7 +359,7 @@ enum CompetitorInput {
             else if let parsed = LocalDate(text), parsed.year >= 2000, parsed.year <= 9_000 {
                 if let problem = CompetitorDayRule.check(parsed, today: today) { errors.append(problem) } else { day = parsed }
             } else {
-                errors.append(ValidationError(field: "day", code: "invalid_date"))
+                errors.append(ValidationError(field: "day", code: "day_invalid"))
             }
         } catch let error as ValidationError { errors.append(error) }
         var values: [CompetitorMetric: Double] = [:]
