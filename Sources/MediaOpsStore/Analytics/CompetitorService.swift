@@ -209,6 +209,8 @@ public struct CompetitorService: Sendable {
             throw ValidationError(field: "file", code: problem.rawValue)
         } catch let problem as XLSXReader.Problem {
             throw ValidationError(field: "file", code: problem.rawValue)
+        } catch {
+            throw ValidationError(field: "file", code: ExportFileReader.Problem.unreadableText.rawValue)
         }
         guard let sheet = file.sheets.first(where: { CompetitorFile.headerRow($0.rows) != nil }) ?? file.sheets.first else {
             throw ValidationError(field: "file", code: ExportFileReader.Problem.empty.rawValue)
