@@ -51,7 +51,8 @@ struct PermissionMatrixTests {
         try await WebHarness.run(.sqlite) { app in
             for record in app.routeTable.records where record.access != .anyone {
                 let path = record.path.replacingOccurrences(of: "{id}", with: "x_1").replacingOccurrences(of: "{key}", with: "k")
-                    .replacingOccurrences(of: "{layout}", with: "k")
+                    .replacingOccurrences(of: "{layout}", with: "k").replacingOccurrences(of: "{format}", with: "csv")
+                    .replacingOccurrences(of: "{day}", with: "2026-01-01")
                 let response = try await app.api(record.method, path, token: nil)
                 if path.hasPrefix("/api/") {
                     #expect(response.status == .unauthorized, "\(record.method) \(path)")
@@ -138,6 +139,8 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{name}", with: "app.css")
             .replacingOccurrences(of: "{file}", with: "nothing.ics")
             .replacingOccurrences(of: "{position}", with: "1")
+            .replacingOccurrences(of: "{format}", with: "csv")
+            .replacingOccurrences(of: "{day}", with: "2026-01-01")
             .replacingOccurrences(of: "{id}", with: "x_unknown")
     }
 }

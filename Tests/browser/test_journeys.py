@@ -554,3 +554,53 @@ def test_j5_alert_rule_preview_and_alert(demo_servers, browser_factory, lang):
     assert acknowledge is not None, "no open alert offers acknowledging"
     analyst.submit(acknowledge)
     assert t["flash.alert_acknowledged"] in analyst.flash()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_j5_competitor_added_entered_and_benchmarked(demo_servers, browser_factory, lang):
+    """An analyst starts following a competitor on 微博, enters a day of its
+    public numbers (a word typed for a number is named beside its box first,
+    and what was typed stays), and finds it on the benchmark page beside the
+    workspace's own 微博 account and the demo's competitors."""
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    analyst = signed_in_browser(browser_factory, server, lang, ANALYST)
+    status, body = server.api("GET", "/api/v1/analytics/competitors", token=server.token())
+    assert status == 200 and len(body["items"]) >= 3, f"the demo follows {body}"
+    analyst.data_strings |= {value for item in body["items"] for value in (item["name"], item["group"], item["notes"]) if CJK.search(value or "")}
+    name = f"茶友会{tag()}"
+    analyst.data_strings |= {name, "同城茶饮"}
+    analyst.open("/analytics/competitors?period=30d")
+    assert t["competitors.title"] in analyst.text("main h1")
+    assert "山岚茶事" in analyst.text("main table"), "the demo's competitors are not on the benchmark"
+    analyst.open(analyst.el("main .page-actions a[href*='/analytics/competitors/new']").get_attribute("href").replace(server.base, ""))
+    analyst.select("#platform", "weibo")
+    analyst.fill("#name", name)
+    analyst.fill("#handle", f"chayouhui_{tag()}")
+    analyst.fill("#url", "https://weibo.com/chayouhui")
+    analyst.fill("#group", "同城茶饮")
+    analyst.submit(analyst.el("main form button[type=submit]"), english_title=False)
+    assert t["flash.competitor_created"] in analyst.flash()
+    assert name in analyst.text("main h1")
+    assert analyst.el("main .page-head a[target=_blank]").get_attribute("rel") == "noopener noreferrer nofollow"
+
+    analyst.fill("#followers", "很多")
+    analyst.fill("#posts", "2")
+    analyst.submit(analyst.el("#day-form button[type=submit]"), english_title=False)
+    errors = [e.text for e in analyst.els("#day-form .field.has-error .error")]
+    assert len(errors) == 1 and t["field.followers"] in errors[0], f"the error beside the followers box: {errors}"
+    assert analyst.el("#posts").get_attribute("value") == "2", "what was typed is gone"
+    analyst.fill("#followers", "9.8万")
+    analyst.fill("#avg_likes", "120")
+    analyst.fill("#avg_comments", "18")
+    analyst.submit(analyst.el("#day-form button[type=submit]"), english_title=False)
+    assert t["flash.competitor_day_saved"] in analyst.flash()
+    shown = "9.8万" if lang == "zh" else "98K"
+    assert shown in analyst.text("main #days table"), "the day is not listed"
+
+    analyst.open("/analytics/competitors?period=30d")
+    row = next((r for r in analyst.els("main table tbody tr") if name in r.text), None)
+    assert row is not None, "the new competitor is not on the benchmark"
+    assert shown in row.text and "138" in row.text and t["competitors.side_competitor"] in row.text, row.text
+    assert "青禾茶饮官方微博" in analyst.text("main table"), "the own 微博 account is not beside it"
+    assert name in analyst.text("main .chart-legend"), "the charts do not draw the new competitor"

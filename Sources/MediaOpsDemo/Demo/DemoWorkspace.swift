@@ -95,6 +95,7 @@ public enum DemoWorkspace {
             try await DemoFunnels.load(database: components.database, owner: principal)
             let analyst = try await MemberRepository(components.database.sql).find(email: "wujia@mediaops.local")
             try await DemoAlerts.load(database: components.database, owner: principal, analystID: analyst?.id)
+            try await DemoCompetitors.load(database: components.database, owner: principal, analystID: analyst?.id)
             try await DemoReports.load(database: components.database)
             if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
         }

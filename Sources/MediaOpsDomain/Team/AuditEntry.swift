@@ -21,6 +21,7 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case alert
     case report
     case reportSchedule = "report_schedule"
+    case competitor
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

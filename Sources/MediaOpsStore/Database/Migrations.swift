@@ -42,6 +42,7 @@ public enum Migrations {
         m017_alerts,
         m018_reports,
         m020_funnels,
+        m021_competitors,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

@@ -25,4 +25,7 @@ public struct AnalyticsDependencies: Sendable {
         self.funnels = funnels
         self.reports = reports
     }
+
+    /// Competitors and the benchmark: the analytics room's own service on the same database.
+    public var competitors: CompetitorService { CompetitorService(database: analytics.database) }
 }

@@ -43,9 +43,20 @@ enum AnalyticsPath: PagePath {
     case reportScheduleToggle(PathParameter<String>)
     case reportScheduleDelete(PathParameter<String>)
 
+    case competitors
+    case competitorNew
+    case competitorImport
+    case competitorSample(PathParameter<String>)
+    case competitor(PathParameter<String>)
+    case competitorEdit(PathParameter<String>)
+    case competitorDelete(PathParameter<String>)
+    case competitorDays(PathParameter<String>)
+    case competitorDayDelete(PathParameter<String>)
+
     /// The paths without parameters, which templates reach by case name (`{{paths.analytics.imports}}`).
     static let plain: [AnalyticsPath] = [.overview, .overviewExport, .imports, .significance, .alerts, .alertRules, .alertRuleNew,
-                                         .insights, .bestTime, .bestTimeAdopt, .funnels, .funnelNew, .funnelSample, .reports, .reportSchedules]
+                                         .insights, .bestTime, .bestTimeAdopt, .funnels, .funnelNew, .funnelSample, .reports, .reportSchedules,
+                                         .competitors, .competitorNew, .competitorImport]
 
     var path: String {
         switch self {
@@ -88,6 +99,15 @@ enum AnalyticsPath: PagePath {
         case .reportSchedule(let id): "/analytics/report-schedules/" + PathSegment.of(id, "id")
         case .reportScheduleToggle(let id): AnalyticsPath.reportSchedule(id).path + "/toggle"
         case .reportScheduleDelete(let id): AnalyticsPath.reportSchedule(id).path + "/delete"
+        case .competitors: "/analytics/competitors"
+        case .competitorNew: "/analytics/competitors/new"
+        case .competitorImport: "/analytics/competitors/import"
+        case .competitorSample(let format): "/analytics/competitor-samples/" + PathSegment.of(format, "format")
+        case .competitor(let id): "/analytics/competitors/" + PathSegment.of(id, "id")
+        case .competitorEdit(let id): AnalyticsPath.competitor(id).path + "/edit"
+        case .competitorDelete(let id): AnalyticsPath.competitor(id).path + "/delete"
+        case .competitorDays(let id): AnalyticsPath.competitor(id).path + "/days"
+        case .competitorDayDelete(let id): AnalyticsPath.competitor(id).path + "/days/delete"
         }
     }
 }

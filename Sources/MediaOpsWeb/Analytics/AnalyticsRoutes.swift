@@ -10,5 +10,6 @@ enum AnalyticsRoutes {
         InsightsController(dependencies: dependencies, pages: pages).register(routes)
         BestTimeController(dependencies: dependencies, pages: pages).register(routes)
         ReportsController(dependencies: dependencies, pages: pages).register(routes)
+        CompetitorsController(dependencies: dependencies, pages: pages).register(routes)
     }
 }

@@ -124,6 +124,7 @@ struct PageSupport: Sendable {
                 analytics.append(item("nav.analytics_insights", AnalyticsPath.insights.path))
                 analytics.append(item("nav.analytics_best_time", AnalyticsPath.bestTime.path))
                 analytics.append(item("nav.analytics_reports", AnalyticsPath.reports.path))
+                analytics.append(item("nav.analytics_competitors", AnalyticsPath.competitors.path))
             }
             analytics = Self.mostSpecific(analytics)
             if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }

@@ -62,6 +62,9 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsReport = "analytics/report"
     case analyticsReportSchedules = "analytics/report_schedules"
     case analyticsReportSchedule = "analytics/report_schedule"
+    case analyticsCompetitors = "analytics/competitors"
+    case analyticsCompetitor = "analytics/competitor"
+    case analyticsCompetitorForm = "analytics/competitor_form"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
