@@ -69,6 +69,39 @@ struct ReportServiceTests {
         }
     }
 
+    @Test("a report carries its scope's funnels and the tracked competitors beside the own accounts of their platform", arguments: TestDatabase.available)
+    func funnelsAndCompetitors(db: TestDatabase) async throws {
+        try await db.with { database in
+            let f = try await Self.fixture(database)
+            let funnels = FunnelService(database: database)
+            let funnel = try await funnels.create(Funnel(id: "", name: "阅读到咨询", scope: .account(f.account.id),
+                                                         stages: [FunnelStage(name: "阅读", source: .metric(.reads)), FunnelStage(name: "私信咨询", source: .events)]),
+                                                  by: f.owner)
+            let leads = "日期\n" + String(repeating: "2026-11-24\n", count: 35) + String(repeating: "2026-11-18\n", count: 14)
+            _ = try await funnels.importEvents(funnelID: funnel.id, position: 2, data: Data(leads.utf8), by: f.owner)
+            let rival = try await CompetitorService(database: database).create(Competitor(id: "", platform: .weibo, name: "山岚茶事", handle: "shanlan"), by: f.owner)
+            for (day, followers) in [(LocalDate(year: 2026, month: 11, day: 23), 20_000.0), (LocalDate(year: 2026, month: 11, day: 29), 20_300.0)] {
+                _ = try await CompetitorService(database: database).recordDay(competitorID: rival.id, day: day, values: [.followers: followers, .posts: 1, .avgLikes: 30, .avgComments: 5],
+                                                                              by: f.owner)
+            }
+
+            let report = try await f.reports.issue(kind: .weekly, scope: .account(f.account.id), period: Self.week, by: f.owner)
+            let reported = try #require(report.snapshot.funnels?.first)
+            #expect(reported.name == "阅读到咨询" && reported.counts == [7_000, 35] && reported.previousCounts == [7_000, 14])
+            #expect(reported.conversions == [0.005] && reported.previousConversions == [0.002])
+            let competitor = try #require(report.snapshot.competitors?.first)
+            #expect(competitor.name == "山岚茶事" && competitor.followers == 20_300 && competitor.growth == 300)
+            #expect(competitor.ownFollowers == 10_140 && competitor.ownGrowth == 60, "the own 微博 account over the same week: \(String(describing: competitor.ownGrowth))")
+            #expect(report.snapshot.sections.contains(.funnels) && report.snapshot.sections.contains(.competitors))
+
+            // A group's report leaves out a funnel over a single account.
+            let team = StoreFixtures.service(database)
+            let group = try await team.createGroup(name: "微博矩阵", description: nil, by: f.owner)
+            let groupReport = try await f.reports.issue(kind: .weekly, scope: .group(group.id), period: Self.week, by: f.owner)
+            #expect(groupReport.snapshot.funnels == [])
+        }
+    }
+
     @Test("new data does not change an issued report; regenerating does, keeps the summary and records who and when", arguments: TestDatabase.available)
     func archivedUntilRegenerated(db: TestDatabase) async throws {
         try await db.with { database in

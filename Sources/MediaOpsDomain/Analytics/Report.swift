@@ -120,7 +120,61 @@ public enum ReportSection: String, CaseIterable, Sendable, Codable {
     case charts
     case posts
     case alerts
+    case funnels
+    case competitors
     case summary
+}
+
+/// A funnel over the report's period and the one before: its stages' counts.
+public struct ReportFunnel: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var stages: [String]
+    public var counts: [Double?]
+    public var previousCounts: [Double?]
+
+    public init(id: String, name: String, stages: [String], counts: [Double?], previousCounts: [Double?]) {
+        self.id = id
+        self.name = name
+        self.stages = stages
+        self.counts = counts
+        self.previousCounts = previousCounts
+    }
+
+    public var conversions: [Double?] { Funnel.conversions(counts) }
+    public var previousConversions: [Double?] { Funnel.conversions(previousCounts) }
+    public var overall: Double? { Funnel.overall(counts) }
+    public var previousOverall: Double? { Funnel.overall(previousCounts) }
+}
+
+/// A tracked competitor over the report's period beside the own accounts of its platform.
+public struct ReportCompetitor: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var platform: Platform
+    public var followers: Double?
+    public var growth: Double?
+    public var posts: Double?
+    /// Likes and comments per post.
+    public var engagementPerPost: Double?
+    /// The own accounts of the same platform together.
+    public var ownFollowers: Double?
+    public var ownGrowth: Double?
+    public var ownEngagementPerPost: Double?
+
+    public init(id: String, name: String, platform: Platform, followers: Double?, growth: Double?, posts: Double?, engagementPerPost: Double?,
+                ownFollowers: Double?, ownGrowth: Double?, ownEngagementPerPost: Double?) {
+        self.id = id
+        self.name = name
+        self.platform = platform
+        self.followers = followers
+        self.growth = growth
+        self.posts = posts
+        self.engagementPerPost = engagementPerPost
+        self.ownFollowers = ownFollowers
+        self.ownGrowth = ownGrowth
+        self.ownEngagementPerPost = ownEngagementPerPost
+    }
 }
 
 /// A report's headline figures over one period (absent numbers are nil, never zero).
@@ -258,11 +312,15 @@ public struct ReportSnapshot: Sendable, Equatable, Codable {
     public var rankedPosts: Int
     public var alerts: [ReportAlert]
     public var alertTotal: Int
+    /// The funnels over the report's scope (nil in reports issued before funnels were reported).
+    public var funnels: [ReportFunnel]?
+    /// The tracked competitors beside the own accounts (nil in reports issued before).
+    public var competitors: [ReportCompetitor]?
     public var sections: [ReportSection]
 
     public init(period: ReportPeriod, previousPeriod: ReportPeriod, scopeName: String, accountCount: Int, current: ReportFigures, previous: ReportFigures,
                 days: [ReportDay], topPosts: [ReportPost], bottomPosts: [ReportPost], rankedPosts: Int, alerts: [ReportAlert], alertTotal: Int,
-                sections: [ReportSection] = ReportSection.allCases) {
+                funnels: [ReportFunnel]? = nil, competitors: [ReportCompetitor]? = nil, sections: [ReportSection] = ReportSection.allCases) {
         self.version = Self.currentVersion
         self.period = period
         self.previousPeriod = previousPeriod
@@ -276,6 +334,8 @@ public struct ReportSnapshot: Sendable, Equatable, Codable {
         self.rankedPosts = rankedPosts
         self.alerts = alerts
         self.alertTotal = alertTotal
+        self.funnels = funnels
+        self.competitors = competitors
         self.sections = sections
     }
 }

@@ -272,9 +272,36 @@ public struct ReportService: Sendable {
             alerts.append(ReportAlert(id: alert.id, ruleID: alert.ruleID, accountID: alert.accountID, accountName: alert.accountID.flatMap { byID[$0]?.name },
                                       firedAt: alert.firedAt, day: day, postID: postID, evidence: alert.evidence))
         }
+        // The funnels over this scope: every funnel for the workspace, a group's or an account's own funnels.
+        let funnels = FunnelService(database: database)
+        var reportFunnels: [ReportFunnel] = []
+        for funnel in try await funnels.all() where Self.covers(scope, funnel.scope) {
+            let figures = try await funnels.figures(funnel, periods: [(period.from, period.to), (previous.from, previous.to)], zone: zone)
+            reportFunnels.append(ReportFunnel(id: funnel.id, name: funnel.name, stages: funnel.stages.map(\.name), counts: figures[0].counts,
+                                              previousCounts: figures[1].counts))
+        }
+        // The competitors: of the account's platform for an account's report, else all of them, each beside the own accounts of its platform.
+        var platform: Platform?
+        if case .account = scope { platform = audience.first?.platform }
+        let benchmark = try await CompetitorService(database: database).benchmark(from: period.from, to: period.to, platform: platform)
+        let competitors = benchmark.competitors.map { entry in
+            let own = benchmark.ownCombined(entry.platform)
+            return ReportCompetitor(id: entry.id, name: entry.name, platform: entry.platform, followers: entry.figures.followersEnd, growth: entry.figures.growth,
+                                    posts: entry.figures.posts, engagementPerPost: entry.figures.engagementPerPost, ownFollowers: own?.followersEnd,
+                                    ownGrowth: benchmark.ownGrowth(entry.platform), ownEngagementPerPost: own?.engagementPerPost)
+        }
         return ReportSnapshot(period: period, previousPeriod: previous, scopeName: scopeName, accountCount: audience.count, current: current, previous: before,
                               days: days, topPosts: ranked.top, bottomPosts: ranked.bottom, rankedPosts: posts.filter { $0.rankingRate != nil }.count,
-                              alerts: alerts, alertTotal: alertTotal)
+                              alerts: alerts, alertTotal: alertTotal, funnels: reportFunnels, competitors: competitors)
+    }
+
+    /// Whether a report of `scope` takes in a funnel over `funnelScope`.
+    static func covers(_ scope: ReportScope, _ funnelScope: AlertScope) -> Bool {
+        switch scope {
+        case .workspace: true
+        case .group(let id): funnelScope == .group(id)
+        case .account(let id): funnelScope == .account(id)
+        }
     }
 
     /// The scope's roll-up: sums of its accounts, and engagement over what the accounts that have both were read or played.

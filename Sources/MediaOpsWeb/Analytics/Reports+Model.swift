@@ -1,3 +1,5 @@
+import MediaOpsDomain
+
 /// The report history with the form that issues one.
 struct ReportsPage {
     struct Row { var href: String; var title: String; var kind: String; var scope: String; var period: String; var by: String; var when: String }
@@ -48,6 +50,12 @@ struct ReportPage {
     var alerts: [AlertRow]
     var hasAlerts: Bool
     var alertsMore: String?
+    var funnelsSection: Bool
+    var funnels: [FunnelBlock]
+    var hasFunnels: Bool
+    var competitorsSection: Bool
+    var competitors: [CompetitorRow]
+    var hasCompetitors: Bool
     var summarySection: Bool
     var summary: String?
     var recommendations: String?
@@ -64,6 +72,38 @@ struct ReportPage {
     var consumptionLabel: String
 
     struct TextValues { var summary: String; var recommendations: String }
+
+    struct FunnelStep { var name: String; var count: String; var previous: String; var conversion: String; var previousConversion: String }
+    struct FunnelBlock { var name: String; var href: String; var steps: [FunnelStep]; var overall: String; var previousOverall: String }
+    struct CompetitorRow { var name: String; var platform: String; var followers: String; var growth: String; var engagement: String
+                           var ownFollowers: String; var ownGrowth: String; var ownEngagement: String }
+
+    static func funnelBlocks(_ funnels: [ReportFunnel], t: Localizer) -> [FunnelBlock] {
+        func count(_ value: Double?) -> String { value.map { t.grouped(Int($0.rounded())) } ?? "—" }
+        func percent(_ value: Double?) -> String { value.map { FixedDecimal.text($0 * 100, digits: 1) + "%" } ?? "—" }
+        return funnels.map { funnel in
+            let conversions = funnel.conversions, earlier = funnel.previousConversions
+            let steps = funnel.stages.enumerated().map { index, name in
+                FunnelStep(name: name, count: count(index < funnel.counts.count ? funnel.counts[index] : nil),
+                           previous: count(index < funnel.previousCounts.count ? funnel.previousCounts[index] : nil),
+                           conversion: index < conversions.count ? percent(conversions[index]) : "",
+                           previousConversion: index < earlier.count ? percent(earlier[index]) : "")
+            }
+            return FunnelBlock(name: funnel.name, href: AnalyticsPath.funnel(.value(funnel.id)).path, steps: steps, overall: percent(funnel.overall),
+                               previousOverall: percent(funnel.previousOverall))
+        }
+    }
+
+    static func competitorRows(_ competitors: [ReportCompetitor], t: Localizer) -> [CompetitorRow] {
+        func count(_ value: Double?) -> String { value.map { t.grouped(Int($0.rounded())) } ?? "—" }
+        func signed(_ value: Double?) -> String { value.map { ($0 > 0 ? "+" : "") + t.grouped(Int($0.rounded())) } ?? "—" }
+        func decimal(_ value: Double?) -> String { value.map { FixedDecimal.text($0, digits: 1) } ?? "—" }
+        return competitors.map {
+            CompetitorRow(name: $0.name, platform: t.platformShortName($0.platform), followers: count($0.followers), growth: signed($0.growth),
+                          engagement: decimal($0.engagementPerPost), ownFollowers: count($0.ownFollowers), ownGrowth: signed($0.ownGrowth),
+                          ownEngagement: decimal($0.ownEngagementPerPost))
+        }
+    }
 }
 
 /// The schedules with the form that adds one.

@@ -464,6 +464,10 @@ struct ReportsController {
             postsNote: t.t("reports.posts_note", ["count": String(snapshot.rankedPosts)]),
             alertsSection: sections.contains(.alerts), alerts: alertRows, hasAlerts: !alertRows.isEmpty,
             alertsMore: snapshot.alertTotal > snapshot.alerts.count ? t.t("reports.alerts_more", ["count": String(snapshot.alertTotal - snapshot.alerts.count)]) : nil,
+            funnelsSection: sections.contains(.funnels) && snapshot.funnels != nil,
+            funnels: ReportPage.funnelBlocks(snapshot.funnels ?? [], t: t), hasFunnels: !(snapshot.funnels ?? []).isEmpty,
+            competitorsSection: sections.contains(.competitors) && snapshot.competitors != nil,
+            competitors: ReportPage.competitorRows(snapshot.competitors ?? [], t: t), hasCompetitors: !(snapshot.competitors ?? []).isEmpty,
             summarySection: sections.contains(.summary),
             summary: report.summary.isEmpty ? nil : report.summary, recommendations: report.recommendations.isEmpty ? nil : report.recommendations,
             canManage: canManage, summaryAction: AnalyticsPath.reportSummary(.value(report.id)).path,
@@ -550,6 +554,30 @@ struct ReportsController {
         for alert in snapshot.alerts {
             rows.append([section("alerts"), .text(t.fullDateTime(alert.firedAt)), .text(alert.accountName ?? ""), number(alert.evidence.observed), number(alert.evidence.bound),
                          .empty, .empty, .empty, .empty])
+        }
+        for funnel in snapshot.funnels ?? [] {
+            let conversions = funnel.conversions, earlier = funnel.previousConversions
+            for (index, stage) in funnel.stages.enumerated() {
+                rows.append([section("funnels"), .text(funnel.name + " · " + stage), .empty,
+                             number(index < funnel.counts.count ? funnel.counts[index] : nil), number(index < funnel.previousCounts.count ? funnel.previousCounts[index] : nil),
+                             .empty, index < conversions.count ? number(conversions[index]) : .empty, .empty, index < earlier.count ? number(earlier[index]) : .empty])
+            }
+        }
+        // Each competitor's figures, then the own accounts' of each platform once, one figure per row in the "current" column.
+        var ownPlatforms: [Platform: ReportCompetitor] = [:]
+        for competitor in snapshot.competitors ?? [] {
+            for (label, value) in [(t.t("reports.competitor_followers"), competitor.followers), (t.t("reports.competitor_growth"), competitor.growth),
+                                   (t.t("reports.competitor_engagement"), competitor.engagementPerPost)] {
+                rows.append([section("competitors"), .text(competitor.name + " · " + label), .text(t.platformShortName(competitor.platform)), number(value),
+                             .empty, .empty, .empty, .empty, .empty])
+            }
+            if ownPlatforms[competitor.platform] == nil { ownPlatforms[competitor.platform] = competitor }
+        }
+        for (platform, own) in ownPlatforms.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for (label, value) in [(t.t("reports.own_followers"), own.ownFollowers), (t.t("reports.own_growth"), own.ownGrowth),
+                                   (t.t("reports.own_engagement"), own.ownEngagementPerPost)] {
+                rows.append([section("competitors"), .text(label), .text(t.platformShortName(platform)), number(value), .empty, .empty, .empty, .empty, .empty])
+            }
         }
         if !report.summary.isEmpty { rows.append([section("summary"), .text(report.summary), .empty, .empty, .empty, .empty, .empty, .empty, .empty]) }
         if !report.recommendations.isEmpty {
