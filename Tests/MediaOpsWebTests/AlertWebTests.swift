@@ -93,6 +93,8 @@ struct AlertWebTests {
                 (#"{"name": "x", "kind": "threshold", "metric": "followers_net", "bound": -1, "scope": "account"}"#, "scope_id", "required"),
                 (#"{"name": "x", "kind": "anomaly", "metric": "reads", "window": 2}"#, "window", "out_of_range"),
                 (#"{"name": "x", "kind": "threshold", "metric": "followers_net", "bound": "low"}"#, "bound", "invalid_type"),
+                // A setting the kind does not use must still be within its range when sent.
+                (#"{"name": "x", "kind": "threshold", "metric": "followers_net", "bound": -500, "window": 2}"#, "window", "out_of_range"),
             ]
             for (body, field, code) in refusals {
                 let refused = try await app.api(.post, "/api/v1/analytics/alert-rules", token: app.ownerToken, json: body)

@@ -330,7 +330,7 @@ extension AlertRule {
         return lower...max(lower, upper)
     }
 
-    static func text<T>(_ value: T) -> String {
+    public static func text<T>(_ value: T) -> String {
         if let double = value as? Double, double.rounded() == double, abs(double) < 1e15 { return String(Int64(double)) }
         return "\(value)"
     }

@@ -107,6 +107,22 @@ enum AlertRuleInput {
         if let hours = attempt({ try source.integer("cooldown_hours") }) { rule.cooldownHours = hours }
         if let enabled = attempt({ try source.flag("enabled") }) { rule.enabled = enabled }
 
+        // A setting the kind does not use is not judged by the domain, but one sent must still make sense.
+        let unused: [(String, Bool, Double?, ClosedRange<Double>)] = [
+            ("window", !chosenKind.usesHistory, (try? source.integer("window")).flatMap { $0 }.map(Double.init), 3...365),
+            ("minimum_history", !chosenKind.usesHistory, (try? source.integer("minimum_history")).flatMap { $0 }.map(Double.init), 1...365),
+            ("k", chosenKind != .anomaly, (try? source.number("k")).flatMap { $0 }, AlertRule.kRange),
+            ("percentile", chosenKind != .postUnderperforming, (try? source.number("percentile")).flatMap { $0 }, AlertRule.percentileRange),
+            ("minimum_deviation", chosenKind != .anomaly, (try? source.number("minimum_deviation")).flatMap { $0 }, 0...AlertRule.maxMagnitude),
+            ("minimum_relative_deviation", chosenKind != .anomaly,
+             (try? source.number("minimum_relative_deviation")).flatMap { $0 }.map { source.stored($0, "minimum_relative_deviation", kind: chosenKind, metric: rule.metric) },
+             0...AlertRule.maxRelative),
+            ("minimum_volume", chosenKind != .funnelDropOff, (try? source.number("minimum_volume")).flatMap { $0 }, 0...AlertRule.maxMagnitude),
+        ]
+        for (field, isUnused, value, range) in unused where isUnused && !errors.contains(where: { $0.field == field }) {
+            guard let value, !range.contains(value) else { continue }
+            errors.append(ValidationError(field: field, code: "out_of_range", params: ["min": AlertRule.text(range.lowerBound), "max": AlertRule.text(range.upperBound)]))
+        }
         if rule.name.isEmpty, rule.preset == nil, let provisionalName { rule.name = provisionalName }
         // The domain's checks, for the fields that could be read.
         let unreadable = Set(errors.map(\.field))
