@@ -115,16 +115,18 @@ struct PageSupport: Sendable {
             if let first = content.first { nav.append(item("nav.content_room", first.href, content)) }
             var analytics: [LayoutModel.NavItem] = []
             if can(.analyticsView) {
+                // Reading first (overview, reports), then watching (alerts, funnels, competitors),
+                // then asking questions of the data, and feeding it last.
                 analytics.append(item("nav.analytics_overview", AnalyticsPath.overview.path))
-                analytics.append(item("nav.analytics_imports", AnalyticsPath.imports.path))
-                analytics.append(item("nav.analytics_significance", AnalyticsPath.significance.path))
+                analytics.append(item("nav.analytics_reports", AnalyticsPath.reports.path))
                 analytics.append(item("nav.analytics_alerts", AnalyticsPath.alerts.path))
                 analytics.append(item("nav.analytics_alert_rules", AnalyticsPath.alertRules.path))
                 analytics.append(item("nav.analytics_funnels", AnalyticsPath.funnels.path))
+                analytics.append(item("nav.analytics_competitors", AnalyticsPath.competitors.path))
                 analytics.append(item("nav.analytics_insights", AnalyticsPath.insights.path))
                 analytics.append(item("nav.analytics_best_time", AnalyticsPath.bestTime.path))
-                analytics.append(item("nav.analytics_reports", AnalyticsPath.reports.path))
-                analytics.append(item("nav.analytics_competitors", AnalyticsPath.competitors.path))
+                analytics.append(item("nav.analytics_significance", AnalyticsPath.significance.path))
+                analytics.append(item("nav.analytics_imports", AnalyticsPath.imports.path))
             }
             analytics = Self.mostSpecific(analytics)
             if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }
