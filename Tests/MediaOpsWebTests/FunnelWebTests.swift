@@ -6,6 +6,7 @@ import MediaOpsStore
 import MediaOpsTestSupport
 @testable import MediaOpsWeb
 import NIOCore
+import SQLKit
 import Testing
 
 /// Funnels through the API and the pages: stages fed by a metric and by
@@ -126,6 +127,9 @@ struct FunnelWebTests {
             #expect(alerts.first?["subject"] as? String == "funnel:\(id):0" && alerts.first?["subject_name"] as? String == "私信转化：私信咨询 → 下单")
             #expect(alerts.first?["link"] as? String == "/analytics/funnels/\(id)?alert=\(alerts.first?["id"] as? String ?? "")")
             #expect(try await AlertService(database: app.database).evaluateFunnels(through: yesterday).isEmpty)
+            // The in-app notification names the funnel and its step.
+            let titles = try await app.database.sql.raw("SELECT title FROM notifications WHERE kind = 'alert_fired'").all().map { try $0.decode(column: "title", as: String.self) }
+            #expect(titles.contains("私信转化 · 私信咨询 → 下单"), "\(titles)")
 
             // The preview of the same rule sees it, keyed by the step.
             let preview = try await app.api(.post, "/api/v1/analytics/alert-rules/preview", token: app.ownerToken,

@@ -159,8 +159,10 @@ extension AlertService {
             Target(subject: .account(account.id), accountID: account.id, title: account.name, platform: account.platform.rawValue)
         }
 
+        /// Titled with the funnel and its step ("私信咨询转化 · 私信咨询 → 下单"), so a robot's message says which step.
         static func funnelStep(_ funnel: Funnel, stage: Int) -> Target {
-            Target(subject: .funnelStage(funnelID: funnel.id, stage: stage), accountID: nil, title: funnel.name, platform: nil, funnelID: funnel.id)
+            let step = funnel.stages.indices.contains(stage + 1) ? " · \(funnel.stages[stage].name) → \(funnel.stages[stage + 1].name)" : ""
+            return Target(subject: .funnelStage(funnelID: funnel.id, stage: stage), accountID: nil, title: funnel.name + step, platform: nil, funnelID: funnel.id)
         }
 
         func link(alertID: String) -> String {
