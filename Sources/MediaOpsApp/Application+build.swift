@@ -79,7 +79,8 @@ public func buildComponents(configuration: Configuration, database: Database, lo
         publishing: publishing,
         analytics: AnalyticsDependencies(team: team, analytics: AnalyticsService(database: database), imports: ImportService(database: database),
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
-                                          funnels: FunnelService(database: database), reports: ReportService(database: database)),
+                                          funnels: FunnelService(database: database), reports: ReportService(database: database),
+                                          competitors: CompetitorService(database: database)),
         inbox: inbox)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.

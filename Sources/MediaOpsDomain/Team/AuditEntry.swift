@@ -55,6 +55,12 @@ public struct ChangeSet: Sendable {
     public private(set) var changes: [String: [String]] = [:]
     public init() {}
 
+    /// Every field whose value differs between two snapshots of a thing's settings
+    /// (a field only one of them has counts as changed from or to "").
+    public init(from old: [String: String], to new: [String: String]) {
+        for key in Set(old.keys).union(new.keys).sorted() { record(key, old[key], new[key]) }
+    }
+
     public mutating func record(_ field: String, _ before: String?, _ after: String?) {
         guard before != after else { return }
         changes[field] = [before ?? "", after ?? ""]

@@ -71,9 +71,7 @@ public struct AlertService: Sendable {
             rule.preset = before.preset
             rule.name = rule.name.trimmingCharacters(in: .whitespacesAndNewlines)
             try await Self.check(rule, db: db)
-            var changes = ChangeSet()
-            let old = Self.fields(before), new = Self.fields(rule)
-            for key in Set(old.keys).union(new.keys).sorted() { changes.record(key, old[key], new[key]) }
+            let changes = ChangeSet(from: Self.fields(before), to: Self.fields(rule))
             guard !changes.isEmpty else { return before }
             try await rules.update(rule, now: now)
             try await Audit.record(db, principal, .update, .alertRule, rule.id, label: Self.label(rule), changes: changes.changes, at: now)

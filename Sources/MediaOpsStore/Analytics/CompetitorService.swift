@@ -84,9 +84,7 @@ public struct CompetitorService: Sendable {
             competitor.createdAt = before.createdAt
             competitor.updatedAt = now
             try await Self.check(competitor, repository: repository)
-            var changes = ChangeSet()
-            let old = Self.fields(before), new = Self.fields(competitor)
-            for key in Set(old.keys).union(new.keys).sorted() { changes.record(key, old[key], new[key]) }
+            let changes = ChangeSet(from: Self.fields(before), to: Self.fields(competitor))
             guard !changes.isEmpty else { return before }
             try await repository.update(competitor)
             try await Audit.record(db, principal, .update, .competitor, competitor.id, label: competitor.name, changes: changes.changes, at: now)

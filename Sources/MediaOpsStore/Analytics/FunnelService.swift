@@ -37,9 +37,7 @@ public struct FunnelService: Sendable {
             let repository = FunnelRepository(db)
             guard let before = try await repository.find(id: funnel.id, lock: true) else { throw NotFoundError(entity: "funnel") }
             try await Self.check(funnel, db: db)
-            var changes = ChangeSet()
-            let old = Self.fields(before), new = Self.fields(funnel)
-            for key in Set(old.keys).union(new.keys).sorted() { changes.record(key, old[key], new[key]) }
+            let changes = ChangeSet(from: Self.fields(before), to: Self.fields(funnel))
             guard !changes.isEmpty else { return before }
             try await repository.update(funnel, now: now)
             try await Audit.record(db, principal, .update, .funnel, funnel.id, label: funnel.name, changes: changes.changes, at: now)
@@ -107,6 +105,15 @@ public struct FunnelService: Sendable {
     }
 
     public static let maxBytes = 20 << 20
+
+    /// How many events each event stage holds, by position (1-based).
+    public func eventCounts(_ funnel: Funnel) async throws -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for (index, stage) in funnel.stages.enumerated() where stage.source == .events {
+            counts[index + 1] = try await FunnelRepository(database.sql).eventCount(funnelID: funnel.id, position: index + 1)
+        }
+        return counts
+    }
 
     /// Imports a file of events for stage `position` (1-based), which must
     /// count events. A file with any broken row writes nothing.

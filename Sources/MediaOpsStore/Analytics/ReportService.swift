@@ -140,9 +140,7 @@ public struct ReportService: Sendable {
             var schedule = Self.normalised(edited)
             schedule.lastPeriodFrom = before.lastPeriodFrom
             try await Self.check(schedule, db: db)
-            var changes = ChangeSet()
-            let old = Self.fields(before), new = Self.fields(schedule)
-            for key in Set(old.keys).union(new.keys).sorted() { changes.record(key, old[key], new[key]) }
+            let changes = ChangeSet(from: Self.fields(before), to: Self.fields(schedule))
             guard !changes.isEmpty else { return before }
             try await schedules.update(schedule, now: now)
             try await Audit.record(db, principal, .update, .reportSchedule, schedule.id, label: try await Self.label(schedule, db: db), changes: changes.changes, at: now)

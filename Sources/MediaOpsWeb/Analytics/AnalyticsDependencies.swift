@@ -14,9 +14,11 @@ public struct AnalyticsDependencies: Sendable {
     public var funnels: FunnelService
     /// Reports and their schedules.
     public var reports: ReportService
+    /// Competitors, their numbers by day, and the benchmark.
+    public var competitors: CompetitorService
 
     public init(team: TeamService, analytics: AnalyticsService, imports: ImportService, pulls: MetricPullService, alerts: AlertService, funnels: FunnelService,
-                reports: ReportService) {
+                reports: ReportService, competitors: CompetitorService) {
         self.team = team
         self.analytics = analytics
         self.imports = imports
@@ -24,8 +26,6 @@ public struct AnalyticsDependencies: Sendable {
         self.alerts = alerts
         self.funnels = funnels
         self.reports = reports
+        self.competitors = competitors
     }
-
-    /// Competitors and the benchmark: the analytics room's own service on the same database.
-    public var competitors: CompetitorService { CompetitorService(database: analytics.database) }
 }

@@ -184,10 +184,7 @@ struct FunnelsController {
                                            accounts: [:], members: [:], funnels: [funnel.id: funnel])
             focused = AlertsPage.Row(alert, directory, t: t, actions: [])
         }
-        var eventCounts: [Int: Int] = [:]
-        for (index, stage) in funnel.stages.enumerated() where stage.source == .events {
-            eventCounts[index + 1] = try await FunnelRepository(dependencies.funnels.database.sql).eventCount(funnelID: funnel.id, position: index + 1)
-        }
+        let eventCounts = try await funnels.eventCounts(funnel)
         let model = FunnelPage(
             funnel: funnel, scope: try await scopeName(funnel.scope, t: t), period: period, current: figures[0], previous: figures[1], accounts: accounts,
             picker: analytics.periodPicker(request, period, path: AnalyticsPath.funnel(.value(funnel.id)).path, t: t),

@@ -436,7 +436,7 @@ struct ReportsController {
                                rate7d: AnalyticsController.percent(post.engagementRate7d) ?? "—")
         }
         var alertRows: [ReportPage.AlertRow] = []
-        let alertService = AlertService(database: reports.database)
+        let alertService = dependencies.alerts
         for alert in snapshot.alerts {
             var sentence = t.t("reports.alert_rule_gone")
             if let rule = try await alertService.rule(id: alert.ruleID) {
@@ -590,7 +590,7 @@ struct ReportsController {
     }
 
     func dto(_ report: Report, _ t: Localizer) async throws -> ReportDTO {
-        let alerts = AlertService(database: reports.database)
+        let alerts = dependencies.alerts
         var sentences: [String: String] = [:]
         for alert in report.snapshot.alerts {
             guard let rule = try await alerts.rule(id: alert.ruleID) else { continue }
