@@ -200,6 +200,14 @@ struct AlertWebTests {
             let stored = try #require(try await AlertService(database: app.database).rules().first { $0.name == "阅读下滑" })
             #expect(stored.bound == -0.3 && stored.enabled == false, "an unticked box switches the rule off")
             #expect(try await browser.get("/analytics/alert-rules/\(stored.id)").text.contains("value=\"-30\""))
+            // Switched on from the list, then deleted from its page.
+            let switched = try await browser.post("/analytics/alert-rules/\(stored.id)/enabled", form: [("enabled", "true")], from: "/analytics/alert-rules")
+            let switchedOn = try await AlertService(database: app.database).rule(id: stored.id)?.enabled
+            #expect(switched.status == .seeOther && switchedOn == true)
+            let removed = try await browser.post("/analytics/alert-rules/\(stored.id)/delete", form: [], from: "/analytics/alert-rules/\(stored.id)")
+            let afterRemoval = try await browser.follow(removed)
+            #expect(removed.status == .seeOther && afterRemoval.text.contains("预警规则已删除"))
+            #expect(try await AlertService(database: app.database).rule(id: stored.id) == nil)
 
             // The alert: listed, opened, acknowledged from the list.
             _ = try await MetricService(database: app.database).recordDaily(accountID: account.id, day: yesterday, values: [.followersNet: -612],

@@ -185,6 +185,12 @@ struct FunnelWebTests {
             let english = try await browser.get(location)
             #expect(english.text.contains("Overall conversion") && english.text.contains("Import leads and orders"), "\(english.text)")
             #expect(try await browser.get("/analytics/funnels").text.contains("私信咨询 → 下单"))
+
+            // Deleting from the page takes its events with it.
+            let deleted = try await browser.post(location + "/delete", form: [], from: location)
+            #expect(deleted.status == .seeOther && deleted.location == "/analytics/funnels")
+            #expect(try await browser.follow(deleted).text.contains("Funnel deleted"))
+            #expect(try await browser.get(location).status == .notFound)
         }
     }
 }
