@@ -6,8 +6,12 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
     case analyst, designer, tech, channel, pr, reviewer, viewer
 
     public var permissions: Set<Permission> {
-        let reader: Set<Permission> = [.membersView, .accountsView, .contentView, .analyticsView]
-        let writer = reader.union([.contentWrite])
+        // Everyone on the team sees the goals, the tasks and the knowledge base,
+        // works on tasks and adds what they learned; viewers (a boss, a client) only read.
+        let reader: Set<Permission> = [.membersView, .accountsView, .contentView, .analyticsView,
+                                       .planningView, .tasksView, .knowledgeView]
+        let teammate = reader.union([.tasksWrite, .knowledgeWrite, .kpisView])
+        let writer = teammate.union([.contentWrite])
         switch self {
         case .owner:
             return Set(Permission.allCases)
@@ -15,10 +19,12 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
             // Sees and steers everything except redefining what roles mean.
             return Set(Permission.allCases).subtracting([.rolesManage])
         case .manager:
-            return writer.union([.accountsManage, .auditView, .contentApprove, .contentPublish, .complianceManage, .analyticsImport, .analyticsManage])
+            // Runs the team day to day: keeps its tasks and assesses the members it manages.
+            return writer.union([.accountsManage, .auditView, .contentApprove, .contentPublish, .complianceManage, .analyticsImport, .analyticsManage,
+                                 .tasksManage, .reviewsManage])
         case .tech:
             // Looks after the accounts' back-office settings and integrations.
-            return reader.union([.accountsManage, .auditView, .analyticsImport])
+            return teammate.union([.accountsManage, .auditView, .analyticsImport])
         case .content, .campaign:
             // Operators run their accounts: they publish what was approved and feed in their numbers.
             return writer.union([.contentPublish, .analyticsImport])
@@ -26,16 +32,16 @@ public enum BuiltinRole: String, CaseIterable, Sendable {
             return writer
         case .reviewer:
             // Clears the review queue and keeps the word lists; writes no copy.
-            return reader.union([.contentApprove, .complianceManage])
+            return teammate.union([.contentApprove, .complianceManage])
         case .channel:
             // Channel operators publish on the platforms they look after.
-            return reader.union([.contentPublish])
+            return teammate.union([.contentPublish])
         case .analyst:
             // Analysts keep the numbers complete (imports, pulls and backfills) and
             // turn them into alerts, funnels, benchmarks and reports.
-            return reader.union([.analyticsImport, .analyticsManage])
+            return teammate.union([.analyticsImport, .analyticsManage])
         case .community, .pr:
-            return reader
+            return teammate
         case .viewer:
             return reader
         }
