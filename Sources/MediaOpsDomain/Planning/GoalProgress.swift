@@ -112,31 +112,20 @@ public struct GoalProgress: Sendable, Equatable {
         }
         let baseline: Double = isLevel ? (level(goal.start) ?? sorted.compactMap { $0.first?.value }.reduce(0, +)) : 0
         let lastDay = min(today, goal.deadline)
+        // The chart runs from the start to the deadline (about 400 points, the latest day with numbers among them);
+        // the actual line stops at the latest day with numbers, never after today.
+        let actualUntil = lastRecorded.map { min($0, lastDay) }
+        let span = max(0, goal.start.days(until: goal.deadline))
+        let step = max(1, span / 400)
+        var offsets = Set(stride(from: 0, through: span, by: step))
+        offsets.insert(span)
+        if let actualUntil, actualUntil >= goal.start { offsets.insert(goal.start.days(until: actualUntil)) }
         var points: [Point] = []
-        if goal.start <= lastDay {
-            let limit = goal.start.days(until: lastDay)
-            let step = max(1, limit / 400)
-            var offset = 0
-            while offset <= limit {
-                let day = goal.start.adding(days: offset)
-                var actual: Double?
-                if let lastRecorded, day <= lastRecorded { actual = isLevel ? level(day) : (running(day) ?? 0) }
-                points.append(Point(day: day, plan: plan(goal, baseline: baseline, on: day), actual: actual))
-                if offset == limit { break }
-                offset = min(limit, offset + step)
-            }
-        }
-        // The plan stays visible up to the deadline.
-        if lastDay < goal.deadline {
-            let left = lastDay.days(until: goal.deadline)
-            let step = max(1, (goal.start.days(until: goal.deadline)) / 400)
-            var offset = step
-            while offset < left {
-                let day = lastDay.adding(days: offset)
-                points.append(Point(day: day, plan: plan(goal, baseline: baseline, on: day), actual: nil))
-                offset += step
-            }
-            points.append(Point(day: goal.deadline, plan: goal.target, actual: nil))
+        for offset in offsets.sorted() {
+            let day = goal.start.adding(days: offset)
+            var actual: Double?
+            if let actualUntil, day <= actualUntil { actual = isLevel ? level(day) : (running(day) ?? 0) }
+            points.append(Point(day: day, plan: plan(goal, baseline: baseline, on: day), actual: actual))
         }
         let asOf = lastRecorded.map { min($0, lastDay) }.flatMap { $0 >= goal.start || isLevel ? $0 : nil }
         let current: Double? = asOf.flatMap { day in isLevel ? level(day) : running(day) }

@@ -84,7 +84,7 @@ struct GoalsController {
             let groups = try await dependencies.team.groups().filter { goal.groupIDs.contains($0.id) }
             let versions = try await dependencies.plans.versions(goalID: goal.id)
             let model = GoalPage.make(goal, progress: progress, accounts: accounts, groups: groups, versions: versions,
-                                      canManage: identity.permissions.contains(.planningManage), t: t)
+                                      canManage: identity.permissions.contains(.planningManage), today: try await goals.today().day, t: t)
             return pages.render(.planningGoal, title: goal.name, page: model, request: request, context: context)
         }
         routes.get(PlanningPath.goalEdit(.key), .permission(.planningManage)) { request, context, _ in
@@ -185,7 +185,7 @@ struct GoalPage {
 
     var id: String
     var name: String
-    var notes: String
+    var notes: String?
     var row: GoalsPage.Row
     var figures: [Figure]
     var chart: String
@@ -203,7 +203,8 @@ struct GoalPage {
     var hiringHref: String?
     var definitions: [String]
 
-    static func make(_ goal: Goal, progress: GoalProgress, accounts: [Account], groups: [AccountGroup], versions: [PlanVersion], canManage: Bool, t: Localizer) -> GoalPage {
+    static func make(_ goal: Goal, progress: GoalProgress, accounts: [Account], groups: [AccountGroup], versions: [PlanVersion], canManage: Bool, today: LocalDate,
+                     t: Localizer) -> GoalPage {
         let unit = PlanningText.metric(goal.metric, t)
         let labels = progress.points.map { "\($0.day.month)/\($0.day.day)" }
         let chart = SVGSeriesChart(title: t.t("goals.chart_title", ["metric": unit]), unit: unit, labels: labels,
@@ -218,7 +219,6 @@ struct GoalPage {
             Figure(label: t.t("goals.figure_forecast"), value: progress.forecast.map { PlanningText.number($0, t) } ?? "—", exact: progress.forecast.map { PlanningText.exact($0.rounded(), t) } ?? ""),
         ]
         if goal.metric.isLevel { figures.insert(Figure(label: t.t("goals.figure_baseline"), value: PlanningText.number(progress.baseline, t), exact: PlanningText.exact(progress.baseline, t)), at: 0) }
-        let today = progress.asOf ?? goal.start
         let stages = zip(goal.stages, goal.stageEnds).enumerated().map { index, pair in
             let start = index == 0 ? goal.start : goal.stageEnds[index - 1].adding(days: 1)
             return StageRow(number: index + 1, name: pair.0.name, months: t.t("goals.stage_months", ["months": String(pair.0.months)]),
@@ -227,7 +227,7 @@ struct GoalPage {
         }
         let names = accounts.map { $0.name + " · " + t.platformShortName($0.platform) } + groups.map { t.t("goals.group_label", ["name": $0.name]) }
         return GoalPage(
-            id: goal.id, name: goal.name, notes: goal.notes, row: GoalsPage.row(goal, progress: progress, t: t), figures: figures, chart: chart.render(),
+            id: goal.id, name: goal.name, notes: goal.notes.isEmpty ? nil : goal.notes, row: GoalsPage.row(goal, progress: progress, t: t), figures: figures, chart: chart.render(),
             legend: [Legend(name: t.t("goals.series_actual"), colour: chart.colour(0), dashed: false), Legend(name: t.t("goals.series_plan"), colour: chart.colour(1), dashed: true)],
             chartTitle: t.t("goals.chart_title", ["metric": unit]), stages: stages, accounts: names,
             versions: versions.map { VersionRow(name: $0.name, href: PlanningPath.plan(.value($0.id)).path, kind: t.t("planner.kind_\($0.kind.rawValue)"),

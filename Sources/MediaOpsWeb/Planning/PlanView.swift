@@ -90,7 +90,8 @@ struct PlanView {
                 ParameterRow(key: parameter.rawValue, field: "p_" + parameter.rawValue, name: t.t("planner.param.\(parameter.rawValue).name"),
                              value: PlanningText.parameterValue(parameter, parameters[parameter]),
                              unit: t.t("planner.unit_\(parameter.unit.rawValue)", ["metric": unitName]),
-                             defaultValue: PlanningText.parameterValue(parameter, parameter.defaultValue),
+                             defaultValue: parameter.unit == .share ? PlanningText.parameterValue(parameter, parameter.defaultValue)
+                                 : PlanningText.number(parameter.defaultValue, t),
                              source: t.t("planner.param.\(parameter.rawValue).source"),
                              overridden: parameters[parameter] != parameter.defaultValue || workspace.isOverridden(parameter),
                              error: errors["p_" + parameter.rawValue] ?? errors[parameter.rawValue],

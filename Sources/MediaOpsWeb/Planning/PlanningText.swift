@@ -44,10 +44,11 @@ enum PlanningText {
         t.t("planner.month", ["year": String(month.year), "month": String(month.month)])
     }
 
+    /// 5万 / 50K from ten thousand, whole and grouped from a hundred (2,917), one decimal below (19.4).
     static func number(_ value: Double, _ t: Localizer) -> String {
         guard value.isFinite else { return "—" }
         if abs(value) >= 10_000 { return t.count(Int(value.rounded())) }
-        if value.rounded() == value { return t.grouped(Int(value)) }
+        if abs(value) >= 100 || value.rounded() == value { return t.grouped(Int(value.rounded())) }
         var text = FixedDecimal.text(value, digits: 1)
         if text.hasSuffix(".0") { text.removeLast(2) }
         return text

@@ -186,7 +186,7 @@ struct HiringPage {
             return HiringPage(hasPlan: false, goalName: "", versionName: "", versionHref: "", created: "", headcount: "", rows: [], options: options, xlsxHref: "", csvHref: "")
         }
         let result = version.result
-        let rows = result.roles.filter { plan in plan.peak > 0 && (result.gaps == nil || result.gaps!.contains { $0.role == plan.role }) }.sorted { ($0.joinBy ?? result.firstMonth, $0.role.rawValue) < ($1.joinBy ?? result.firstMonth, $1.role.rawValue) }.map { plan in
+        let rows = result.roles.filter { plan in plan.peak > 0 && (result.gaps == nil || result.gaps!.contains { $0.role == plan.role }) }.sorted { ($0.joinBy ?? result.firstMonth, Self.order($0.role)) < ($1.joinBy ?? result.firstMonth, Self.order($1.role)) }.map { plan in
             let people = result.hires.filter { $0.role == plan.role }.map {
                 t.t("hiring.person", ["n": String($0.ordinal), "month": PlanningText.month($0.joinBy, t), "stage": result.stages[$0.stage].name])
             }
@@ -203,6 +203,9 @@ struct HiringPage {
                           csvHref: PlanningPath.hiringPlanExport(.value("csv")).query(["plan": version.id]))
     }
 
+    /// The team's order (the manager first), for rows joining in the same month.
+    static func order(_ role: PlannedRole) -> Int { PlannedRole.allCases.firstIndex(of: role) ?? 0 }
+
     /// One row per person to hire, in the order they must join, with the profile.
     static func table(_ version: PlanVersion, goalName: String, profiles: [BuiltinRole: PositionProfile], t: Localizer) -> ExportTable {
         let result = version.result
@@ -210,7 +213,7 @@ struct HiringPage {
         if let gaps = result.gaps {
             hires = hires.filter { hire in gaps.contains { $0.role == hire.role && hire.ordinal > $0.have } }
         }
-        hires.sort { ($0.joinBy, $0.role.rawValue, $0.ordinal) < ($1.joinBy, $1.role.rawValue, $1.ordinal) }
+        hires.sort { ($0.joinBy, order($0.role), $0.ordinal) < ($1.joinBy, order($1.role), $1.ordinal) }
         let header = ["role", "ordinal", "join_by", "stage", "duties", "requirements", "kpis", "works_with"].map { t.t("hiring.col_\($0)") }
         let rows: [[ExportTable.Cell]] = hires.map { hire in
             let profile = PlanningText.profile(hire.role.builtinRole, edited: profiles[hire.role.builtinRole], t)
