@@ -80,7 +80,9 @@ public struct PlanInput: Sendable, Equatable, Codable {
         self.team = team.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
     }
 
-    public static let efficiencyRange = 0.25...4.0
+    /// A plan assumes people at most half or twice as productive as the model says: a
+    /// young goal's pace is noisy, and a team far off the model needs new parameters, not a bigger team.
+    public static let efficiencyRange = 0.5...2.0
 
     /// The planner's input for a goal: every stage from its start, or (`remainingFrom`) the
     /// months from the one containing that day to the deadline with the gain still missing.

@@ -9,8 +9,8 @@ enum PlanningText {
     static func reason(_ reason: PlanningReason, _ t: Localizer, prefix: String) -> String {
         var params = reason.params
         for (key, value) in params {
-            // Whole numbers above 9,999 read as 5万 / 50K like everywhere else; days as the reader writes them.
-            if let number = Double(value), number.rounded() == number, abs(number) >= 10_000 { params[key] = t.count(Int(number)) }
+            // Numbers as everywhere else: 5万 / 50K, 2,917, 19.4.
+            if let figure = Double(value), figure.isFinite { params[key] = number(figure, t) }
             if ["deadline", "start", "forecast_day"].contains(key), let day = LocalDate(value) { params[key] = t.day(day) }
         }
         return t.t("\(prefix).\(reason.code)", params)
