@@ -97,6 +97,7 @@ struct PlannerTests {
         ("no_stages", "stages", "plan_no_stages"),
         ("deadline_passed", "deadline", "plan_deadline_passed"),
         ("target_met", "target", "plan_target_met"),
+        ("baseline_above_target", "target", "plan_target_met"),
         ("zero_productivity", "posts_per_copywriter_week", "plan_parameter_not_positive"),
         ("negative_yield", "fans_per_deal", "plan_parameter_not_positive"),
         ("shares", "share_content_initial", "plan_shares_sum"),
@@ -105,17 +106,19 @@ struct PlannerTests {
         var goal = Self.seedGoal
         var parameters = PlannerParameters()
         var today = Self.today
-        var current = 0.0
+        var current: Double? = 0
+        var baseline = 0.0
         switch name {
         case "no_stages": goal.stages = []
         case "deadline_passed": today = LocalDate(year: 2026, month: 7, day: 1)
         case "target_met": current = 50_000
+        case "baseline_above_target": current = nil; baseline = 65_000
         case "zero_productivity": parameters[.postsPerCopywriterWeek] = 0
         case "negative_yield": parameters[.fansPerDeal] = -5
         default: parameters[.shareContentInitial] = 0.5
         }
         do {
-            let input = try PlanInput.make(goal: goal, current: current, baseline: 0, today: today, accountPlatforms: [.wechatOA], parameters: parameters)
+            let input = try PlanInput.make(goal: goal, current: current, baseline: baseline, today: today, accountPlatforms: [.wechatOA], parameters: parameters)
             _ = try Planner.plan(input)
             Issue.record("\(name) made a plan")
         } catch let error as ValidationError {

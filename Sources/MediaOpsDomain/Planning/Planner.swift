@@ -92,6 +92,10 @@ public struct PlanInput: Sendable, Equatable, Codable {
                             remainingFrom: LocalDate? = nil, efficiency: Double = 1, team: [PlannedRole: Int]? = nil) throws -> PlanInput {
         guard !goal.stages.isEmpty else { throw ValidationError(field: "stages", code: "plan_no_stages") }
         guard today <= goal.deadline else { throw ValidationError(field: "deadline", code: "plan_deadline_passed", params: ["deadline": goal.deadline.description]) }
+        // A level goal whose target is not above where the accounts already stand has nothing to plan either.
+        if goal.metric.isLevel, current == nil, baseline >= goal.target {
+            throw ValidationError(field: "target", code: "plan_target_met", params: ["current": PlanningNumber.text(baseline), "target": PlanningNumber.text(goal.target)])
+        }
         if let current, current >= goal.target {
             throw ValidationError(field: "target", code: "plan_target_met", params: ["current": PlanningNumber.text(current), "target": PlanningNumber.text(goal.target)])
         }
@@ -230,7 +234,7 @@ public enum Planner {
         if !errors.isEmpty { throw ValidationErrors(errors) }
         guard input.fansPerPost.isFinite, input.fansPerPost > 0 else { throw ValidationError(field: PlannerParameter.fansPerPostWeChat.rawValue, code: "plan_parameter_not_positive") }
         let total = input.stages.reduce(0) { $0 + $1.gain }
-        guard total > 0 else { throw ValidationError(field: "target", code: "plan_target_met", params: [:]) }
+        guard total > 0 else { throw ValidationError(field: "stages", code: "plan_no_gain") }
         for (index, stage) in input.stages.enumerated() where stage.months < 1 {
             throw ValidationError(field: "stages[\(index)].months", code: "out_of_range", params: ["min": "1", "max": String(Goal.maxMonths)])
         }

@@ -187,10 +187,12 @@ struct HiringPage {
         }
         let result = version.result
         let rows = result.roles.filter { plan in plan.peak > 0 && (result.gaps == nil || result.gaps!.contains { $0.role == plan.role }) }.sorted { ($0.joinBy ?? result.firstMonth, Self.order($0.role)) < ($1.joinBy ?? result.firstMonth, Self.order($1.role)) }.map { plan in
-            let people = result.hires.filter { $0.role == plan.role }.map {
-                t.t("hiring.person", ["n": String($0.ordinal), "month": PlanningText.month($0.joinBy, t), "stage": result.stages[$0.stage].name])
-            }
             let gap = result.gaps?.first { $0.role == plan.role }
+            // A re-plan lists only the people still to hire (those beyond the members holding the role).
+            let people = result.hires.filter { $0.role == plan.role && $0.ordinal > (gap?.have ?? 0) }.map {
+                t.t("hiring.person", ["n": String($0.ordinal), "month": PlanningText.month(max($0.joinBy, gap?.joinBy ?? $0.joinBy), t),
+                                      "stage": result.stages[$0.stage].name])
+            }
             return Row(role: PlanningText.roleName(plan.role.builtinRole, t),
                        count: gap.map { t.t("hiring.count_missing", ["count": String($0.missing), "needed": String($0.needed)]) } ?? String(plan.peak),
                        joinBy: (gap?.joinBy ?? plan.joinBy).map { PlanningText.month($0, t) } ?? "—",
