@@ -44,7 +44,10 @@ enum GoalInput {
                     continue
                 }
                 var stage = GoalStage(name: "", months: 0, target: 0)
-                if case .string(let name) = object["name"] { stage.name = name.trimmed }
+                if case .string(let name) = object["name"] {
+                    if name.unicodeScalars.contains(where: RequestLimits.isUnwanted) { errors.append(ValidationError(field: "stages[\(index)].name", code: "control_characters")) }
+                    stage.name = name.trimmed
+                }
                 else { errors.append(ValidationError(field: "stages[\(index)].name", code: object["name"] == nil ? "required" : "invalid_type", params: ["type": "string"])) }
                 if case .number(let months) = object["months"], months.rounded() == months, abs(months) < 1e6 { stage.months = Int(months) }
                 else { errors.append(ValidationError(field: "stages[\(index)].months", code: object["months"] == nil ? "required" : "invalid_type", params: ["type": "integer"])) }
