@@ -70,10 +70,12 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                             tokenHealth: TokenHealthService(database: database), channels: channels, outbound: outbound,
                                             analytics: AnalyticsService(database: database))
     let inbox = NotificationInbox(database: database)
+    let goals = GoalService(database: database, team: team, analytics: AnalyticsService(database: database))
+    let planning = PlanningDependencies(team: team, goals: goals, plans: PlanService(database: database, goals: goals, team: team))
     let dependencies = WebDependencies(
         renderer: renderer, secureCookies: configuration.secureCookies,
         system: SystemDependencies(database: database, team: team, version: Configuration.version, metrics: { registry.emitToString() }),
-        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound),
+        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound, goals: goals),
         content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
                                      inbox: inbox, publishing: publishing),
         publishing: publishing,
@@ -81,7 +83,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
                                           funnels: FunnelService(database: database), reports: ReportService(database: database),
                                           competitors: CompetitorService(database: database)),
-        inbox: inbox)
+        inbox: inbox, planning: planning)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.
     try await channels.sealLegacyAddresses()

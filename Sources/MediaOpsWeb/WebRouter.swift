@@ -14,11 +14,13 @@ public struct WebDependencies: Sendable {
     public var content: ContentDependencies
     public var publishing: PublishingDependencies
     public var analytics: AnalyticsDependencies
+    /// Goals, the planner, position profiles and the hiring plan.
+    public var planning: PlanningDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, analytics: AnalyticsDependencies, inbox: NotificationInbox) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, inbox: NotificationInbox, planning: PlanningDependencies) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -27,6 +29,7 @@ public struct WebDependencies: Sendable {
         self.publishing = publishing
         self.analytics = analytics
         self.inbox = inbox
+        self.planning = planning
     }
 }
 
@@ -52,5 +55,6 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     ContentRoutes.register(routes, dependencies.content, pages: pages)
     PublishingRoutes.register(routes, dependencies.publishing, pages: pages)
     AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
+    PlanningRoutes.register(routes, dependencies.planning, pages: pages)
     return (router, table)
 }

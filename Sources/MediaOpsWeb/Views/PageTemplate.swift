@@ -65,6 +65,18 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsCompetitors = "analytics/competitors"
     case analyticsCompetitor = "analytics/competitor"
     case analyticsCompetitorForm = "analytics/competitor_form"
+    // Planning
+    case planningGoals = "planning/goals"
+    case planningGoal = "planning/goal"
+    case planningGoalForm = "planning/goal_form"
+    case planningPlan = "planning/plan"
+    case planningPlans = "planning/plans"
+    case planningVersion = "planning/version"
+    case planningCompare = "planning/compare"
+    case planningParameters = "planning/parameters"
+    case planningPositions = "planning/positions"
+    case planningPosition = "planning/position"
+    case planningHiring = "planning/hiring"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -78,6 +90,8 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case contentTable = "content/table"
     case finding = "content/finding"
     case publishingRetry = "publishing/retry"
+    case planningResult = "planning/result"
+    case planningParameterGroup = "planning/parameter_group"
     case publishingSection = "publishing/section"
     case analyticsPeriodPicker = "analytics/period_picker"
     case analyticsReportScheduleFields = "analytics/report_schedule_fields"
