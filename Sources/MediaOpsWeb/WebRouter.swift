@@ -14,11 +14,12 @@ public struct WebDependencies: Sendable {
     public var content: ContentDependencies
     public var publishing: PublishingDependencies
     public var analytics: AnalyticsDependencies
+    public var work: WorkDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, analytics: AnalyticsDependencies, inbox: NotificationInbox) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, work: WorkDependencies, inbox: NotificationInbox) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -26,6 +27,7 @@ public struct WebDependencies: Sendable {
         self.content = content
         self.publishing = publishing
         self.analytics = analytics
+        self.work = work
         self.inbox = inbox
     }
 }
@@ -52,5 +54,6 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     ContentRoutes.register(routes, dependencies.content, pages: pages)
     PublishingRoutes.register(routes, dependencies.publishing, pages: pages)
     AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
+    WorkRoutes.register(routes, dependencies.work, pages: pages)
     return (router, table)
 }

@@ -98,6 +98,7 @@ public enum DemoWorkspace {
             try await DemoCompetitors.load(database: components.database, owner: principal, analystID: analyst?.id)
             try await DemoReports.load(database: components.database)
             if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
+            try await DemoTasks.load(components: components)
         }
         return outcome
     }

@@ -22,6 +22,7 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case report
     case reportSchedule = "report_schedule"
     case competitor
+    case task
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

@@ -22,6 +22,12 @@ extension HomeController {
         var toReview: [ContentRow]
         var dueToday: [ContentRow]
         var sentBack: [ContentRow]
+        /// The member's open tasks, and the team's overdue ones.
+        var canSeeTasks = false
+        var myTasks: [TaskCard] = []
+        var overdueTasks: [TaskCard] = []
+        var myTasksHref = WorkPath.list.query(["assignee": "me", "status": "open"])
+        var overdueHref = WorkPath.list.query(["due": "overdue"])
         var weekHref = HomePage.calendarWeek
         static let calendarWeek = ContentPath.calendar.query(["view": "week"])
     }

@@ -69,10 +69,22 @@ struct HomeController {
             if can(.accountsManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_add_account"), href: TeamPath.accountNew.path)) }
             if can(.membersManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_invite"), href: TeamPath.memberNew.path)) }
             shortcuts.append(Shortcut(label: t.t("home.shortcut_tokens"), href: TeamPath.me.path))
-            let model = HomePage(greeting: t.t("home.greeting", ["name": identity.member.name]), today: t.dateTime(Date()),
+            var model = HomePage(greeting: t.t("home.greeting", ["name": identity.member.name]), today: t.dateTime(Date()),
                                  stats: stats, attention: attention, mine: mine, recent: recent, shortcuts: shortcuts,
                                  canSeeAccounts: can(.accountsView), canSeeAudit: can(.auditView), canSeeContent: can(.contentView),
                                  toReview: toReview, dueToday: dueToday, sentBack: sentBack)
+            if let tasks = dependencies.tasks, can(.tasksView) {
+                // The member's open work by due date, and what the team let slip.
+                let now = Date()
+                let names = Dictionary(try await dependencies.team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+                var open = TaskFilter(assigneeID: identity.member.id)
+                open.openOnly = true
+                model.canSeeTasks = true
+                model.myTasks = try await tasks.list(open, sort: .due, page: PageRequest(page: 1, perPage: 10)).items
+                    .map { TaskCard($0, names: names, now: now, identity: identity, t: t) }
+                model.overdueTasks = try await tasks.list(TaskFilter(dueBefore: now, openOnly: true), sort: .due, page: PageRequest(page: 1, perPage: 10)).items
+                    .map { TaskCard($0, names: names, now: now, identity: identity, t: t) }
+            }
             return pages.render(.home, title: t.t("nav.home"), page: model, request: request, context: context)
         }
 

@@ -11,12 +11,15 @@ public struct TeamDependencies: Sendable {
     public var assets: AssetService
     /// Its policy checks the addresses typed into account fields on save.
     public var outbound: HTTPTransport
+    /// Home's "my tasks" and "overdue tasks".
+    public var tasks: TaskService?
 
-    public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, outbound: HTTPTransport) {
+    public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, outbound: HTTPTransport, tasks: TaskService? = nil) {
         self.team = team
         self.content = content
         self.topics = topics
         self.assets = assets
         self.outbound = outbound
+        self.tasks = tasks
     }
 }

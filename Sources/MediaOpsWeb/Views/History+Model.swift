@@ -75,7 +75,9 @@ struct AuditLabels {
         case "due_at", "planned_at", "token_expires_at", "moved_to", "expires_at":
             if let date = ISO8601DateFormatter().date(from: raw) { return t.dateTime(date) }
             return raw
-        case "owner_id": return members[raw] ?? raw
+        case "owner_id", "assignee_id": return members[raw] ?? raw
+        case "task_status": return t.optional("tasks.status_\(raw)") ?? raw
+        case "task_priority": return t.optional("tasks.priority_\(raw)") ?? raw
         case "groups", "group_id": return raw.split(separator: ",").map { groups[String($0)] ?? String($0) }.joined(separator: t.t("common.list_separator"))
         case "roles": return raw.split(separator: ",").map { t.optional("role.\($0).name") ?? String($0) }.joined(separator: t.t("common.list_separator"))
         case "permissions": return list("permission.")

@@ -65,6 +65,13 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsCompetitors = "analytics/competitors"
     case analyticsCompetitor = "analytics/competitor"
     case analyticsCompetitorForm = "analytics/competitor_form"
+    // Work
+    case workList = "work/list"
+    case workBoard = "work/board"
+    case workTask = "work/task"
+    case workForm = "work/form"
+    case workRecurring = "work/recurring"
+    case workRecurringForm = "work/recurring_form"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -76,6 +83,7 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case history = "shared/history"
     case contentMasterFields = "content/master_fields"
     case contentTable = "content/table"
+    case workFilters = "work/filters"
     case finding = "content/finding"
     case publishingRetry = "publishing/retry"
     case publishingSection = "publishing/section"
