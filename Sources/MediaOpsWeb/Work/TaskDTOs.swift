@@ -147,6 +147,20 @@ enum RecurringInput {
         return (hour, minute)
     }
 
+    /// What was unreadable, with the domain's checks of the rest, every broken field at once.
+    static func finish(_ collected: ValidationCollector, _ rule: RecurringTask) throws {
+        var errors = collected.errors
+        var trimmed = rule
+        trimmed.title = trimmed.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        trimmed.checklist = trimmed.checklist.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        for error in trimmed.validationErrors() where !errors.contains(where: { $0.field == error.field }) { errors.append(error) }
+        let order = ["title", "description", "frequency", "weekdays", "day_of_month", "time", "assignee_id", "priority", "due_after_minutes", "due_after_hours",
+                     "labels", "checklist"]
+        errors.sort { (order.firstIndex(of: $0.field) ?? order.count) < (order.firstIndex(of: $1.field) ?? order.count) }
+        if errors.count == 1 { throw errors[0] }
+        if !errors.isEmpty { throw ValidationErrors(errors) }
+    }
+
     static func read(_ input: JSONInput, base: RecurringTask?) throws -> RecurringTask {
         var rule = base ?? RecurringTask(title: "", rule: RecurrenceRule(frequency: .weekly, weekdays: [1], hour: 9, minute: 0))
         var errors = ValidationCollector()
@@ -185,7 +199,7 @@ enum RecurringInput {
         if let active = try errors.check({ try input.bool("active") }) ?? nil { rule.active = active }
         if base == nil, !input.has("title") { errors.add(ValidationError(field: "title", code: "required")) }
         if base == nil, !input.has("frequency") { errors.add(ValidationError(field: "frequency", code: "required")) }
-        try errors.finish()
+        try finish(errors, rule)
         return rule
     }
 
@@ -215,7 +229,7 @@ enum RecurringInput {
             else { errors.add(ValidationError(field: "due_after_hours", code: "out_of_range", params: ["min": "0", "max": "720"])) }
         }
         rule.active = form["active"] == "true" || form["active"] == "on"
-        try errors.finish()
+        try finish(errors, rule)
         return rule
     }
 }

@@ -41,8 +41,22 @@ enum TaskInput {
             }
         }
         if base == nil, !input.has("title") { errors.add(ValidationError(field: "title", code: "required")) }
-        try errors.finish()
+        try finish(errors, task)
         return task
+    }
+
+    /// What was unreadable, with the domain's checks of the rest, every broken
+    /// field at once in the form's order (the service checks again on save).
+    static func finish(_ collected: ValidationCollector, _ task: WorkTask) throws {
+        var errors = collected.errors
+        var trimmed = task
+        trimmed.title = trimmed.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        trimmed.description = trimmed.description.trimmingCharacters(in: .whitespacesAndNewlines)
+        for error in trimmed.validationErrors() where !errors.contains(where: { $0.field == error.field }) { errors.append(error) }
+        let order = ["title", "description", "status", "priority", "assignee_id", "due_at", "remind_before_minutes", "labels", "checklist", "links"]
+        errors.sort { (order.firstIndex(of: $0.field) ?? order.count) < (order.firstIndex(of: $1.field) ?? order.count) }
+        if errors.count == 1 { throw errors[0] }
+        if !errors.isEmpty { throw ValidationErrors(errors) }
     }
 
     /// ISO 8601 with a zone (`2026-03-09T09:00:00+08:00`, `…Z`), fractional seconds allowed.
@@ -122,7 +136,7 @@ enum TaskInput {
             task.checklist = (form["checklist"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.enumerated().map { ChecklistItem(id: "", text: $0.element, position: $0.offset) }
         }
-        try errors.finish()
+        try finish(errors, task)
         return task
     }
 
