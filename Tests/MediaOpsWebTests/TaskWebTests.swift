@@ -152,8 +152,11 @@ struct TaskWebTests {
             let bulk = try await browser.post("/tasks/bulk", form: [("ids", id), ("action", "status"), ("status", "done"), ("back", "/tasks")], from: "/tasks")
             #expect(bulk.status == .seeOther)
             #expect(try await TaskRepository(app.database.sql).find(id: id)?.status == .done)
-            let nothing = try await browser.post("/tasks/bulk", form: [("action", "delete"), ("back", "/tasks")], from: "/tasks")
+            let nothing = try await browser.post("/tasks/bulk", form: [("action", "status"), ("status", "done"), ("back", "/tasks")], from: "/tasks")
             #expect(nothing.status == .unprocessableContent && nothing.text.contains("请先勾选"))
+            let unconfirmed = try await browser.post("/tasks/bulk", form: [("ids", id), ("action", "delete"), ("back", "/tasks")], from: "/tasks")
+            #expect(unconfirmed.status == .unprocessableContent && unconfirmed.text.contains("确认删除"))
+            #expect(try await TaskRepository(app.database.sql).find(id: id) != nil, "nothing is deleted without the tick")
 
             // Recurring tasks through the form.
             let rule = try await browser.post("/tasks/recurring", form: [("title", "周报"), ("frequency", "weekly"), ("weekdays", "1"), ("time", "09:00"),
@@ -186,7 +189,7 @@ struct TaskWebTests {
         keys += TaskService.notificationKinds.map { "notifications.kind_\($0)" }
         keys += ["task_not_allowed", "task_edit_not_allowed", "task_reassign_not_allowed", "task_delete_not_allowed", "task_recurring_not_allowed",
                  "task_checklist_text", "task_link_kind_unavailable", "task_link_not_found", "task_asset_not_found", "task_asset_attached",
-                 "task_assignee_unknown", "task_bulk_none", "task_bulk_missing", "task_bulk_refused", "task_bulk_action_required", "task_link_filter",
+                 "task_assignee_unknown", "task_bulk_none", "task_bulk_delete_confirm", "task_bulk_missing", "task_bulk_refused", "task_bulk_action_required", "task_link_filter",
                  "too_many", "invalid_time"].map { "error.\($0)" }
         for key in keys { #expect(catalogs.string(key, locale) != nil, "\(locale.rawValue) lacks \(key)") }
     }

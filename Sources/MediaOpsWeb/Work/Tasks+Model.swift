@@ -54,6 +54,7 @@ struct TaskFilterBar {
     var labels: [SelectOption]
     var q: String
     var link: String
+    var hasLink: Bool
     var linkLabel: String?
     var active: Bool
     var clearHref: String
@@ -77,6 +78,7 @@ struct TaskFilterBar {
         self.labels = labelOptions
         q = query.q ?? ""
         link = query.link.map { "\($0.kind.rawValue):\($0.id)" } ?? ""
+        hasLink = query.link != nil
         linkLabel = query.link.map { t.t("tasks.filter_linked", ["kind": t.t("tasks.link_\($0.kind.rawValue)"), "title": linkTitle ?? $0.id]) }
         active = !query.isEmpty
         clearHref = path

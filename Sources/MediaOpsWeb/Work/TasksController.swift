@@ -251,7 +251,10 @@ struct TasksController {
             if text.isEmpty { return .due(nil) }
             guard let date = LocalDateTime(text)?.instant(in: zone) else { throw ValidationError(field: "due_at", code: "invalid_date") }
             return .due(date)
-        case "delete": return .delete
+        case "delete":
+            // Deleting is the one change that cannot be undone: the form asks for a tick first.
+            guard form["confirm_delete"] == "yes" else { throw ValidationError(field: "confirm_delete", code: "task_bulk_delete_confirm") }
+            return .delete
         case "": throw ValidationError(field: "action", code: "task_bulk_action_required")
         default: throw ValidationError(field: "action", code: "invalid_choice", params: ["choices": "status, assignee, priority, due, delete"])
         }
