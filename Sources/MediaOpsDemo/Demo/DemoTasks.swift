@@ -70,6 +70,8 @@ enum DemoTasks {
             target = try await PublishingService(database: components.database).targets(contentID: item.id).first
         }
         var contentIndex = 0
+        // Due times on the hour, as people set them.
+        let hour = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3_600).rounded(.down) * 3_600)
         for plan in plans {
             guard let creator = principal(plan.creator) else { continue }
             var links: [TaskLink] = []
@@ -83,7 +85,7 @@ enum DemoTasks {
             default: break
             }
             let created = now.addingTimeInterval(-3 * 86_400)
-            let due = plan.dueInHours.map { now.addingTimeInterval($0 * 3_600) }
+            let due = plan.dueInHours.map { hour.addingTimeInterval($0 * 3_600) }
             // Done tasks were finished before their due time, except the one the board shows as late.
             let doneAt = due.map { $0.addingTimeInterval(plan.priority == .low ? 7_200 : -7_200) } ?? now.addingTimeInterval(-3_600)
             let draft = WorkTask(title: plan.title, description: plan.description, status: plan.status == .done ? .done : .todo, priority: plan.priority,

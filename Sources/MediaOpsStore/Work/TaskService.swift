@@ -164,13 +164,13 @@ public struct TaskService: Sendable {
         task.recurrenceID = nil
         task.completedAt = task.status == .done ? now : nil
         task.checklist = task.checklist.enumerated().map { ChecklistItem(id: Identifier.makeOrdered("tci"), text: $0.element.text, done: $0.element.done, position: $0.offset) }
-        try await check(task)
+        let titles = try await check(task)
         let created = task
         return try await database.transaction { db in
             try await Self.checkAssignee(created.assigneeID, db: db)
             try await TaskRepository(db).insert(created)
             try await Audit.record(db, principal, .create, .task, created.id, label: created.title,
-                                   changes: Self.fields(created).filter { !$0.value.isEmpty }.mapValues { ["", $0] }, at: now)
+                                   changes: Self.fields(created, titles: titles).filter { !$0.value.isEmpty }.mapValues { ["", $0] }, at: now)
             try await Self.notifyAssigned(created, by: principal, db: db)
             return created
         }
@@ -181,13 +181,18 @@ public struct TaskService: Sendable {
     public func update(_ edited: WorkTask, by principal: Principal, now: Date? = nil) async throws -> WorkTask {
         let now = now ?? database.now()
         let cleaned = Self.cleaned(edited)
-        try await check(cleaned)
+        var titles = try await check(cleaned)
+        // The links it had are named too, so the audit entry compares titles with titles.
+        if let current = try await TaskRepository(database.sql).find(id: cleaned.id) {
+            for (link, target) in try await resolve(current.links) where titles[link] == nil { titles[link] = target.title }
+        }
+        let named = titles
         return try await database.transaction { db in
             let repository = TaskRepository(db)
             guard let before = try await repository.find(id: cleaned.id, lock: true) else { throw NotFoundError(entity: "task") }
             let task = try Self.merge(cleaned, into: before, by: principal, now: now)
             if task.assigneeID != before.assigneeID { try await Self.checkAssignee(task.assigneeID, db: db) }
-            return try await Self.save(task, before: before, by: principal, now: now, db: db)
+            return try await Self.save(task, before: before, by: principal, now: now, titles: named, db: db)
         }
     }
 
@@ -239,8 +244,9 @@ public struct TaskService: Sendable {
         return task
     }
 
-    static func save(_ task: WorkTask, before: WorkTask, by principal: Principal, now: Date, db: any SQLDatabase) async throws -> WorkTask {
-        let changes = ChangeSet(from: fields(before), to: fields(task))
+    static func save(_ task: WorkTask, before: WorkTask, by principal: Principal, now: Date, titles: [TaskLink: String] = [:],
+                     db: any SQLDatabase) async throws -> WorkTask {
+        let changes = ChangeSet(from: fields(before, titles: titles), to: fields(task, titles: titles))
         guard !changes.isEmpty else { return before }
         try await TaskRepository(db).update(task)
         try await Audit.record(db, principal, .update, .task, task.id, label: task.title, changes: changes.changes, at: now)
@@ -586,8 +592,11 @@ public struct TaskService: Sendable {
         return rule
     }
 
-    /// The domain's checks and every link resolving to a thing that exists.
-    func check(_ task: WorkTask) async throws {
+    /// The domain's checks and every link resolving to a thing that exists;
+    /// the titles of the links, for the audit entry.
+    @discardableResult
+    func check(_ task: WorkTask) async throws -> [TaskLink: String] {
+        var titles: [TaskLink: String] = [:]
         var errors = task.validationErrors()
         if !errors.contains(where: { $0.field == "links" }) {
             for link in task.links {
@@ -596,13 +605,15 @@ public struct TaskService: Sendable {
                     break
                 }
                 let found = link.id.isEmpty || link.id.count > 64 ? nil : try await resolver.resolve(link.id)
-                if found == nil {
+                guard let found else {
                     errors.append(ValidationError(field: "links", code: "task_link_not_found", params: ["kind": link.kind.rawValue, "id": String(link.id.prefix(64))]))
                     break
                 }
+                titles[link] = found.title
             }
         }
         try Self.throwing(errors)
+        return titles
     }
 
     static func throwing(_ errors: [ValidationError]) throws {
@@ -623,10 +634,12 @@ public struct TaskService: Sendable {
         try await NotificationRepository(db).add(userID: assignee, kind: "task_assigned", title: task.title, body: principal.name, link: link(taskID: task.id))
     }
 
-    static func fields(_ task: WorkTask) -> [String: String] {
+    /// The audit's view of a task. Links are "kind:title" (the id when the
+    /// title is not known), one a line; labels comma-separated.
+    static func fields(_ task: WorkTask, titles: [TaskLink: String] = [:]) -> [String: String] {
         ["title": task.title, "description": task.description, "task_status": task.status.rawValue, "task_priority": task.priority.rawValue,
          "assignee_id": task.assigneeID ?? "", "due_at": Audit.instant(task.dueAt), "remind_before_minutes": String(task.remindBeforeMinutes),
-         "labels": task.labels.joined(separator: ","), "links": task.links.map { "\($0.kind.rawValue):\($0.id)" }.joined(separator: ","),
+         "labels": task.labels.joined(separator: ","), "links": task.links.map { "\($0.kind.rawValue):\(titles[$0] ?? $0.id)" }.joined(separator: "\n"),
          "checklist": task.checklist.map { ($0.done ? "☑ " : "☐ ") + $0.text }.joined(separator: "\n")]
     }
 

@@ -18,6 +18,7 @@ struct TaskCard {
     var overdue: Bool
     var checklist: String?
     var labels: [String]
+    var hasLabels: Bool
     var recurring: Bool
     /// The board card's move form: the other statuses.
     var moves: [SelectOption]
@@ -39,6 +40,7 @@ struct TaskCard {
         let done = task.checklist.filter(\.done).count
         checklist = task.checklist.isEmpty ? nil : t.t("tasks.checklist_progress", ["done": String(done), "total": String(task.checklist.count)])
         labels = task.labels
+        hasLabels = !task.labels.isEmpty
         recurring = task.recurrenceID != nil
         moves = TaskStatus.allCases.map { SelectOption(value: $0.rawValue, label: t.t("tasks.status_\($0.rawValue)"), selected: $0 == task.status) }
         canEdit = identity.map { TaskAccess.canEdit(task, memberID: $0.member.id, permissions: $0.permissions) } ?? false
@@ -152,6 +154,7 @@ struct TaskDetailPage {
     var comments: [CommentRow]
     var attachments: [AttachmentRow]
     var assetChoices: [SelectOption]
+    var hasAssetChoices: Bool
     var history: [AuditRow]
     var canEdit: Bool
     var canDelete: Bool
@@ -185,6 +188,7 @@ struct RecurringListPage {
     struct Row { var href: String; var title: String; var rule: String; var assignee: String; var next: String; var active: Bool; var tasksHref: String }
     var tabs: TaskViewTabs
     var rows: [Row]
+    var hasRows: Bool
     var canManage: Bool
     var zone: String
 }
@@ -218,7 +222,9 @@ enum TaskSentences {
     }
 
     static func lead(_ minutes: Int, t: Localizer) -> String {
+        if minutes == 1_440 { return t.t("tasks.lead_day_one") }
         if minutes % 1_440 == 0 { return t.t("tasks.lead_days", ["n": String(minutes / 1_440)]) }
+        if minutes == 60 { return t.t("tasks.lead_hour_one") }
         if minutes % 60 == 0 { return t.t("tasks.lead_hours", ["n": String(minutes / 60)]) }
         return t.t("tasks.lead_minutes", ["n": String(minutes)])
     }

@@ -153,7 +153,7 @@ struct TasksController {
                                                   next: next.map { t.dateTime($0) } ?? t.t("tasks.recurring_paused"), active: rule.active,
                                                   tasksHref: WorkPath.list.path))
             }
-            let model = RecurringListPage(tabs: TaskViewTabs(query: TaskQuery(), current: .recurring), rows: rows,
+            let model = RecurringListPage(tabs: TaskViewTabs(query: TaskQuery(), current: .recurring), rows: rows, hasRows: !rows.isEmpty,
                                           canManage: identity.permissions.contains(.tasksManage), zone: try await tasks.zone().identifier)
             return pages.render(.workRecurring, title: t.t("tasks.recurring_title"), page: model, request: request, context: context)
         }
@@ -355,6 +355,7 @@ struct TasksController {
         let assetNames = try await tasks.resolveAssets(attachments.map(\.assetID))
         let recent = try await dependencies.assets.list(filter: AssetFilter(), page: PageRequest(page: 1, perPage: 50)).items
         let attached = Set(attachments.map(\.assetID))
+        let choices = recent.filter { !attached.contains($0.id) }.map { SelectOption(value: $0.id, label: $0.name, selected: false) }
         let labels = try await AuditLabels.load(t, team: dependencies.team)
         let history = try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.task.rawValue, entityID: task.id), page: PageRequest(page: 1, perPage: 100))
         let canEdit = TaskAccess.canEdit(task, memberID: identity.member.id, permissions: identity.permissions)
@@ -369,7 +370,7 @@ struct TasksController {
                                              detail: assetNames[$0.assetID]?.detail.flatMap { t.optional("asset.kind_\($0)") },
                                              href: ContentPath.asset(.value($0.assetID)).path)
             },
-            assetChoices: recent.filter { !attached.contains($0.id) }.map { SelectOption(value: $0.id, label: $0.name, selected: false) },
+            assetChoices: choices, hasAssetChoices: !choices.isEmpty,
             history: history.items.map { AuditRow($0, labels: labels) },
             canEdit: canEdit, canDelete: TaskAccess.canDelete(task, memberID: identity.member.id, permissions: identity.permissions),
             canComment: identity.permissions.contains(.tasksWrite),
