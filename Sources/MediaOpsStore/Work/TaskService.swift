@@ -427,7 +427,9 @@ public struct TaskService: Sendable {
             guard let member = try await MemberRepository(db).find(id: assignee), member.isActive else { return true }
             let link = Self.link(taskID: task.id)
             let when = Self.wallClock(dueAt, zone: zone)
-            try await NotificationRepository(db).add(userID: assignee, kind: "task_\(kind.rawValue)", title: task.title, body: when, link: link)
+            // In the app the kind says "due soon"/"overdue" in the reader's language and the task's page shows
+            // its due time in their format; robots get the wall-clock time with its zone.
+            try await NotificationRepository(db).add(userID: assignee, kind: "task_\(kind.rawValue)", title: task.title, body: "", link: link)
             try await NotificationRouter(database: database).enqueue(
                 OutboundEvent(id: "task:\(task.id):\(kind.rawValue):\(dueAt.epochMilliseconds)", kind: kind == .dueSoon ? .taskDue : .taskOverdue, at: now,
                               contentTitle: task.title, accountName: member.name, reason: when, link: link), on: db)
