@@ -25,6 +25,8 @@ public struct AppComponents {
     public let secrets: SecretBox
     /// The one outbound transport and its policy.
     public let outbound: HTTPTransport
+    /// The team's tasks (the worker's sweep sends their reminders and makes recurring ones).
+    public let tasks: TaskService
 }
 
 public enum MetricsBootstrap {
@@ -72,10 +74,14 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let inbox = NotificationInbox(database: database)
     let goals = GoalService(database: database, team: team, analytics: AnalyticsService(database: database))
     let planning = PlanningDependencies(team: team, goals: goals, plans: PlanService(database: database, goals: goals, team: team))
+    // Tasks link to things other rooms own; each kind is resolved through its room's service.
+    let tasks = TaskService(database: database,
+                            resolvers: TaskService.standardResolvers(content: content, publishing: publishing.publishing, topics: topics),
+                            assets: TaskService.assetResolver(assets))
     let dependencies = WebDependencies(
         renderer: renderer, secureCookies: configuration.secureCookies,
         system: SystemDependencies(database: database, team: team, version: Configuration.version, metrics: { registry.emitToString() }),
-        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound, goals: goals),
+        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound, goals: goals, tasks: tasks),
         content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
                                      inbox: inbox, publishing: publishing),
         publishing: publishing,
@@ -83,6 +89,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
                                           funnels: FunnelService(database: database), reports: ReportService(database: database),
                                           competitors: CompetitorService(database: database)),
+        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics),
         inbox: inbox, planning: planning)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.
@@ -90,7 +97,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let engine = PublishingEngine(database: database, connectors: .standard, http: outbound, endpoints: configuration.endpoints,
                                   secrets: secrets, assets: assets, logger: logger)
     return AppComponents(configuration: configuration, database: database, team: team, router: router, routeTable: table, assets: assets, engine: engine,
-                         secrets: secrets, outbound: outbound)
+                         secrets: secrets, outbound: outbound, tasks: tasks)
 }
 
 /// Every job handler a worker runs: publishing, reconciliation, reminders, notifications, statistics pulls.
@@ -99,7 +106,8 @@ public func jobHandlers(_ components: AppComponents) throws -> [any JobHandler] 
                                                          http: components.outbound, publicURL: components.configuration.publicURL),
                                   MetricImportJobHandler(imports: ImportService(database: components.database))]
         + MetricPullJobHandler.all(engine: components.engine)
-        + [ReportSweepHandler(reports: ReportService(database: components.database), logger: components.engine.logger)]
+        + [ReportSweepHandler(reports: ReportService(database: components.database), logger: components.engine.logger),
+           TaskSweepHandler(tasks: components.tasks, logger: components.engine.logger)]
 }
 
 /// The worker service `serve` runs in-process and `mediaops worker` runs alone.
@@ -109,6 +117,7 @@ public func buildWorker(_ components: AppComponents, logger: Logger, name: Strin
               onStart: { [engine = components.engine] in
                   try await engine.startup()
                   try await ReportSweepHandler.enqueue(database: engine.database, at: Date())
+                  try await TaskSweepHandler.enqueue(database: engine.database, at: Date())
               })
 }
 

@@ -16,11 +16,13 @@ public struct WebDependencies: Sendable {
     public var analytics: AnalyticsDependencies
     /// Goals, the planner, position profiles and the hiring plan.
     public var planning: PlanningDependencies
+    public var work: WorkDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, analytics: AnalyticsDependencies, inbox: NotificationInbox, planning: PlanningDependencies) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, work: WorkDependencies, inbox: NotificationInbox,
+                planning: PlanningDependencies) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -28,6 +30,7 @@ public struct WebDependencies: Sendable {
         self.content = content
         self.publishing = publishing
         self.analytics = analytics
+        self.work = work
         self.inbox = inbox
         self.planning = planning
     }
@@ -56,5 +59,6 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     PublishingRoutes.register(routes, dependencies.publishing, pages: pages)
     AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
     PlanningRoutes.register(routes, dependencies.planning, pages: pages)
+    WorkRoutes.register(routes, dependencies.work, pages: pages)
     return (router, table)
 }

@@ -25,11 +25,23 @@ struct PageTests {
         _ = try await app.team.updateAccount(id: weibo.id, .init(state: "reconnect_needed"), by: owner)
     }
 
+    /// Two tasks with due times far in the future, so the board looks the same every run.
+    static func furnishTasks(_ app: WebHarness) async throws {
+        let wang = try #require(try await MemberRepository(app.database.sql).find(email: "wang@example.com"))
+        let service = TaskService(database: app.database)
+        let due = Date(timeIntervalSince1970: 4_102_444_800) // 2100-01-01
+        _ = try await service.create(WorkTask(title: "春季新品推文终稿", priority: .high, assigneeID: wang.id, dueAt: due, labels: ["新品"],
+                                              checklist: [ChecklistItem(id: "", text: "定标题", done: true, position: 0), ChecklistItem(id: "", text: "排版", position: 1)]),
+                                     by: app.ownerPrincipal)
+        let review = try await service.create(WorkTask(title: "门店探店视频脚本", assigneeID: wang.id), by: app.ownerPrincipal)
+        _ = try await service.move(id: review.id, to: .inReview, by: app.ownerPrincipal)
+    }
+
     /// Replaces what changes from run to run: ids, tokens and instants.
     static func normalise(_ html: String) -> String {
         var text = html
         let rules: [(String, String)] = [
-            (#"(mem|acc|grp|aud|tok|req|goal|plan)_[0-9a-z]{16}"#, "$1_ID"),
+            (#"(mem|acc|grp|aud|tok|req|goal|plan|tsk|tci|tcm|trr)_[0-9a-z]{16}"#, "$1_ID"),
             (#"name="_csrf" value="[^"]*""#, #"name="_csrf" value="CSRF""#),
             (#"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2}"#, "DATETIME"),
             (#"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}"#, "DATETIME"),
@@ -51,7 +63,9 @@ struct PageTests {
             assertSnapshot(of: Self.normalise(login.text), as: .lines, named: "login-\(locale.rawValue)")
             _ = try await app.team.updateMember(id: app.owner.id, .init(locale: locale.rawValue), by: app.ownerPrincipal)
             let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
-            for (name, uri) in [("home", "/"), ("members", "/team/members"), ("roles", "/team/roles"), ("accounts", "/accounts"), ("groups", "/accounts/groups")] {
+            try await Self.furnishTasks(app)
+            for (name, uri) in [("home", "/"), ("members", "/team/members"), ("roles", "/team/roles"), ("accounts", "/accounts"), ("groups", "/accounts/groups"),
+                                ("tasks-board", "/tasks/board"), ("tasks-list", "/tasks")] {
                 let page = try await session.get(uri)
                 #expect(page.status == .ok, "\(uri)")
                 assertSnapshot(of: Self.normalise(page.text), as: .lines, named: "\(name)-\(locale.rawValue)")

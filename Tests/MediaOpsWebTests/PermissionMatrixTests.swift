@@ -53,6 +53,7 @@ struct PermissionMatrixTests {
                 let path = record.path.replacingOccurrences(of: "{id}", with: "x_1").replacingOccurrences(of: "{key}", with: "k")
                     .replacingOccurrences(of: "{layout}", with: "k").replacingOccurrences(of: "{format}", with: "csv")
                     .replacingOccurrences(of: "{day}", with: "2026-01-01").replacingOccurrences(of: "{role}", with: "channel")
+                    .replacingOccurrences(of: "{item}", with: "x_1").replacingOccurrences(of: "{asset}", with: "x_1")
                 let response = try await app.api(record.method, path, token: nil)
                 if path.hasPrefix("/api/") {
                     #expect(response.status == .unauthorized, "\(record.method) \(path)")
@@ -117,8 +118,15 @@ struct MatrixFixtures {
                                                deadline: LocalDate(year: 2099, month: 6, day: 30), accountIDs: [account.id],
                                                stages: [GoalStage(name: "一期", months: 6, target: 50_000)]), by: owner)
         let plan = try await PlanService(database: app.database, goals: goals, team: app.team).save(goalID: goal.id, name: "矩阵规划", by: owner)
+        // A task made by the owner: a teammate's rights on it are per task (403 with its own code, not the route's "forbidden").
+        let task = try await app.api(.post, "/api/v1/tasks", token: app.ownerToken, json: #"{"title":"矩阵任务","checklist":["一步"]}"#)
+        let taskID = task.json["id"] as? String ?? "x_unknown"
+        let rule = try await app.api(.post, "/api/v1/task-recurrences", token: app.ownerToken,
+                                     json: #"{"title":"矩阵周报","frequency":"weekly","weekdays":[1],"time":"09:00"}"#)
         return MatrixFixtures(values: [
             ("/api/v1/goals/", goal.id), ("/team/goals/", goal.id), ("/api/v1/plans/", plan.id), ("/team/plans/", plan.id),
+            ("/api/v1/tasks/", taskID), ("/tasks/recurring/", rule.json["id"] as? String ?? "x_unknown"), ("/tasks/", taskID),
+            ("/api/v1/task-recurrences/", rule.json["id"] as? String ?? "x_unknown"),
             ("/api/v1/members/", target.id), ("/team/members/", target.id),
             ("/api/v1/accounts/", account.id), ("/accounts/groups/", account.groupIDs[0]), ("/accounts/", account.id),
             ("/api/v1/account-groups/", account.groupIDs[0]),
@@ -149,6 +157,8 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{format}", with: "csv")
             .replacingOccurrences(of: "{day}", with: "2026-01-01")
             .replacingOccurrences(of: "{role}", with: "channel")
+            .replacingOccurrences(of: "{item}", with: "x_unknown")
+            .replacingOccurrences(of: "{asset}", with: "x_unknown")
             .replacingOccurrences(of: "{id}", with: "x_unknown")
     }
 }

@@ -314,6 +314,13 @@ def data_strings(server: Server) -> set[str]:
         if status == 200 and isinstance(body, dict):
             for item in body.get("items", []):
                 found.update(str(item[f]) for f in fields if item.get(f))
+    # Tasks: titles and labels the demo or a test typed.
+    for path in ("/api/v1/tasks?per_page=200", "/api/v1/task-recurrences"):
+        status, body = server.api("GET", path, token=token)
+        if status == 200 and isinstance(body, dict):
+            for item in body.get("items", []):
+                found.update(str(item[f]) for f in ("title", "description") if item.get(f))
+                found.update(str(label) for label in item.get("labels", []))
     status, body = server.api("GET", "/api/v1/settings", token=token)
     if status == 200:
         found.add(body["name"])

@@ -719,4 +719,60 @@ def test_j6_director_plans_the_team_from_a_goal(demo_servers, browser_factory, l
     mine = next(goal for goal in body["items"] if goal["name"] == name)
     status, _ = server.api("DELETE", f"/api/v1/goals/{mine['id']}", token=server.token())
     problems.check(status == 204, "the goal made by the journey could not be removed")
+# ============================================================ Work: a task from the board to done
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_work_task_from_board_to_done(demo_servers, browser_factory, lang):
+    """The manager opens the board (the demo's tasks are on it, some overdue),
+    creates a task from it for 王雨桐 with a checklist, comments with an
+    @mention — 王雨桐 is told — and moves the task to done with the card's
+    form; it then sits in the board's done column."""
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    problems = Problems()
+    manager = signed_in_browser(browser_factory, server, lang, REVIEWER)
+    title = f"门店海报复核{tag()}"
+    manager.data_strings |= {title, "复核尺寸", "核对价格", "海报"}
+    manager.open("/tasks/board")
+    assert t["tasks.board_title"] in manager.text("main h1")
+    board = manager.text("main .task-board")
+    problems.check("春季新品推文终稿" in board, "the demo's tasks are not on the board")
+    problems.check(t["tasks.overdue_badge"] in board, "no overdue task is flagged on the demo board")
+
+    manager.el("main .page-actions a[href='/tasks/new']").click()
+    manager.check()
+    manager.fill("#title", title)
+    select_by_label(manager, "#assignee_id", "王雨桐")
+    manager.select("#priority", "high")
+    manager.fill("#labels", "海报")
+    manager.fill("#checklist", "复核尺寸\n核对价格")
+    manager.submit(manager.el("main form.form button[type=submit]"), english_title=False)
+    assert t["flash.task_created"] in manager.flash()
+    assert title in manager.text("main h1")
+    task_path = manager.driver.current_url.replace(server.base, "").split("#")[0]
+    problems.check("王雨桐" in manager.text("main .task-facts"), "the assignee is not shown")
+    problems.check(t.text("tasks.checklist_progress", done=0, total=2) in manager.text("main #checklist"), "the checklist is not shown")
+
+    manager.fill("#comment-body", "@王雨桐 尺寸按新规范，改完告诉我")
+    manager.submit(manager.el("#comments button[type=submit]"), english_title=False)
+    assert t["flash.task_commented"] in manager.flash()
+    problems.check("尺寸按新规范" in manager.text("main #comments"), "the comment is not listed")
+    status, body = server.api("GET", "/api/v1/members?per_page=100", token=server.token())
+    wang = next(m for m in body["items"] if m["name"] == "王雨桐")
+    status, notes = server.api("GET", "/api/v1/notifications", token=server.token(wang["email"]))
+    problems.check(status == 200 and any(n["kind"] == "task_mention" and n["title"] == title for n in notes.get("items", [])),
+                   f"王雨桐 was not told of the mention: {notes}")
+
+    manager.open("/tasks/board?assignee=" + wang["id"])
+    card = next((c for c in manager.els("main .task-card") if title in c.text), None)
+    assert card is not None, "the new task is not on the board"
+    card_id = card.get_attribute("data-task")
+    manager.select(f"#move-{card_id}", "done")
+    manager.submit(card.find_element(By.CSS_SELECTOR, "form.task-move button[type=submit]"), english_title=False)
+    assert t["flash.task_moved"] in manager.flash()
+    done_column = manager.text("main .task-column[data-status='done']")
+    problems.check(title in done_column, "the task is not in the done column after the move")
+    manager.open(task_path)
+    problems.check(t["tasks.status_done"] in manager.text("main .page-head"), "the task page does not say done")
+    problems.check(title in manager.text("main .history"), "the history does not list the task's changes")
     problems.raise_if_any()

@@ -50,6 +50,9 @@ public enum ChannelMessages {
         case .manualDue: title = say("到点需手动发布", "Manual post due"); tone = .neutral
         case .alertFired: title = say("数据预警", "Metric alert"); tone = .warning
         case .reportIssued: title = say("数据报告已生成", "Report issued"); tone = .neutral
+        case .taskDue: title = say("任务即将到期", "Task due soon"); tone = .warning
+        case .taskOverdue: title = say("任务已逾期", "Task overdue"); tone = .failure
+        case .taskMentioned: title = say("任务评论中提到了你", "Mentioned in a task"); tone = .neutral
         }
         var lines: [ChannelMessage.Line] = []
         func add(_ zh: String, _ en: String, _ value: String?) {
@@ -59,6 +62,7 @@ public enum ChannelMessages {
         switch event.kind {
         case .alertFired: add("规则", "Rule", event.contentTitle)
         case .reportIssued: add("报告", "Report", event.contentTitle)
+        case .taskDue, .taskOverdue, .taskMentioned: add("任务", "Task", event.contentTitle)
         default: add("内容", "Content", event.contentTitle)
         }
         let platform = event.platform.map { platformName($0, english: english) }
@@ -69,8 +73,14 @@ public enum ChannelMessages {
         case (nil, let platform?): account = platform
         case (nil, nil): account = nil
         }
-        add("账号", "Account", account)
         switch event.kind {
+        case .taskDue, .taskOverdue: add("负责人", "Assignee", event.accountName)
+        case .taskMentioned: add("提到", "Mentioned", event.accountName)
+        default: add("账号", "Account", account)
+        }
+        switch event.kind {
+        case .taskDue, .taskOverdue: add("截止时间", "Due", event.reason)
+        case .taskMentioned: add("评论", "Comment", event.reason)
         case .alertFired: add("情况", "What happened", event.reason)
         case .reportIssued: add("概要", "Headline figures", event.reason)
         default: add("原因", "Reason", event.reason)

@@ -100,6 +100,7 @@ public enum DemoWorkspace {
             let director = try await MemberRepository(components.database.sql).find(email: "zhouhang@mediaops.local")
             try await DemoPlanning.load(database: components.database, team: components.team, owner: principal, directorID: director?.id)
             if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
+            try await DemoTasks.load(components: components)
         }
         return outcome
     }

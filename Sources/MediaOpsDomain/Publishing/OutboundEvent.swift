@@ -11,6 +11,12 @@ public enum OutboundEventKind: String, CaseIterable, Sendable, Codable {
     case alertFired = "alert.fired"
     /// A report was issued on a schedule (the reason names the report; the worker writes its headline figures).
     case reportIssued = "report.issued"
+    /// A task is due soon (the member's reminder lead before its due time).
+    case taskDue = "task.due"
+    /// A task passed its due time while still open.
+    case taskOverdue = "task.overdue"
+    /// Someone @mentioned a member in a task's comment.
+    case taskMentioned = "task.mentioned"
 }
 
 /// One announcement, with what a robot message or webhook body needs.

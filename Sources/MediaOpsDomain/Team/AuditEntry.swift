@@ -26,6 +26,7 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case planVersion = "plan_version"
     case plannerParameters = "planner_parameters"
     case positionProfile = "position_profile"
+    case task
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

@@ -44,6 +44,7 @@ public enum Migrations {
         m020_funnels,
         m021_competitors,
         m022_planning,
+        m023_tasks,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

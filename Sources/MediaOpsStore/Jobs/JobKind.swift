@@ -21,4 +21,6 @@ public enum JobKind: String, Sendable, Codable, CaseIterable {
     case metricBackfill = "metric_backfill"
     /// The look every few minutes at the report schedules: issues the reports that are due.
     case reportSweep = "report_sweep"
+    /// The look every minute at the tasks: reminders due and recurring tasks to make.
+    case taskSweep = "task_sweep"
 }

@@ -205,6 +205,9 @@ extension PublishingService {
         case .alertFired: "alert_fired"
         case .reportIssued: "report_issued"
         case .tokenExpiring: "token_expiring"
+        case .taskDue: "task_due_soon"
+        case .taskOverdue: "task_overdue"
+        case .taskMentioned: "task_mention"
         }
     }
 

@@ -140,6 +140,15 @@ struct PageSupport: Sendable {
             }
             analytics = Self.mostSpecific(analytics)
             if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }
+            var work: [LayoutModel.NavItem] = []
+            if can(.tasksView) {
+                work.append(item("nav.work_board", WorkPath.board.path))
+                work.append(item("nav.work_list", WorkPath.list.path))
+                work.append(item("nav.work_recurring", WorkPath.recurring.path))
+            }
+            work = Self.mostSpecific(work)
+            // The board is the room's front page; a task's own page (/tasks/…) opens the list's entry.
+            if let first = work.first { nav.append(item("nav.work", first.href, work)) }
             var settings: [LayoutModel.NavItem] = []
             if can(.settingsManage) { settings.append(item("nav.workspace", TeamPath.settings.path)) }
             if can(.auditView) { settings.append(item("nav.audit", TeamPath.audit.path)) }

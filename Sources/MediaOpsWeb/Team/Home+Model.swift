@@ -25,6 +25,12 @@ extension HomeController {
         /// Each open goal with its status and progress (planning.view).
         var goals: [GoalCard] = []
         var hasGoals = false
+        /// The member's open tasks, and the team's overdue ones.
+        var canSeeTasks = false
+        var myTasks: [TaskCard] = []
+        var overdueTasks: [TaskCard] = []
+        var myTasksHref = WorkPath.list.query(["assignee": "me", "status": "open"])
+        var overdueHref = WorkPath.list.query(["due": "overdue"])
         var weekHref = HomePage.calendarWeek
         static let calendarWeek = ContentPath.calendar.query(["view": "week"])
     }

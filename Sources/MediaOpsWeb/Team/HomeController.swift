@@ -91,6 +91,18 @@ struct HomeController {
                 model.goals = try await Self.goalCards(goals, t: t)
                 model.hasGoals = !model.goals.isEmpty
             }
+            if let tasks = dependencies.tasks, can(.tasksView) {
+                // The member's open work by due date, and what the team let slip.
+                let now = Date()
+                let names = Dictionary(try await dependencies.team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+                var open = TaskFilter(assigneeID: identity.member.id)
+                open.openOnly = true
+                model.canSeeTasks = true
+                model.myTasks = try await tasks.list(open, sort: .due, page: PageRequest(page: 1, perPage: 10)).items
+                    .map { TaskCard($0, names: names, now: now, identity: identity, t: t) }
+                model.overdueTasks = try await tasks.list(TaskFilter(dueBefore: now, openOnly: true), sort: .due, page: PageRequest(page: 1, perPage: 10)).items
+                    .map { TaskCard($0, names: names, now: now, identity: identity, t: t) }
+            }
             return pages.render(.home, title: t.t("nav.home"), page: model, request: request, context: context)
         }
 

@@ -75,7 +75,18 @@ struct AuditLabels {
         case "due_at", "planned_at", "token_expires_at", "moved_to", "expires_at":
             if let date = ISO8601DateFormatter().date(from: raw) { return t.dateTime(date) }
             return raw
-        case "owner_id": return members[raw] ?? raw
+        case "owner_id", "assignee_id": return members[raw] ?? raw
+        case "task_status": return t.optional("tasks.status_\(raw)") ?? raw
+        case "links" where entity == .task:
+            // "content:春季新品推文" one a line → "内容：春季新品推文".
+            return raw.split(separator: "\n").map { line in
+                let parts = line.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let kind = t.optional("tasks.link_\(parts[0])") else { return String(line) }
+                return kind + t.t("common.colon") + parts[1]
+            }.joined(separator: t.t("common.list_separator"))
+        case "labels" where entity == .task:
+            return raw.split(separator: ",").map(String.init).joined(separator: t.t("common.list_separator"))
+        case "task_priority": return t.optional("tasks.priority_\(raw)") ?? raw
         case "groups", "group_id": return raw.split(separator: ",").map { groups[String($0)] ?? String($0) }.joined(separator: t.t("common.list_separator"))
         case "roles": return raw.split(separator: ",").map { t.optional("role.\($0).name") ?? String($0) }.joined(separator: t.t("common.list_separator"))
         case "permissions": return list("permission.")

@@ -77,6 +77,13 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case planningPositions = "planning/positions"
     case planningPosition = "planning/position"
     case planningHiring = "planning/hiring"
+    // Work
+    case workList = "work/list"
+    case workBoard = "work/board"
+    case workTask = "work/task"
+    case workForm = "work/form"
+    case workRecurring = "work/recurring"
+    case workRecurringForm = "work/recurring_form"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -88,6 +95,7 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case history = "shared/history"
     case contentMasterFields = "content/master_fields"
     case contentTable = "content/table"
+    case workFilters = "work/filters"
     case finding = "content/finding"
     case publishingRetry = "publishing/retry"
     case planningResult = "planning/result"

@@ -1,0 +1,20 @@
+import MediaOpsStore
+
+/// What the 任务 room uses: members for names and the assignee picker, the
+/// tasks themselves, and the asset library to pick attachments from.
+public struct WorkDependencies: Sendable {
+    public var team: TeamService
+    public var tasks: TaskService
+    public var assets: AssetService
+    /// The recent content items and topics the task form offers to link.
+    public var content: ContentService
+    public var topics: TopicService
+
+    public init(team: TeamService, tasks: TaskService, assets: AssetService, content: ContentService, topics: TopicService) {
+        self.team = team
+        self.tasks = tasks
+        self.assets = assets
+        self.content = content
+        self.topics = topics
+    }
+}
