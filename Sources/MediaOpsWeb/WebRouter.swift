@@ -14,11 +14,13 @@ public struct WebDependencies: Sendable {
     public var content: ContentDependencies
     public var publishing: PublishingDependencies
     public var analytics: AnalyticsDependencies
+    /// The knowledge base and training (the 任务 room's knowledge part and the 团队 room's training).
+    public var knowledge: KnowledgeDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, analytics: AnalyticsDependencies, inbox: NotificationInbox) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, knowledge: KnowledgeDependencies, inbox: NotificationInbox) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -26,6 +28,7 @@ public struct WebDependencies: Sendable {
         self.content = content
         self.publishing = publishing
         self.analytics = analytics
+        self.knowledge = knowledge
         self.inbox = inbox
     }
 }
@@ -52,5 +55,6 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     ContentRoutes.register(routes, dependencies.content, pages: pages)
     PublishingRoutes.register(routes, dependencies.publishing, pages: pages)
     AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
+    KnowledgeRoutes.register(routes, dependencies.knowledge, pages: pages)
     return (router, table)
 }

@@ -111,7 +111,15 @@ struct MatrixFixtures {
         // A loopback webhook: the default outbound policy refuses it, so test sends never leave the machine.
         let channel = try await NotificationChannelService(database: app.database, secrets: app.team.secrets)
             .create(.init(name: "矩阵通知", kind: "webhook", url: "http://127.0.0.1:9/matrix", events: ["target.failed"]), by: owner)
+        // A knowledge entry and a training record of the target member.
+        let entry = try await KnowledgeService.standard(database: app.database, content: ContentService(database: app.database))
+            .create(KnowledgeEntry(id: "", kind: .template, title: "矩阵模板", body: "正文"), by: owner)
+        let training = try await TrainingService(database: app.database).create(
+            TrainingRecord(id: "", memberID: target.id, course: "矩阵课程", day: LocalDate(year: 2026, month: 1, day: 5), hours: 1, result: .attended), by: owner)
         return MatrixFixtures(values: [
+            ("/api/v1/knowledge/", entry.id), ("/knowledge/", entry.id),
+            ("/api/v1/training/records/", training.id), ("/team/training/records/", training.id),
+            ("/api/v1/training/members/", target.id), ("/team/training/members/", target.id),
             ("/api/v1/members/", target.id), ("/team/members/", target.id),
             ("/api/v1/accounts/", account.id), ("/accounts/groups/", account.groupIDs[0]), ("/accounts/", account.id),
             ("/api/v1/account-groups/", account.groupIDs[0]),
@@ -141,6 +149,9 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{position}", with: "1")
             .replacingOccurrences(of: "{format}", with: "csv")
             .replacingOccurrences(of: "{day}", with: "2026-01-01")
+            .replacingOccurrences(of: "{role}", with: "content")
+            .replacingOccurrences(of: "{kind}", with: "content")
+            .replacingOccurrences(of: "{target_id}", with: "x_unknown")
             .replacingOccurrences(of: "{id}", with: "x_unknown")
     }
 }

@@ -22,6 +22,9 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case report
     case reportSchedule = "report_schedule"
     case competitor
+    case knowledgeEntry = "knowledge_entry"
+    case trainingRecord = "training_record"
+    case assessmentStandard = "assessment_standard"
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

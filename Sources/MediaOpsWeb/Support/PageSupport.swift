@@ -98,6 +98,10 @@ struct PageSupport: Sendable {
             var team: [LayoutModel.NavItem] = []
             if can(.membersView) { team.append(item("nav.members", TeamPath.members.path)); team.append(item("nav.roles", TeamPath.roles.path)) }
             if can(.accountsView) { team.append(item("nav.accounts", TeamPath.accounts.path)); team.append(item("nav.groups", TeamPath.groups.path)) }
+            // Training: the team overview for those who assess, one's own record for everyone else.
+            if can(.reviewsManage) { team.append(item("nav.training", TrainingPath.overview.path)) }
+            else if can(.kpisView) { team.append(item("nav.my_training", TrainingPath.member(.value(identity.member.id)).path)) }
+            if can(.knowledgeView) { team.append(item("nav.standards", TrainingPath.standards.path)) }
             team = Self.mostSpecific(team)
             if let first = team.first { nav.append(item("nav.team", first.href, team)) }
             var content: [LayoutModel.NavItem] = []
@@ -130,6 +134,10 @@ struct PageSupport: Sendable {
             }
             analytics = Self.mostSpecific(analytics)
             if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }
+            var work: [LayoutModel.NavItem] = []
+            if can(.knowledgeView) { work.append(item("nav.knowledge", KnowledgePath.list.path)) }
+            work = Self.mostSpecific(work)
+            if let first = work.first { nav.append(item("nav.work", first.href, work)) }
             var settings: [LayoutModel.NavItem] = []
             if can(.settingsManage) { settings.append(item("nav.workspace", TeamPath.settings.path)) }
             if can(.auditView) { settings.append(item("nav.audit", TeamPath.audit.path)) }
