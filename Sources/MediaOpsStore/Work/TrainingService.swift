@@ -59,8 +59,9 @@ public struct TrainingService: Sendable {
 
     /// The domain's checks, the member and the certificate existing, and the
     /// recorder's power over the member; every broken field at once.
-    func check(_ record: TrainingRecord, principal: Principal, db: any SQLDatabase) async throws {
-        var errors = record.validationErrors(today: try await today().day)
+    /// `today` is read before the transaction: the transaction holds SQLite's one connection.
+    func check(_ record: TrainingRecord, today: LocalDate, principal: Principal, db: any SQLDatabase) async throws {
+        var errors = record.validationErrors(today: today)
         var member: Member?
         if !record.memberID.isEmpty {
             member = try await MemberRepository(db).find(id: record.memberID)
@@ -89,8 +90,9 @@ public struct TrainingService: Sendable {
         record.createdAt = now
         record.updatedAt = now
         let checked = record
+        let today = try await today().day
         return try await database.transaction { db in
-            try await check(checked, principal: principal, db: db)
+            try await check(checked, today: today, principal: principal, db: db)
             let repository = TrainingRepository(db)
             guard try await repository.count(memberID: checked.memberID) < Self.maxPerMember else {
                 throw ValidationError(field: "member_id", code: "too_many", params: ["max": String(Self.maxPerMember)])
@@ -107,6 +109,7 @@ public struct TrainingService: Sendable {
     public func update(_ edited: TrainingRecord, by principal: Principal, now: Date? = nil) async throws -> TrainingRecord {
         let now = now ?? database.now()
         let cleaned = Self.cleaned(edited)
+        let today = try await today().day
         return try await database.transaction { db in
             let repository = TrainingRepository(db)
             guard let before = try await repository.find(id: cleaned.id, lock: true) else { throw NotFoundError(entity: "training_record") }
@@ -115,7 +118,7 @@ public struct TrainingService: Sendable {
             record.recordedBy = before.recordedBy
             record.createdAt = before.createdAt
             record.updatedAt = now
-            try await check(record, principal: principal, db: db)
+            try await check(record, today: today, principal: principal, db: db)
             let changes = ChangeSet(from: Self.fields(before), to: Self.fields(record))
             guard !changes.isEmpty else { return before }
             try await repository.update(record)
