@@ -25,7 +25,7 @@ struct TrainingController {
         }
         routes.post("/api/v1/training/records", .permission(.reviewsManage)) { request, context, identity in
             let input = try await JSONInput.read(request, context: context)
-            let draft = try TrainingInput.record(TrainingInput.JSONSource(input: input), base: nil)
+            let draft = try TrainingInput.record(TrainingInput.JSONSource(input: input), base: nil, today: try await training.today().day)
             let created = try await training.create(draft, by: identity.principal)
             return try JSONOutput.response(TrainingRecordDTO(created, names: try await memberNames(), t: pages.localizer(context)), status: .created)
         }
@@ -36,7 +36,7 @@ struct TrainingController {
         routes.patch("/api/v1/training/records/{id}", .permission(.reviewsManage)) { request, context, identity in
             let existing = try await record(context, identity)
             let input = try await JSONInput.read(request, context: context)
-            let edited = try TrainingInput.record(TrainingInput.JSONSource(input: input), base: existing)
+            let edited = try TrainingInput.record(TrainingInput.JSONSource(input: input), base: existing, today: try await training.today().day)
             let saved = try await training.update(edited, by: identity.principal)
             return try JSONOutput.response(TrainingRecordDTO(saved, names: try await memberNames(), t: pages.localizer(context)))
         }
@@ -85,7 +85,7 @@ struct TrainingController {
         routes.post(TrainingPath.overview, .permission(.reviewsManage)) { request, context, identity in
             let form = try await pages.readForm(request, context: context)
             do {
-                let draft = try TrainingInput.record(TrainingInput.FormSource(form: form), base: nil)
+                let draft = try TrainingInput.record(TrainingInput.FormSource(form: form), base: nil, today: try await training.today().day)
                 let created = try await training.create(draft, by: identity.principal)
                 return pages.redirect(TrainingPath.member(.value(created.memberID)), flash: "flash.training_created")
             } catch {
@@ -104,7 +104,7 @@ struct TrainingController {
             let existing = try await record(context, identity)
             let form = try await pages.readForm(request, context: context)
             do {
-                let edited = try TrainingInput.record(TrainingInput.FormSource(form: form), base: existing)
+                let edited = try TrainingInput.record(TrainingInput.FormSource(form: form), base: existing, today: try await training.today().day)
                 _ = try await training.update(edited, by: identity.principal)
                 return pages.redirect(TrainingPath.member(.value(existing.memberID)), flash: "flash.training_updated")
             } catch {

@@ -42,7 +42,7 @@ enum TrainingInput {
         }
     }
 
-    static func record(_ source: some Source, base: TrainingRecord?) throws -> TrainingRecord {
+    static func record(_ source: some Source, base: TrainingRecord?, today: LocalDate) throws -> TrainingRecord {
         var errors: [ValidationError] = []
         func attempt<T>(_ body: () throws -> T?) -> T? {
             do { return try body() } catch let error as ValidationError { errors.append(error); return nil } catch { return nil }
@@ -76,9 +76,8 @@ enum TrainingInput {
             let asset = (attempt { try source.text("certificate_asset_id") } ?? "").trimmed
             record.certificateAssetID = asset.isEmpty ? nil : asset
         }
-        // The day is checked against the workspace's today by the service; here what can be said without it.
         let unreadable = Set(errors.map(\.field))
-        errors += record.validationErrors(today: LocalDate(year: 9_999, month: 12, day: 31)).filter { !unreadable.contains($0.field) }
+        errors += record.validationErrors(today: today).filter { !unreadable.contains($0.field) }
         let order = ["member_id", "course", "provider", "day", "hours", "result", "score", "notes", "certificate_asset_id"]
         errors.sort { (order.firstIndex(of: $0.field) ?? 99) < (order.firstIndex(of: $1.field) ?? 99) }
         if errors.count == 1 { throw errors[0] }
