@@ -17,7 +17,7 @@ struct KnowledgePageTests {
             .replacingOccurrences(of: #"\d{4}年\d{1,2}月\d{1,2}日"#, with: "DAY", options: .regularExpression)
             .replacingOccurrences(of: #"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"#, with: "DAY", options: .regularExpression)
             .replacingOccurrences(of: #"year=\d{4}"#, with: "year=YEAR", options: .regularExpression)
-            .replacingOccurrences(of: #"\b20\d{2}( 年|：|:)"#, with: "YEAR$1", options: .regularExpression)
+            .replacingOccurrences(of: #"\b20\d{2}( 年|：|:| ·)"#, with: "YEAR$1", options: .regularExpression)
             .replacingOccurrences(of: #">20\d{2}<"#, with: ">YEAR<", options: .regularExpression)
     }
 
