@@ -39,7 +39,9 @@ struct KnowledgeListPage {
     var authors: [SelectOption]
     var sorts: [SelectOption]
     var kind: String
+    var hasKind: Bool
     var tag: String
+    var hasTag: Bool
     var rows: [Row]
     var hasEntries: Bool
     var emptySearch: String?
@@ -49,25 +51,35 @@ struct KnowledgeListPage {
     var newHref: String
     var linking: LinkingModel?
 
+    /// The address with some parameters left out (a tab or tag link starts again at page 1).
+    static func address(_ address: PageAddress, without keys: Set<String>) -> PageAddress {
+        let kept = address.query.values.filter { !keys.contains($0.key) }.sorted { $0.key < $1.key }
+            .flatMap { key, values in values.map { (key, $0) } }
+        return PageAddress(path: address.path, query: kept.map { Pagination.escape($0.0) + "=" + Pagination.escape($0.1) }.joined(separator: "&"))
+    }
+
+    static func without(_ keys: Set<String>, _ address: PageAddress) -> String { Pagination.url(Self.address(address, without: keys), [:]) }
+
     static func make(page: Page<KnowledgeEntry>, filter: KnowledgeFilter, sort: KnowledgeSort, descending: Bool, members: [Member],
                      tags: [(tag: String, count: Int)], counts: [KnowledgeKind: Int], address: PageAddress, canWrite: Bool, linking: Linking?,
                      t: Localizer) -> KnowledgeListPage {
         let names = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let total = counts.values.reduce(0, +)
-        let tabs = [Tab(label: t.t("knowledge.all_kinds"), href: Pagination.url(address, ["kind": "", "page": ""]), active: filter.kind == nil, count: t.grouped(total))]
+        let tabs = [Tab(label: t.t("knowledge.all_kinds"), href: Self.without(["kind", "page"], address), active: filter.kind == nil, count: t.grouped(total))]
             + KnowledgeKind.allCases.map { kind in
-                Tab(label: t.t("knowledge.kind_plural_\(kind.rawValue)"), href: Pagination.url(address, ["kind": kind.rawValue, "page": ""]),
+                Tab(label: t.t("knowledge.kind_plural_\(kind.rawValue)"), href: Pagination.url(Self.address(address, without: ["page"]), ["kind": kind.rawValue]),
                     active: filter.kind == kind, count: t.grouped(counts[kind] ?? 0))
             }
         let tagLinks = tags.map { tag in
             let active = filter.tag?.lowercased() == tag.tag.lowercased()
-            return Tag(name: tag.tag, href: Pagination.url(address, ["tag": active ? "" : tag.tag, "page": ""]), active: active, count: String(tag.count))
+            let base = Self.address(address, without: ["page", "tag"])
+            return Tag(name: tag.tag, href: active ? Pagination.url(base, [:]) : Pagination.url(base, ["tag": tag.tag]), active: active, count: String(tag.count))
         }
         let rows = page.items.map { entry in
             let flat = entry.body.replacingOccurrences(of: "\n", with: " ")
             return Row(title: entry.title, href: KnowledgePath.entry(.value(entry.id)).path, kind: t.t("knowledge.kind_\(entry.kind.rawValue)"),
                        kindKey: entry.kind.rawValue, excerpt: flat.count > 90 ? String(flat.prefix(90)) + "…" : flat,
-                       tags: entry.tags.map { Tag(name: $0, href: Pagination.url(address, ["tag": $0, "page": ""]), active: false, count: "") },
+                       tags: entry.tags.map { Tag(name: $0, href: Pagination.url(Self.address(address, without: ["page"]), ["tag": $0]), active: false, count: "") },
                        platforms: entry.platforms.map(t.platformShortName), author: entry.authorID.flatMap { names[$0] } ?? t.t("knowledge.author_unknown"),
                        updated: t.dateTime(entry.updatedAt),
                        linkAction: linking.map { _ in KnowledgePath.entryLinks(.value(entry.id)).path }, linked: linking?.linkedIDs.contains(entry.id) ?? false,
@@ -89,7 +101,7 @@ struct KnowledgeListPage {
             sorts: [("updated", "knowledge.sort_updated"), ("created", "knowledge.sort_created"), ("title", "knowledge.sort_title")].map {
                 SelectOption(value: $0.0, label: t.t($0.1), selected: sort.rawValue == $0.0)
             },
-            kind: filter.kind?.rawValue ?? "", tag: filter.tag ?? "",
+            kind: filter.kind?.rawValue ?? "", hasKind: filter.kind != nil, tag: filter.tag ?? "", hasTag: !(filter.tag ?? "").isEmpty,
             rows: rows, hasEntries: total > 0, emptySearch: emptySearch,
             clearHref: linking.map { KnowledgePath.list.query(["link_content": $0.targetID]) } ?? KnowledgePath.list.path,
             pagination: Pagination(address, page: page, localizer: t), canWrite: canWrite, newHref: KnowledgePath.new.path,
