@@ -184,6 +184,18 @@ struct KnowledgeWebTests {
             Self.noRawKeys(entry, entryPath)
             #expect(entry.text.contains("经验已保存") && entry.text.contains("&lt;script&gt;") && !entry.text.contains("<script>alert"))
 
+            // Two people editing: the second is told, keeps what they typed, and may then save over it knowingly.
+            let entryID0 = String(entryPath.split(separator: "/").last!)
+            _ = try await browser.post(entryPath, form: [("version", "1"), ("kind", "lesson"), ("title", "热点文要在两小时内发出"), ("body", "第一位同事的改动。")],
+                                       from: entryPath + "/edit")
+            let stale = try await browser.post(entryPath, form: [("version", "1"), ("kind", "lesson"), ("title", "热点文要在两小时内发出"), ("body", "第二位同事的改动。")],
+                                               from: entryPath + "/edit")
+            #expect(stale.status == .conflict && stale.text.contains("第二位同事的改动。") && stale.text.contains("name=\"version\" value=\"2\""))
+            let again = try await browser.post(entryPath, form: [("version", "2"), ("kind", "lesson"), ("title", "热点文要在两小时内发出"),
+                                                                 ("body", "降温那篇等了一下午审核。"), ("tags", "热点，审核")], from: entryPath + "/edit")
+            #expect(again.status == .seeOther)
+            #expect(try await KnowledgeService.standard(database: app.database, content: ContentService(database: app.database)).revisions(entryID: entryID0).count == 3)
+
             let found = try await browser.get("/knowledge?q=%E5%AE%A1%E6%A0%B8")  // 审核
             Self.noRawKeys(found, "/knowledge?q=审核")
             #expect(found.text.contains("热点文要在两小时内发出"))

@@ -107,7 +107,11 @@ struct KnowledgeController {
                 return pages.redirect(KnowledgePath.entry(.value(existing.id)), flash: "flash.knowledge_updated")
             } catch {
                 let refusal = try pages.refusal(error, context)
-                return try await formPage(existing, values: KnowledgeInput.values(form), platforms: form.all("platforms"), errors: refusal.errors,
+                var values = KnowledgeInput.values(form)
+                // Someone saved in between: the form keeps what was typed and now names the
+                // latest version, so saving again (after reading the warning) is a choice.
+                if refusal.status == .conflict, let latest = try await knowledge.entry(id: existing.id) { values["version"] = String(latest.version) }
+                return try await formPage(existing, values: values, platforms: form.all("platforms"), errors: refusal.errors,
                                           request, context, status: refusal.status)
             }
         }
