@@ -17,12 +17,14 @@ public struct WebDependencies: Sendable {
     /// Goals, the planner, position profiles and the hiring plan.
     public var planning: PlanningDependencies
     public var work: WorkDependencies
+    /// The knowledge base and training (the 任务 room's knowledge part and the 团队 room's training).
+    public var knowledge: KnowledgeDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, analytics: AnalyticsDependencies, work: WorkDependencies, inbox: NotificationInbox,
-                planning: PlanningDependencies) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, work: WorkDependencies, knowledge: KnowledgeDependencies,
+                inbox: NotificationInbox, planning: PlanningDependencies) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -31,6 +33,7 @@ public struct WebDependencies: Sendable {
         self.publishing = publishing
         self.analytics = analytics
         self.work = work
+        self.knowledge = knowledge
         self.inbox = inbox
         self.planning = planning
     }
@@ -60,5 +63,6 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
     PlanningRoutes.register(routes, dependencies.planning, pages: pages)
     WorkRoutes.register(routes, dependencies.work, pages: pages)
+    KnowledgeRoutes.register(routes, dependencies.knowledge, pages: pages)
     return (router, table)
 }

@@ -123,10 +123,18 @@ struct MatrixFixtures {
         let taskID = task.json["id"] as? String ?? "x_unknown"
         let rule = try await app.api(.post, "/api/v1/task-recurrences", token: app.ownerToken,
                                      json: #"{"title":"矩阵周报","frequency":"weekly","weekdays":[1],"time":"09:00"}"#)
+        // A knowledge entry and a training record of the target member.
+        let entry = try await KnowledgeService.standard(database: app.database, content: ContentService(database: app.database))
+            .create(KnowledgeEntry(id: "", kind: .template, title: "矩阵模板", body: "正文"), by: owner)
+        let training = try await TrainingService(database: app.database).create(
+            TrainingRecord(id: "", memberID: target.id, course: "矩阵课程", day: LocalDate(year: 2026, month: 1, day: 5), hours: 1, result: .attended), by: owner)
         return MatrixFixtures(values: [
             ("/api/v1/goals/", goal.id), ("/team/goals/", goal.id), ("/api/v1/plans/", plan.id), ("/team/plans/", plan.id),
             ("/api/v1/tasks/", taskID), ("/tasks/recurring/", rule.json["id"] as? String ?? "x_unknown"), ("/tasks/", taskID),
             ("/api/v1/task-recurrences/", rule.json["id"] as? String ?? "x_unknown"),
+            ("/api/v1/knowledge/", entry.id), ("/knowledge/", entry.id),
+            ("/api/v1/training/records/", training.id), ("/team/training/records/", training.id),
+            ("/api/v1/training/members/", target.id), ("/team/training/members/", target.id),
             ("/api/v1/members/", target.id), ("/team/members/", target.id),
             ("/api/v1/accounts/", account.id), ("/accounts/groups/", account.groupIDs[0]), ("/accounts/", account.id),
             ("/api/v1/account-groups/", account.groupIDs[0]),
@@ -159,6 +167,8 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{role}", with: "channel")
             .replacingOccurrences(of: "{item}", with: "x_unknown")
             .replacingOccurrences(of: "{asset}", with: "x_unknown")
+            .replacingOccurrences(of: "{kind}", with: "content")
+            .replacingOccurrences(of: "{target_id}", with: "x_unknown")
             .replacingOccurrences(of: "{id}", with: "x_unknown")
     }
 }

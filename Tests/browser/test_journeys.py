@@ -776,3 +776,64 @@ def test_work_task_from_board_to_done(demo_servers, browser_factory, lang):
     problems.check(t["tasks.status_done"] in manager.text("main .page-head"), "the task page does not say done")
     problems.check(title in manager.text("main .history"), "the history does not list the task's changes")
     problems.raise_if_any()
+# ============================================================ Work: the knowledge base
+
+COPYWRITER = "liuyang@mediaops.local"    # 文案策划: writes copy and keeps the team's lessons
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_knowledge_lesson_written_found_and_linked(demo_servers, browser_factory, lang):
+    """A copywriter writes down a lesson (a missing title is named beside its
+    box first, and the text typed stays), finds it again by a two-character
+    Chinese word among the demo's entries, and links it from a content item's
+    page (相关经验), where it is then listed."""
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    writer = signed_in_browser(browser_factory, server, lang, COPYWRITER)
+    status, body = server.api("GET", "/api/v1/knowledge?per_page=100", token=server.token())
+    assert status == 200 and body["total"] >= 48, f"the demo's knowledge base: {body.get('total')}"
+    writer.data_strings |= {value for item in body["items"] for value in [item["title"], *item["tags"]]}
+    marker = tag()
+    title = f"直播间弹幕抽奖要提前预告{marker}"
+    writer.data_strings |= {title, "直播", "弹幕"}
+
+    writer.open("/knowledge")
+    assert t["knowledge.title"] in writer.text("main h1")
+    writer.open(writer.el("main .page-actions a[href='/knowledge/new']").get_attribute("href").replace(server.base, ""))
+    writer.select("#kind", "lesson")
+    writer.fill("#body", f"上周直播临时加了弹幕抽奖，没人提前知道，参与只有三十几人。{marker}\n\n下次开播前一天在社群和微博预告。")
+    writer.fill("#tags", "直播，抽奖")
+    writer.submit(writer.el("main form.form button[type=submit]"))
+    errors = [e.text for e in writer.els("main .field.has-error .error")]
+    assert len(errors) == 1 and t["field.title"] in errors[0], f"the error beside the title: {errors}"
+    assert marker in writer.el("#body").get_attribute("value"), "the text typed is gone"
+    writer.fill("#title", title)
+    writer.submit(writer.el("main form.form button[type=submit]"), english_title=False)
+    assert t["flash.knowledge_created"] in writer.flash()
+    assert title in writer.text("main h1")
+    assert "#直播" in writer.text("main")
+
+    # Found by a two-character Chinese word, among the demo's entries.
+    writer.open("/knowledge")
+    writer.fill("#q", "弹幕")
+    writer.submit(writer.el("main form.filters button[type=submit]"))
+    assert title in writer.text("main .cards"), "the lesson is not found by 弹幕"
+
+    # From a content item: find the lesson and link it; the item lists it under 相关经验.
+    status, items = server.api("GET", "/api/v1/content?per_page=5", token=server.token())
+    item = items["items"][0]
+    writer.data_strings |= {item["title"]}
+    writer.open(f"/content/{item['id']}", english_title=False)
+    section = writer.el("#related-knowledge")
+    assert t["knowledge.related_title"] in section.text
+    find = section.find_element(By.CSS_SELECTOR, "a[href*='link_content']").get_attribute("href").replace(server.base, "")
+    writer.open(find)
+    assert item["title"] in writer.text("main .knowledge-linking")
+    writer.fill("#q", "弹幕")
+    writer.submit(writer.el("main form.filters button[type=submit]"))
+    card = next((c for c in writer.els("main .knowledge-card") if title in c.text), None)
+    assert card is not None, "the lesson is not offered for linking"
+    writer.submit(card.find_element(By.CSS_SELECTOR, "form button[type=submit]"), english_title=False)
+    assert writer.path.startswith(f"/content/{item['id']}"), writer.path
+    assert t["flash.knowledge_linked"] in writer.flash()
+    assert title in writer.text("#related-knowledge"), "the content page does not list the linked lesson"

@@ -45,6 +45,7 @@ public enum Migrations {
         m021_competitors,
         m022_planning,
         m023_tasks,
+        m024_knowledge,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

@@ -84,6 +84,16 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case workForm = "work/form"
     case workRecurring = "work/recurring"
     case workRecurringForm = "work/recurring_form"
+    // Work: knowledge base and training
+    case knowledgeList = "knowledge/list"
+    case knowledgeEntry = "knowledge/entry"
+    case knowledgeForm = "knowledge/form"
+    case knowledgeVersions = "knowledge/versions"
+    case trainingOverview = "knowledge/training_overview"
+    case trainingMember = "knowledge/training_member"
+    case trainingForm = "knowledge/training_form"
+    case trainingStandards = "knowledge/standards"
+    case trainingStandardForm = "knowledge/standard_form"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -103,4 +113,5 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case publishingSection = "publishing/section"
     case analyticsPeriodPicker = "analytics/period_picker"
     case analyticsReportScheduleFields = "analytics/report_schedule_fields"
+    case knowledgeRelated = "knowledge/related"
 }
