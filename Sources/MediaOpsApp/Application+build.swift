@@ -70,6 +70,13 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                             tokenHealth: TokenHealthService(database: database), channels: channels, outbound: outbound,
                                             analytics: AnalyticsService(database: database))
     let inbox = NotificationInbox(database: database)
+    // KPIs read the other rooms through their services. The tasks room's
+    // completions are not wired yet: "tasks done on time" says so until they are.
+    let kpiService = KpiService(database: database)
+    let scorecards = ScorecardService(database: database, team: team, kpis: kpiService, content: content, publishing: publishing.publishing,
+                                      analytics: publishing.analytics, reports: ReportService(database: database), tasks: nil)
+    let kpis = KpiDependencies(team: team, kpis: kpiService, scorecards: scorecards,
+                               reviews: PerformanceReviewService(database: database, scorecards: scorecards))
     let dependencies = WebDependencies(
         renderer: renderer, secureCookies: configuration.secureCookies,
         system: SystemDependencies(database: database, team: team, version: Configuration.version, metrics: { registry.emitToString() }),
@@ -81,6 +88,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
                                           funnels: FunnelService(database: database), reports: ReportService(database: database),
                                           competitors: CompetitorService(database: database)),
+        kpis: kpis,
         inbox: inbox)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.

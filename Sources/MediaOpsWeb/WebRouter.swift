@@ -14,11 +14,12 @@ public struct WebDependencies: Sendable {
     public var content: ContentDependencies
     public var publishing: PublishingDependencies
     public var analytics: AnalyticsDependencies
+    public var kpis: KpiDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, analytics: AnalyticsDependencies, inbox: NotificationInbox) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, kpis: KpiDependencies, inbox: NotificationInbox) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -26,6 +27,7 @@ public struct WebDependencies: Sendable {
         self.content = content
         self.publishing = publishing
         self.analytics = analytics
+        self.kpis = kpis
         self.inbox = inbox
     }
 }
@@ -52,5 +54,6 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     ContentRoutes.register(routes, dependencies.content, pages: pages)
     PublishingRoutes.register(routes, dependencies.publishing, pages: pages)
     AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
+    KpiRoutes.register(routes, dependencies.kpis, pages: pages)
     return (router, table)
 }

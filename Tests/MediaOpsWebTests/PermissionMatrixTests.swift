@@ -53,6 +53,8 @@ struct PermissionMatrixTests {
                 let path = record.path.replacingOccurrences(of: "{id}", with: "x_1").replacingOccurrences(of: "{key}", with: "k")
                     .replacingOccurrences(of: "{layout}", with: "k").replacingOccurrences(of: "{format}", with: "csv")
                     .replacingOccurrences(of: "{day}", with: "2026-01-01")
+                    .replacingOccurrences(of: "{memberID}", with: "x_1").replacingOccurrences(of: "{kpiID}", with: "k")
+                    .replacingOccurrences(of: "{targetID}", with: "x_1").replacingOccurrences(of: "{period}", with: "2026-01")
                 let response = try await app.api(record.method, path, token: nil)
                 if path.hasPrefix("/api/") {
                     #expect(response.status == .unauthorized, "\(record.method) \(path)")
@@ -141,6 +143,10 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{position}", with: "1")
             .replacingOccurrences(of: "{format}", with: "csv")
             .replacingOccurrences(of: "{day}", with: "2026-01-01")
+            .replacingOccurrences(of: "{memberID}", with: values.first { $0.0 == "/api/v1/members/" }?.1 ?? "x_unknown")
+            .replacingOccurrences(of: "{kpiID}", with: "kpi_builtin_tasks_on_time")
+            .replacingOccurrences(of: "{targetID}", with: "x_unknown")
+            .replacingOccurrences(of: "{period}", with: "2026-01")
             .replacingOccurrences(of: "{id}", with: "x_unknown")
     }
 }

@@ -97,6 +97,7 @@ public enum DemoWorkspace {
             try await DemoAlerts.load(database: components.database, owner: principal, analystID: analyst?.id)
             try await DemoCompetitors.load(database: components.database, owner: principal, analystID: analyst?.id)
             try await DemoReports.load(database: components.database)
+            try await DemoKpis.load(components: components)
             if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
         }
         return outcome

@@ -22,6 +22,9 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case report
     case reportSchedule = "report_schedule"
     case competitor
+    case kpi
+    case kpiTarget = "kpi_target"
+    case performanceReview = "performance_review"
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

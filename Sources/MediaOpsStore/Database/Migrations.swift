@@ -43,6 +43,7 @@ public enum Migrations {
         m018_reports,
         m020_funnels,
         m021_competitors,
+        m025_kpis_and_reviews,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

@@ -98,6 +98,11 @@ struct PageSupport: Sendable {
             var team: [LayoutModel.NavItem] = []
             if can(.membersView) { team.append(item("nav.members", TeamPath.members.path)); team.append(item("nav.roles", TeamPath.roles.path)) }
             if can(.accountsView) { team.append(item("nav.accounts", TeamPath.accounts.path)); team.append(item("nav.groups", TeamPath.groups.path)) }
+            if can(.kpisView) {
+                team.append(item("nav.kpis", KpiPath.kpis.path))
+                team.append(item("nav.scorecards", KpiPath.scorecards.path))
+                team.append(item("nav.reviews", KpiPath.reviews.path))
+            }
             team = Self.mostSpecific(team)
             if let first = team.first { nav.append(item("nav.team", first.href, team)) }
             var content: [LayoutModel.NavItem] = []

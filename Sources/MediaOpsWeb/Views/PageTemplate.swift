@@ -65,6 +65,15 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsCompetitors = "analytics/competitors"
     case analyticsCompetitor = "analytics/competitor"
     case analyticsCompetitorForm = "analytics/competitor_form"
+    // KPIs, scorecards, reviews
+    case kpis = "kpis/kpis"
+    case kpiForm = "kpis/kpi_form"
+    case kpiDetail = "kpis/kpi"
+    case scorecards = "kpis/scorecards"
+    case scorecard = "kpis/scorecard"
+    case scorecardEvidence = "kpis/evidence"
+    case reviews = "kpis/reviews"
+    case review = "kpis/review"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -81,4 +90,5 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case publishingSection = "publishing/section"
     case analyticsPeriodPicker = "analytics/period_picker"
     case analyticsReportScheduleFields = "analytics/report_schedule_fields"
+    case kpiPeriodPicker = "kpis/period_picker"
 }
