@@ -39,14 +39,14 @@ struct KpiWebTests {
             #expect(list.status == .ok)
             let items = try #require(list.json["items"] as? [[String: Any]])
             #expect(items.count == 8, "the built-in set")
-            #expect(items.contains { $0["source"] as? String == "review_turnaround" && $0["direction"] as? String == "lower" && $0["name"] as? String == "审核时效" })
+            #expect(items.contains { $0["data_source"] as? String == "review_turnaround" && $0["direction"] as? String == "lower" && $0["name"] as? String == "审核时效" })
             let refused = try await app.api(.post, "/api/v1/kpis", token: app.ownerToken,
-                                            json: Self.json(["name": "", "source": "vibes", "weight": 500, "grace_hours": -1]))
+                                            json: Self.json(["name": "", "data_source": "vibes", "weight": 500, "grace_hours": -1]))
             #expect(refused.status == .unprocessableContent)
             let fields = ((refused.json["error"] as? [String: Any])?["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
-            #expect(fields == ["name", "source", "weight"], "\(refused.text)")
+            #expect(fields == ["name", "data_source", "weight", "grace_hours"], "\(refused.text)")
             let created = try await app.api(.post, "/api/v1/kpis", token: app.ownerToken,
-                                            json: Self.json(["name": "稿件准时率（小红书）", "source": "pieces_on_time", "role": "copywriter", "weight": 30, "lead_hours": 48]))
+                                            json: Self.json(["name": "稿件准时率（小红书）", "data_source": "pieces_on_time", "role": "copywriter", "weight": 30, "lead_hours": 48]))
             #expect(created.status == .created, "\(created.text)")
             let id = try #require(created.json["id"] as? String)
             #expect((created.json["parameters"] as? [String: Any])?["lead_hours"] as? Int == 48)
@@ -107,7 +107,7 @@ struct KpiWebTests {
             // The built-in tasks KPI says it is not available, never zero.
             let card = try await app.api(.get, scorecard, token: memberToken)
             let lines = try #require(card.json["lines"] as? [[String: Any]])
-            let tasks = try #require(lines.first { $0["source"] as? String == "tasks_on_time" })
+            let tasks = try #require(lines.first { $0["data_source"] as? String == "tasks_on_time" })
             #expect(tasks["actual"] is NSNull)
             #expect(tasks["unavailable"] as? String == "tasks_not_connected")
             let evidence = try await app.api(.get, "/api/v1/scorecards/\(member.id)/kpis/kpi_builtin_content_reads?period=\(period)", token: managerToken)

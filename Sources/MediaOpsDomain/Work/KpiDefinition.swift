@@ -149,8 +149,10 @@ public struct KpiDefinition: Sendable, Equatable, Identifiable {
             ("kpi_builtin_reviewer_turnaround", .reviewTurnaround, "reviewer", 70),
             ("kpi_builtin_tasks_on_time", .tasksOnTime, nil, 30),
         ]
-        return rows.map { id, source, role, weight in
-            KpiDefinition(id: id, name: nil, source: source, roleKey: role, weight: weight, isBuiltin: true, createdAt: now, updatedAt: now)
+        // A millisecond apart, so lists keep this order (they sort by creation).
+        return rows.enumerated().map { index, row in
+            let created = now.addingTimeInterval(Double(index) / 1_000)
+            return KpiDefinition(id: row.0, name: nil, source: row.1, roleKey: row.2, weight: row.3, isBuiltin: true, createdAt: created, updatedAt: created)
         }
     }
 }

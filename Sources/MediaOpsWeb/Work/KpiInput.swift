@@ -49,7 +49,7 @@ enum KpiInput {
         }
     }
 
-    static let order = ["name", "source", "role", "direction", "weight", "platform", "lead_hours", "grace_hours", "active"]
+    static let order = ["name", "data_source", "role", "direction", "weight", "platform", "lead_hours", "grace_hours", "active"]
 
     static func definition(_ source: some Source, base: KpiDefinition?) throws -> KpiDefinition {
         var errors: [ValidationError] = []
@@ -57,18 +57,18 @@ enum KpiInput {
             do { return try body() } catch let error as ValidationError { errors.append(error); return nil } catch { return nil }
         }
         var definition = base ?? KpiDefinition(id: "new", name: "", source: .postReads, roleKey: nil, weight: 10)
-        let sourceText = attempt { try source.text("source") }?.trimmed
+        let sourceText = attempt { try source.text("data_source") }?.trimmed
         if let sourceText, !sourceText.isEmpty || base == nil {
             if let parsed = KpiSource(rawValue: sourceText) {
                 if parsed != definition.source, base != nil, !source.has("direction") { definition.direction = parsed.defaultDirection }
                 definition.source = parsed
             } else if sourceText.isEmpty {
-                errors.append(ValidationError(field: "source", code: "required"))
+                errors.append(ValidationError(field: "data_source", code: "required"))
             } else {
-                errors.append(ValidationError(field: "source", code: "invalid_choice", params: ["choices": KpiSource.allCases.map(\.rawValue).joined(separator: ", ")]))
+                errors.append(ValidationError(field: "data_source", code: "invalid_choice", params: ["choices": KpiSource.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
-        } else if base == nil, !errors.contains(where: { $0.field == "source" }) {
-            errors.append(ValidationError(field: "source", code: "required"))
+        } else if base == nil, !errors.contains(where: { $0.field == "data_source" }) {
+            errors.append(ValidationError(field: "data_source", code: "required"))
         }
         if let name = attempt({ try source.text("name") }) {
             let trimmed = name.trimmed

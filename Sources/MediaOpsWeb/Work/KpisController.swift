@@ -70,7 +70,7 @@ struct KpisController {
         }
         routes.get(KpiPath.kpiNew, .permission(.kpisManage)) { request, context, _ in
             var values = KpiFormPage.values(of: nil)
-            if let source = request.query("source"), KpiSource(rawValue: source) != nil { values["source"] = source }
+            if let source = request.query("data_source"), KpiSource(rawValue: source) != nil { values["data_source"] = source }
             return try await formPage(nil, values: values, request, context)
         }
         routes.post(KpiPath.kpis, .permission(.kpisManage)) { request, context, identity in
@@ -161,9 +161,9 @@ struct KpisController {
             action: definition.map { KpiPath.kpi(.value($0.id)).path } ?? KpiPath.kpis.path,
             backHref: definition.map { KpiPath.kpi(.value($0.id)).path } ?? KpiPath.kpis.path,
             isNew: definition == nil, isBuiltin: definition?.isBuiltin ?? false, values: values,
-            sources: KpiSource.allCases.map { SelectOption(value: $0.rawValue, label: text.kpi.source($0) + " · " + text.kpi.unit($0.unit), selected: values["source"] == $0.rawValue) },
+            sources: KpiSource.allCases.map { SelectOption(value: $0.rawValue, label: text.kpi.source($0) + " · " + text.kpi.unit($0.unit), selected: values["data_source"] == $0.rawValue) },
             sourceHelp: KpiSource.allCases.map { source in
-                KpiFormPage.SourceHelp(source: source.rawValue, text: text.kpi.formula(KpiDefinition(id: "", name: nil, source: source, roleKey: nil, weight: 1)))
+                KpiFormPage.SourceHelp(source: text.kpi.source(source), text: text.kpi.formula(KpiDefinition(id: "", name: nil, source: source, roleKey: nil, weight: 1)))
             },
             roles: roleOptions,
             directions: KpiDirection.allCases.map { SelectOption(value: $0.rawValue, label: text.kpi.direction($0), selected: values["direction"] == $0.rawValue) },
@@ -236,9 +236,9 @@ struct KpiFormPage {
 
     static func values(of definition: KpiDefinition?) -> [String: String] {
         guard let definition else {
-            return ["source": KpiSource.postReads.rawValue, "direction": "", "weight": "20", "active": "on", "lead_hours": "", "grace_hours": ""]
+            return ["data_source": KpiSource.postReads.rawValue, "direction": "", "weight": "20", "active": "on", "lead_hours": "", "grace_hours": ""]
         }
-        return ["name": definition.name ?? "", "source": definition.source.rawValue, "role": definition.roleKey ?? "", "direction": definition.direction.rawValue,
+        return ["name": definition.name ?? "", "data_source": definition.source.rawValue, "role": definition.roleKey ?? "", "direction": definition.direction.rawValue,
                 "weight": String(definition.weight), "platform": definition.parameters.platform?.rawValue ?? "",
                 "lead_hours": definition.parameters.leadHours.map(String.init) ?? "", "grace_hours": definition.parameters.graceHours.map(String.init) ?? "",
                 "active": definition.isActive ? "on" : ""]
@@ -246,7 +246,7 @@ struct KpiFormPage {
 
     static func values(_ form: FormData) -> [String: String] {
         var values: [String: String] = [:]
-        for key in ["name", "source", "role", "direction", "weight", "platform", "lead_hours", "grace_hours"] { values[key] = form[key] ?? "" }
+        for key in ["name", "data_source", "role", "direction", "weight", "platform", "lead_hours", "grace_hours"] { values[key] = form[key] ?? "" }
         values["active"] = form.has("active") ? "on" : ""
         return values
     }
@@ -285,7 +285,7 @@ struct KpiDTO: Encodable {
     var id: String
     var name: String
     @Nullable var custom_name: String?
-    var source: String
+    var data_source: String
     var unit: String
     var direction: String
     @Nullable var role: String?
@@ -308,7 +308,7 @@ struct KpiDTO: Encodable {
         id = definition.id
         name = text.kpi.name(definition)
         custom_name = definition.name
-        source = definition.source.rawValue
+        data_source = definition.source.rawValue
         unit = definition.source.unit.rawValue
         direction = definition.direction.rawValue
         role = definition.roleKey

@@ -244,7 +244,7 @@ struct ScorecardDTO: Encodable {
     struct Line: Encodable {
         var kpi_id: String
         var name: String
-        var source: String
+        var data_source: String
         var unit: String
         var direction: String
         var weight: Int
@@ -266,7 +266,7 @@ struct ScorecardDTO: Encodable {
         frozen_at = card.frozenAt
         computed_at = card.computedAt
         lines = card.lines.map { line in
-            Line(kpi_id: line.kpiID, name: text.name(line), source: line.source.rawValue, unit: line.unit.rawValue, direction: line.direction.rawValue,
+            Line(kpi_id: line.kpiID, name: text.name(line), data_source: line.source.rawValue, unit: line.unit.rawValue, direction: line.direction.rawValue,
                  weight: line.weight, target: line.target, actual: line.actual, unavailable: line.unavailable?.rawValue,
                  unavailable_reason: text.unavailable(line.unavailable), achievement: line.achievement, capped_achievement: line.capped, counted: line.counted)
         }
