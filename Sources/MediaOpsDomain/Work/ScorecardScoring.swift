@@ -13,6 +13,8 @@ public enum KpiUnavailable: String, CaseIterable, Sendable, Codable {
     case noOwnedAccounts = "no_owned_accounts"
     /// The member decided no review in the period.
     case noDecisions = "no_decisions"
+    /// Nothing the member owns was published in the period, so a rate cannot be taken.
+    case noPosts = "no_posts"
 }
 
 /// One thing a KPI counted: a post, a piece, a review decision, a report,

@@ -134,7 +134,7 @@ public struct ScorecardService: Sendable {
                 if posts.isEmpty { return KpiResult(actual: 0, evidence: []) }
                 return withReads > 0 ? KpiResult(actual: reads, evidence: evidence) : KpiResult(actual: nil, unavailable: .noMetrics, evidence: evidence)
             }
-            if posts.isEmpty { return KpiResult(actual: nil, unavailable: .nothingDue, evidence: []) }
+            if posts.isEmpty { return KpiResult(actual: nil, unavailable: .noPosts, evidence: []) }
             return withRate > 0 ? KpiResult(actual: engagement / readsBehindRate * 100, evidence: evidence)
                 : KpiResult(actual: nil, unavailable: .noMetrics, evidence: evidence)
 

@@ -58,10 +58,13 @@ struct KpiText {
 
     func period(_ period: KpiPeriod) -> String {
         switch period.kind {
-        case .month: t.t("kpis.period_month", ["year": String(period.year), "month": String(period.index)])
+        case .month: t.t("kpis.period_month", ["year": String(period.year),
+                                                "month": t.locale == .zhHans ? String(period.index) : Self.monthNames[period.index - 1]])
         case .quarter: t.t("kpis.period_quarter", ["year": String(period.year), "quarter": String(period.index)])
         }
     }
+
+    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     func unavailable(_ reason: KpiUnavailable?) -> String? { reason.map { t.t("scorecards.unavailable.\($0.rawValue)") } }
 
