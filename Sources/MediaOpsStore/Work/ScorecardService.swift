@@ -65,10 +65,15 @@ public struct ScorecardService: Sendable {
 
     // MARK: Visibility
 
-    /// The active members whose scorecards the principal may see, by name.
+    /// The active members with a scorecard (their roles grant `kpis.view`: a
+    /// read-only viewer is not assessed) whose scorecards the principal may see, by name.
     public func visibleMembers(_ principal: Principal) async throws -> [Member] {
         let lines = try await team.reportingLines()
-        return try await team.members().filter { $0.isActive && ScorecardAccess.canView(principal, memberID: $0.id, lines: lines) }
+        var visible: [Member] = []
+        for member in try await team.members() where member.isActive && ScorecardAccess.canView(principal, memberID: member.id, lines: lines) {
+            if try await team.permissions(forRoles: member.roleKeys).contains(.kpisView) { visible.append(member) }
+        }
+        return visible
     }
 
     /// The member, when the principal may see their scorecard; "not found" otherwise.
