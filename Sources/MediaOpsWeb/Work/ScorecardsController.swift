@@ -196,6 +196,12 @@ struct EvidencePage {
     var baseHeading: String
     var referenceHeading: String
     var atHeading: String
+    /// Columns a source has nothing for are left out (narrow screens need the room).
+    var showAt: Bool
+    var showReference: Bool
+    var showValue: Bool
+    var showBase: Bool
+    var showTimeliness: Bool
     var rows: [Row]
     var backHref: String
 
@@ -208,6 +214,9 @@ struct EvidencePage {
             explanation: t.t("kpis.source.\(source).short"),
             valueHeading: t.t("scorecards.evidence.\(source).value"), baseHeading: t.t("scorecards.evidence.\(source).base"),
             referenceHeading: t.t("scorecards.evidence.\(source).reference"), atHeading: t.t("scorecards.evidence.\(source).at"),
+            showAt: t.t("scorecards.evidence.\(source).at") != "—", showReference: t.t("scorecards.evidence.\(source).reference") != "—",
+            showValue: t.t("scorecards.evidence.\(source).value") != "—", showBase: t.t("scorecards.evidence.\(source).base") != "—",
+            showTimeliness: line.evidence.contains { $0.timeliness != nil },
             rows: line.evidence.map { item in
                 let valueUnit: KpiUnit = line.source == .reviewTurnaround ? .hours : .count
                 return Row(title: item.title, href: href(item), kind: t.t("scorecards.evidence_kind.\(item.kind.rawValue)")
