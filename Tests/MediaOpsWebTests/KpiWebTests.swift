@@ -165,6 +165,11 @@ struct KpiWebTests {
                                                 form: [("period_kind", "month"), ("scope", "role:content"), ("value", "1.2万")], from: "/team/kpis/kpi_builtin_content_reads")
             #expect(saved.status == .seeOther)
             #expect(try await director.get("/team/scorecards/\(member.id)?period=\(period)").text.contains("1.2万"))
+            // The audit log names the change in words, not codes.
+            let audit = try await director.get("/settings/audit")
+            #expect(audit.text.contains("KPI 目标"))
+            #expect(audit.text.contains("适用对象"))
+            #expect(!audit.text.contains("role:content") && !audit.text.contains(">month<"), "raw codes in the audit log")
             let bad = try await director.post("/team/kpis/kpi_builtin_content_reads/targets", form: [("period_kind", "month"), ("scope", ""), ("value", "-3")],
                                               from: "/team/kpis/kpi_builtin_content_reads")
             #expect(bad.status == .unprocessableContent)

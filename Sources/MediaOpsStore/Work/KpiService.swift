@@ -92,7 +92,7 @@ public struct KpiService: Sendable {
     static func label(_ definition: KpiDefinition) -> String { definition.name ?? definition.source.rawValue }
 
     static func fields(_ definition: KpiDefinition) -> [String: String] {
-        ["name": definition.name ?? "", "source": definition.source.rawValue, "direction": definition.direction.rawValue,
+        ["name": definition.name ?? "", "data_source": definition.source.rawValue, "direction": definition.direction.rawValue,
          "role": definition.roleKey ?? "", "weight": String(definition.weight), "active": String(definition.isActive),
          "platform": definition.parameters.platform?.rawValue ?? "", "lead_hours": definition.parameters.leadHours.map(String.init) ?? "",
          "grace_hours": definition.parameters.graceHours.map(String.init) ?? ""]

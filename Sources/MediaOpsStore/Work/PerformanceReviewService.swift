@@ -57,7 +57,7 @@ public struct PerformanceReviewService: Sendable {
             try await repository.update(review)
             try await repository.record(reviewID: review.id, step: .selfAssessed, principal: principal, at: now)
             var changes = ChangeSet()
-            changes.record("state", before.state.rawValue, review.state.rawValue)
+            changes.record("review_state", before.state.rawValue, review.state.rawValue)
             changes.record("self_assessment", before.selfAssessment, review.selfAssessment)
             try await Audit.record(db, principal, .update, .performanceReview, review.id, label: try await label(review, db: db), changes: changes.changes, at: now)
             return review
@@ -99,7 +99,7 @@ public struct PerformanceReviewService: Sendable {
             try await repository.update(review)
             try await repository.record(reviewID: review.id, step: .assessed, principal: principal, at: now)
             var changes = ChangeSet()
-            changes.record("state", before.state.rawValue, review.state.rawValue)
+            changes.record("review_state", before.state.rawValue, review.state.rawValue)
             changes.record("manager_assessment", before.managerAssessment, review.managerAssessment)
             changes.record("manager_comments", before.managerComments, review.managerComments)
             changes.record("rating", before.rating?.rawValue, review.rating?.rawValue)
@@ -132,7 +132,7 @@ public struct PerformanceReviewService: Sendable {
             try await repository.update(review)
             try await repository.record(reviewID: review.id, step: .finalized, principal: principal, at: now)
             var changes = ChangeSet()
-            changes.record("state", PerformanceReviewState.assessed.rawValue, review.state.rawValue)
+            changes.record("review_state", PerformanceReviewState.assessed.rawValue, review.state.rawValue)
             changes.record("score", nil, frozen.score.map { String(format: "%.1f", $0) } ?? "—")
             try await Audit.record(db, principal, .update, .performanceReview, review.id, label: try await label(review, db: db), changes: changes.changes, at: now)
             return review
