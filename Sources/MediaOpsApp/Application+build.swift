@@ -79,6 +79,12 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let tasks = TaskService(database: database,
                             resolvers: TaskService.standardResolvers(content: content, publishing: publishing.publishing, topics: topics),
                             assets: TaskService.assetResolver(assets))
+    // KPIs read the other rooms through their services, the tasks room's completions included.
+    let kpiService = KpiService(database: database)
+    let scorecards = ScorecardService(database: database, team: team, kpis: kpiService, content: content, publishing: publishing.publishing,
+                                      analytics: publishing.analytics, reports: ReportService(database: database), tasks: tasks)
+    let kpis = KpiDependencies(team: team, kpis: kpiService, scorecards: scorecards,
+                               reviews: PerformanceReviewService(database: database, scorecards: scorecards))
     let dependencies = WebDependencies(
         renderer: renderer, secureCookies: configuration.secureCookies,
         system: SystemDependencies(database: database, team: team, version: Configuration.version, metrics: { registry.emitToString() }),
@@ -92,6 +98,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                           competitors: CompetitorService(database: database)),
         work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics),
         knowledge: KnowledgeDependencies(team: team, knowledge: knowledge, training: TrainingService(database: database), content: content, assets: assets),
+        kpis: kpis,
         inbox: inbox, planning: planning)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.

@@ -19,12 +19,13 @@ public struct WebDependencies: Sendable {
     public var work: WorkDependencies
     /// The knowledge base and training (the 任务 room's knowledge part and the 团队 room's training).
     public var knowledge: KnowledgeDependencies
+    public var kpis: KpiDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
                 publishing: PublishingDependencies, analytics: AnalyticsDependencies, work: WorkDependencies, knowledge: KnowledgeDependencies,
-                inbox: NotificationInbox, planning: PlanningDependencies) {
+                kpis: KpiDependencies, inbox: NotificationInbox, planning: PlanningDependencies) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -34,6 +35,7 @@ public struct WebDependencies: Sendable {
         self.analytics = analytics
         self.work = work
         self.knowledge = knowledge
+        self.kpis = kpis
         self.inbox = inbox
         self.planning = planning
     }
@@ -64,5 +66,6 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     PlanningRoutes.register(routes, dependencies.planning, pages: pages)
     WorkRoutes.register(routes, dependencies.work, pages: pages)
     KnowledgeRoutes.register(routes, dependencies.knowledge, pages: pages)
+    KpiRoutes.register(routes, dependencies.kpis, pages: pages)
     return (router, table)
 }

@@ -64,8 +64,11 @@ struct PageTests {
             _ = try await app.team.updateMember(id: app.owner.id, .init(locale: locale.rawValue), by: app.ownerPrincipal)
             let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
             try await Self.furnishTasks(app)
+            let wang = try #require(try await MemberRepository(app.database.sql).find(email: "wang@example.com"))
             for (name, uri) in [("home", "/"), ("members", "/team/members"), ("roles", "/team/roles"), ("accounts", "/accounts"), ("groups", "/accounts/groups"),
-                                ("tasks-board", "/tasks/board"), ("tasks-list", "/tasks")] {
+                                ("tasks-board", "/tasks/board"), ("tasks-list", "/tasks"),
+                                ("kpis", "/team/kpis"), ("kpi", "/team/kpis/kpi_builtin_content_reads"), ("scorecards", "/team/scorecards?period=2026-11"),
+                                ("scorecard", "/team/scorecards/\(wang.id)?period=2026-11"), ("review", "/team/reviews/\(wang.id)/2026-11")] {
                 let page = try await session.get(uri)
                 #expect(page.status == .ok, "\(uri)")
                 assertSnapshot(of: Self.normalise(page.text), as: .lines, named: "\(name)-\(locale.rawValue)")
@@ -111,7 +114,10 @@ struct PageTests {
             let member = try #require(try await MemberRepository(app.database.sql).find(email: "wang@example.com"))
             let uris = ["/", "/team/members", "/team/members/new", "/team/members/\(member.id)", "/team/roles", "/team/roles/new", "/team/roles/director",
                         "/accounts", "/accounts/new", "/accounts/\(account.id)", "/accounts/groups", "/settings", "/settings/audit", "/me",
-                        "/search?q=%E9%9D%92%E7%A6%BE", "/team/members?status=all&sort=email&order=desc", "/accounts?platform=weibo&state=reconnect_needed"]
+                        "/search?q=%E9%9D%92%E7%A6%BE", "/team/members?status=all&sort=email&order=desc", "/accounts?platform=weibo&state=reconnect_needed",
+                        "/team/kpis", "/team/kpis/new", "/team/kpis/kpi_builtin_reviewer_turnaround", "/team/kpis/kpi_builtin_reviewer_turnaround/edit",
+                        "/team/scorecards", "/team/scorecards?period=2026-Q3", "/team/scorecards/\(member.id)",
+                        "/team/scorecards/\(member.id)/kpis/kpi_builtin_content_reads", "/team/reviews", "/team/reviews/\(member.id)/2026-10"]
             for uri in uris {
                 let page = try await session.get(uri)
                 #expect(page.status == .ok, "\(uri)")

@@ -114,7 +114,7 @@ enum DemoMetrics {
                     var targetID: String?
                     if linkedPlatforms.contains(account.platform), day >= yesterday.adding(days: -linkedDays), published < now {
                         let item = ContentItem(id: Identifier.make("cnt"), title: title, body: "<p>\(HTMLSanitizer.escape(topic))</p>", summary: "", tags: [topic],
-                                               category: kind.category, coverAssetID: nil, state: .published, ownerID: nil, groupID: nil, topicID: nil,
+                                               category: kind.category, coverAssetID: nil, state: .published, ownerID: account.ownerID, groupID: nil, topicID: nil,
                                                plannedAt: published, version: 1, reviewStage: 0, isTemplate: false, createdBy: owner.memberID,
                                                createdAt: published.addingTimeInterval(-86_400), updatedAt: published)
                         contentItems.append(item)
@@ -193,10 +193,10 @@ enum DemoMetrics {
             for item in contentItems_ { try await content.insert(item) }
             for target in targets_ {
                 try await db.raw("""
-                    INSERT INTO publish_targets (id, content_id, account_id, platform, due_at, state, job_id, mode, created_at, updated_at)
+                    INSERT INTO publish_targets (id, content_id, account_id, platform, due_at, state, job_id, mode, published_at, created_at, updated_at)
                     VALUES (\(bind: target.id), \(bind: target.contentID), \(bind: target.accountID), \(bind: target.platform.rawValue),
                     \(bind: target.at.epochMilliseconds), \(bind: TargetState.published.rawValue), NULL, \(bind: PublishingRoute.api.rawValue),
-                    \(bind: target.at.epochMilliseconds), \(bind: target.at.epochMilliseconds))
+                    \(bind: target.at.epochMilliseconds), \(bind: target.at.epochMilliseconds), \(bind: target.at.epochMilliseconds))
                     """).run()
             }
             try await repository.insertGenerated(posts: posts, now: now)

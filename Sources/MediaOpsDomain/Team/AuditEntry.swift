@@ -30,6 +30,9 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case knowledgeEntry = "knowledge_entry"
     case trainingRecord = "training_record"
     case assessmentStandard = "assessment_standard"
+    case kpi
+    case kpiTarget = "kpi_target"
+    case performanceReview = "performance_review"
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

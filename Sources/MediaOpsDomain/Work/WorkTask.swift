@@ -255,12 +255,14 @@ public enum TaskReminderKind: String, Sendable, CaseIterable, Codable {
 /// done, so "done on time" is `completedAt <= dueAt` (or no due date at all).
 public struct CompletedTask: Sendable, Equatable {
     public var id: String
+    public var title: String
     public var assigneeID: String?
     public var dueAt: Date?
     public var completedAt: Date
 
-    public init(id: String, assigneeID: String?, dueAt: Date?, completedAt: Date) {
+    public init(id: String, title: String = "", assigneeID: String?, dueAt: Date?, completedAt: Date) {
         self.id = id
+        self.title = title
         self.assigneeID = assigneeID
         self.dueAt = dueAt
         self.completedAt = completedAt

@@ -46,6 +46,7 @@ public enum Migrations {
         m022_planning,
         m023_tasks,
         m024_knowledge,
+        m025_kpis_and_reviews,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

@@ -289,10 +289,10 @@ public struct TaskRepository: Sendable {
     public func completed(assigneeID: String?, from: Date, to: Date) async throws -> [CompletedTask] {
         let assignee: SQLQueryString = assigneeID.map { " AND assignee_id = \(bind: $0)" } ?? ""
         return try await db.raw("""
-            SELECT id, assignee_id, due_at, completed_at FROM tasks
+            SELECT id, title, assignee_id, due_at, completed_at FROM tasks
             WHERE status = \(bind: TaskStatus.done.rawValue) AND completed_at >= \(bind: from.epochMilliseconds) AND completed_at < \(bind: to.epochMilliseconds)
             """ + assignee + " ORDER BY completed_at, id").all().map { row in
-            CompletedTask(id: try row.string("id"), assigneeID: try row.optionalString("assignee_id"), dueAt: try row.optionalDate("due_at"),
+            CompletedTask(id: try row.string("id"), title: try row.string("title"), assigneeID: try row.optionalString("assignee_id"), dueAt: try row.optionalDate("due_at"),
                           completedAt: try row.date("completed_at"))
         }
     }

@@ -98,6 +98,11 @@ struct PageSupport: Sendable {
             var team: [LayoutModel.NavItem] = []
             if can(.membersView) { team.append(item("nav.members", TeamPath.members.path)); team.append(item("nav.roles", TeamPath.roles.path)) }
             if can(.accountsView) { team.append(item("nav.accounts", TeamPath.accounts.path)); team.append(item("nav.groups", TeamPath.groups.path)) }
+            if can(.kpisView) {
+                team.append(item("nav.kpis", KpiPath.kpis.path))
+                team.append(item("nav.scorecards", KpiPath.scorecards.path))
+                team.append(item("nav.reviews", KpiPath.reviews.path))
+            }
             // Training: the team overview for those who assess, one's own record for everyone else.
             if can(.reviewsManage) { team.append(item("nav.training", TrainingPath.overview.path)) }
             else if can(.kpisView) { team.append(item("nav.my_training", TrainingPath.member(.value(identity.member.id)).path)) }

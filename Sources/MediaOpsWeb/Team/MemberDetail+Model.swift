@@ -16,5 +16,14 @@ extension MembersController {
         var history: [AuditRow]
         var showHistory: Bool
         var minPassword: Int
+        var line: ReportingLine
+    }
+
+    /// The member's manager and, for people who manage members, the choices to change it.
+    struct ReportingLine {
+        var managerName: String?
+        var managerHref: String?
+        var options: [SelectOption]
+        var action: String
     }
 }

@@ -171,6 +171,13 @@ struct MembersController {
             ? try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.member.rawValue, entityID: member.id), page: PageRequest(page: 1, perPage: 10)).items
             : []
         let auditLabels = try await AuditLabels.load(t, team: dependencies.team)
+        let managerID = try await dependencies.team.manager(of: member.id)
+        let everyone = try await dependencies.team.members()
+        let manager = everyone.first { $0.id == managerID }
+        let line = ReportingLine(
+            managerName: manager?.name, managerHref: manager.map { TeamPath.member(.value($0.id)).path },
+            options: everyone.filter { $0.isActive && $0.id != member.id }.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == managerID) },
+            action: KpiPath.memberManager(.value(member.id)).path)
         let model = DetailPage(
             member: MemberRow(member, roleNames: roleNames, t: t),
             locale: member.locale.map { t.t("locale.\($0.rawValue)") } ?? t.t("members.locale_default"),
@@ -181,7 +188,8 @@ struct MembersController {
             accounts: owned.items.map { AccountLink(href: TeamPath.account(.value($0.id)).path, name: $0.name, platform: t.platformShortName($0.platform)) },
             history: history.map { AuditRow($0, labels: auditLabels) },
             showHistory: identity.permissions.contains(.auditView),
-            minPassword: Validate.minimumPasswordLength
+            minPassword: Validate.minimumPasswordLength,
+            line: line
         )
         return pages.render(.memberDetail, title: member.name, page: model, request: request, context: context, status: status)
     }

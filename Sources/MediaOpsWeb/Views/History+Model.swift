@@ -105,6 +105,17 @@ struct AuditLabels {
             return Platform(rawValue: key).map(t.platformShortName) ?? key
         }.joined(separator: t.t("common.list_separator"))
         case "result" where entity == .trainingRecord: return t.optional("training.result_\(raw)") ?? raw
+        // KPIs, targets and reviews.
+        case "data_source": return t.optional("kpis.source.\(raw).name") ?? raw
+        case "direction": return t.optional("kpis.direction.\(raw)") ?? raw
+        case "period_kind": return t.optional("kpis.period_kind.\(raw)") ?? raw
+        case "review_state": return t.optional("reviews.state.\(raw)") ?? raw
+        case "rating": return t.optional("reviews.rating.\(raw).name") ?? raw
+        case "role": return t.optional("role.\(raw).name") ?? raw
+        case "scope":
+            if raw.hasPrefix("role:") { return t.optional("role.\(raw.dropFirst(5)).name") ?? String(raw.dropFirst(5)) }
+            if raw.hasPrefix("member:") { return members[String(raw.dropFirst(7))] ?? String(raw.dropFirst(7)) }
+            return raw
         case "state":
             switch entity {
             case .content: return t.optional("content.state_\(raw)") ?? raw

@@ -94,6 +94,15 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case trainingForm = "knowledge/training_form"
     case trainingStandards = "knowledge/standards"
     case trainingStandardForm = "knowledge/standard_form"
+    // KPIs, scorecards, reviews
+    case kpis = "kpis/kpis"
+    case kpiForm = "kpis/kpi_form"
+    case kpiDetail = "kpis/kpi"
+    case scorecards = "kpis/scorecards"
+    case scorecard = "kpis/scorecard"
+    case scorecardEvidence = "kpis/evidence"
+    case reviews = "kpis/reviews"
+    case review = "kpis/review"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -114,4 +123,5 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case analyticsPeriodPicker = "analytics/period_picker"
     case analyticsReportScheduleFields = "analytics/report_schedule_fields"
     case knowledgeRelated = "knowledge/related"
+    case kpiPeriodPicker = "kpis/period_picker"
 }

@@ -55,6 +55,7 @@ public struct ViewRenderer: Sendable {
                 "analytics": room(AnalyticsPath.plain), "work": room(WorkPath.plain),
                 "planning": room(PlanningPath.plain),
                 "knowledge": room(KnowledgePath.plain), "training": room(TrainingPath.plain),
+                "kpis": room(KpiPath.plain),
                 "system": room(SystemPath.plain),
                 "files": ["appCSS": file("app.css"), "appJS": file("app.js"), "publishingCSS": file("publishing.css"), "publishingJS": file("publishing.js"), "workJS": file("work.js")]]
     }()
