@@ -108,7 +108,8 @@ struct PlansController {
                               headcount: String(version.result.headcount), created: t.dateTime(version.createdAt),
                               hiringHref: PlanningPath.hiringPlan.query(["plan": version.id]))
             }, options: versions.map { SelectOption(value: $0.id, label: (names[$0.goalID] ?? "") + " · " + $0.name, selected: false) },
-               secondOptions: versions.enumerated().map { SelectOption(value: $1.id, label: (names[$1.goalID] ?? "") + " · " + $1.name, selected: $0 == 1) })
+               secondOptions: versions.enumerated().map { SelectOption(value: $1.id, label: (names[$1.goalID] ?? "") + " · " + $1.name, selected: $0 == 1) },
+               canCompare: versions.count > 1)
             return pages.render(.planningPlans, title: t.t("plans.title"), page: model, request: request, context: context)
         }
         routes.get(PlanningPath.planCompare, .permission(.planningView)) { request, context, _ in
@@ -312,6 +313,7 @@ struct PlansPage {
     var rows: [Row]
     var options: [SelectOption]
     var secondOptions: [SelectOption]
+    var canCompare: Bool
 }
 
 struct VersionPage {
@@ -347,6 +349,8 @@ struct ComparePage {
     var bOptions: [SelectOption]
     var hasComparison: Bool
     var totalChange: String
+    /// Two versions at least: otherwise the pickers have nothing to offer.
+    var canCompare: Bool
 
     static func signed(_ change: Int) -> String { change > 0 ? "+\(change)" : change < 0 ? "−\(-change)" : "±0" }
 
@@ -355,7 +359,8 @@ struct ComparePage {
         let a = versions.map { SelectOption(value: $0.id, label: label($0), selected: $0.id == left?.id) }
         let b = versions.map { SelectOption(value: $0.id, label: label($0), selected: $0.id == right?.id) }
         guard let left, let right else {
-            return ComparePage(left: nil, right: nil, stageHeaders: [], rows: [], aOptions: a, bOptions: b, hasComparison: false, totalChange: "")
+            return ComparePage(left: nil, right: nil, stageHeaders: [], rows: [], aOptions: a, bOptions: b, hasComparison: false, totalChange: "",
+                               canCompare: versions.count > 1)
         }
         let comparison = PlanComparison.of(left.result, right.result)
         func cell(_ l: Int, _ r: Int) -> Cell {
@@ -373,7 +378,8 @@ struct ComparePage {
         return ComparePage(left: label(left), right: label(right), leftHref: PlanningPath.plan(.value(left.id)).path, rightHref: PlanningPath.plan(.value(right.id)).path,
                            stageHeaders: headers, rows: rows, aOptions: a, bOptions: b, hasComparison: true,
                            totalChange: t.t("plans.total_change", ["left": String(left.result.headcount), "right": String(right.result.headcount),
-                                                                    "change": signed(right.result.headcount - left.result.headcount)]))
+                                                                    "change": signed(right.result.headcount - left.result.headcount)]),
+                           canCompare: true)
     }
 }
 
