@@ -56,6 +56,10 @@ struct TaskWebTests {
             let mine = try await app.api(.get, "/api/v1/tasks?assignee=me&status=open", token: wangToken)
             #expect(mine.json["total"] as? Int == 1)
             #expect(try await app.api(.get, "/api/v1/tasks?due=yesterday", token: app.ownerToken).status == .unprocessableContent)
+            // Words in the title, whatever their case; LIKE's wildcards are taken literally.
+            #expect(try await app.api(.get, "/api/v1/tasks?q=%E5%91%A8%E6%8A%A5", token: app.ownerToken).json["total"] as? Int == 1)
+            #expect(try await app.api(.get, "/api/v1/tasks?q=%25", token: app.ownerToken).json["total"] as? Int == 0)
+            #expect(try await app.api(.get, "/api/v1/tasks?sort=status&order=desc", token: app.ownerToken).status == .ok)
             #expect(try await app.api(.get, "/api/v1/tasks?label=周报".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!, token: wangToken)
                 .json["total"] as? Int == 1)
 

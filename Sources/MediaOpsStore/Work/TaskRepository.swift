@@ -94,7 +94,11 @@ public struct TaskRepository: Sendable {
         // Tasks without a due date come last either way.
         case .due: return "CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at" + direction + ", t.priority_rank DESC, t.id"
         case .priority: return "t.priority_rank" + direction + ", CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id"
-        case .status: return "t.status" + direction + ", t.id"
+        // In the order work moves, not the alphabet's.
+        case .status:
+            let rank = TaskStatus.allCases.enumerated().map { "WHEN \(bind: $0.element.rawValue) THEN \(unsafeRaw: String($0.offset))" as SQLQueryString }
+                .joined(separator: " ")
+            return "CASE t.status " + rank + " END" + direction + ", CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id"
         case .title: return "t.title" + direction + ", t.id"
         case .created: return "t.created_at" + direction + ", t.id" + direction
         case .updated: return "t.updated_at" + direction + ", t.id" + direction

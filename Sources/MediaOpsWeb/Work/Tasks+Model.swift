@@ -139,7 +139,7 @@ struct TaskBoardPage {
 }
 
 struct TaskDetailPage {
-    struct LinkRow { var kind: String; var title: String; var detail: String?; var href: String?; var missing: Bool }
+    struct LinkRow { var kind: String; var title: String; var detail: String?; var href: String?; var missing: Bool; var tasksHref: String }
     struct CheckRow { var id: String; var text: String; var done: Bool }
     struct CommentRow { var author: String; var at: String; var body: String }
     struct AttachmentRow { var assetID: String; var name: String; var detail: String?; var href: String }

@@ -349,7 +349,8 @@ struct TasksController {
             let target = targets[link]
             let href: String? = target == nil ? nil : Self.href(link)
             return TaskDetailPage.LinkRow(kind: t.t("tasks.link_\(link.kind.rawValue)"), title: target?.title ?? t.t("tasks.link_missing", ["id": link.id]),
-                                          detail: target?.detail, href: href, missing: target == nil)
+                                          detail: target?.detail, href: href, missing: target == nil,
+                                          tasksHref: WorkPath.list.query(["link": "\(link.kind.rawValue):\(link.id)"]))
         }
         let attachments = try await tasks.attachments(taskID: task.id)
         let assetNames = try await tasks.resolveAssets(attachments.map(\.assetID))
