@@ -77,10 +77,12 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                       analytics: publishing.analytics, reports: ReportService(database: database), tasks: nil)
     let kpis = KpiDependencies(team: team, kpis: kpiService, scorecards: scorecards,
                                reviews: PerformanceReviewService(database: database, scorecards: scorecards))
+    let goals = GoalService(database: database, team: team, analytics: AnalyticsService(database: database))
+    let planning = PlanningDependencies(team: team, goals: goals, plans: PlanService(database: database, goals: goals, team: team))
     let dependencies = WebDependencies(
         renderer: renderer, secureCookies: configuration.secureCookies,
         system: SystemDependencies(database: database, team: team, version: Configuration.version, metrics: { registry.emitToString() }),
-        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound),
+        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound, goals: goals),
         content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
                                      inbox: inbox, publishing: publishing),
         publishing: publishing,
@@ -89,7 +91,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                           funnels: FunnelService(database: database), reports: ReportService(database: database),
                                           competitors: CompetitorService(database: database)),
         kpis: kpis,
-        inbox: inbox)
+        inbox: inbox, planning: planning)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.
     try await channels.sealLegacyAddresses()

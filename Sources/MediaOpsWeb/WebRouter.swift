@@ -14,12 +14,14 @@ public struct WebDependencies: Sendable {
     public var content: ContentDependencies
     public var publishing: PublishingDependencies
     public var analytics: AnalyticsDependencies
+    /// Goals, the planner, position profiles and the hiring plan.
+    public var planning: PlanningDependencies
     public var kpis: KpiDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, analytics: AnalyticsDependencies, kpis: KpiDependencies, inbox: NotificationInbox) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, kpis: KpiDependencies, inbox: NotificationInbox, planning: PlanningDependencies) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -29,6 +31,7 @@ public struct WebDependencies: Sendable {
         self.analytics = analytics
         self.kpis = kpis
         self.inbox = inbox
+        self.planning = planning
     }
 }
 
@@ -54,6 +57,7 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     ContentRoutes.register(routes, dependencies.content, pages: pages)
     PublishingRoutes.register(routes, dependencies.publishing, pages: pages)
     AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
+    PlanningRoutes.register(routes, dependencies.planning, pages: pages)
     KpiRoutes.register(routes, dependencies.kpis, pages: pages)
     return (router, table)
 }

@@ -52,7 +52,7 @@ struct PermissionMatrixTests {
             for record in app.routeTable.records where record.access != .anyone {
                 let path = record.path.replacingOccurrences(of: "{id}", with: "x_1").replacingOccurrences(of: "{key}", with: "k")
                     .replacingOccurrences(of: "{layout}", with: "k").replacingOccurrences(of: "{format}", with: "csv")
-                    .replacingOccurrences(of: "{day}", with: "2026-01-01")
+                    .replacingOccurrences(of: "{day}", with: "2026-01-01").replacingOccurrences(of: "{role}", with: "channel")
                     .replacingOccurrences(of: "{memberID}", with: "x_1").replacingOccurrences(of: "{kpiID}", with: "k")
                     .replacingOccurrences(of: "{targetID}", with: "x_1").replacingOccurrences(of: "{period}", with: "2026-01")
                 let response = try await app.api(record.method, path, token: nil)
@@ -113,7 +113,14 @@ struct MatrixFixtures {
         // A loopback webhook: the default outbound policy refuses it, so test sends never leave the machine.
         let channel = try await NotificationChannelService(database: app.database, secrets: app.team.secrets)
             .create(.init(name: "矩阵通知", kind: "webhook", url: "http://127.0.0.1:9/matrix", events: ["target.failed"]), by: owner)
+        // A goal with a saved plan, so the planning routes name real ones.
+        let goals = GoalService(database: app.database, team: app.team, analytics: AnalyticsService(database: app.database))
+        let goal = try await goals.create(Goal(id: "", name: "矩阵目标", metric: .followers, target: 50_000, start: LocalDate(year: 2099, month: 1, day: 1),
+                                               deadline: LocalDate(year: 2099, month: 6, day: 30), accountIDs: [account.id],
+                                               stages: [GoalStage(name: "一期", months: 6, target: 50_000)]), by: owner)
+        let plan = try await PlanService(database: app.database, goals: goals, team: app.team).save(goalID: goal.id, name: "矩阵规划", by: owner)
         return MatrixFixtures(values: [
+            ("/api/v1/goals/", goal.id), ("/team/goals/", goal.id), ("/api/v1/plans/", plan.id), ("/team/plans/", plan.id),
             ("/api/v1/members/", target.id), ("/team/members/", target.id),
             ("/api/v1/accounts/", account.id), ("/accounts/groups/", account.groupIDs[0]), ("/accounts/", account.id),
             ("/api/v1/account-groups/", account.groupIDs[0]),
@@ -143,6 +150,7 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{position}", with: "1")
             .replacingOccurrences(of: "{format}", with: "csv")
             .replacingOccurrences(of: "{day}", with: "2026-01-01")
+            .replacingOccurrences(of: "{role}", with: "channel")
             .replacingOccurrences(of: "{memberID}", with: values.first { $0.0 == "/api/v1/members/" }?.1 ?? "x_unknown")
             .replacingOccurrences(of: "{kpiID}", with: "kpi_builtin_tasks_on_time")
             .replacingOccurrences(of: "{targetID}", with: "x_unknown")

@@ -22,6 +22,10 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case report
     case reportSchedule = "report_schedule"
     case competitor
+    case goal
+    case planVersion = "plan_version"
+    case plannerParameters = "planner_parameters"
+    case positionProfile = "position_profile"
     case kpi
     case kpiTarget = "kpi_target"
     case performanceReview = "performance_review"

@@ -43,6 +43,7 @@ public enum Migrations {
         m018_reports,
         m020_funnels,
         m021_competitors,
+        m022_planning,
         m025_kpis_and_reviews,
     ]
 

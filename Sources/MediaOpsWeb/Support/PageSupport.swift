@@ -105,6 +105,16 @@ struct PageSupport: Sendable {
             }
             team = Self.mostSpecific(team)
             if let first = team.first { nav.append(item("nav.team", first.href, team)) }
+            // 规划: from the goal to the team that reaches it, and what HR is handed.
+            var planning: [LayoutModel.NavItem] = []
+            if can(.planningView) {
+                planning.append(item("nav.planning_goals", PlanningPath.goals.path))
+                planning.append(item("nav.planning_plans", PlanningPath.plans.path))
+                planning.append(item("nav.planning_positions", PlanningPath.positions.path))
+                planning.append(item("nav.planning_hiring", PlanningPath.hiringPlan.path))
+            }
+            planning = Self.mostSpecific(planning)
+            if let first = planning.first { nav.append(item("nav.planning", first.href, planning)) }
             var content: [LayoutModel.NavItem] = []
             if can(.contentView) {
                 content.append(item("nav.topics", ContentPath.topics.path))

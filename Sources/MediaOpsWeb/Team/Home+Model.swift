@@ -22,9 +22,14 @@ extension HomeController {
         var toReview: [ContentRow]
         var dueToday: [ContentRow]
         var sentBack: [ContentRow]
+        /// Each open goal with its status and progress (planning.view).
+        var goals: [GoalCard] = []
+        var hasGoals = false
         var weekHref = HomePage.calendarWeek
         static let calendarWeek = ContentPath.calendar.query(["view": "week"])
     }
+
+    struct GoalCard { var name: String; var href: String; var status: String; var statusClass: String; var percent: String; var barWidth: String; var reason: String }
 
     struct ContentRow { var href: String; var title: String; var detail: String; var state: String; var stateKey: String }
 }

@@ -8,6 +8,20 @@ struct HomeController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
+    /// Each goal still running (or not yet started), its status and progress, nearest deadline first.
+    static func goalCards(_ goals: GoalService, t: Localizer) async throws -> [GoalCard] {
+        let today = try await goals.today().day
+        var cards: [GoalCard] = []
+        for goal in try await goals.goals() where goal.deadline >= today {
+            let progress = try await goals.progress(goal, today: today)
+            cards.append(GoalCard(name: goal.name, href: PlanningPath.goal(.value(goal.id)).path, status: PlanningText.status(progress.status, t),
+                                  statusClass: PlanningText.statusClass(progress.status), percent: PlanningText.percent(progress.fraction),
+                                  barWidth: FixedDecimal.text(min(1, progress.fraction) * 100, digits: 1), reason: PlanningText.goalReason(progress, t)))
+            if cards.count == 8 { break }
+        }
+        return cards
+    }
+
     func register(_ routes: Routes) {
         routes.get(TeamPath.home, .signedIn) { request, context, identity in
             let t = pages.localizer(context)
@@ -69,10 +83,14 @@ struct HomeController {
             if can(.accountsManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_add_account"), href: TeamPath.accountNew.path)) }
             if can(.membersManage) { shortcuts.append(Shortcut(label: t.t("home.shortcut_invite"), href: TeamPath.memberNew.path)) }
             shortcuts.append(Shortcut(label: t.t("home.shortcut_tokens"), href: TeamPath.me.path))
-            let model = HomePage(greeting: t.t("home.greeting", ["name": identity.member.name]), today: t.dateTime(Date()),
+            var model = HomePage(greeting: t.t("home.greeting", ["name": identity.member.name]), today: t.dateTime(Date()),
                                  stats: stats, attention: attention, mine: mine, recent: recent, shortcuts: shortcuts,
                                  canSeeAccounts: can(.accountsView), canSeeAudit: can(.auditView), canSeeContent: can(.contentView),
                                  toReview: toReview, dueToday: dueToday, sentBack: sentBack)
+            if can(.planningView), let goals = dependencies.goals {
+                model.goals = try await Self.goalCards(goals, t: t)
+                model.hasGoals = !model.goals.isEmpty
+            }
             return pages.render(.home, title: t.t("nav.home"), page: model, request: request, context: context)
         }
 

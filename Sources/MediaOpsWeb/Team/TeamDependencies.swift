@@ -11,12 +11,15 @@ public struct TeamDependencies: Sendable {
     public var assets: AssetService
     /// Its policy checks the addresses typed into account fields on save.
     public var outbound: HTTPTransport
+    /// Home's goal card: each open goal's status and progress.
+    public var goals: GoalService?
 
-    public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, outbound: HTTPTransport) {
+    public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, outbound: HTTPTransport, goals: GoalService? = nil) {
         self.team = team
         self.content = content
         self.topics = topics
         self.assets = assets
         self.outbound = outbound
+        self.goals = goals
     }
 }
