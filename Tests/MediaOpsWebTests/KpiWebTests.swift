@@ -104,12 +104,12 @@ struct KpiWebTests {
             }
             #expect(try await app.api(.get, scorecard, token: viewerToken).status == .forbidden)
             #expect(try await app.api(.get, review, token: viewerToken).status == .forbidden)
-            // The built-in tasks KPI says it is not available, never zero.
+            // The built-in tasks KPI reads the tasks room: with nothing due in the period it says so, never zero.
             let card = try await app.api(.get, scorecard, token: memberToken)
             let lines = try #require(card.json["lines"] as? [[String: Any]])
             let tasks = try #require(lines.first { $0["data_source"] as? String == "tasks_on_time" })
             #expect(tasks["actual"] is NSNull)
-            #expect(tasks["unavailable"] as? String == "tasks_not_connected")
+            #expect(tasks["unavailable"] as? String == "nothing_due")
             let evidence = try await app.api(.get, "/api/v1/scorecards/\(member.id)/kpis/kpi_builtin_content_reads?period=\(period)", token: managerToken)
             #expect(evidence.status == .ok)
             #expect(try await app.api(.get, "/api/v1/scorecards/\(member.id)?period=2026-13", token: memberToken).errorCode == "kpi_period_invalid")
@@ -159,7 +159,7 @@ struct KpiWebTests {
             #expect(list.text.contains("/team/scorecards/\(member.id)?period="))
             let card = try await director.get("/team/scorecards/\(member.id)?period=\(period)")
             #expect(card.text.contains("自有内容阅读量"))
-            #expect(card.text.contains("任务模块尚未接入"))
+            #expect(card.text.contains("本周期没有到期的事项"))
             // A target set from the KPI's page shows on the scorecard.
             let saved = try await director.post("/team/kpis/kpi_builtin_content_reads/targets",
                                                 form: [("period_kind", "month"), ("scope", "role:content"), ("value", "1.2万")], from: "/team/kpis/kpi_builtin_content_reads")

@@ -637,17 +637,6 @@ def test_j6_director_plans_the_team_from_a_goal(demo_servers, browser_factory, l
     in the brand-promotion stage; a changed assumption recomputes the plan; the
     plan is saved and the hiring plan HR is handed lists every role with its
     join-by month and profile, printable and exportable."""
-# ============================================================ KPIs, scorecards, reviews
-
-COPYWRITER = "liuyang@mediaops.local"    # 文案策划, reports to 陈静
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_kpi_scorecards_evidence_and_self_assessment(demo_servers, browser_factory, lang):
-    """The director opens this month's scorecards, opens a member's, follows a
-    KPI to the numbers behind it, and finds last month's scorecard frozen by
-    its finalized review; a copywriter writes this month's self-assessment
-    (an empty one is refused beside the box first)."""
     server = demo_servers[lang]
     t = CATALOGS[lang]
     problems = Problems()
@@ -730,6 +719,64 @@ def test_kpi_scorecards_evidence_and_self_assessment(demo_servers, browser_facto
     mine = next(goal for goal in body["items"] if goal["name"] == name)
     status, _ = server.api("DELETE", f"/api/v1/goals/{mine['id']}", token=server.token())
     problems.check(status == 204, "the goal made by the journey could not be removed")
+    problems.raise_if_any()
+
+
+# ============================================================ KPIs, scorecards, reviews
+
+COPYWRITER = "liuyang@mediaops.local"    # 文案策划, reports to 陈静
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_kpi_scorecards_evidence_and_self_assessment(demo_servers, browser_factory, lang):
+    """The director opens this month's scorecards, opens a member's, follows a
+    KPI to the numbers behind it, and finds last month's scorecard frozen by
+    its finalized review; a copywriter writes this month's self-assessment
+    (an empty one is refused beside the box first)."""
+    server = demo_servers[lang]
+    t = CATALOGS[lang]
+    problems = Problems()
+    director = signed_in_browser(browser_factory, server, lang, DIRECTOR)
+    director.open("/team/scorecards")
+    assert t["scorecards.title"] in director.text("main h1")
+    rows = director.els("main table tbody tr")
+    problems.check(len(rows) >= 10, f"the director sees the team's scorecards: {len(rows)} rows")
+    row = next((r for r in rows if "王雨桐" in r.text), None)
+    assert row is not None, "王雨桐's scorecard is not listed"
+    director.open(row.find_element(By.CSS_SELECTOR, "a").get_attribute("href").replace(server.base, ""))
+    assert "王雨桐" in director.text("main h1")
+    assert t["kpis.source.post_reads.name"] in director.text("main table")
+    problems.check(t["kpis.source.tasks_on_time.name"] in director.text("main table"), "the scorecard has the tasks-on-time line")
+    evidence = director.el("main table tbody tr td:last-child a")
+    director.open(evidence.get_attribute("href").replace(server.base, ""))
+    assert "王雨桐" in director.text("main h1")
+    problems.check(t["scorecards.back_to_scorecard"] in director.text("main .crumbs"), "the numbers page leads back to the scorecard")
+    # Last month's review was finalized: its scorecard is frozen.
+    last = (dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    director.open(director.el("main .crumbs a").get_attribute("href").replace(server.base, "").split("?")[0] + f"?period={last}")
+    frozen_prefix = t["scorecards.frozen"].split("{")[0].strip()
+    problems.check(frozen_prefix in director.text("main .page-head"), "last month's scorecard says it is frozen")
+
+    writer = signed_in_browser(browser_factory, server, lang, COPYWRITER)
+    writer.open("/team/reviews")
+    assert t["reviews.title"] in writer.text("main h1")
+    mine = next((r for r in writer.els("main table tbody tr") if "刘洋" in r.text), None)
+    assert mine is not None, "the copywriter's own review is not listed"
+    writer.open(mine.find_element(By.CSS_SELECTOR, "a").get_attribute("href").replace(server.base, ""))
+    writer.fill("#self_assessment", " ")
+    writer.submit(writer.el("#self button[type=submit]"), english_title=False)
+    errors = [e.text for e in writer.els("#self .field.has-error .error")]
+    problems.check(len(errors) == 1, f"the empty self-assessment is refused beside its box: {errors}")
+    words = "本月交稿十二篇，新品文案一次通过。" if lang == "zh" else "Twelve pieces delivered this month; the launch copy passed first time."
+    writer.data_strings |= {words}
+    writer.fill("#self_assessment", words)
+    writer.submit(writer.el("#self button[type=submit]"), english_title=False)
+    assert t["flash.review_self_saved"] in writer.flash()
+    assert words in writer.text("#self")
+    assert t["reviews.state.self_assessed"] in writer.text("main .page-head")
+    problems.raise_if_any()
+
+
 # ============================================================ Work: a task from the board to done
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -848,41 +895,3 @@ def test_knowledge_lesson_written_found_and_linked(demo_servers, browser_factory
     assert writer.path.startswith(f"/content/{item['id']}"), writer.path
     assert t["flash.knowledge_linked"] in writer.flash()
     assert title in writer.text("#related-knowledge"), "the content page does not list the linked lesson"
-    director.open("/team/scorecards")
-    assert t["scorecards.title"] in director.text("main h1")
-    rows = director.els("main table tbody tr")
-    problems.check(len(rows) >= 10, f"the director sees the team's scorecards: {len(rows)} rows")
-    row = next((r for r in rows if "王雨桐" in r.text), None)
-    assert row is not None, "王雨桐's scorecard is not listed"
-    director.open(row.find_element(By.CSS_SELECTOR, "a").get_attribute("href").replace(server.base, ""))
-    assert "王雨桐" in director.text("main h1")
-    assert t["kpis.source.post_reads.name"] in director.text("main table")
-    assert t["scorecards.unavailable.tasks_not_connected"] in director.text("main table"), "tasks say they are not connected"
-    evidence = director.el("main table tbody tr td:last-child a")
-    director.open(evidence.get_attribute("href").replace(server.base, ""))
-    assert "王雨桐" in director.text("main h1")
-    problems.check(t["scorecards.back_to_scorecard"] in director.text("main .crumbs"), "the numbers page leads back to the scorecard")
-    # Last month's review was finalized: its scorecard is frozen.
-    last = (dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    director.open(director.el("main .crumbs a").get_attribute("href").replace(server.base, "").split("?")[0] + f"?period={last}")
-    frozen_prefix = t["scorecards.frozen"].split("{")[0].strip()
-    problems.check(frozen_prefix in director.text("main .page-head"), "last month's scorecard says it is frozen")
-
-    writer = signed_in_browser(browser_factory, server, lang, COPYWRITER)
-    writer.open("/team/reviews")
-    assert t["reviews.title"] in writer.text("main h1")
-    mine = next((r for r in writer.els("main table tbody tr") if "刘洋" in r.text), None)
-    assert mine is not None, "the copywriter's own review is not listed"
-    writer.open(mine.find_element(By.CSS_SELECTOR, "a").get_attribute("href").replace(server.base, ""))
-    writer.fill("#self_assessment", " ")
-    writer.submit(writer.el("#self button[type=submit]"), english_title=False)
-    errors = [e.text for e in writer.els("#self .field.has-error .error")]
-    problems.check(len(errors) == 1, f"the empty self-assessment is refused beside its box: {errors}")
-    words = "本月交稿十二篇，新品文案一次通过。" if lang == "zh" else "Twelve pieces delivered this month; the launch copy passed first time."
-    writer.data_strings |= {words}
-    writer.fill("#self_assessment", words)
-    writer.submit(writer.el("#self button[type=submit]"), english_title=False)
-    assert t["flash.review_self_saved"] in writer.flash()
-    assert words in writer.text("#self")
-    assert t["reviews.state.self_assessed"] in writer.text("main .page-head")
-    problems.raise_if_any()
