@@ -66,29 +66,33 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let assets = AssetService(database: database, storage: storage, maxBytes: configuration.uploadMaxBytes)
     // Every service once; each room is handed the ones it names.
     let content = ContentService(database: database)
+    let knowledge = KnowledgeService.standard(database: database, content: content)
     let topics = TopicService(database: database)
     let channels = NotificationChannelService(database: database, secrets: secrets)
     let publishing = PublishingDependencies(team: team, content: content, assets: assets, publishing: PublishingService(database: database),
                                             tokenHealth: TokenHealthService(database: database), channels: channels, outbound: outbound,
                                             analytics: AnalyticsService(database: database))
     let inbox = NotificationInbox(database: database)
+    let goals = GoalService(database: database, team: team, analytics: AnalyticsService(database: database))
+    let planning = PlanningDependencies(team: team, goals: goals, plans: PlanService(database: database, goals: goals, team: team))
     // Tasks link to things other rooms own; each kind is resolved through its room's service.
     let tasks = TaskService(database: database,
-                            resolvers: TaskService.standardResolvers(content: content, publishing: publishing.publishing, topics: topics),
+                            resolvers: TaskService.standardResolvers(content: content, publishing: publishing.publishing, topics: topics, goals: goals),
                             assets: TaskService.assetResolver(assets))
     let dependencies = WebDependencies(
         renderer: renderer, secureCookies: configuration.secureCookies,
         system: SystemDependencies(database: database, team: team, version: Configuration.version, metrics: { registry.emitToString() }),
-        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound, tasks: tasks),
+        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound, goals: goals, tasks: tasks),
         content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
-                                     inbox: inbox, publishing: publishing),
+                                     inbox: inbox, publishing: publishing, knowledge: knowledge),
         publishing: publishing,
         analytics: AnalyticsDependencies(team: team, analytics: AnalyticsService(database: database), imports: ImportService(database: database),
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
                                           funnels: FunnelService(database: database), reports: ReportService(database: database),
                                           competitors: CompetitorService(database: database)),
-        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics),
-        inbox: inbox)
+        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics, goals: goals),
+        knowledge: KnowledgeDependencies(team: team, knowledge: knowledge, training: TrainingService(database: database), content: content, assets: assets),
+        inbox: inbox, planning: planning)
     let (router, table) = try buildRouter(dependencies)
     // Channels saved before robot addresses were sealed are sealed now.
     try await channels.sealLegacyAddresses()

@@ -14,12 +14,17 @@ public struct WebDependencies: Sendable {
     public var content: ContentDependencies
     public var publishing: PublishingDependencies
     public var analytics: AnalyticsDependencies
+    /// Goals, the planner, position profiles and the hiring plan.
+    public var planning: PlanningDependencies
     public var work: WorkDependencies
+    /// The knowledge base and training (the 任务 room's knowledge part and the 团队 room's training).
+    public var knowledge: KnowledgeDependencies
     /// The signed-in member's unread count on every page.
     public var inbox: NotificationInbox
 
     public init(renderer: ViewRenderer, secureCookies: Bool, system: SystemDependencies, team: TeamDependencies, content: ContentDependencies,
-                publishing: PublishingDependencies, analytics: AnalyticsDependencies, work: WorkDependencies, inbox: NotificationInbox) {
+                publishing: PublishingDependencies, analytics: AnalyticsDependencies, work: WorkDependencies, knowledge: KnowledgeDependencies,
+                inbox: NotificationInbox, planning: PlanningDependencies) {
         self.renderer = renderer
         self.secureCookies = secureCookies
         self.system = system
@@ -28,7 +33,9 @@ public struct WebDependencies: Sendable {
         self.publishing = publishing
         self.analytics = analytics
         self.work = work
+        self.knowledge = knowledge
         self.inbox = inbox
+        self.planning = planning
     }
 }
 
@@ -54,6 +61,8 @@ public func buildRouter(_ dependencies: WebDependencies) throws -> (router: Rout
     ContentRoutes.register(routes, dependencies.content, pages: pages)
     PublishingRoutes.register(routes, dependencies.publishing, pages: pages)
     AnalyticsRoutes.register(routes, dependencies.analytics, pages: pages)
+    PlanningRoutes.register(routes, dependencies.planning, pages: pages)
     WorkRoutes.register(routes, dependencies.work, pages: pages)
+    KnowledgeRoutes.register(routes, dependencies.knowledge, pages: pages)
     return (router, table)
 }

@@ -139,6 +139,26 @@ struct CalendarRangeTests {
         #expect(PostingTimes.parse("24:00") == nil)
         #expect(PostingTimes.parse("abc") == nil)
     }
+
+    @Test("posting at each account's best time: that day at its time, the next day's once passed, by the wall clock across daylight saving",
+          arguments: [
+            // (zone, day, time, not before, expected instant)
+            ("Asia/Shanghai", "2026-12-08", "20:00", "2026-12-08T03:00:00Z", "2026-12-08T12:00:00Z"),
+            ("Asia/Shanghai", "2026-12-08", "07:00", "2026-12-08T03:00:00Z", "2026-12-08T23:00:00Z"),
+            ("Asia/Shanghai", "2026-12-08", "11:00", "2026-12-08T03:00:00Z", "2026-12-09T03:00:00Z"),
+            ("Asia/Shanghai", "2026-12-10", "07:00", "2026-12-08T03:00:00Z", "2026-12-09T23:00:00Z"),
+            // Berlin springs forward on 29 March 2026: 20:00 that day is UTC+2, the day before UTC+1.
+            ("Europe/Berlin", "2026-03-28", "20:00", "2026-03-28T08:00:00Z", "2026-03-28T19:00:00Z"),
+            ("Europe/Berlin", "2026-03-29", "20:00", "2026-03-28T08:00:00Z", "2026-03-29T18:00:00Z"),
+            ("Europe/Berlin", "2026-03-28", "20:00", "2026-03-28T19:30:00Z", "2026-03-29T18:00:00Z"),
+          ])
+    func bestTimeInstant(zone: String, day: String, time: String, notBefore: String, expected: String) throws {
+        let parser = ISO8601DateFormatter()
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        let instant = PostingTimes.instant(on: LocalDate(year: parts[0], month: parts[1], day: parts[2]), at: try #require(PostingTimes.parse(time)),
+                                           zone: try #require(TimeZone(identifier: zone)), notBefore: try #require(parser.date(from: notBefore)))
+        #expect(parser.string(from: instant) == expected)
+    }
 }
 
 @Suite("Text diff")

@@ -100,6 +100,45 @@ struct MetricStoreTests {
         }
     }
 
+    @Test("a matrix of hundreds of accounts read together (split across connections on PostgreSQL) gives each account the figures it gets alone",
+          arguments: TestDatabase.available)
+    func manyAccountsTotals(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (team, owner, _) = try await Self.account(database)
+            var accounts: [Account] = []
+            for index in 0..<320 {
+                accounts.append(try await team.createAccount(.init(platform: "douyin", name: "门店 \(index)", handle: "store\(index)"), by: owner))
+            }
+            let start = LocalDate(year: 2026, month: 9, day: 1)
+            var bulk: [MetricRepository.DailyRow] = []
+            for (index, account) in accounts.enumerated() {
+                // Every account its own numbers; every seventh has no plays at all, which must read as absent.
+                for offset in 0..<60 {
+                    let day = start.adding(days: offset)
+                    if index % 7 != 0 { bulk.append(.init(accountID: account.id, day: day, key: .plays, value: Double(index * 100 + offset))) }
+                    bulk.append(.init(accountID: account.id, day: day, key: .followersTotal, value: Double(10_000 + index * 10 + offset)))
+                }
+            }
+            let rows = bulk
+            let generated = MetricProvenance(source: .fileImport, importID: "imp_0000000000000010", capturedAt: Self.pulledAt)
+            try await database.transaction { db in try await MetricRepository(db).insertGenerated(daily: rows, provenance: generated) }
+            let service = AnalyticsService(database: database)
+            let zone = TimeZone(identifier: "Asia/Shanghai")!
+            let periods = [(from: start.adding(days: 30), to: start.adding(days: 59)), (from: start, to: start.adding(days: 29))]
+            let together = try await service.totals(accountIDs: accounts.map(\.id), periods: periods, zone: zone)
+            #expect(together.map(\.count) == [320, 320])
+            for (index, account) in accounts.enumerated() where index % 3 == 0 {
+                let alone = try await service.totals(accountIDs: [account.id], periods: periods, zone: zone)
+                for period in 0..<2 {
+                    #expect(together[period][account.id] == alone[period][account.id])
+                }
+                let plays = together[0][account.id]?.sums[.plays]
+                #expect(plays == (index % 7 == 0 ? nil : Double((30..<60).map { index * 100 + $0 }.reduce(0, +))))
+                #expect(together[0][account.id]?.followers == Double(10_000 + index * 10 + 59))
+            }
+        }
+    }
+
     @Test("migration 15 carries snapshots stored a metric a row over into one row per capture, values and provenance intact",
           arguments: TestDatabase.available)
     func snapshotRowsMigration(db: TestDatabase) async throws {

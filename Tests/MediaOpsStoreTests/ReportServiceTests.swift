@@ -99,6 +99,17 @@ struct ReportServiceTests {
             let group = try await team.createGroup(name: "微博矩阵", description: nil, by: f.owner)
             let groupReport = try await f.reports.issue(kind: .weekly, scope: .group(group.id), period: Self.week, by: f.owner)
             #expect(groupReport.snapshot.funnels == [])
+
+            // A funnel step's drop-off alert in the week is reported with the step it is about.
+            let rule = try #require(try await AlertService(database: database).rules().first { $0.preset == .funnelDropOff })
+            var evidence = AlertEvidence()
+            evidence.observed = 0.995
+            _ = try await AlertRepository(database.sql).insert(Alert(id: "alt_funnelstep000001", ruleID: rule.id, subjectKey: "funnel:\(funnel.id):0", accountID: nil,
+                                                                     occasion: .day(LocalDate(year: 2026, month: 11, day: 24)), evidence: evidence,
+                                                                     firedAt: Self.instant("2026-11-25T02:00:00Z")))
+            let workspaceReport = try await f.reports.issue(kind: .weekly, scope: .workspace, period: Self.week, by: f.owner)
+            #expect(workspaceReport.snapshot.alerts.first { $0.id == "alt_funnelstep000001" }?.funnelStep
+                    == ReportFunnelStep(funnelID: funnel.id, funnelName: "阅读到咨询", from: "阅读", to: "私信咨询"))
         }
     }
 

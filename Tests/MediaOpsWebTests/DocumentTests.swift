@@ -142,7 +142,7 @@ struct DocumentTests {
         let onDisk = Set(try FileManager.default.subpathsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(9)) })
         let named = Set(PageTemplate.allCases.map(\.rawValue) + PartialTemplate.allCases.map(\.rawValue))
         #expect(onDisk == named)
-        let rooms: Set<Substring> = ["shared", "team", "content", "publishing", "analytics", "work"]
+        let rooms: Set<Substring> = ["shared", "team", "content", "publishing", "analytics", "planning", "work", "knowledge"]
         for name in onDisk where name != PartialTemplate.layout.rawValue { #expect(name.split(separator: "/").count == 2 && rooms.contains(name.split(separator: "/")[0]), "\(name) is outside a room folder") }
     }
 

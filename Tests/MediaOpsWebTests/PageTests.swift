@@ -41,7 +41,7 @@ struct PageTests {
     static func normalise(_ html: String) -> String {
         var text = html
         let rules: [(String, String)] = [
-            (#"(mem|acc|grp|aud|tok|req|tsk|tci|tcm|trr)_[0-9a-z]{16}"#, "$1_ID"),
+            (#"(mem|acc|grp|aud|tok|req|goal|plan|tsk|tci|tcm|trr)_[0-9a-z]{16}"#, "$1_ID"),
             (#"name="_csrf" value="[^"]*""#, #"name="_csrf" value="CSRF""#),
             (#"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2}"#, "DATETIME"),
             (#"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}"#, "DATETIME"),
@@ -69,6 +69,34 @@ struct PageTests {
                 let page = try await session.get(uri)
                 #expect(page.status == .ok, "\(uri)")
                 assertSnapshot(of: Self.normalise(page.text), as: .lines, named: "\(name)-\(locale.rawValue)")
+            }
+        }
+    }
+
+    @Test("the 规划 room's pages match their snapshots in Chinese and English", arguments: AppLocale.allCases)
+    func planningSnapshots(locale: AppLocale) async throws {
+        try await WebHarness.run(.sqlite) { app in
+            try await Self.furnish(app)
+            let account = try #require(try await AccountRepository(app.database.sql).list(filter: AccountFilter(platform: .wechatOA), page: PageRequest()).items.first)
+            // A goal in the future: its pages do not depend on the day the test runs.
+            let goals = GoalService(database: app.database, team: app.team, analytics: AnalyticsService(database: app.database))
+            let goal = try await goals.create(Goal(id: "", name: "服务号半年 5 万粉丝", metric: .followers, target: 50_000, start: LocalDate(year: 2099, month: 1, day: 1),
+                                                   deadline: LocalDate(year: 2099, month: 6, day: 30), accountIDs: [account.id],
+                                                   stages: [GoalStage(name: "初始用户期", months: 3, target: 15_000), GoalStage(name: "品牌推广期", months: 3, target: 50_000)]),
+                                              by: app.ownerPrincipal)
+            let plan = try await PlanService(database: app.database, goals: goals, team: app.team).save(goalID: goal.id, name: "默认假设", by: app.ownerPrincipal)
+            _ = try await app.team.updateMember(id: app.owner.id, .init(locale: locale.rawValue), by: app.ownerPrincipal)
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            for (name, uri) in [("goals", "/team/goals"), ("goal", "/team/goals/\(goal.id)"), ("planner", "/team/goals/\(goal.id)/plan"),
+                                ("version", "/team/plans/\(plan.id)"), ("positions", "/team/positions"), ("hiring", "/team/hiring-plan")] {
+                let page = try await session.get(uri)
+                #expect(page.status == .ok, "\(uri)")
+                // The planner suggests a version name with today's date.
+                let today = LocalDate(Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+                let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+                let html = Self.normalise(page.text).replacingOccurrences(of: "\(today.year)年\(today.month)月\(today.day)日", with: "TODAY")
+                    .replacingOccurrences(of: "\(today.day) \(months[today.month - 1]) \(today.year)", with: "TODAY")
+                assertSnapshot(of: html, as: .lines, named: "planning-\(name)-\(locale.rawValue)")
             }
         }
     }

@@ -52,7 +52,7 @@ struct PermissionMatrixTests {
             for record in app.routeTable.records where record.access != .anyone {
                 let path = record.path.replacingOccurrences(of: "{id}", with: "x_1").replacingOccurrences(of: "{key}", with: "k")
                     .replacingOccurrences(of: "{layout}", with: "k").replacingOccurrences(of: "{format}", with: "csv")
-                    .replacingOccurrences(of: "{day}", with: "2026-01-01")
+                    .replacingOccurrences(of: "{day}", with: "2026-01-01").replacingOccurrences(of: "{role}", with: "channel")
                     .replacingOccurrences(of: "{item}", with: "x_1").replacingOccurrences(of: "{asset}", with: "x_1")
                 let response = try await app.api(record.method, path, token: nil)
                 if path.hasPrefix("/api/") {
@@ -112,14 +112,29 @@ struct MatrixFixtures {
         // A loopback webhook: the default outbound policy refuses it, so test sends never leave the machine.
         let channel = try await NotificationChannelService(database: app.database, secrets: app.team.secrets)
             .create(.init(name: "矩阵通知", kind: "webhook", url: "http://127.0.0.1:9/matrix", events: ["target.failed"]), by: owner)
+        // A goal with a saved plan, so the planning routes name real ones.
+        let goals = GoalService(database: app.database, team: app.team, analytics: AnalyticsService(database: app.database))
+        let goal = try await goals.create(Goal(id: "", name: "矩阵目标", metric: .followers, target: 50_000, start: LocalDate(year: 2099, month: 1, day: 1),
+                                               deadline: LocalDate(year: 2099, month: 6, day: 30), accountIDs: [account.id],
+                                               stages: [GoalStage(name: "一期", months: 6, target: 50_000)]), by: owner)
+        let plan = try await PlanService(database: app.database, goals: goals, team: app.team).save(goalID: goal.id, name: "矩阵规划", by: owner)
         // A task made by the owner: a teammate's rights on it are per task (403 with its own code, not the route's "forbidden").
         let task = try await app.api(.post, "/api/v1/tasks", token: app.ownerToken, json: #"{"title":"矩阵任务","checklist":["一步"]}"#)
         let taskID = task.json["id"] as? String ?? "x_unknown"
         let rule = try await app.api(.post, "/api/v1/task-recurrences", token: app.ownerToken,
                                      json: #"{"title":"矩阵周报","frequency":"weekly","weekdays":[1],"time":"09:00"}"#)
+        // A knowledge entry and a training record of the target member.
+        let entry = try await KnowledgeService.standard(database: app.database, content: ContentService(database: app.database))
+            .create(KnowledgeEntry(id: "", kind: .template, title: "矩阵模板", body: "正文"), by: owner)
+        let training = try await TrainingService(database: app.database).create(
+            TrainingRecord(id: "", memberID: target.id, course: "矩阵课程", day: LocalDate(year: 2026, month: 1, day: 5), hours: 1, result: .attended), by: owner)
         return MatrixFixtures(values: [
+            ("/api/v1/goals/", goal.id), ("/team/goals/", goal.id), ("/api/v1/plans/", plan.id), ("/team/plans/", plan.id),
             ("/api/v1/tasks/", taskID), ("/tasks/recurring/", rule.json["id"] as? String ?? "x_unknown"), ("/tasks/", taskID),
             ("/api/v1/task-recurrences/", rule.json["id"] as? String ?? "x_unknown"),
+            ("/api/v1/knowledge/", entry.id), ("/knowledge/", entry.id),
+            ("/api/v1/training/records/", training.id), ("/team/training/records/", training.id),
+            ("/api/v1/training/members/", target.id), ("/team/training/members/", target.id),
             ("/api/v1/members/", target.id), ("/team/members/", target.id),
             ("/api/v1/accounts/", account.id), ("/accounts/groups/", account.groupIDs[0]), ("/accounts/", account.id),
             ("/api/v1/account-groups/", account.groupIDs[0]),
@@ -149,8 +164,11 @@ struct MatrixFixtures {
             .replacingOccurrences(of: "{position}", with: "1")
             .replacingOccurrences(of: "{format}", with: "csv")
             .replacingOccurrences(of: "{day}", with: "2026-01-01")
+            .replacingOccurrences(of: "{role}", with: "channel")
             .replacingOccurrences(of: "{item}", with: "x_unknown")
             .replacingOccurrences(of: "{asset}", with: "x_unknown")
+            .replacingOccurrences(of: "{kind}", with: "content")
+            .replacingOccurrences(of: "{target_id}", with: "x_unknown")
             .replacingOccurrences(of: "{id}", with: "x_unknown")
     }
 }

@@ -211,6 +211,51 @@ struct PublishingWebTests {
         }
     }
 
+    @Test("each account at its own best time: the adopted time or the platform's, on the chosen day, from the API and the editor's form", arguments: TestDatabase.available)
+    func scheduleAtBestTime(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            let fixture = try await Self.furnish(app)
+            // The 微博 account adopted 20:00 from its numbers; 小红书 keeps its platform's 21:00.
+            _ = try await app.team.updateAccount(id: fixture.weiboID, TeamService.AccountInput(bestTime: "20:00"), by: app.ownerPrincipal)
+            let zone = TimeZone(identifier: "Asia/Shanghai")!
+            let tomorrow = LocalDate(Date(), timeZone: zone).adding(days: 1)
+            func utc(_ day: LocalDate, _ hour: Int) -> String {
+                Self.iso(LocalDateTime(year: day.year, month: day.month, day: day.day, hour: hour, minute: 0).instant(in: zone)!)
+            }
+            let noon = LocalDateTime(year: tomorrow.year, month: tomorrow.month, day: tomorrow.day, hour: 12, minute: 0).instant(in: zone)!
+            let created = try await app.api(.post, "/api/v1/content/\(fixture.itemID)/targets", token: app.ownerToken, json: """
+                {"account_ids":["\(fixture.weiboID)","\(fixture.xhsID)"],"due_at":"\(Self.iso(noon))","at_best_time":true}
+                """)
+            #expect(created.status == .created, "\(created.text)")
+            let targets = try #require(created.json["targets"] as? [[String: Any]])
+            #expect(targets.first { $0["account_id"] as? String == fixture.weiboID }?["due_at"] as? String == utc(tomorrow, 20))
+            #expect(targets.first { $0["account_id"] as? String == fixture.xhsID }?["due_at"] as? String == utc(tomorrow, 21))
+            for target in targets {
+                #expect(try await app.api(.post, "/api/v1/targets/\(target["id"] as? String ?? "")/cancel", token: app.ownerToken, json: "{}").status == .ok)
+            }
+
+            // Publishing now cannot also wait for a best time; a day already gone is refused.
+            let both = try await app.api(.post, "/api/v1/content/\(fixture.itemID)/targets", token: app.ownerToken,
+                                         json: #"{"account_ids":["\#(fixture.weiboID)"],"publish_now":true,"at_best_time":true}"#)
+            #expect(both.status == .unprocessableContent && both.errorField == "at_best_time")
+            let past = try await app.api(.post, "/api/v1/content/\(fixture.itemID)/targets", token: app.ownerToken, json: """
+                {"account_ids":["\(fixture.weiboID)"],"due_at":"\(Self.iso(Date().addingTimeInterval(-3 * 86_400)))","at_best_time":true}
+                """)
+            #expect(past.status == .unprocessableContent && past.errorField == "due_at")
+
+            // The editor's form: the accounts show their times, and the box sends each at its own.
+            let session = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let editor = try await session.get("/content/\(fixture.itemID)")
+            #expect(editor.text.contains("最佳 20:00") && editor.text.contains("最佳 21:00") && editor.text.contains("各账号按自己的最佳发布时间"))
+            let posted = try await session.post("/content/\(fixture.itemID)/schedule",
+                                                 form: [("account_ids", fixture.weiboID), ("due_at", Self.local(noon)), ("best_time", "1")],
+                                                 from: "/content/\(fixture.itemID)")
+            #expect(posted.status == .seeOther || posted.status == .found, "\(posted.status)")
+            let listed = try #require(try await app.api(.get, "/api/v1/content/\(fixture.itemID)/targets", token: app.ownerToken).json["targets"] as? [[String: Any]])
+            #expect(listed.first { $0["state"] as? String == "scheduled" }?["due_at"] as? String == utc(tomorrow, 20))
+        }
+    }
+
     @Test("a viewer reads the queue but every publishing change is 403", arguments: TestDatabase.available)
     func viewerIsRefused(db: TestDatabase) async throws {
         try await WebHarness.run(db) { app in

@@ -97,6 +97,9 @@ public enum DemoWorkspace {
             try await DemoAlerts.load(database: components.database, owner: principal, analystID: analyst?.id)
             try await DemoCompetitors.load(database: components.database, owner: principal, analystID: analyst?.id)
             try await DemoReports.load(database: components.database)
+            let director = try await MemberRepository(components.database.sql).find(email: "zhouhang@mediaops.local")
+            try await DemoPlanning.load(database: components.database, team: components.team, owner: principal, directorID: director?.id)
+            try await DemoKnowledge.load(database: components.database, content: ContentService(database: components.database), owner: principal)
             if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
             try await DemoTasks.load(components: components)
         }

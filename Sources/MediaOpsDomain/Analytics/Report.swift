@@ -275,8 +275,12 @@ public struct ReportAlert: Sendable, Equatable, Codable {
     public var day: LocalDate?
     public var postID: String?
     public var evidence: AlertEvidence
+    /// For a funnel step's alert, the step as it was named when the report was
+    /// issued (reports issued before this existed have none).
+    public var funnelStep: ReportFunnelStep?
 
-    public init(id: String, ruleID: String, accountID: String?, accountName: String?, firedAt: Date, day: LocalDate?, postID: String?, evidence: AlertEvidence) {
+    public init(id: String, ruleID: String, accountID: String?, accountName: String?, firedAt: Date, day: LocalDate?, postID: String?, evidence: AlertEvidence,
+                funnelStep: ReportFunnelStep? = nil) {
         self.id = id
         self.ruleID = ruleID
         self.accountID = accountID
@@ -285,6 +289,22 @@ public struct ReportAlert: Sendable, Equatable, Codable {
         self.day = day
         self.postID = postID
         self.evidence = evidence
+        self.funnelStep = funnelStep
+    }
+}
+
+/// A funnel step named in a report: the funnel and the stages the drop-off is between.
+public struct ReportFunnelStep: Sendable, Equatable, Codable {
+    public var funnelID: String
+    public var funnelName: String
+    public var from: String
+    public var to: String
+
+    public init(funnelID: String, funnelName: String, from: String, to: String) {
+        self.funnelID = funnelID
+        self.funnelName = funnelName
+        self.from = from
+        self.to = to
     }
 }
 

@@ -36,6 +36,27 @@ public enum PostingTimes {
     public static func format(_ time: (hour: Int, minute: Int)) -> String {
         String(format: "%02d:%02d", time.hour, time.minute)
     }
+
+    /// An account's posting time: the one it adopted, else its platform's default.
+    public static func time(for account: Account) -> (hour: Int, minute: Int) {
+        account.bestTime.flatMap(parse) ?? defaultTime(for: account.platform)
+    }
+
+    /// When a post planned for `day` goes out at `time` in `zone`: that day at
+    /// that time, or the next day's if it is not after `notBefore` (the best
+    /// time today has passed). A time a daylight-saving change skips is taken
+    /// as the instant the clocks jump to, as the calendar gives it.
+    public static func instant(on day: LocalDate, at time: (hour: Int, minute: Int), zone: TimeZone, notBefore: Date) -> Date {
+        var candidate = day
+        for _ in 0..<3 {
+            if let instant = LocalDateTime(year: candidate.year, month: candidate.month, day: candidate.day, hour: time.hour, minute: time.minute).instant(in: zone),
+               instant > notBefore {
+                return instant
+            }
+            candidate = candidate.adding(days: 1)
+        }
+        return notBefore.addingTimeInterval(3_600)
+    }
 }
 
 /// The days a calendar view shows, computed in the workspace's time zone so a

@@ -22,7 +22,14 @@ public enum AuditEntity: String, CaseIterable, Sendable, Codable {
     case report
     case reportSchedule = "report_schedule"
     case competitor
+    case goal
+    case planVersion = "plan_version"
+    case plannerParameters = "planner_parameters"
+    case positionProfile = "position_profile"
     case task
+    case knowledgeEntry = "knowledge_entry"
+    case trainingRecord = "training_record"
+    case assessmentStandard = "assessment_standard"
 }
 
 /// One recorded change: who did what to which thing, when, and what changed.

@@ -1,5 +1,6 @@
 import Foundation
 import MediaOpsDomain
+import Logging
 import SQLKit
 
 extension AlertService {
@@ -279,5 +280,30 @@ extension AlertService {
 
     static func series(_ metric: AlertMetric, _ values: [LocalDate: [MetricKey: Double]], platform: Platform) -> [LocalDate: Double] {
         values.compactMapValues { value(metric, $0, platform: platform) }
+    }
+}
+
+extension AlertService {
+    /// New numbers have been stored (an import, a pull, a funnel file): the
+    /// rules judge the accounts' days through `day`, each of `postIDs`, and the
+    /// funnels. The numbers stay stored whatever happens here, so a failure is
+    /// not the caller's failure — but it is logged with what was being judged,
+    /// never swallowed; the hourly sweep judges the same days again.
+    public func judgeNewNumbers(accountIDs: [String], through day: LocalDate?, postIDs: [String] = [], now: Date, after source: String) async {
+        func attempt(_ what: String, _ body: () async throws -> Void) async {
+            do { try await body() } catch {
+                database.logger.error("alert rules could not judge new numbers",
+                                      metadata: ["after": .string(source), "judging": .string(what), "error": .string(String(describing: error))])
+            }
+        }
+        if let day {
+            if !accountIDs.isEmpty {
+                await attempt("accounts through \(day)") { _ = try await evaluate(accountIDs: accountIDs, through: day, now: now) }
+            }
+            await attempt("funnels through \(day)") { _ = try await evaluateFunnels(through: day, now: now) }
+        }
+        for postID in postIDs {
+            await attempt("post \(postID)") { _ = try await evaluate(postID: postID, now: now) }
+        }
     }
 }

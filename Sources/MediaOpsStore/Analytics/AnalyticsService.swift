@@ -168,6 +168,28 @@ struct AnalyticsReadRepository: Sendable {
     /// before it, not four.
     func periodTotals(accountIDs: [String], windows: [Window], keys: [MetricKey]) async throws -> [String: [WindowFigures]] {
         guard !accountIDs.isEmpty, !windows.isEmpty else { return [:] }
+        // PostgreSQL runs one statement on one backend: a matrix of hundreds of
+        // accounts is thousands of seeks on one core while the others idle. Halves
+        // on two pooled connections finish in about half the time. SQLite keeps
+        // one connection, so splitting there would only queue.
+        let chunkSize = 150
+        guard db.databaseKind == .postgresql, accountIDs.count > chunkSize else {
+            return try await periodTotalsStatement(accountIDs: accountIDs, windows: windows, keys: keys)
+        }
+        let parts = (accountIDs.count + chunkSize - 1) / chunkSize
+        let perPart = (accountIDs.count + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: [String: [WindowFigures]].self) { group in
+            for start in stride(from: 0, to: accountIDs.count, by: perPart) {
+                let chunk = Array(accountIDs[start..<min(start + perPart, accountIDs.count)])
+                group.addTask { try await periodTotalsStatement(accountIDs: chunk, windows: windows, keys: keys) }
+            }
+            var result: [String: [WindowFigures]] = [:]
+            for try await part in group { result.merge(part) { first, _ in first } }
+            return result
+        }
+    }
+
+    private func periodTotalsStatement(accountIDs: [String], windows: [Window], keys: [MetricKey]) async throws -> [String: [WindowFigures]] {
         // Exclusive boundaries: the values strictly before each day.
         var boundaries: [LocalDate] = []
         for window in windows {
@@ -247,11 +269,46 @@ struct AnalyticsReadRepository: Sendable {
 
     /// The snapshots of these posts, each post's in capture order.
     func snapshots(postIDs: [String]) async throws -> [String: [(hours: Double?, values: [MetricKey: Double])]] {
-        guard !postIDs.isEmpty else { return [:] }
         var result: [String: [(hours: Double?, values: [MetricKey: Double])]] = [:]
-        let placeholders = postIDs.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
-        for row in try await db.raw("SELECT post_id, hours_since_publish, metric_values FROM post_snapshots WHERE post_id IN (" + placeholders + ") ORDER BY post_id, captured_at").all() {
-            result[try row.string("post_id"), default: []].append((try row.optionalDouble("hours_since_publish"), try SnapshotValues.decode(try row.string("metric_values"))))
+        // In pieces, so no statement binds more values than either database takes.
+        for offset in stride(from: 0, to: postIDs.count, by: Self.idsPerStatement) {
+            let piece = postIDs[offset..<min(postIDs.count, offset + Self.idsPerStatement)]
+            let placeholders = piece.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            for row in try await db.raw("SELECT post_id, hours_since_publish, metric_values FROM post_snapshots WHERE post_id IN (" + placeholders + ") ORDER BY post_id, captured_at").all() {
+                result[try row.string("post_id"), default: []].append((try row.optionalDouble("hours_since_publish"), try SnapshotValues.decode(try row.string("metric_values"))))
+            }
+        }
+        return result
+    }
+
+    static let idsPerStatement = 900
+
+    /// One key's daily values for these accounts over [from, to], by account and day.
+    func dailyValues(accountIDs: [String], key: MetricKey, from: LocalDate, to: LocalDate) async throws -> [String: [LocalDate: Double]] {
+        var result: [String: [LocalDate: Double]] = [:]
+        for offset in stride(from: 0, to: accountIDs.count, by: Self.idsPerStatement) {
+            let piece = accountIDs[offset..<min(accountIDs.count, offset + Self.idsPerStatement)]
+            let ids = piece.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            for row in try await db.raw("SELECT account_id, day, value FROM account_daily_metrics WHERE account_id IN (" + ids + ")"
+                                        + " AND metric = \(bind: key.rawValue) AND day >= \(bind: from.description) AND day <= \(bind: to.description)").all() {
+                let text = try row.string("day")
+                guard let day = LocalDate(text) else { throw UnreadableStoredValue(column: "day", value: text) }
+                result[try row.string("account_id"), default: [:]][day] = try row.double("value")
+            }
+        }
+        return result
+    }
+
+    /// The posts these accounts published in [start, stop), by account.
+    func publishedPosts(accountIDs: [String], start: Date, stop: Date) async throws -> [String: [(id: String, publishedAt: Date)]] {
+        var result: [String: [(id: String, publishedAt: Date)]] = [:]
+        for offset in stride(from: 0, to: accountIDs.count, by: Self.idsPerStatement) {
+            let piece = accountIDs[offset..<min(accountIDs.count, offset + Self.idsPerStatement)]
+            let ids = piece.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            for row in try await db.raw("SELECT id, account_id, published_at FROM analytics_posts WHERE account_id IN (" + ids + ")"
+                                        + " AND published_at >= \(bind: start.epochMilliseconds) AND published_at < \(bind: stop.epochMilliseconds)").all() {
+                result[try row.string("account_id"), default: []].append((try row.string("id"), try row.date("published_at")))
+            }
         }
         return result
     }

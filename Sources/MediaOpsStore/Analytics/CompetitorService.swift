@@ -292,21 +292,18 @@ public struct CompetitorService: Sendable {
 
     func ownEntries(_ accounts: [Account], from: LocalDate, to: LocalDate, zone: TimeZone) async throws -> [CompetitorBenchmark.Entry] {
         guard !accounts.isEmpty else { return [] }
-        let metrics = MetricRepository(database.sql)
+        let reads = AnalyticsReadRepository(database.sql)
         let start = AnalyticsService.instant(from, zone), stop = AnalyticsService.instant(to.adding(days: 1), zone)
+        // Read for all the accounts at once (an agency benchmarks hundreds): their follower
+        // counts by day, the posts they published in the period, and those posts' snapshots.
+        let followersByAccount = try await reads.dailyValues(accountIDs: accounts.map(\.id), key: .followersTotal, from: from, to: to)
+        let postsByAccount = try await reads.publishedPosts(accountIDs: accounts.map(\.id), start: start, stop: stop)
+        let snapshots = try await reads.snapshots(postIDs: postsByAccount.values.flatMap { $0.map(\.id) })
         var entries: [CompetitorBenchmark.Entry] = []
         for account in accounts {
-            let daily = try await metrics.daily(accountID: account.id, from: from, to: to, keys: [.followersTotal])
-            var followers: [LocalDate: Double] = [:]
-            for (day, values) in daily { if let value = values[.followersTotal]?.value { followers[day] = value } }
-            // The account's posts published in the period, each with its latest snapshot.
-            let rows = try await database.sql.raw("""
-                SELECT id, published_at FROM analytics_posts WHERE account_id = \(bind: account.id)
-                AND published_at >= \(bind: start.epochMilliseconds) AND published_at < \(bind: stop.epochMilliseconds)
-                """).all()
+            let followers = followersByAccount[account.id] ?? [:]
             var published: [String: LocalDate] = [:]
-            for row in rows { published[try row.string("id")] = LocalDate(try row.date("published_at"), timeZone: zone) }
-            let snapshots = try await AnalyticsReadRepository(database.sql).snapshots(postIDs: Array(published.keys))
+            for post in postsByAccount[account.id] ?? [] { published[post.id] = LocalDate(post.publishedAt, timeZone: zone) }
             let consumption = DerivedMetric.consumptionKey(for: account.platform)
             var posts: [(day: LocalDate, values: [String: Double])] = []
             for (id, day) in published {

@@ -150,10 +150,8 @@ public struct FunnelService: Sendable {
             return added
         }
         let latest = events.map(\.day).max()
-        if let latest {
-            // New data lands: the funnel rules judge it (a failure here never undoes the import).
-            _ = try? await AlertService(database: database).evaluateFunnels(through: latest, now: now)
-        }
+        // New data lands: the funnel rules judge it (a failure here never undoes the import).
+        await AlertService(database: database).judgeNewNumbers(accountIDs: [], through: latest, now: now, after: "funnel events \(funnelID)")
         return ImportOutcome(rows: events.count, added: added, latestDay: latest)
     }
 

@@ -39,9 +39,12 @@ public struct ImportService: Sendable {
     public let inlineRowLimit: Int
     public static let maxBytes = 50 * 1_024 * 1_024
 
+    let alerts: AlertService
+
     public init(database: Database, inlineRowLimit: Int = 2_000) {
         self.database = database
         self.queue = JobQueue(database: database)
+        self.alerts = AlertService(database: database)
         self.inlineRowLimit = inlineRowLimit
     }
 
@@ -357,10 +360,7 @@ public struct ImportService: Sendable {
             throw error
         }
         // The alert rules judge the file's latest day (best effort, after the commit; see MetricPullService.evaluateAlerts).
-        if let latest = days.map(\.0).max() {
-            _ = try? await AlertService(database: database).evaluate(accountIDs: [record.accountID], through: latest, now: now)
-            _ = try? await AlertService(database: database).evaluateFunnels(through: latest, now: now)
-        }
+        await alerts.judgeNewNumbers(accountIDs: [record.accountID], through: days.map(\.0).max(), now: now, after: "import \(id)")
         return try await MetricImportRepository(database.sql).find(id: id) ?? record
     }
 

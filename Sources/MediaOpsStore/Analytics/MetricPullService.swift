@@ -108,15 +108,12 @@ public struct MetricPullService: Sendable {
     /// commit and best effort: the values are stored whatever the rules make
     /// of them, and evaluating again later raises nothing twice.
     func evaluateAlerts(accountID: String, result: MetricPullResult, record: MetricPullRecord, now: Date) async {
-        let alerts = AlertService(database: database)
-        if let latest = result.daily.filter({ !$0.values.isEmpty }).map(\.day).max() {
-            _ = try? await alerts.evaluate(accountIDs: [accountID], through: latest, now: now)
-            _ = try? await alerts.evaluateFunnels(through: latest, now: now)
+        // Posts near their 24-hour mark are the ones the post rules judge.
+        let posts = record.posts.filter { post in
+            post.publishedAt.map { (12 * 3_600.0...48 * 3_600.0).contains(now.timeIntervalSince($0)) } ?? false
         }
-        for post in record.posts {
-            guard let published = post.publishedAt, (12 * 3_600.0...48 * 3_600.0).contains(now.timeIntervalSince(published)) else { continue }
-            _ = try? await alerts.evaluate(postID: post.id, now: now)
-        }
+        await AlertService(database: database).judgeNewNumbers(accountIDs: [accountID], through: result.daily.filter({ !$0.values.isEmpty }).map(\.day).max(),
+                                                               postIDs: posts.map(\.id), now: now, after: "pull of \(accountID)")
     }
 
     /// Records an attempt that brought nothing back. "Not yet available" is

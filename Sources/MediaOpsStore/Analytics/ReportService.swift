@@ -255,6 +255,9 @@ public struct ReportService: Sendable {
         }
         let ranked = ReportPost.ranked(posts, count: ReportSnapshot.postListSize)
 
+        let funnels = FunnelService(database: database)
+        let allFunnels = try await funnels.all()
+        let funnelsByID = Dictionary(allFunnels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var alerts: [ReportAlert] = []
         var alertTotal = 0
         for alert in try await reads.alerts(start: start, stop: stop) {
@@ -267,13 +270,19 @@ public struct ReportService: Sendable {
             case .day(let judged): day = judged
             case .post(let id, _): postID = id
             }
+            // A funnel step's alert ("funnel:<id>:<step>") keeps the step's names as they are now.
+            var step: ReportFunnelStep?
+            let subject = alert.subjectKey.split(separator: ":").map(String.init)
+            if subject.count == 3, subject[0] == "funnel", let funnel = funnelsByID[subject[1]], let index = Int(subject[2]),
+               funnel.stages.indices.contains(index), funnel.stages.indices.contains(index + 1) {
+                step = ReportFunnelStep(funnelID: funnel.id, funnelName: funnel.name, from: funnel.stages[index].name, to: funnel.stages[index + 1].name)
+            }
             alerts.append(ReportAlert(id: alert.id, ruleID: alert.ruleID, accountID: alert.accountID, accountName: alert.accountID.flatMap { byID[$0]?.name },
-                                      firedAt: alert.firedAt, day: day, postID: postID, evidence: alert.evidence))
+                                      firedAt: alert.firedAt, day: day, postID: postID, evidence: alert.evidence, funnelStep: step))
         }
         // The funnels over this scope: every funnel for the workspace, a group's or an account's own funnels.
-        let funnels = FunnelService(database: database)
         var reportFunnels: [ReportFunnel] = []
-        for funnel in try await funnels.all() where Self.covers(scope, funnel.scope) {
+        for funnel in allFunnels where Self.covers(scope, funnel.scope) {
             let figures = try await funnels.figures(funnel, periods: [(period.from, period.to), (previous.from, previous.to)], zone: zone)
             reportFunnels.append(ReportFunnel(id: funnel.id, name: funnel.name, stages: funnel.stages.map(\.name), counts: figures[0].counts,
                                               previousCounts: figures[1].counts))

@@ -16,8 +16,23 @@ import SQLKit
 /// extension could be created.
 public struct ContentSearch: Sendable {
     let kind: DatabaseKind
+    let index: Index
 
-    public init(kind: DatabaseKind) { self.kind = kind }
+    /// The FTS5 table (SQLite) that mirrors a searched table's `search_text`,
+    /// and its column naming the row. Other rooms whose text people search in
+    /// Chinese (the knowledge base) use the same search over their own table.
+    public struct Index: Sendable {
+        let ftsTable: String
+        let keyColumn: String
+
+        public static let content = Index(ftsTable: "content_fts", keyColumn: "content_id")
+        public static let knowledge = Index(ftsTable: "knowledge_fts", keyColumn: "entry_id")
+    }
+
+    public init(kind: DatabaseKind, index: Index = .content) {
+        self.kind = kind
+        self.index = index
+    }
 
     /// The text that is indexed for an item: its title and the plain text of its body.
     public static func searchText(title: String, body: String, summary: String, tags: [String]) -> String {
@@ -27,8 +42,14 @@ public struct ContentSearch: Sendable {
     /// Keeps the index in step with an item (call inside the saving transaction).
     func index(contentID: String, text: String, on db: any SQLDatabase) async throws {
         guard kind == .sqlite else { return }  // PostgreSQL indexes the column itself
-        try await db.raw("DELETE FROM content_fts WHERE content_id = \(bind: contentID)").run()
-        try await db.raw("INSERT INTO content_fts (content_id, text) VALUES (\(bind: contentID), \(bind: text))").run()
+        try await db.raw("DELETE FROM \(unsafeRaw: index.ftsTable) WHERE \(unsafeRaw: index.keyColumn) = \(bind: contentID)").run()
+        try await db.raw("INSERT INTO \(unsafeRaw: index.ftsTable) (\(unsafeRaw: index.keyColumn), text) VALUES (\(bind: contentID), \(bind: text))").run()
+    }
+
+    /// Takes a deleted row out of the index (call inside the deleting transaction).
+    func remove(id: String, on db: any SQLDatabase) async throws {
+        guard kind == .sqlite else { return }
+        try await db.raw("DELETE FROM \(unsafeRaw: index.ftsTable) WHERE \(unsafeRaw: index.keyColumn) = \(bind: id)").run()
     }
 
     /// The condition for a list that shows a page and counts hits up to `cap`.
@@ -39,7 +60,7 @@ public struct ContentSearch: Sendable {
     func condition(_ query: String, cap: Int, on db: any SQLDatabase) async throws -> SQLQueryString {
         let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard kind == .sqlite, trimmed.count >= 3 else { return condition(trimmed) }
-        let hits = try await db.raw("SELECT COUNT(*) AS n FROM (SELECT rowid FROM content_fts WHERE content_fts MATCH \(bind: Self.phrase(trimmed)) LIMIT \(bind: cap + 1)) probe")
+        let hits = try await db.raw("SELECT COUNT(*) AS n FROM (SELECT rowid FROM \(unsafeRaw: index.ftsTable) WHERE \(unsafeRaw: index.ftsTable) MATCH \(bind: Self.phrase(trimmed)) LIMIT \(bind: cap + 1)) probe")
             .first()?.decode(column: "n", as: Int.self) ?? 0
         return hits > cap ? Self.like(trimmed) : condition(trimmed)
     }
@@ -59,7 +80,7 @@ public struct ContentSearch: Sendable {
     func condition(_ query: String) -> SQLQueryString {
         let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
         if kind == .sqlite && trimmed.count >= 3 {
-            return "id IN (SELECT content_id FROM content_fts WHERE content_fts MATCH \(bind: Self.phrase(trimmed)))"
+            return "id IN (SELECT \(unsafeRaw: index.keyColumn) FROM \(unsafeRaw: index.ftsTable) WHERE \(unsafeRaw: index.ftsTable) MATCH \(bind: Self.phrase(trimmed)))"
         }
         return Self.like(trimmed)
     }

@@ -57,6 +57,9 @@ public final class Database: Sendable {
     private let driver: any DatabaseDriver
     /// Which database this is (see `SQLDatabase.databaseKind`).
     public var kind: DatabaseKind { sql.databaseKind }
+    /// The logger the database was opened with: work a service does after its
+    /// commit (best effort) reports its failures here instead of dropping them.
+    public var logger: Logger { driver.logger }
     /// The store's clock: every instant a service stamps (created, updated,
     /// decided, due) is read here, so a test or a replay can set the time the
     /// way the connectors' `ConnectorContext.now` does.
@@ -140,6 +143,7 @@ public final class Database: Sendable {
 
 protocol DatabaseDriver: Sendable {
     var pooled: any SQLDatabase { get }
+    var logger: Logger { get }
     func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     func shutdown() async throws
 }

@@ -43,7 +43,9 @@ public enum Migrations {
         m018_reports,
         m020_funnels,
         m021_competitors,
+        m022_planning,
         m023_tasks,
+        m024_knowledge,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

@@ -14,9 +14,28 @@ public struct PublishingService: Sendable {
     /// all). Only approved (or already scheduled) content may be scheduled; an
     /// account already holding a live target for the item is refused.
     public func schedule(contentID: String, accountIDs: [String], at dueAt: Date, by principal: Principal) async throws -> [PublishTarget] {
+        try await schedule(contentID: contentID, accountIDs: accountIDs, when: .at(dueAt), by: principal)
+    }
+
+    /// When the targets of one scheduling go out.
+    public enum Timing: Sendable {
+        /// All at the same instant.
+        case at(Date)
+        /// Each account at its posting time (adopted, else its platform's) on
+        /// this day in the workspace zone, or the next day's once it has passed.
+        case bestTime(on: LocalDate)
+    }
+
+    public func schedule(contentID: String, accountIDs: [String], when timing: Timing, by principal: Principal) async throws -> [PublishTarget] {
         let accounts = Array(Set(accountIDs.filter { !$0.isEmpty })).sorted()
         guard !accounts.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
-        guard dueAt > database.now().addingTimeInterval(-300) else { throw ValidationError(field: "due_at", code: "in_the_past") }
+        let zone = try await WorkspaceRepository(database.sql).get().flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(identifier: "Asia/Shanghai")!
+        if case .at(let dueAt) = timing {
+            guard dueAt > database.now().addingTimeInterval(-300) else { throw ValidationError(field: "due_at", code: "in_the_past") }
+        }
+        if case .bestTime(let day) = timing {
+            guard day >= LocalDate(database.now(), timeZone: zone) else { throw ValidationError(field: "due_at", code: "in_the_past") }
+        }
         return try await database.transaction { db in
             let content = ContentRepository(db)
             guard var item = try await content.findForUpdate(id: contentID) else { throw NotFoundError(entity: "content") }
@@ -33,6 +52,12 @@ public struct PublishingService: Sendable {
                 guard account.state == .active else { throw ConflictError(code: "account_unavailable", field: "account_ids", params: ["account": account.name]) }
                 if existing.contains(where: { $0.accountID == accountID && $0.state != .cancelled }) {
                     throw ConflictError(code: "already_scheduled", field: "account_ids", params: ["account": account.name])
+                }
+                let dueAt: Date
+                switch timing {
+                case .at(let instant): dueAt = instant
+                case .bestTime(let day):
+                    dueAt = PostingTimes.instant(on: day, at: PostingTimes.time(for: account), zone: zone, notBefore: now.addingTimeInterval(60))
                 }
                 let id = Identifier.make("tgt")
                 let job = try await JobQueue(database: database).enqueue(kind: .publish, payload: id, runAt: dueAt, idempotencyKey: "publish:\(id)", on: db)

@@ -445,7 +445,7 @@ struct ReportsController {
                                   evidence: alert.evidence, firedAt: alert.firedAt)
                 sentence = AlertSentence.ruleName(rule, t: t) + t.t("common.colon") + AlertSentence.sentence(value, rule: rule, t: t)
             }
-            alertRows.append(ReportPage.AlertRow(when: t.dateTime(alert.firedAt), account: alert.accountName ?? t.t("reports.alert_no_account"), sentence: sentence))
+            alertRows.append(ReportPage.AlertRow(when: t.dateTime(alert.firedAt), account: Self.subject(alert, t), sentence: sentence))
         }
         let canManage = identity.permissions.contains(.analyticsManage)
         let model = ReportPage(
@@ -552,7 +552,7 @@ struct ReportsController {
             }
         }
         for alert in snapshot.alerts {
-            rows.append([section("alerts"), .text(t.fullDateTime(alert.firedAt)), .text(alert.accountName ?? ""), number(alert.evidence.observed), number(alert.evidence.bound),
+            rows.append([section("alerts"), .text(t.fullDateTime(alert.firedAt)), .text(Self.subject(alert, t)), number(alert.evidence.observed), number(alert.evidence.bound),
                          .empty, .empty, .empty, .empty])
         }
         for funnel in snapshot.funnels ?? [] {
@@ -589,6 +589,14 @@ struct ReportsController {
         return try AnalyticsController(dependencies: dependencies, pages: pages).download(table, name: name, request: request)
     }
 
+    /// What a reported alert is about: the funnel step for a funnel's alert, else its account.
+    static func subject(_ alert: ReportAlert, _ t: Localizer) -> String {
+        if let step = alert.funnelStep {
+            return t.t("analytics.funnels.step_name", ["funnel": step.funnelName, "from": step.from, "to": step.to])
+        }
+        return alert.accountName ?? t.t("reports.alert_no_account")
+    }
+
     func dto(_ report: Report, _ t: Localizer) async throws -> ReportDTO {
         let alerts = dependencies.alerts
         var sentences: [String: String] = [:]
@@ -598,7 +606,8 @@ struct ReportsController {
             sentences[alert.id] = AlertSentence.sentence(Alert(id: alert.id, ruleID: alert.ruleID, subjectKey: "", accountID: alert.accountID, occasion: occasion,
                                                                evidence: alert.evidence, firedAt: alert.firedAt), rule: rule, t: t)
         }
-        return ReportDTO(report, title: ReportSentence.title(report, t: t), sentences: sentences)
+        let subjects = Dictionary(report.snapshot.alerts.map { ($0.id, Self.subject($0, t)) }, uniquingKeysWith: { first, _ in first })
+        return ReportDTO(report, title: ReportSentence.title(report, t: t), sentences: sentences, subjects: subjects)
     }
 }
 
@@ -687,6 +696,7 @@ struct ReportDTO: Encodable {
         var rule_id: String
         @Nullable var account_id: String?
         @Nullable var account_name: String?
+        @Nullable var funnel_step: String?
         var fired_at: Date
         @Nullable var sentence: String?
     }
@@ -721,7 +731,7 @@ struct ReportDTO: Encodable {
     var alert_total: Int
     var sections: [String]
 
-    init(_ report: Report, title: String, sentences: [String: String]) {
+    init(_ report: Report, title: String, sentences: [String: String], subjects: [String: String] = [:]) {
         let snapshot = report.snapshot
         id = report.id
         self.title = title
@@ -749,7 +759,8 @@ struct ReportDTO: Encodable {
         top_posts = snapshot.topPosts.map(ReportPostDTO.init)
         bottom_posts = snapshot.bottomPosts.map(ReportPostDTO.init)
         ranked_posts = snapshot.rankedPosts
-        alerts = snapshot.alerts.map { AlertItem(id: $0.id, rule_id: $0.ruleID, account_id: $0.accountID, account_name: $0.accountName, fired_at: $0.firedAt,
+        alerts = snapshot.alerts.map { AlertItem(id: $0.id, rule_id: $0.ruleID, account_id: $0.accountID, account_name: $0.accountName,
+                                                 funnel_step: $0.funnelStep == nil ? nil : subjects[$0.id], fired_at: $0.firedAt,
                                                  sentence: sentences[$0.id]) }
         alert_total = snapshot.alertTotal
         sections = snapshot.sections.map(\.rawValue)

@@ -81,7 +81,7 @@ extension ContentController {
                             done: item.state == .approved || item.state == .scheduled || item.state == .published || (item.state == .inReview && index < item.reviewStage))
         }
         let currentStage = flow.stages[min(item.reviewStage, flow.stages.count - 1)]
-        let model = EditorPage(
+        var model = EditorPage(
             id: item.id, version: item.version, values: values, errors: errors.messages,
             fieldWarnings: Self.plannedWarning(item.state == .published ? nil : item.plannedAt, t), summary: errors.summary,
             state: t.t("content.state_\(item.state.rawValue)"), stateKey: item.state.rawValue,
@@ -127,6 +127,9 @@ extension ContentController {
             isTemplate: item.isTemplate, links: EditorLinks(item),
             publishing: try await PublishingController(dependencies: dependencies.publishing, pages: pages)
                 .contentSection(item, errors: errors, form: scheduleForm, context: context, identity: identity))
+        if let knowledge = dependencies.knowledge {
+            model.related = try await KnowledgeController.relatedSection(contentID: item.id, knowledge: knowledge, identity: identity, t: t)
+        }
         return pages.render(.contentEditor, title: item.title, page: model, request: request, context: context, status: status)
     }
 

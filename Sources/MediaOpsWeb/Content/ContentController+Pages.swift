@@ -13,17 +13,18 @@ extension ContentController {
                 let accountIDs = form.all("account_ids").filter { !$0.isEmpty }
                 guard !accountIDs.isEmpty else { throw ValidationError(field: "account_ids", code: "required") }
                 let now = form.has("publish_now")
-                let due: Date
+                let timing: PublishingService.Timing
                 if now {
-                    due = Date()
+                    timing = .at(Date())
                 } else {
                     let zone = pages.localizer(context).timeZone
                     guard case .some(.some(let date)) = try ContentInputParsing.localDateTime(form["due_at"], field: "due_at", zone: zone) else {
                         throw ValidationError(field: "due_at", code: "required")
                     }
-                    due = date
+                    // "Each at its best time" keeps the chosen day and lets each account's time decide the hour.
+                    timing = form["best_time"] == "1" ? .bestTime(on: LocalDate(date, timeZone: zone)) : .at(date)
                 }
-                _ = try await dependencies.publishing.publishing.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: identity.principal)
+                _ = try await dependencies.publishing.publishing.schedule(contentID: item.id, accountIDs: accountIDs, when: timing, by: identity.principal)
                 return pages.redirect(ContentPath.item(.value(item.id)).fragment("publishing"), flash: now ? "flash.targets_publishing_now" : "flash.targets_scheduled")
             } catch {
                 let refusal = try pages.refusal(error, context)

@@ -12,9 +12,11 @@ public struct ContentDependencies: Sendable {
     public var inbox: NotificationInbox
     /// The editor shows the item's publishing panel, which the publishing room draws.
     public var publishing: PublishingDependencies
+    /// The editor shows the knowledge entries linked to the item (相关经验), which the knowledge base keeps.
+    public var knowledge: KnowledgeService?
 
     public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, wordLists: WordListService,
-                inbox: NotificationInbox, publishing: PublishingDependencies) {
+                inbox: NotificationInbox, publishing: PublishingDependencies, knowledge: KnowledgeService? = nil) {
         self.team = team
         self.content = content
         self.topics = topics
@@ -22,5 +24,6 @@ public struct ContentDependencies: Sendable {
         self.wordLists = wordLists
         self.inbox = inbox
         self.publishing = publishing
+        self.knowledge = knowledge
     }
 }

@@ -116,5 +116,7 @@ extension ContentController {
         var links: EditorLinks
         /// The "发布" section (targets and the schedule form), once the item is approved.
         var publishing: PublishingController.ContentSection?
+        /// The "相关经验" section: knowledge entries linked to the item.
+        var related: KnowledgeRelatedSection? = nil
     }
 }

@@ -320,10 +320,12 @@ extension PublishingController {
                               checked: chosen.contains(account.id), taken: live.contains(account.id),
                               // The same rule the scheduler applies: no publishing API, or no credentials to use it.
                               assisted: account.platform.capabilities.contains(.assistedOnly)
-                                  || (!account.platform.secretFields.isEmpty && account.credentialKeys.isEmpty))
+                                  || (!account.platform.secretFields.isEmpty && account.credentialKeys.isEmpty),
+                              bestTime: t.t("publishing.best_time_of", ["time": PostingTimes.format(PostingTimes.time(for: account))]))
             },
             hasAccounts: !accounts.isEmpty,
             dueValue: form?["due_at"] ?? planned ?? Self.nextHourValue(zone),
+            bestTimeChecked: form?["best_time"] == "1",
             timeZone: zone.identifier, zoneNote: t.t("publishing.zone_note", ["zone": zone.identifier]),
             frozen: try await service.freeze() != nil,
             total: numbers.count > 1 ? t.t("publishing.numbers_total", ["consumption": t.count(Int(consumptionTotal)),

@@ -25,16 +25,23 @@ struct PublishingController {
             let input = try await JSONInput.read(request, context: context)
             let accountIDs = try input.strings("account_ids") ?? []
             guard accountIDs.contains(where: { !$0.isEmpty }) else { throw ValidationError(field: "account_ids", code: "required") }
-            let due: Date
+            let timing: PublishingService.Timing
+            let atBestTime = try input.bool("at_best_time") == true
             if try input.bool("publish_now") == true {
-                due = Date()
+                guard !atBestTime else { throw ValidationError(field: "at_best_time", code: "conflicts_with_publish_now") }
+                timing = .at(Date())
             } else {
-                guard case .some(.some(let date)) = try ContentInputParsing.instant(try input.nullableString("due_at"), field: "due_at") else {
-                    throw ValidationError(field: "due_at", code: "required")
+                let due = try ContentInputParsing.instant(try input.nullableString("due_at"), field: "due_at")
+                if atBestTime {
+                    // The day of `due_at` in the workspace zone (today without one); each account's time sets the hour.
+                    let zone = pages.localizer(context).timeZone
+                    timing = .bestTime(on: LocalDate((due ?? nil) ?? Date(), timeZone: zone))
+                } else {
+                    guard case .some(.some(let date)) = due else { throw ValidationError(field: "due_at", code: "required") }
+                    timing = .at(date)
                 }
-                due = date
             }
-            let created = try await service.schedule(contentID: item.id, accountIDs: accountIDs, at: due, by: identity.principal)
+            let created = try await service.schedule(contentID: item.id, accountIDs: accountIDs, when: timing, by: identity.principal)
             return try JSONOutput.response(TargetsDTO(targets: try await targetDTOs(created)), status: .created)
         }
         routes.get("/api/v1/content/{id}/targets", .permission(.contentView)) { _, context in

@@ -23,6 +23,8 @@ extension PublishingController {
         var checked: Bool
         var taken: Bool
         var assisted: Bool
+        /// Its posting time ("最佳 20:00"): adopted from its numbers, else its platform's default.
+        var bestTime: String
     }
 
     struct ContentSection {
@@ -34,6 +36,7 @@ extension PublishingController {
         var accounts: [AccountChoice]
         var hasAccounts: Bool
         var dueValue: String
+        var bestTimeChecked: Bool
         var timeZone: String
         var zoneNote: String
         var frozen: Bool

@@ -98,8 +98,22 @@ struct PageSupport: Sendable {
             var team: [LayoutModel.NavItem] = []
             if can(.membersView) { team.append(item("nav.members", TeamPath.members.path)); team.append(item("nav.roles", TeamPath.roles.path)) }
             if can(.accountsView) { team.append(item("nav.accounts", TeamPath.accounts.path)); team.append(item("nav.groups", TeamPath.groups.path)) }
+            // Training: the team overview for those who assess, one's own record for everyone else.
+            if can(.reviewsManage) { team.append(item("nav.training", TrainingPath.overview.path)) }
+            else if can(.kpisView) { team.append(item("nav.my_training", TrainingPath.member(.value(identity.member.id)).path)) }
+            if can(.knowledgeView) { team.append(item("nav.standards", TrainingPath.standards.path)) }
             team = Self.mostSpecific(team)
             if let first = team.first { nav.append(item("nav.team", first.href, team)) }
+            // 规划: from the goal to the team that reaches it, and what HR is handed.
+            var planning: [LayoutModel.NavItem] = []
+            if can(.planningView) {
+                planning.append(item("nav.planning_goals", PlanningPath.goals.path))
+                planning.append(item("nav.planning_plans", PlanningPath.plans.path))
+                planning.append(item("nav.planning_positions", PlanningPath.positions.path))
+                planning.append(item("nav.planning_hiring", PlanningPath.hiringPlan.path))
+            }
+            planning = Self.mostSpecific(planning)
+            if let first = planning.first { nav.append(item("nav.planning", first.href, planning)) }
             var content: [LayoutModel.NavItem] = []
             if can(.contentView) {
                 content.append(item("nav.topics", ContentPath.topics.path))
@@ -136,6 +150,7 @@ struct PageSupport: Sendable {
                 work.append(item("nav.work_list", WorkPath.list.path))
                 work.append(item("nav.work_recurring", WorkPath.recurring.path))
             }
+            if can(.knowledgeView) { work.append(item("nav.knowledge", KnowledgePath.list.path)) }
             work = Self.mostSpecific(work)
             // The board is the room's front page; a task's own page (/tasks/…) opens the list's entry.
             if let first = work.first { nav.append(item("nav.work", first.href, work)) }

@@ -22,6 +22,9 @@ extension HomeController {
         var toReview: [ContentRow]
         var dueToday: [ContentRow]
         var sentBack: [ContentRow]
+        /// Each open goal with its status and progress (planning.view).
+        var goals: [GoalCard] = []
+        var hasGoals = false
         /// The member's open tasks, and the team's overdue ones.
         var canSeeTasks = false
         var myTasks: [TaskCard] = []
@@ -31,6 +34,8 @@ extension HomeController {
         var weekHref = HomePage.calendarWeek
         static let calendarWeek = ContentPath.calendar.query(["view": "week"])
     }
+
+    struct GoalCard { var name: String; var href: String; var status: String; var statusClass: String; var percent: String; var barWidth: String; var reason: String }
 
     struct ContentRow { var href: String; var title: String; var detail: String; var state: String; var stateKey: String }
 }

@@ -8,6 +8,20 @@ struct HomeController {
     let dependencies: TeamDependencies
     let pages: PageSupport
 
+    /// Each goal still running (or not yet started), its status and progress, nearest deadline first.
+    static func goalCards(_ goals: GoalService, t: Localizer) async throws -> [GoalCard] {
+        let today = try await goals.today().day
+        var cards: [GoalCard] = []
+        for goal in try await goals.goals() where goal.deadline >= today {
+            let progress = try await goals.progress(goal, today: today)
+            cards.append(GoalCard(name: goal.name, href: PlanningPath.goal(.value(goal.id)).path, status: PlanningText.status(progress.status, t),
+                                  statusClass: PlanningText.statusClass(progress.status), percent: PlanningText.percent(progress.fraction),
+                                  barWidth: FixedDecimal.text(min(1, progress.fraction) * 100, digits: 1), reason: PlanningText.goalReason(progress, t)))
+            if cards.count == 8 { break }
+        }
+        return cards
+    }
+
     func register(_ routes: Routes) {
         routes.get(TeamPath.home, .signedIn) { request, context, identity in
             let t = pages.localizer(context)
@@ -73,6 +87,10 @@ struct HomeController {
                                  stats: stats, attention: attention, mine: mine, recent: recent, shortcuts: shortcuts,
                                  canSeeAccounts: can(.accountsView), canSeeAudit: can(.auditView), canSeeContent: can(.contentView),
                                  toReview: toReview, dueToday: dueToday, sentBack: sentBack)
+            if can(.planningView), let goals = dependencies.goals {
+                model.goals = try await Self.goalCards(goals, t: t)
+                model.hasGoals = !model.goals.isEmpty
+            }
             if let tasks = dependencies.tasks, can(.tasksView) {
                 // The member's open work by due date, and what the team let slip.
                 let now = Date()

@@ -11,15 +11,19 @@ public struct TeamDependencies: Sendable {
     public var assets: AssetService
     /// Its policy checks the addresses typed into account fields on save.
     public var outbound: HTTPTransport
+    /// Home's goal card: each open goal's status and progress.
+    public var goals: GoalService?
     /// Home's "my tasks" and "overdue tasks".
     public var tasks: TaskService?
 
-    public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, outbound: HTTPTransport, tasks: TaskService? = nil) {
+    public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, outbound: HTTPTransport, goals: GoalService? = nil,
+                tasks: TaskService? = nil) {
         self.team = team
         self.content = content
         self.topics = topics
         self.assets = assets
         self.outbound = outbound
+        self.goals = goals
         self.tasks = tasks
     }
 }

@@ -100,6 +100,11 @@ struct AuditLabels {
         case "status": return t.optional("topics.status_\(raw)") ?? raw
         case "category": return t.optional("content.category_\(raw)") ?? raw
         case "platform": return Platform(rawValue: raw).map(t.platformShortName) ?? raw
+        case "platforms": return raw.split(separator: ",").map { text in
+            let key = text.trimmingCharacters(in: .whitespaces)
+            return Platform(rawValue: key).map(t.platformShortName) ?? key
+        }.joined(separator: t.t("common.list_separator"))
+        case "result" where entity == .trainingRecord: return t.optional("training.result_\(raw)") ?? raw
         case "state":
             switch entity {
             case .content: return t.optional("content.state_\(raw)") ?? raw
@@ -111,6 +116,7 @@ struct AuditLabels {
             switch entity {
             case .account: return t.optional("account.kind_\(raw)") ?? raw
             case .notificationChannel: return t.optional("channels.kind_\(raw)") ?? raw
+            case .knowledgeEntry: return t.optional("knowledge.kind_\(raw)") ?? raw
             default: return raw
             }
         default: return raw

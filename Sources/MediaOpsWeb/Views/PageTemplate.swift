@@ -65,6 +65,18 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case analyticsCompetitors = "analytics/competitors"
     case analyticsCompetitor = "analytics/competitor"
     case analyticsCompetitorForm = "analytics/competitor_form"
+    // Planning
+    case planningGoals = "planning/goals"
+    case planningGoal = "planning/goal"
+    case planningGoalForm = "planning/goal_form"
+    case planningPlan = "planning/plan"
+    case planningPlans = "planning/plans"
+    case planningVersion = "planning/version"
+    case planningCompare = "planning/compare"
+    case planningParameters = "planning/parameters"
+    case planningPositions = "planning/positions"
+    case planningPosition = "planning/position"
+    case planningHiring = "planning/hiring"
     // Work
     case workList = "work/list"
     case workBoard = "work/board"
@@ -72,6 +84,16 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case workForm = "work/form"
     case workRecurring = "work/recurring"
     case workRecurringForm = "work/recurring_form"
+    // Work: knowledge base and training
+    case knowledgeList = "knowledge/list"
+    case knowledgeEntry = "knowledge/entry"
+    case knowledgeForm = "knowledge/form"
+    case knowledgeVersions = "knowledge/versions"
+    case trainingOverview = "knowledge/training_overview"
+    case trainingMember = "knowledge/training_member"
+    case trainingForm = "knowledge/training_form"
+    case trainingStandards = "knowledge/standards"
+    case trainingStandardForm = "knowledge/standard_form"
 }
 
 /// The partials pages include (`{{>room/name}}`), and the frame they inherit
@@ -86,7 +108,10 @@ enum PartialTemplate: String, CaseIterable, Sendable {
     case workFilters = "work/filters"
     case finding = "content/finding"
     case publishingRetry = "publishing/retry"
+    case planningResult = "planning/result"
+    case planningParameterGroup = "planning/parameter_group"
     case publishingSection = "publishing/section"
     case analyticsPeriodPicker = "analytics/period_picker"
     case analyticsReportScheduleFields = "analytics/report_schedule_fields"
+    case knowledgeRelated = "knowledge/related"
 }

@@ -53,6 +53,8 @@ public struct ViewRenderer: Sendable {
         let file = { (name: String) in SystemPath.staticFile(.value(name)).path }
         return ["team": room(TeamPath.plain), "content": room(ContentPath.plain), "publishing": room(PublishingPath.plain),
                 "analytics": room(AnalyticsPath.plain), "work": room(WorkPath.plain),
+                "planning": room(PlanningPath.plain),
+                "knowledge": room(KnowledgePath.plain), "training": room(TrainingPath.plain),
                 "system": room(SystemPath.plain),
                 "files": ["appCSS": file("app.css"), "appJS": file("app.js"), "publishingCSS": file("publishing.css"), "publishingJS": file("publishing.js"), "workJS": file("work.js")]]
     }()

@@ -9,6 +9,13 @@
     if (message && !window.confirm(message)) event.preventDefault();
   }, true);
 
+  // A print button (the hiring plan): shown only where script runs, since without it the browser's own print does the same.
+  var printers = document.querySelectorAll("[data-print]");
+  for (var p = 0; p < printers.length; p++) {
+    printers[p].hidden = false;
+    printers[p].addEventListener("click", function () { window.print(); });
+  }
+
   // Account form: show only the chosen platform's fields. Hidden sections are
   // disabled too, so their required inputs neither block nor get submitted.
   function syncPlatform(select) {

@@ -1,0 +1,154 @@
+import Foundation
+import MediaOpsDomain
+import SQLKit
+
+/// A goal as a link picker lists it.
+public struct GoalOption: Sendable, Equatable {
+    public var id: String
+    public var name: String
+}
+
+/// Goals: validated (every broken field at once), audited, and their progress
+/// computed on read from the covered accounts' daily numbers, which come
+/// through the 数据 room's `AnalyticsService` (so a new day's numbers show the
+/// next time the goal is read).
+///
+/// Other rooms link to goals through `goal(id:)`, `exists(id:)` and `options()`.
+public struct GoalService: Sendable {
+    public let database: Database
+    public let team: TeamService
+    public let analytics: AnalyticsService
+
+    public init(database: Database, team: TeamService, analytics: AnalyticsService) {
+        self.database = database
+        self.team = team
+        self.analytics = analytics
+    }
+
+    public func today() async throws -> (day: LocalDate, zone: TimeZone) { try await analytics.today() }
+
+    // MARK: Public reads for other rooms
+
+    public func goal(id: String) async throws -> Goal? { try await GoalRepository(database.sql).find(id: id) }
+
+    public func exists(id: String) async throws -> Bool { try await GoalRepository(database.sql).exists(id: id) }
+
+    /// Every goal's id and name, by name, for pickers that link to a goal.
+    public func options() async throws -> [GoalOption] {
+        try await GoalRepository(database.sql).names().map { GoalOption(id: $0.id, name: $0.name) }
+    }
+
+    public func goals() async throws -> [Goal] { try await GoalRepository(database.sql).all() }
+
+    // MARK: Changes
+
+    public func create(_ draft: Goal, by principal: Principal, now: Date? = nil) async throws -> Goal {
+        let now = now ?? database.now()
+        var goal = Self.cleaned(draft)
+        goal.id = Identifier.makeOrdered("goal")
+        goal.createdAt = now
+        goal.updatedAt = now
+        try await check(goal)
+        let checked = goal
+        return try await database.transaction { db in
+            let repository = GoalRepository(db)
+            guard try await repository.count() < Goal.maxCount else {
+                throw ValidationError(field: "name", code: "too_many", params: ["max": String(Goal.maxCount)])
+            }
+            try await repository.create(checked, createdBy: principal.memberID)
+            try await Audit.record(db, principal, .create, .goal, checked.id, label: checked.name, changes: Self.fields(checked).mapValues { ["", $0] }, at: now)
+            return checked
+        }
+    }
+
+    public func update(_ edited: Goal, by principal: Principal, now: Date? = nil) async throws -> Goal {
+        let now = now ?? database.now()
+        let cleaned = Self.cleaned(edited)
+        try await check(cleaned)
+        return try await database.transaction { db in
+            let repository = GoalRepository(db)
+            guard let before = try await repository.find(id: cleaned.id, lock: true) else { throw NotFoundError(entity: "goal") }
+            var goal = cleaned
+            goal.createdAt = before.createdAt
+            goal.updatedAt = now
+            let changes = ChangeSet(from: Self.fields(before), to: Self.fields(goal))
+            guard !changes.isEmpty else { return before }
+            try await repository.update(goal)
+            try await Audit.record(db, principal, .update, .goal, goal.id, label: goal.name, changes: changes.changes, at: now)
+            return goal
+        }
+    }
+
+    /// Deletes the goal with its saved plan versions.
+    public func delete(id: String, by principal: Principal, now: Date? = nil) async throws {
+        let now = now ?? database.now()
+        try await database.transaction { db in
+            let repository = GoalRepository(db)
+            guard let goal = try await repository.find(id: id, lock: true) else { throw NotFoundError(entity: "goal") }
+            try await repository.delete(id: id)
+            try await Audit.record(db, principal, .delete, .goal, id, label: goal.name, at: now)
+        }
+    }
+
+    static func cleaned(_ goal: Goal) -> Goal {
+        var goal = goal
+        goal.name = goal.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        goal.notes = goal.notes.trimmingCharacters(in: .whitespacesAndNewlines)
+        goal.accountIDs = Array(NSOrderedSet(array: goal.accountIDs.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })) as? [String] ?? []
+        goal.groupIDs = Array(NSOrderedSet(array: goal.groupIDs.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })) as? [String] ?? []
+        for index in goal.stages.indices { goal.stages[index].name = goal.stages[index].name.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return goal
+    }
+
+    /// The goal's own rules, and every account and group it names existing.
+    func check(_ goal: Goal) async throws {
+        var errors = goal.validationErrors()
+        if !errors.contains(where: { $0.field == "accounts" }) {
+            let accounts = Set(try await team.allAccounts().map(\.id))
+            let groups = Set(try await team.groups().map(\.id))
+            if goal.accountIDs.contains(where: { !accounts.contains($0) }) || goal.groupIDs.contains(where: { !groups.contains($0) }) {
+                errors.append(ValidationError(field: "accounts", code: "goal_unknown_account"))
+            }
+        }
+        let order = ["name", "metric", "target", "start", "deadline", "accounts", "stages"]
+        errors.sort { (order.firstIndex(of: $0.field) ?? 7) < (order.firstIndex(of: $1.field) ?? 7) }
+        if errors.count == 1 { throw errors[0] }
+        if !errors.isEmpty { throw ValidationErrors(errors) }
+    }
+
+    static func fields(_ goal: Goal) -> [String: String] {
+        var fields = ["name": goal.name, "metric": goal.metric.rawValue, "target": PlanningNumber.text(goal.target), "start": goal.start.description,
+                      "deadline": goal.deadline.description, "notes": goal.notes,
+                      "accounts": goal.accountIDs.joined(separator: ","), "groups": goal.groupIDs.joined(separator: ",")]
+        fields["stages"] = goal.stages.map { "\($0.name)/\($0.months)/\(PlanningNumber.text($0.target))" }.joined(separator: "; ")
+        return fields
+    }
+
+    // MARK: Progress
+
+    /// The accounts a goal covers: those it names and those of the groups it names.
+    public func accounts(of goal: Goal) async throws -> [Account] {
+        let groups = Set(goal.groupIDs), named = Set(goal.accountIDs)
+        return try await team.allAccounts().filter { named.contains($0.id) || !groups.isDisjoint(with: $0.groupIDs) }
+    }
+
+    /// The goal's progress today (days in the workspace zone), read fresh from the metric store.
+    public func progress(_ goal: Goal, today requested: LocalDate? = nil) async throws -> GoalProgress {
+        let today: LocalDate
+        if let requested { today = requested } else { today = try await self.today().day }
+        let accounts = try await accounts(of: goal)
+        // Levels need the last count before the start as the baseline.
+        let from = goal.metric.isLevel ? goal.start.adding(days: -60) : goal.start
+        let to = min(today, goal.deadline)
+        var series: [[LocalDate: Double]] = []
+        if from <= to {
+            for account in accounts {
+                let daily = try await analytics.daily(accountID: account.id, from: from, to: to)
+                var values: [LocalDate: Double] = [:]
+                for (day, metrics) in daily { if let value = metrics[goal.metric.metricKey] { values[day] = value } }
+                series.append(values)
+            }
+        }
+        return GoalProgress.compute(goal, accounts: series, today: today)
+    }
+}
