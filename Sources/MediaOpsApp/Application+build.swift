@@ -77,7 +77,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let planning = PlanningDependencies(team: team, goals: goals, plans: PlanService(database: database, goals: goals, team: team))
     // Tasks link to things other rooms own; each kind is resolved through its room's service.
     let tasks = TaskService(database: database,
-                            resolvers: TaskService.standardResolvers(content: content, publishing: publishing.publishing, topics: topics),
+                            resolvers: TaskService.standardResolvers(content: content, publishing: publishing.publishing, topics: topics, goals: goals),
                             assets: TaskService.assetResolver(assets))
     // KPIs read the other rooms through their services, the tasks room's completions included.
     let kpiService = KpiService(database: database)
@@ -96,7 +96,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
                                           funnels: FunnelService(database: database), reports: ReportService(database: database),
                                           competitors: CompetitorService(database: database)),
-        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics),
+        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics, goals: goals),
         knowledge: KnowledgeDependencies(team: team, knowledge: knowledge, training: TrainingService(database: database), content: content, assets: assets),
         kpis: kpis,
         inbox: inbox, planning: planning)

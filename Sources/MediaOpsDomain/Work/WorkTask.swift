@@ -43,6 +43,8 @@ public enum TaskLinkKind: String, Sendable, CaseIterable, Codable {
     case content
     case publishTarget = "publish_target"
     case topic
+    /// A goal of the planning room (目标).
+    case goal
 }
 
 /// A task's pointer at something another room owns.

@@ -69,15 +69,18 @@ public struct TaskService: Sendable {
     }
 
     /// The link resolvers of the rooms that exist today: content items, publish
-    /// targets and topics, each through its room's service.
-    public static func standardResolvers(content: ContentService, publishing: PublishingService, topics: TopicService) -> [TaskLinkKind: TaskLinkResolver] {
-        [
+    /// targets, topics and goals, each through its room's service.
+    public static func standardResolvers(content: ContentService, publishing: PublishingService, topics: TopicService,
+                                         goals: GoalService? = nil) -> [TaskLinkKind: TaskLinkResolver] {
+        var resolvers: [TaskLinkKind: TaskLinkResolver] = [
             .content: TaskLinkResolver { id in try await content.find(id: id).map { TaskLinkTarget(title: $0.title) } },
             .publishTarget: TaskLinkResolver { id in
                 try await publishing.detail(id: id).map { TaskLinkTarget(title: $0.contentTitle, detail: $0.accountName) }
             },
             .topic: TaskLinkResolver { id in try await topics.find(id: id).map { TaskLinkTarget(title: $0.title) } },
         ]
+        if let goals { resolvers[.goal] = TaskLinkResolver { id in try await goals.goal(id: id).map { TaskLinkTarget(title: $0.name) } } }
+        return resolvers
     }
 
     public static func assetResolver(_ assets: AssetService) -> TaskLinkResolver {

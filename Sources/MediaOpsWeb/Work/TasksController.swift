@@ -387,6 +387,7 @@ struct TasksController {
         case .content: ContentPath.item(.value(link.id)).path
         case .publishTarget: PublishingPath.target(.value(link.id)).path
         case .topic: ContentPath.topic(.value(link.id)).path
+        case .goal: PlanningPath.goal(.value(link.id)).path
         }
     }
 
@@ -429,6 +430,8 @@ struct TasksController {
                 choices = try await dependencies.content.list(filter: ContentFilter(), page: PageRequest(page: 1, perPage: 50)).items.map { ($0.id, $0.title) }
             case .topic:
                 choices = try await dependencies.topics.list(filter: TopicFilter(), page: PageRequest(page: 1, perPage: 50)).items.map { ($0.id, $0.title) }
+            case .goal:
+                choices = try await dependencies.goals?.goals().map { ($0.id, $0.name) } ?? []
             case .publishTarget:
                 break
             }

@@ -9,12 +9,15 @@ public struct WorkDependencies: Sendable {
     /// The recent content items and topics the task form offers to link.
     public var content: ContentService
     public var topics: TopicService
+    /// The goals the task form offers to link.
+    public var goals: GoalService?
 
-    public init(team: TeamService, tasks: TaskService, assets: AssetService, content: ContentService, topics: TopicService) {
+    public init(team: TeamService, tasks: TaskService, assets: AssetService, content: ContentService, topics: TopicService, goals: GoalService? = nil) {
         self.team = team
         self.tasks = tasks
         self.assets = assets
         self.content = content
         self.topics = topics
+        self.goals = goals
     }
 }
