@@ -314,7 +314,7 @@ def test_j2_topic_to_scheduled_content(demo_servers, browser_factory, lang):
     zone = ZoneInfo(server.api("GET", "/api/v1/settings", token=server.token())[1]["time_zone"])
     due = (dt.datetime.now(zone) + dt.timedelta(days=2)).replace(hour=10, minute=30, second=0, microsecond=0)
     chosen = []
-    for label in owner.els("#publishing .schedule-form label.check"):
+    for label in owner.els("#publishing .schedule-form .checks label.check"):
         box = label.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
         chip = label.find_element(By.CSS_SELECTOR, ".chip").text
         if chip in (t["platform.wechat_oa.short"], t["platform.wechat_oa.name"], t["platform.weibo.short"], t["platform.weibo.name"]) \
