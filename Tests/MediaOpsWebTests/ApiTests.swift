@@ -40,6 +40,11 @@ struct ApiTests {
             #expect(try await app.api(.patch, "/api/v1/members/\(id)", token: app.ownerToken, json: #"{"password":"new-password-1"}"#).status == .ok)
             let login = try await app.api(.post, "/api/v1/session", token: nil, json: #"{"email":"wang@example.com","password":"new-password-1"}"#)
             #expect(login.status == .created)
+            // One's own password needs the current one (PATCH /api/v1/me): refused here, and the token goes on working.
+            let ownerID = try #require(try await app.api(.get, "/api/v1/me", token: app.ownerToken).json["id"] as? String)
+            let own = try await app.api(.patch, "/api/v1/members/\(ownerID)", token: app.ownerToken, json: #"{"password":"taken-over-1"}"#)
+            #expect(own.status == .unprocessableContent && own.errorCode == "own_password_needs_current" && own.errorField == "password")
+            #expect(try await app.api(.get, "/api/v1/me", token: app.ownerToken).status == .ok)
             #expect(try await app.api(.get, "/api/v1/members/\(id)", token: app.ownerToken).json["name"] as? String == "王雨桐（审核）")
             #expect(try await app.api(.get, "/api/v1/members/mem_doesnotexist00", token: app.ownerToken).status == .notFound)
         }

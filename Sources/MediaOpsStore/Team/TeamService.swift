@@ -144,6 +144,11 @@ public struct TeamService: Sendable {
     }
 
     public func updateMember(id: String, _ input: MemberChanges, by principal: Principal) async throws -> Member {
+        // One's own password changes only with the current one (`changeOwnPassword`): a borrowed
+        // session or token must not be enough to take the account over, nor end every other sign-in.
+        if input.password != nil && id == principal.memberID {
+            throw ValidationError(field: "password", code: "own_password_needs_current")
+        }
         let name = try input.name.map { try Validate.requiredText($0, field: "name", max: 60) }
         let password = try input.password.map { try Validate.password($0) }
         let locale = try input.locale.flatMap { $0.isEmpty ? nil : try Validate.locale($0) }
