@@ -49,6 +49,8 @@ enum TrainingInput {
         }
         var record = base ?? TrainingRecord(id: "new", memberID: "", course: "", day: LocalDate(year: 1970, month: 1, day: 1), hours: 0, result: .attended)
         if base == nil { record.memberID = (attempt { try source.text("member_id") } ?? "").trimmed }
+        // A record stays with its member; an edit that sends one is still held to its type.
+        else { _ = attempt { try source.text("member_id") } }
         if let course = attempt({ try source.text("course") }) { record.course = course }
         if let provider = attempt({ try source.text("provider") }) { record.provider = provider }
         if let text = attempt({ try source.text("day") })?.trimmed {
