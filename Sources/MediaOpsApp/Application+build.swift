@@ -73,7 +73,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                             tokenHealth: TokenHealthService(database: database), channels: channels, outbound: outbound,
                                             analytics: AnalyticsService(database: database))
     let inbox = NotificationInbox(database: database)
-    let goals = GoalService(database: database, team: team, analytics: AnalyticsService(database: database))
+    let goals = GoalService(database: database, team: team, analytics: publishing.analytics)
     let planning = PlanningDependencies(team: team, goals: goals, plans: PlanService(database: database, goals: goals, team: team))
     // Tasks link to things other rooms own; each kind is resolved through its room's service.
     let tasks = TaskService(database: database,
@@ -81,8 +81,10 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                             assets: TaskService.assetResolver(assets))
     // KPIs read the other rooms through their services, the tasks room's completions included.
     let kpiService = KpiService(database: database)
+    // One of each service, shared by the rooms that read it (reports by the 数据 room and the KPIs).
+    let reports = ReportService(database: database)
     let scorecards = ScorecardService(database: database, team: team, kpis: kpiService, content: content, publishing: publishing.publishing,
-                                      analytics: publishing.analytics, reports: ReportService(database: database), tasks: tasks)
+                                      analytics: publishing.analytics, reports: reports, tasks: tasks)
     let kpis = KpiDependencies(team: team, kpis: kpiService, scorecards: scorecards,
                                reviews: PerformanceReviewService(database: database, scorecards: scorecards))
     let dependencies = WebDependencies(
@@ -92,9 +94,9 @@ public func buildComponents(configuration: Configuration, database: Database, lo
         content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
                                      inbox: inbox, publishing: publishing, knowledge: knowledge),
         publishing: publishing,
-        analytics: AnalyticsDependencies(team: team, analytics: AnalyticsService(database: database), imports: ImportService(database: database),
+        analytics: AnalyticsDependencies(team: team, analytics: publishing.analytics, imports: ImportService(database: database),
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
-                                          funnels: FunnelService(database: database), reports: ReportService(database: database),
+                                          funnels: FunnelService(database: database), reports: reports,
                                           competitors: CompetitorService(database: database)),
         work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics, goals: goals),
         knowledge: KnowledgeDependencies(team: team, knowledge: knowledge, training: TrainingService(database: database), content: content, assets: assets),
