@@ -66,7 +66,6 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let assets = AssetService(database: database, storage: storage, maxBytes: configuration.uploadMaxBytes)
     // Every service once; each room is handed the ones it names.
     let content = ContentService(database: database)
-    let knowledge = KnowledgeService.standard(database: database, content: content)
     let topics = TopicService(database: database)
     let channels = NotificationChannelService(database: database, secrets: secrets)
     let publishing = PublishingDependencies(team: team, content: content, assets: assets, publishing: PublishingService(database: database),
@@ -74,11 +73,13 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                             analytics: AnalyticsService(database: database))
     let inbox = NotificationInbox(database: database)
     let goals = GoalService(database: database, team: team, analytics: publishing.analytics)
-    let planning = PlanningDependencies(team: team, goals: goals, plans: PlanService(database: database, goals: goals, team: team))
     // Tasks link to things other rooms own; each kind is resolved through its room's service.
     let tasks = TaskService(database: database,
                             resolvers: TaskService.standardResolvers(content: content, publishing: publishing.publishing, topics: topics, goals: goals),
                             assets: TaskService.assetResolver(assets))
+    // Knowledge entries link to content items, goals and tasks, resolved the same way.
+    let knowledge = KnowledgeService.standard(database: database, content: content, goals: goals, tasks: tasks)
+    let planning = PlanningDependencies(team: team, goals: goals, plans: PlanService(database: database, goals: goals, team: team), knowledge: knowledge)
     // KPIs read the other rooms through their services, the tasks room's completions included.
     let kpiService = KpiService(database: database)
     // One of each service, shared by the rooms that read it (reports by the 数据 room and the KPIs).
@@ -98,7 +99,7 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
                                           funnels: FunnelService(database: database), reports: reports,
                                           competitors: CompetitorService(database: database)),
-        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics, goals: goals),
+        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics, goals: goals, knowledge: knowledge),
         knowledge: KnowledgeDependencies(team: team, knowledge: knowledge, training: TrainingService(database: database), content: content, assets: assets),
         kpis: kpis,
         inbox: inbox, planning: planning)

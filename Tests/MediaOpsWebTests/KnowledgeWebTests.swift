@@ -103,6 +103,84 @@ struct KnowledgeWebTests {
         }
     }
 
+    @Test("Entries link to goals and tasks too: their pages list 相关经验, linking starts from them, and nobody sees or links what their role cannot open",
+          arguments: TestDatabase.available)
+    func goalAndTaskLinks(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            let entry = try await app.api(.post, "/api/v1/knowledge", token: app.ownerToken, json: Self.json([
+                "kind": "playbook", "title": "半年目标按阶段拆", "body": "先定阶段，再定每阶段的人和事。"]))
+            let entryID = try #require(entry.json["id"] as? String, "\(entry.text)")
+            let account = try await app.team.createAccount(.init(platform: "wechat_oa", name: "青禾服务号", handle: "qinghe_oa", kind: "service",
+                                                                 fields: ["app_id": "wx5f1c2d3e4a6b7c80"]), by: app.ownerPrincipal)
+            let goal = try await app.api(.post, "/api/v1/goals", token: app.ownerToken, json: Self.json(PlanningWebTests.goalJSON(account: account.id)))
+            let goalID = try #require(goal.json["id"] as? String, "\(goal.text)")
+            let task = try await app.api(.post, "/api/v1/tasks", token: app.ownerToken, json: #"{"title":"季度复盘提纲"}"#)
+            let taskID = try #require(task.json["id"] as? String, "\(task.text)")
+
+            // API: both kinds link, resolve to their names and pages, and list back.
+            let toGoal = try await app.api(.post, "/api/v1/knowledge/\(entryID)/links", token: app.ownerToken, json: Self.json(["kind": "goal", "target_id": goalID]))
+            #expect(toGoal.status == .created && toGoal.json["title"] as? String == "服务号半年 5 万粉丝" && toGoal.json["href"] as? String == "/team/goals/\(goalID)",
+                    "\(toGoal.text)")
+            let toTask = try await app.api(.post, "/api/v1/knowledge/\(entryID)/links", token: app.ownerToken, json: Self.json(["kind": "task", "target_id": taskID]))
+            #expect(toTask.status == .created && toTask.json["title"] as? String == "季度复盘提纲" && toTask.json["href"] as? String == "/tasks/\(taskID)")
+            for (kind, wrong) in [("goal", taskID), ("task", goalID)] {
+                let refused = try await app.api(.post, "/api/v1/knowledge/\(entryID)/links", token: app.ownerToken, json: Self.json(["kind": kind, "target_id": wrong]))
+                #expect(refused.status == .unprocessableContent && refused.errorField == "target_id" && refused.errorCode == "knowledge_link_target_unknown")
+            }
+            let badKind = try await app.api(.post, "/api/v1/knowledge/\(entryID)/links", token: app.ownerToken, json: #"{"kind": "campaign", "target_id": "x"}"#)
+            #expect(badKind.status == .unprocessableContent && badKind.errorField == "kind")
+            for (kind, target) in [("goal", goalID), ("task", taskID)] {
+                let listed = try await app.api(.get, "/api/v1/knowledge/linked-to/\(kind)/\(target)", token: app.ownerToken)
+                #expect((listed.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [entryID], "\(kind): \(listed.text)")
+            }
+
+            // Pages: the goal and the task list the entry; linking starts from them and comes back.
+            let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let goalPage = try await browser.get("/team/goals/\(goalID)")
+            #expect(goalPage.text.contains("id=\"related-knowledge\"") && goalPage.text.contains("半年目标按阶段拆"))
+            #expect(goalPage.text.contains("/knowledge?link_kind=goal&amp;link_id=\(goalID)"))
+            let taskPage = try await browser.get("/tasks/\(taskID)")
+            #expect(taskPage.text.contains("id=\"related-knowledge\"") && taskPage.text.contains("半年目标按阶段拆"))
+            let picking = try await browser.get("/knowledge?link_kind=task&link_id=\(taskID)")
+            #expect(picking.text.contains("正在为任务“季度复盘提纲”关联经验") && picking.text.contains("已关联到这个任务"))
+            let other = try await app.api(.post, "/api/v1/knowledge", token: app.ownerToken, json: Self.json(["kind": "template", "title": "复盘会议程", "body": "一、目标"]))
+            let otherID = try #require(other.json["id"] as? String)
+            let linked = try await browser.post("/knowledge/\(otherID)/links", form: [("kind", "task"), ("target_id", taskID), ("return", "target")],
+                                                from: "/knowledge?link_kind=task&link_id=\(taskID)")
+            #expect(linked.status == .seeOther && linked.location == "/tasks/\(taskID)")
+            #expect(try await browser.follow(linked).text.contains("复盘会议程"))
+            let unlinked = try await browser.post("/knowledge/\(otherID)/links/delete", form: [("kind", "task"), ("target_id", taskID), ("return", "target")],
+                                                  from: "/tasks/\(taskID)")
+            let afterUnlink = try await browser.follow(unlinked)
+            #expect(unlinked.status == .seeOther && !afterUnlink.text.contains("复盘会议程"))
+            let entryPage = try await browser.get("/knowledge/\(entryID)")
+            #expect(entryPage.text.contains("/team/goals/\(goalID)") && entryPage.text.contains("/tasks/\(taskID)"))
+
+            // A role that reads and writes the knowledge base but not goals or tasks: the links
+            // to them are left out of what it reads, and it cannot make new ones.
+            let role = try await app.api(.post, "/api/v1/roles", token: app.ownerToken,
+                                         json: #"{"key":"librarian","name":"资料员","permissions":["knowledge.view","knowledge.write","content.view"]}"#)
+            #expect(role.status == .created, "\(role.text)")
+            let (_, librarian) = try await app.member(["librarian"])
+            let seen = try await app.api(.get, "/api/v1/knowledge/\(entryID)", token: librarian)
+            #expect(seen.status == .ok && (seen.json["links"] as? [[String: Any]])?.isEmpty == true, "\(seen.text)")
+            #expect(try await app.api(.get, "/api/v1/knowledge/linked-to/goal/\(goalID)", token: librarian).status == .forbidden)
+            let sneaky = try await app.api(.post, "/api/v1/knowledge/\(otherID)/links", token: librarian, json: Self.json(["kind": "goal", "target_id": goalID]))
+            #expect(sneaky.status == .forbidden)
+            let stillLinked = try await app.api(.get, "/api/v1/knowledge/linked-to/goal/\(goalID)", token: app.ownerToken)
+            #expect((stillLinked.json["items"] as? [[String: Any]])?.count == 1)
+
+            // Both languages, no raw keys.
+            for locale in ["zh-Hans", "en"] {
+                if locale == "en" { _ = try await browser.post("/me", form: [("name", "林晓"), ("locale", "en")]) }
+                for uri in ["/team/goals/\(goalID)", "/tasks/\(taskID)", "/knowledge?link_kind=goal&link_id=\(goalID)", "/knowledge/\(entryID)"] {
+                    Self.noRawKeys(try await browser.get(uri), "\(locale) \(uri)")
+                }
+            }
+            #expect(try await browser.get("/tasks/\(taskID)").text.contains("Related knowledge"))
+        }
+    }
+
     @Test("API: training records belong to their member; a member cannot read another's; only reviews.manage records; standards come in both languages",
           arguments: TestDatabase.available)
     func trainingAPI(db: TestDatabase) async throws {
@@ -206,12 +284,12 @@ struct KnowledgeWebTests {
             let item = try await app.api(.post, "/api/v1/content", token: app.ownerToken, json: #"{"title": "热点｜降温了，这样喝茶更暖胃", "body": "<p>降温</p>"}"#)
             let itemID = try #require(item.json["id"] as? String)
             let editor = try await browser.get("/content/\(itemID)")
-            #expect(editor.text.contains("相关经验") && editor.text.contains("/knowledge?link_content=\(itemID)"))
-            let picking = try await browser.get("/knowledge?link_content=\(itemID)&q=%E7%83%AD%E7%82%B9")
+            #expect(editor.text.contains("相关经验") && editor.text.contains("/knowledge?link_kind=content&amp;link_id=\(itemID)"))
+            let picking = try await browser.get("/knowledge?link_kind=content&link_id=\(itemID)&q=%E7%83%AD%E7%82%B9")
             #expect(picking.text.contains("关联到这篇内容"))
             let entryID = String(entryPath.split(separator: "/").last!)
             let linked = try await browser.post("/knowledge/\(entryID)/links", form: [("kind", "content"), ("target_id", itemID), ("return", "target")],
-                                                from: "/knowledge?link_content=\(itemID)")
+                                                from: "/knowledge?link_kind=content&link_id=\(itemID)")
             #expect(linked.status == .seeOther && linked.location == "/content/\(itemID)")
             let withRelated = try await browser.follow(linked)
             #expect(withRelated.text.contains("热点文要在两小时内发出") && withRelated.text.contains("已关联"))

@@ -884,7 +884,7 @@ def test_knowledge_lesson_written_found_and_linked(demo_servers, browser_factory
     writer.open(f"/content/{item['id']}", english_title=False)
     section = writer.el("#related-knowledge")
     assert t["knowledge.related_title"] in section.text
-    find = section.find_element(By.CSS_SELECTOR, "a[href*='link_content']").get_attribute("href").replace(server.base, "")
+    find = section.find_element(By.CSS_SELECTOR, "a[href*='link_kind=content']").get_attribute("href").replace(server.base, "")
     writer.open(find)
     assert item["title"] in writer.text("main .knowledge-linking")
     writer.fill("#q", "弹幕")

@@ -1,4 +1,5 @@
 import Foundation
+import MediaOpsApp
 import MediaOpsDomain
 import MediaOpsStore
 
@@ -229,6 +230,39 @@ enum DemoKnowledge {
             _ = try await training.create(TrainingRecord(id: "", memberID: member.id, course: course.course, provider: course.provider,
                                                          day: today.adding(days: -course.daysAgo), hours: course.hours, result: course.result, score: course.score),
                                           by: by, now: now)
+        }
+    }
+
+    /// Entries the team reads before working on its goal and some of its tasks,
+    /// linked once goals and tasks exist, so 相关经验 shows on their pages too.
+    static let workLinks: [(entry: String, goal: Bool, tasks: [String])] = [
+        ("半年目标要按阶段拆，不能平均分到每个月", true, ["季度复盘提纲"]),
+        ("渠道互推要写清楚谁先发", true, []),
+        ("季度复盘会的议程", false, ["季度复盘提纲"]),
+        ("达人探店合作的五步", false, ["门店探店视频脚本"]),
+        ("抖音新品口播脚本", false, ["门店探店视频脚本"]),
+        ("差评出现后的 30 分钟处理流程", false, ["整理上周评论区高频问题"]),
+        ("一套主视觉改出五个平台的尺寸", false, ["新品海报三个尺寸"]),
+        ("周报开头三句话", false, ["周报：上周数据复盘"]),
+    ]
+
+    static func linkWork(components: AppComponents, owner: Principal, now: Date = Date()) async throws {
+        let database = components.database
+        let content = ContentService(database: database)
+        let goals = GoalService(database: database, team: components.team, analytics: AnalyticsService(database: database))
+        let knowledge = KnowledgeService.standard(database: database, content: content, goals: goals, tasks: components.tasks)
+        let entries = try await knowledge.list(filter: KnowledgeFilter(), page: PageRequest(page: 1, perPage: 200)).items
+        let entryIDs = Dictionary(entries.map { ($0.title, $0.id) }, uniquingKeysWith: { first, _ in first })
+        let goalID = try await goals.options().first?.id
+        let tasks = try await components.tasks.list(TaskFilter(), page: PageRequest(page: 1, perPage: 200)).items
+        let taskIDs = Dictionary(tasks.map { ($0.title, $0.id) }, uniquingKeysWith: { first, _ in first })
+        for link in workLinks {
+            guard let entryID = entryIDs[link.entry] else { continue }
+            if link.goal, let goalID { try await knowledge.link(entryID: entryID, kind: .goal, targetID: goalID, by: owner, now: now) }
+            for title in link.tasks {
+                guard let taskID = taskIDs[title] else { continue }
+                try await knowledge.link(entryID: entryID, kind: .task, targetID: taskID, by: owner, now: now)
+            }
         }
     }
 }

@@ -102,6 +102,7 @@ public enum DemoWorkspace {
             try await DemoKnowledge.load(database: components.database, content: ContentService(database: components.database), owner: principal)
             if let sandbox { try await DemoPublishing.load(components: components, sandbox: sandbox, owner: principal) }
             try await DemoTasks.load(components: components)
+            try await DemoKnowledge.linkWork(components: components, owner: principal)
             // Last: scorecards are computed from everything above, tasks done on time included.
             try await DemoKpis.load(components: components)
         }

@@ -114,10 +114,12 @@ public struct KnowledgeRevision: Sendable, Equatable {
 
 /// What an entry can be linked to. Each kind has one resolver, handed to the
 /// knowledge service when the application is built, that says whether a target
-/// exists and what it is called; adding a room (goals, tasks, campaigns) is one
+/// exists and what it is called; adding a room (campaigns, crisis cases) is one
 /// case here and one resolver there.
 public enum KnowledgeLinkKind: String, CaseIterable, Sendable, Codable {
     case content
+    case goal
+    case task
 }
 
 /// An entry linked to a thing of another room.

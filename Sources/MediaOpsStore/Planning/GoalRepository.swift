@@ -34,6 +34,13 @@ public struct GoalRepository: Sendable {
         try await db.raw("SELECT id, name FROM goals ORDER BY name, id").all().map { (try $0.string("id"), try $0.string("name")) }
     }
 
+    /// Ids and names of these goals (those that exist), for links from other rooms.
+    public func names(ids: [String]) async throws -> [(id: String, name: String)] {
+        guard !ids.isEmpty else { return [] }
+        let list = ids.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        return try await db.raw("SELECT id, name FROM goals WHERE id IN (" + list + ")").all().map { (try $0.string("id"), try $0.string("name")) }
+    }
+
     public func create(_ goal: Goal, createdBy: String?) async throws {
         try await db.raw("""
             INSERT INTO goals (id, name, metric, target, start_day, deadline, notes, created_by, created_at, updated_at)

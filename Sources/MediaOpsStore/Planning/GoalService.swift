@@ -38,6 +38,11 @@ public struct GoalService: Sendable {
         try await GoalRepository(database.sql).names().map { GoalOption(id: $0.id, name: $0.name) }
     }
 
+    /// The id and name of each of these goals that exists, for links from other rooms.
+    public func options(ids: [String]) async throws -> [GoalOption] {
+        try await GoalRepository(database.sql).names(ids: ids).map { GoalOption(id: $0.id, name: $0.name) }
+    }
+
     public func goals() async throws -> [Goal] { try await GoalRepository(database.sql).all() }
 
     // MARK: Changes

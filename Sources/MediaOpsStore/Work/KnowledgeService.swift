@@ -22,13 +22,37 @@ public protocol KnowledgeLinkResolver: Sendable {
 }
 
 /// Content items, through the content room's service.
-public struct ContentLinkResolver: KnowledgeLinkResolver {
+public struct KnowledgeContentResolver: KnowledgeLinkResolver {
     let content: ContentService
     public init(content: ContentService) { self.content = content }
 
     public func targets(ids: [String]) async throws -> [String: KnowledgeLinkTarget] {
         var found: [String: KnowledgeLinkTarget] = [:]
         for item in try await content.find(ids: ids) { found[item.id] = KnowledgeLinkTarget(id: item.id, title: item.title) }
+        return found
+    }
+}
+
+/// Goals, through the 规划 room's service.
+public struct KnowledgeGoalResolver: KnowledgeLinkResolver {
+    let goals: GoalService
+    public init(goals: GoalService) { self.goals = goals }
+
+    public func targets(ids: [String]) async throws -> [String: KnowledgeLinkTarget] {
+        var found: [String: KnowledgeLinkTarget] = [:]
+        for goal in try await goals.options(ids: ids) { found[goal.id] = KnowledgeLinkTarget(id: goal.id, title: goal.name) }
+        return found
+    }
+}
+
+/// Tasks, through the 任务 room's service.
+public struct KnowledgeTaskResolver: KnowledgeLinkResolver {
+    let tasks: TaskService
+    public init(tasks: TaskService) { self.tasks = tasks }
+
+    public func targets(ids: [String]) async throws -> [String: KnowledgeLinkTarget] {
+        var found: [String: KnowledgeLinkTarget] = [:]
+        for task in try await tasks.tasks(ids: ids) { found[task.id] = KnowledgeLinkTarget(id: task.id, title: task.title) }
         return found
     }
 }
@@ -56,9 +80,12 @@ public struct KnowledgeService: Sendable {
         self.resolvers = resolvers
     }
 
-    /// The service with every resolver this module can build itself.
-    public static func standard(database: Database, content: ContentService) -> KnowledgeService {
-        KnowledgeService(database: database, content: content, resolvers: [.content: ContentLinkResolver(content: content)])
+    /// The service with a resolver for content and for each room handed in.
+    public static func standard(database: Database, content: ContentService, goals: GoalService? = nil, tasks: TaskService? = nil) -> KnowledgeService {
+        var resolvers: [KnowledgeLinkKind: any KnowledgeLinkResolver] = [.content: KnowledgeContentResolver(content: content)]
+        if let goals { resolvers[.goal] = KnowledgeGoalResolver(goals: goals) }
+        if let tasks { resolvers[.task] = KnowledgeTaskResolver(tasks: tasks) }
+        return KnowledgeService(database: database, content: content, resolvers: resolvers)
     }
 
     var repository: KnowledgeRepository { KnowledgeRepository(database.sql) }
@@ -83,6 +110,12 @@ public struct KnowledgeService: Sendable {
 
     /// The link kinds this application resolves.
     public var linkKinds: [KnowledgeLinkKind] { KnowledgeLinkKind.allCases.filter { resolvers[$0] != nil } }
+
+    /// One thing of another room as its room names it, nil when it does not exist
+    /// (or its kind is not resolved here).
+    public func target(kind: KnowledgeLinkKind, id: String) async throws -> KnowledgeLinkTarget? {
+        try await resolvers[kind]?.targets(ids: [id])[id]
+    }
 
     /// An entry's links, each with its target as its room names it now.
     public func links(entryID: String) async throws -> [ResolvedKnowledgeLink] {

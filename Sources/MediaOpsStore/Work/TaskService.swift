@@ -100,6 +100,9 @@ public struct TaskService: Sendable {
 
     public func task(id: String) async throws -> WorkTask? { try await TaskRepository(database.sql).find(id: id) }
 
+    /// Those of these tasks that exist, in the order asked (links from other rooms).
+    public func tasks(ids: [String]) async throws -> [WorkTask] { try await TaskRepository(database.sql).find(ids: ids) }
+
     public func list(_ filter: TaskFilter, sort: TaskSort = .due, descending: Bool = false, page: PageRequest) async throws -> Page<WorkTask> {
         try await TaskRepository(database.sql).list(filter, sort: sort, descending: descending, page: page)
     }

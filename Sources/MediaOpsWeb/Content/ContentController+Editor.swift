@@ -128,7 +128,7 @@ extension ContentController {
             publishing: try await PublishingController(dependencies: dependencies.publishing, pages: pages)
                 .contentSection(item, errors: errors, form: scheduleForm, context: context, identity: identity))
         if let knowledge = dependencies.knowledge {
-            model.related = try await KnowledgeController.relatedSection(contentID: item.id, knowledge: knowledge, identity: identity, t: t)
+            model.related = try await KnowledgeController.relatedSection(.content, targetID: item.id, knowledge: knowledge, identity: identity, t: t)
         }
         return pages.render(.contentEditor, title: item.title, page: model, request: request, context: context, status: status)
     }

@@ -83,8 +83,11 @@ struct GoalsController {
             let accounts = try await goals.accounts(of: goal)
             let groups = try await dependencies.team.groups().filter { goal.groupIDs.contains($0.id) }
             let versions = try await dependencies.plans.versions(goalID: goal.id)
-            let model = GoalPage.make(goal, progress: progress, accounts: accounts, groups: groups, versions: versions,
+            var model = GoalPage.make(goal, progress: progress, accounts: accounts, groups: groups, versions: versions,
                                       canManage: identity.permissions.contains(.planningManage), today: try await goals.today().day, t: t)
+            if let knowledge = dependencies.knowledge {
+                model.related = try await KnowledgeController.relatedSection(.goal, targetID: goal.id, knowledge: knowledge, identity: identity, t: t)
+            }
             return pages.render(.planningGoal, title: goal.name, page: model, request: request, context: context)
         }
         routes.get(PlanningPath.goalEdit(.key), .permission(.planningManage)) { request, context, _ in
@@ -202,6 +205,8 @@ struct GoalPage {
     var canReplan: Bool
     var hiringHref: String?
     var definitions: [String]
+    /// The knowledge entries linked to this goal (相关经验), when the reader may see the knowledge base.
+    var related: KnowledgeRelatedSection? = nil
 
     static func make(_ goal: Goal, progress: GoalProgress, accounts: [Account], groups: [AccountGroup], versions: [PlanVersion], canManage: Bool, today: LocalDate,
                      t: Localizer) -> GoalPage {

@@ -7,11 +7,14 @@ public struct PlanningDependencies: Sendable {
     public var team: TeamService
     public var goals: GoalService
     public var plans: PlanService
+    /// The goal page lists the knowledge entries linked to the goal (相关经验).
+    public var knowledge: KnowledgeService?
 
-    public init(team: TeamService, goals: GoalService, plans: PlanService) {
+    public init(team: TeamService, goals: GoalService, plans: PlanService, knowledge: KnowledgeService? = nil) {
         self.team = team
         self.goals = goals
         self.plans = plans
+        self.knowledge = knowledge
     }
 }
 

@@ -21,12 +21,16 @@ struct KnowledgeListPage {
     struct Tag { var name: String; var href: String; var active: Bool; var count: String }
     struct Tab { var label: String; var href: String; var active: Bool; var count: String }
     struct Linking {
+        var kind: KnowledgeLinkKind
         var targetID: String
         var title: String
         var href: String
         var linkedIDs: Set<String>
     }
-    struct LinkingModel { var title: String; var href: String; var targetID: String; var sentence: String }
+    struct LinkingModel {
+        var title: String; var href: String; var kindKey: String; var targetID: String
+        var sentence: String; var backLabel: String; var linkLabel: String; var linkedLabel: String
+    }
 
     var query: String
     var searched: Bool
@@ -103,9 +107,14 @@ struct KnowledgeListPage {
             },
             kind: filter.kind?.rawValue ?? "", hasKind: filter.kind != nil, tag: filter.tag ?? "", hasTag: !(filter.tag ?? "").isEmpty,
             rows: rows, hasEntries: total > 0, emptySearch: emptySearch,
-            clearHref: linking.map { KnowledgePath.list.query(["link_content": $0.targetID]) } ?? KnowledgePath.list.path,
+            clearHref: linking.map { KnowledgePath.list.query(["link_kind": $0.kind.rawValue, "link_id": $0.targetID]) } ?? KnowledgePath.list.path,
             pagination: Pagination(address, page: page, localizer: t), canWrite: canWrite, newHref: KnowledgePath.new.path,
-            linking: linking.map { LinkingModel(title: $0.title, href: $0.href, targetID: $0.targetID, sentence: t.t("knowledge.linking_banner", ["title": $0.title])) })
+            linking: linking.map { linking in
+                let kind = linking.kind.rawValue
+                return LinkingModel(title: linking.title, href: linking.href, kindKey: kind, targetID: linking.targetID,
+                                    sentence: t.t("knowledge.linking_banner_\(kind)", ["title": linking.title]), backLabel: t.t("knowledge.linking_back_\(kind)"),
+                                    linkLabel: t.t("knowledge.link_this_\(kind)"), linkedLabel: t.t("knowledge.already_linked_\(kind)"))
+            })
     }
 }
 
@@ -201,12 +210,14 @@ struct KnowledgeFormPage {
     var summary: String?
 }
 
-/// The "相关经验" section a content item's page shows.
+/// The "相关经验" section a content item's, a goal's or a task's page shows.
 struct KnowledgeRelatedSection {
     struct Row { var title: String; var href: String; var kind: String; var unlinkAction: String }
     var hasEntries: Bool
     var entries: [Row]
-    var contentID: String
+    var kindKey: String
+    var targetID: String
+    var emptyText: String
     var canWrite: Bool
     var findHref: String
 }

@@ -4,7 +4,8 @@ import MediaOpsDomain
 import MediaOpsStore
 
 /// The knowledge base (经验沉淀): lessons, playbooks, creative notes and
-/// templates, searched in Chinese, versioned, linked to content items; as
+/// templates, searched in Chinese, versioned, linked to content items, goals
+/// and tasks; as
 /// pages under /knowledge and as `/api/v1/knowledge…`. Reading needs
 /// `knowledge.view`, writing and linking `knowledge.write`; starting a draft
 /// from a template is writing content (`content.write`).
@@ -27,16 +28,18 @@ struct KnowledgeController {
             let created = try await knowledge.create(draft, by: identity.principal)
             return try JSONOutput.response(KnowledgeEntryDTO(created, names: try await memberNames(), t: pages.localizer(context)), status: .created)
         }
-        routes.get("/api/v1/knowledge/linked-to/{kind}/{target_id}", .permission(.knowledgeView)) { _, context, _ in
+        routes.get("/api/v1/knowledge/linked-to/{kind}/{target_id}", .permission(.knowledgeView)) { _, context, identity in
             guard let kind = KnowledgeLinkKind(rawValue: try context.parameters.require("kind")) else { throw NotFoundError(entity: "knowledge_link") }
+            guard identity.permissions.contains(KnowledgeLinks.permission(kind)) else { throw AppError.forbidden }
             let entries = try await knowledge.entries(linkedTo: kind, targetID: try context.parameters.require("target_id"))
             let names = try await memberNames(), t = pages.localizer(context)
             return try JSONOutput.response(ItemsDTO(items: entries.map { KnowledgeEntryDTO($0, names: names, t: t) }))
         }
-        routes.get("/api/v1/knowledge/{id}", .permission(.knowledgeView)) { _, context, _ in
+        routes.get("/api/v1/knowledge/{id}", .permission(.knowledgeView)) { _, context, identity in
             let entry = try await entry(context)
+            let links = KnowledgeLinks.visible(try await knowledge.links(entryID: entry.id), to: identity.permissions)
             return try JSONOutput.response(KnowledgeEntryDetailDTO(entry: KnowledgeEntryDTO(entry, names: try await memberNames(), t: pages.localizer(context)),
-                                                                   links: try await knowledge.links(entryID: entry.id).map(KnowledgeLinkDTO.init)))
+                                                                   links: links.map(KnowledgeLinkDTO.init)))
         }
         routes.patch("/api/v1/knowledge/{id}", .permission(.knowledgeWrite)) { request, context, identity in
             let existing = try await entry(context)
@@ -55,7 +58,7 @@ struct KnowledgeController {
         routes.post("/api/v1/knowledge/{id}/links", .permission(.knowledgeWrite)) { request, context, identity in
             let entry = try await entry(context)
             let input = try await JSONInput.read(request, context: context)
-            let (kind, target) = try Self.linkInput(kind: try input.string("kind"), target: try input.string("target_id"))
+            let (kind, target) = try Self.linkInput(kind: try input.string("kind"), target: try input.string("target_id"), identity: identity)
             let link = try await knowledge.link(entryID: entry.id, kind: kind, targetID: target, by: identity.principal)
             return try JSONOutput.response(KnowledgeLinkDTO(link), status: .created)
         }
@@ -127,14 +130,14 @@ struct KnowledgeController {
         routes.post(KnowledgePath.entryLinks(.key), .permission(.knowledgeWrite)) { request, context, identity in
             let existing = try await entry(context)
             let form = try await pages.readForm(request, context: context)
-            let (kind, target) = try Self.linkInput(kind: form["kind"], target: form["target_id"])
+            let (kind, target) = try Self.linkInput(kind: form["kind"], target: form["target_id"], identity: identity)
             try await knowledge.link(entryID: existing.id, kind: kind, targetID: target, by: identity.principal)
             return pages.redirect(Self.returnPath(form, kind: kind, target: target, entryID: existing.id), flash: "flash.knowledge_linked")
         }
         routes.post(KnowledgePath.entryUnlink(.key), .permission(.knowledgeWrite)) { request, context, identity in
             let existing = try await entry(context)
             let form = try await pages.readForm(request, context: context)
-            let (kind, target) = try Self.linkInput(kind: form["kind"], target: form["target_id"])
+            let (kind, target) = try Self.linkInput(kind: form["kind"], target: form["target_id"], identity: identity)
             try await knowledge.unlink(entryID: existing.id, kind: kind, targetID: target, by: identity.principal)
             return pages.redirect(Self.returnPath(form, kind: kind, target: target, entryID: existing.id), flash: "flash.knowledge_unlinked")
         }
@@ -161,6 +164,14 @@ struct KnowledgeController {
 
     func memberNames() async throws -> [String: String] {
         Dictionary(try await dependencies.team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The kind and target of a link to make or remove. Linking to a thing of another
+    /// room also needs that room's read permission: nobody links what they may not see.
+    static func linkInput(kind: String?, target: String?, identity: Identity) throws -> (KnowledgeLinkKind, String) {
+        let (parsed, target) = try linkInput(kind: kind, target: target)
+        guard identity.permissions.contains(KnowledgeLinks.permission(parsed)) else { throw AppError.forbidden }
+        return (parsed, target)
     }
 
     static func linkInput(kind: String?, target: String?) throws -> (KnowledgeLinkKind, String) {
@@ -226,12 +237,13 @@ struct KnowledgeController {
         let page = try await knowledge.list(filter: filter, sort: sort, descending: descending, page: pageRequest)
         let members = try await dependencies.team.members()
         let authorIDs = Set(try await knowledge.authorIDs())
-        // Linking from a content item: its page sent the member here to pick entries.
+        // Linking from a content item, a goal or a task: its page sent the member here to pick entries.
         var linking: KnowledgeListPage.Linking?
-        if identity.permissions.contains(.knowledgeWrite), let contentID = request.query("link_content"), Identifier.isPlausible(contentID),
-           let item = try await dependencies.content.find(id: contentID) {
-            let linked = Set(try await knowledge.entries(linkedTo: .content, targetID: item.id).map(\.id))
-            linking = KnowledgeListPage.Linking(targetID: item.id, title: item.title, href: ContentPath.item(.value(item.id)).path, linkedIDs: linked)
+        if identity.permissions.contains(.knowledgeWrite), let kind = request.query("link_kind").flatMap(KnowledgeLinkKind.init(rawValue:)),
+           identity.permissions.contains(KnowledgeLinks.permission(kind)), let targetID = request.query("link_id"), Identifier.isPlausible(targetID),
+           let target = try await knowledge.target(kind: kind, id: targetID) {
+            let linked = Set(try await knowledge.entries(linkedTo: kind, targetID: target.id).map(\.id))
+            linking = KnowledgeListPage.Linking(kind: kind, targetID: target.id, title: target.title, href: KnowledgeLinks.href(kind, target.id), linkedIDs: linked)
         }
         let model = KnowledgeListPage.make(
             page: page, filter: filter, sort: sort, descending: descending, members: members.filter { authorIDs.contains($0.id) },
@@ -242,7 +254,8 @@ struct KnowledgeController {
 
     func entryPage(_ entry: KnowledgeEntry, _ request: Request, _ context: AppRequestContext, _ identity: Identity) async throws -> Response {
         let t = pages.localizer(context)
-        let model = KnowledgeEntryPage.make(entry: entry, links: try await knowledge.links(entryID: entry.id), names: try await memberNames(),
+        let links = KnowledgeLinks.visible(try await knowledge.links(entryID: entry.id), to: identity.permissions)
+        let model = KnowledgeEntryPage.make(entry: entry, links: links, names: try await memberNames(),
                                             canWrite: identity.permissions.contains(.knowledgeWrite),
                                             canUseTemplate: identity.permissions.contains(.contentWrite) && entry.kind == .template, t: t)
         return pages.render(.knowledgeEntry, title: entry.title, page: model, request: request, context: context)
@@ -275,17 +288,20 @@ struct KnowledgeController {
         return pages.render(.knowledgeForm, title: title, page: model, request: request, context: context, status: status)
     }
 
-    /// The "相关经验" section of a content item's page: its linked entries and, for writers, the way to link more.
-    static func relatedSection(contentID: String, knowledge: KnowledgeService, identity: Identity, t: Localizer) async throws -> KnowledgeRelatedSection? {
-        guard identity.permissions.contains(.knowledgeView) else { return nil }
-        let entries = try await knowledge.entries(linkedTo: .content, targetID: contentID)
+    /// The "相关经验" section of a content item's, a goal's or a task's page: its linked
+    /// entries and, for writers, the way to link more.
+    static func relatedSection(_ kind: KnowledgeLinkKind, targetID: String, knowledge: KnowledgeService, identity: Identity,
+                               t: Localizer) async throws -> KnowledgeRelatedSection? {
+        guard identity.permissions.contains(.knowledgeView), knowledge.linkKinds.contains(kind) else { return nil }
+        let entries = try await knowledge.entries(linkedTo: kind, targetID: targetID)
         return KnowledgeRelatedSection(
             hasEntries: !entries.isEmpty,
             entries: entries.map { entry in
                 KnowledgeRelatedSection.Row(title: entry.title, href: KnowledgePath.entry(.value(entry.id)).path, kind: t.t("knowledge.kind_\(entry.kind.rawValue)"),
                                             unlinkAction: KnowledgePath.entryUnlink(.value(entry.id)).path)
             },
-            contentID: contentID, canWrite: identity.permissions.contains(.knowledgeWrite),
-            findHref: KnowledgePath.list.query(["link_content": contentID]))
+            kindKey: kind.rawValue, targetID: targetID, emptyText: t.t("knowledge.related_empty_\(kind.rawValue)"),
+            canWrite: identity.permissions.contains(.knowledgeWrite),
+            findHref: KnowledgePath.list.query(["link_kind": kind.rawValue, "link_id": targetID]))
     }
 }

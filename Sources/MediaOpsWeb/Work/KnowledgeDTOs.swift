@@ -90,11 +90,28 @@ struct KnowledgeRevisionDTO: Encodable {
     }
 }
 
-/// Where a link's target lives in the web pages: one case per link kind.
+/// Where a link's target lives in the web pages, and who may see it: one case per link kind.
 enum KnowledgeLinks {
     static func href(_ kind: KnowledgeLinkKind, _ id: String) -> String {
         switch kind {
         case .content: ContentPath.item(.value(id)).path
+        case .goal: PlanningPath.goal(.value(id)).path
+        case .task: WorkPath.task(.value(id)).path
         }
+    }
+
+    /// What it takes to see the target in its own room. An entry's links to things a
+    /// reader may not see are left out, so the knowledge base names no goal or task
+    /// its reader could not open.
+    static func permission(_ kind: KnowledgeLinkKind) -> Permission {
+        switch kind {
+        case .content: .contentView
+        case .goal: .planningView
+        case .task: .tasksView
+        }
+    }
+
+    static func visible(_ links: [ResolvedKnowledgeLink], to permissions: Set<Permission>) -> [ResolvedKnowledgeLink] {
+        links.filter { permissions.contains(permission($0.link.kind)) }
     }
 }

@@ -164,6 +164,8 @@ struct TaskDetailPage {
     var values: [String: String]
     var errors: [String: String]
     var mentionHelp: String
+    /// The knowledge entries linked to this task (相关经验), when the reader may see the knowledge base.
+    var related: KnowledgeRelatedSection? = nil
 }
 
 struct TaskFormPage {

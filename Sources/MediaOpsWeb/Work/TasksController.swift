@@ -360,7 +360,7 @@ struct TasksController {
         let labels = try await AuditLabels.load(t, team: dependencies.team)
         let history = try await dependencies.team.auditLog(AuditFilter(entityType: AuditEntity.task.rawValue, entityID: task.id), page: PageRequest(page: 1, perPage: 100))
         let canEdit = TaskAccess.canEdit(task, memberID: identity.member.id, permissions: identity.permissions)
-        let model = TaskDetailPage(
+        var model = TaskDetailPage(
             task: TaskCard(task, names: names, now: now, identity: identity, t: t), description: task.description,
             creator: task.creatorID.map { names[$0] ?? t.t("tasks.former_member") } ?? t.t("tasks.creator_system"),
             created: t.dateTime(task.createdAt), remind: TaskSentences.lead(task.remindBeforeMinutes, t: t), links: links,
@@ -378,6 +378,9 @@ struct TasksController {
             recurringHref: task.recurrenceID.map { WorkPath.recurringRule(.value($0)).path },
             editHref: WorkPath.edit(.value(task.id)).path, values: values, errors: errors,
             mentionHelp: t.t("tasks.mention_help"))
+        if let knowledge = dependencies.knowledge {
+            model.related = try await KnowledgeController.relatedSection(.task, targetID: task.id, knowledge: knowledge, identity: identity, t: t)
+        }
         return pages.render(.workTask, title: task.title, page: model, request: request, context: context, status: status)
     }
 

@@ -11,13 +11,17 @@ public struct WorkDependencies: Sendable {
     public var topics: TopicService
     /// The goals the task form offers to link.
     public var goals: GoalService?
+    /// The task page lists the knowledge entries linked to the task (相关经验).
+    public var knowledge: KnowledgeService?
 
-    public init(team: TeamService, tasks: TaskService, assets: AssetService, content: ContentService, topics: TopicService, goals: GoalService? = nil) {
+    public init(team: TeamService, tasks: TaskService, assets: AssetService, content: ContentService, topics: TopicService, goals: GoalService? = nil,
+                knowledge: KnowledgeService? = nil) {
         self.team = team
         self.tasks = tasks
         self.assets = assets
         self.content = content
         self.topics = topics
         self.goals = goals
+        self.knowledge = knowledge
     }
 }
