@@ -91,7 +91,8 @@ public func buildComponents(configuration: Configuration, database: Database, lo
     let dependencies = WebDependencies(
         renderer: renderer, secureCookies: configuration.secureCookies,
         system: SystemDependencies(database: database, team: team, version: Configuration.version, metrics: { registry.emitToString() }),
-        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound, goals: goals, tasks: tasks),
+        team: TeamDependencies(team: team, content: content, topics: topics, assets: assets, outbound: outbound, goals: goals, tasks: tasks,
+                               reviews: kpis.reviews),
         content: ContentDependencies(team: team, content: content, topics: topics, assets: assets, wordLists: WordListService(database: database),
                                      inbox: inbox, publishing: publishing, knowledge: knowledge),
         publishing: publishing,

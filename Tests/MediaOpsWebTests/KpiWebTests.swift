@@ -140,6 +140,53 @@ struct KpiWebTests {
         }
     }
 
+    @Test("Home lists the reviews waiting for the reader: last month's self-assessment to write, then the manager's assessment and finalizing, to nobody else",
+          arguments: TestDatabase.available)
+    func reviewsWaitingOnHome(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            let (member, memberToken) = try await app.member(["content"], email: "aqing@example.com", name: "阿青")
+            let (manager, managerToken) = try await app.member(["manager"], email: "boss@example.com", name: "经理")
+            _ = try await app.member(["manager"], email: "other@example.com", name: "另一位经理")
+            _ = try await app.member(["viewer"], email: "viewer@example.com", name: "老板")
+            _ = try await app.api(.patch, "/api/v1/members/\(member.id)/manager", token: app.ownerToken, json: Self.json(["manager_id": manager.id]))
+            let lastMonth = try #require(KpiPeriod(Self.thisMonth)).previous.description
+            let review = "/api/v1/reviews/\(member.id)/\(lastMonth)"
+            let reviewPage = "/team/reviews/\(member.id)/\(lastMonth)"
+            func home(_ email: String, password: String = "member-password") async throws -> String {
+                let page = try await app.signIn(email: email, password: password).get("/")
+                #expect(page.status == .ok)
+                return page.text
+            }
+            func section(_ text: String) -> String? {
+                guard let start = text.range(of: "id=\"home-reviews\"") else { return nil }
+                let rest = text[start.upperBound...]
+                return String(rest[..<(rest.range(of: "</section>")?.lowerBound ?? rest.endIndex)])
+            }
+            // The member is asked for last month's self-assessment; the manager has nothing yet.
+            let mine = try #require(section(try await home("aqing@example.com")))
+            #expect(mine.contains(reviewPage) && mine.contains("写自评"), "\(mine)")
+            #expect(try section(try await home("boss@example.com")).map { !$0.contains(reviewPage) } == true)
+            // Written: it moves to the manager (and the owner, who sees everyone), not to another manager; viewers have no such section.
+            _ = try await app.api(.post, review + "/self-assessment", token: memberToken, json: Self.json(["self_assessment": "上月按时完成了选题。"]))
+            #expect(try section(try await home("aqing@example.com")).map { !$0.contains(reviewPage) } == true)
+            let managerHome = try #require(section(try await home("boss@example.com")))
+            #expect(managerHome.contains(reviewPage) && managerHome.contains("阿青") && managerHome.contains("待评估"), "\(managerHome)")
+            #expect(try section(try await home("owner@example.com", password: "owner-password"))?.contains(reviewPage) == true)
+            #expect(try section(try await home("other@example.com")).map { !$0.contains(reviewPage) } == true)
+            #expect(section(try await home("viewer@example.com")) == nil)
+            // Assessed: it waits to be finalized; finalized, it waits for nobody.
+            _ = try await app.api(.post, review + "/assessment", token: managerToken, json: Self.json(["manager_assessment": "稳定", "rating": "B"]))
+            #expect(try section(try await home("boss@example.com"))?.contains("待定稿") == true)
+            _ = try await app.api(.post, review + "/finalize", token: managerToken)
+            #expect(try section(try await home("boss@example.com")).map { !$0.contains(reviewPage) } == true)
+            // In English too.
+            let browser = try await app.signIn(email: "aqing@example.com", password: "member-password")
+            _ = try await browser.post("/me", form: [("name", "阿青"), ("locale", "en")])
+            let english = try await browser.get("/")
+            #expect(english.text.contains("Reviews waiting for you") && english.text.contains("No performance reviews are waiting for you."))
+        }
+    }
+
     @Test("pages: the director opens the scorecards and follows a KPI to the numbers behind it; a member writes a self-assessment; forms check CSRF",
           arguments: TestDatabase.available)
     func pages(db: TestDatabase) async throws {

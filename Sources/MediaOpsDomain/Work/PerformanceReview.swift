@@ -79,6 +79,20 @@ public struct PerformanceReview: Sendable, Equatable, Identifiable {
     public var canFinalize: Bool { state == .assessed }
 }
 
+/// A review that waits for someone's step, and which step.
+public struct WaitingReview: Sendable, Equatable {
+    public enum Action: String, Sendable, CaseIterable { case selfAssess = "self_assess", assess, finalize }
+    public var memberID: String
+    public var period: KpiPeriod
+    public var action: Action
+
+    public init(memberID: String, period: KpiPeriod, action: Action) {
+        self.memberID = memberID
+        self.period = period
+        self.action = action
+    }
+}
+
 public struct PerformanceReviewEntry: Sendable, Equatable {
     public var step: PerformanceReviewStep
     public var actorID: String?

@@ -34,6 +34,30 @@ public struct PerformanceReviewService: Sendable {
         return try await PerformanceReviewRepository(database.sql).list(memberIDs: visible, period: period)
     }
 
+    /// The reviews waiting for the principal to act, oldest period first: last
+    /// month's self-assessment when they have KPIs and have not written it, and
+    /// the unfinished reviews of those they assess (to assess, or to finalize).
+    public func waiting(for principal: Principal) async throws -> [WaitingReview] {
+        var waiting: [WaitingReview] = []
+        let lines = try await team.reportingLines()
+        let visible = try await scorecards.visibleMembers(principal)
+        if let me = principal.memberID, visible.contains(where: { $0.id == me }), let member = visible.first(where: { $0.id == me }),
+           try await scorecards.kpis.all().contains(where: { $0.isActive && $0.applies(to: member.roleKeys) }) {
+            let lastMonth = try await scorecards.currentPeriod(.month).previous
+            let review = try await PerformanceReviewRepository(database.sql).find(memberID: me, period: lastMonth)
+            if review == nil || review?.state == .draft { waiting.append(WaitingReview(memberID: me, period: lastMonth, action: .selfAssess)) }
+        }
+        let assessed = visible.filter { ScorecardAccess.canAssess(principal, memberID: $0.id, lines: lines) }.map(\.id)
+        for review in try await PerformanceReviewRepository(database.sql).list(memberIDs: assessed, period: nil).reversed() {
+            switch review.state {
+            case .selfAssessed: waiting.append(WaitingReview(memberID: review.memberID, period: review.period, action: .assess))
+            case .assessed: waiting.append(WaitingReview(memberID: review.memberID, period: review.period, action: .finalize))
+            case .draft, .finalized: break
+            }
+        }
+        return waiting
+    }
+
     /// Whether the principal may assess this member's review.
     public func mayAssess(memberID: String, by principal: Principal) async throws -> Bool {
         ScorecardAccess.canAssess(principal, memberID: memberID, lines: try await team.reportingLines())

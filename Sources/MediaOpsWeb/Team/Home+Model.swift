@@ -32,10 +32,16 @@ extension HomeController {
         var myTasksHref = WorkPath.list.query(["assignee": "me", "status": "open"])
         var overdueHref = WorkPath.list.query(["due": "overdue"])
         var weekHref = HomePage.calendarWeek
+        /// The performance reviews waiting for this member's step (kpis.view).
+        var canSeeReviews = false
+        var reviews: [ReviewRow] = []
+        var reviewsHref = KpiPath.reviews.path
         static let calendarWeek = ContentPath.calendar.query(["view": "week"])
     }
 
     struct GoalCard { var name: String; var href: String; var status: String; var statusClass: String; var percent: String; var barWidth: String; var reason: String }
+
+    struct ReviewRow { var href: String; var name: String; var period: String; var action: String }
 
     struct ContentRow { var href: String; var title: String; var detail: String; var state: String; var stateKey: String }
 }

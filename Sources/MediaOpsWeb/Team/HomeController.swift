@@ -103,6 +103,16 @@ struct HomeController {
                 model.overdueTasks = try await tasks.list(TaskFilter(dueBefore: now, openOnly: true), sort: .due, page: PageRequest(page: 1, perPage: 10)).items
                     .map { TaskCard($0, names: names, now: now, identity: identity, t: t) }
             }
+            if let reviews = dependencies.reviews, can(.kpisView) {
+                let text = KpiText(t: t)
+                let names = Dictionary(try await dependencies.team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+                model.canSeeReviews = true
+                model.reviews = try await reviews.waiting(for: identity.principal).prefix(10).map { waiting in
+                    ReviewRow(href: KpiPath.review(.value(waiting.memberID), .value(waiting.period.description)).path,
+                              name: waiting.memberID == identity.member.id ? t.t("reviews.home_yourself") : names[waiting.memberID] ?? t.t("tasks.former_member"),
+                              period: text.period(waiting.period), action: t.t("reviews.home_action_\(waiting.action.rawValue)"))
+                }
+            }
             return pages.render(.home, title: t.t("nav.home"), page: model, request: request, context: context)
         }
 

@@ -15,9 +15,11 @@ public struct TeamDependencies: Sendable {
     public var goals: GoalService?
     /// Home's "my tasks" and "overdue tasks".
     public var tasks: TaskService?
+    /// Home's "reviews waiting for you".
+    public var reviews: PerformanceReviewService?
 
     public init(team: TeamService, content: ContentService, topics: TopicService, assets: AssetService, outbound: HTTPTransport, goals: GoalService? = nil,
-                tasks: TaskService? = nil) {
+                tasks: TaskService? = nil, reviews: PerformanceReviewService? = nil) {
         self.team = team
         self.content = content
         self.topics = topics
@@ -25,5 +27,6 @@ public struct TeamDependencies: Sendable {
         self.outbound = outbound
         self.goals = goals
         self.tasks = tasks
+        self.reviews = reviews
     }
 }
