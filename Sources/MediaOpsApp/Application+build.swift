@@ -100,7 +100,8 @@ public func buildComponents(configuration: Configuration, database: Database, lo
                                           pulls: MetricPullService(database: database), alerts: AlertService(database: database),
                                           funnels: FunnelService(database: database), reports: reports,
                                           competitors: CompetitorService(database: database)),
-        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics, goals: goals, knowledge: knowledge),
+        work: WorkDependencies(team: team, tasks: tasks, assets: assets, content: content, topics: topics, goals: goals, knowledge: knowledge,
+                             publishing: publishing.publishing),
         knowledge: KnowledgeDependencies(team: team, knowledge: knowledge, training: TrainingService(database: database), content: content, assets: assets),
         kpis: kpis,
         inbox: inbox, planning: planning)

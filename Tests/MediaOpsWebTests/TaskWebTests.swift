@@ -182,6 +182,28 @@ struct TaskWebTests {
         }
     }
 
+    @Test("the task form offers the publish targets still to go out or to see to, by title, account and time, and links the one picked",
+          arguments: TestDatabase.available)
+    func linkPublishTargetFromTheForm(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            let fixture = try await PublishingWebTests.furnish(app)
+            let targets = try await PublishingWebTests.schedule(app, fixture, accounts: [fixture.weiboID, fixture.xhsID])
+            let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let form = try await browser.get("/tasks/new")
+            #expect(form.status == .ok)
+            // A choice, not a box for an id: each target by its content title and account.
+            #expect(form.text.contains("<select id=\"link_publish_target\""), "no picker for publish targets")
+            for (target, account) in zip(targets, ["青禾茶饮官方微博", "青禾小茶馆"]) {
+                #expect(form.text.contains("<option value=\"\(target)\">冬日桂花乌龙上新 · \(account) · "), "\(account) is not offered")
+            }
+            let created = try await browser.post("/tasks", form: [("title", "确认小红书笔记已发布"), ("priority", "normal"), ("link_publish_target", targets[1])],
+                                                 from: "/tasks/new")
+            #expect(created.status == .seeOther, "\(created.text)")
+            let page = try await browser.follow(created)
+            #expect(page.text.contains("/publishing/targets/\(targets[1])") && page.text.contains("青禾小茶馆"))
+        }
+    }
+
     @Test("every task word built from a state, priority, link kind, rule, reminder or error code exists in both languages", arguments: AppLocale.allCases)
     func catalogKeys(locale: AppLocale) throws {
         let catalogs = try Catalogs.bundled()

@@ -420,8 +420,9 @@ struct TasksController {
         return pages.render(.workForm, title: title, page: model, request: request, context: context, status: refusal?.status ?? .ok)
     }
 
-    /// One field per kind of link: content items and topics as a choice of the
-    /// recent ones (plus the one already linked), publish targets by id.
+    /// One field per kind of link, each a choice: recent content items and topics,
+    /// every goal, and the publish targets still to go out or to see to (plus the
+    /// one already linked); a kind with nothing to choose from takes an id.
     func linkFields(_ values: [String: String], t: Localizer) async throws -> [TaskFormPage.LinkField] {
         var fields: [TaskFormPage.LinkField] = []
         for kind in tasks.linkKinds {
@@ -436,7 +437,7 @@ struct TasksController {
             case .goal:
                 choices = try await dependencies.goals?.goals().map { ($0.id, $0.name) } ?? []
             case .publishTarget:
-                break
+                choices = try await publishTargetChoices(t: t)
             }
             if !choices.isEmpty, !current.isEmpty, !choices.contains(where: { $0.0 == current }) {
                 let link = TaskLink(kind: kind, id: current)
@@ -445,10 +446,26 @@ struct TasksController {
             let options = choices.isEmpty ? [] : [SelectOption(value: "", label: t.t("tasks.link_none"), selected: current.isEmpty)]
                 + choices.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == current) }
             fields.append(TaskFormPage.LinkField(key: key, label: t.t("tasks.link_\(kind.rawValue)"),
-                                                 help: options.isEmpty ? t.t("tasks.link_help_\(kind.rawValue)") : t.t("tasks.link_pick_help"),
+                                                 help: options.isEmpty ? t.t("tasks.link_help_\(kind.rawValue)")
+                                                    : t.optional("tasks.link_pick_help_\(kind.rawValue)") ?? t.t("tasks.link_pick_help"),
                                                  value: current, options: options, hasOptions: !options.isEmpty))
         }
         return fields
+    }
+
+    /// The targets a task is usually about: waiting for a manual post, not yet
+    /// confirmed, failed, or scheduled next; at most 50, as "title · account · when".
+    func publishTargetChoices(t: Localizer) async throws -> [(String, String)] {
+        guard let publishing = dependencies.publishing else { return [] }
+        let zone = try await tasks.zone()
+        var seen = Set<String>()
+        var choices: [(String, String)] = []
+        for view in [QueueView.manual, .unconfirmed, .failed, .upcoming] where choices.count < 50 {
+            for entry in try await publishing.queue(view, zone: zone, limit: 50 - choices.count).entries where seen.insert(entry.target.id).inserted {
+                choices.append((entry.target.id, "\(entry.contentTitle) · \(entry.accountName) · \(t.dateTime(entry.target.dueAt))"))
+            }
+        }
+        return choices
     }
 
     func recurringForm(_ rule: RecurringTask?, values: [String: String], weekdays: Set<Int>, errors refusal: (errors: FormErrors, status: HTTPResponse.Status)? = nil,

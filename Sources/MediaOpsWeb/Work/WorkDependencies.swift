@@ -13,9 +13,11 @@ public struct WorkDependencies: Sendable {
     public var goals: GoalService?
     /// The task page lists the knowledge entries linked to the task (相关经验).
     public var knowledge: KnowledgeService?
+    /// The publish targets the task form offers to link: those still to go out or to see to.
+    public var publishing: PublishingService?
 
     public init(team: TeamService, tasks: TaskService, assets: AssetService, content: ContentService, topics: TopicService, goals: GoalService? = nil,
-                knowledge: KnowledgeService? = nil) {
+                knowledge: KnowledgeService? = nil, publishing: PublishingService? = nil) {
         self.team = team
         self.tasks = tasks
         self.assets = assets
@@ -23,5 +25,6 @@ public struct WorkDependencies: Sendable {
         self.topics = topics
         self.goals = goals
         self.knowledge = knowledge
+        self.publishing = publishing
     }
 }
