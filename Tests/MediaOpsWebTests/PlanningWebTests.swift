@@ -32,6 +32,63 @@ struct PlanningWebTests {
         }
     }
 
+    @Test("a goal can count a funnel stage (leads, orders): its progress adds up the stage's daily count, it is refused without an existing stage, and its pages name the stage",
+          arguments: TestDatabase.available)
+    func funnelStageGoal(db: TestDatabase) async throws {
+        try await WebHarness.run(db) { app in
+            let funnels = FunnelService(database: app.database)
+            let funnel = try await funnels.create(Funnel(id: "", name: "获客漏斗", stages: [FunnelStage(name: "阅读", source: .metric(.reads)),
+                                                                                           FunnelStage(name: "私信咨询", source: .events),
+                                                                                           FunnelStage(name: "下单", source: .events)]),
+                                                  by: app.ownerPrincipal)
+            let today = LocalDate(Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            // The goal starts on the first of last month; 30 leads came before it and are not counted.
+            let lastMonthEnd = LocalDate(year: today.year, month: today.month, day: 1).adding(days: -1)
+            let start1 = LocalDate(year: lastMonthEnd.year, month: lastMonthEnd.month, day: 1)
+            let leads = "日期\n" + String(repeating: "\(today.adding(days: -1))\n", count: 12) + String(repeating: "\(today)\n", count: 8)
+                + String(repeating: "\(start1.adding(days: -5))\n", count: 30)
+            _ = try await funnels.importEvents(funnelID: funnel.id, position: 2, data: Data(leads.utf8), by: app.ownerPrincipal)
+            var body: [String: Any] = ["name": "半年 1000 条私信线索", "metric": "funnel_stage", "funnel_id": funnel.id, "funnel_position": 2, "target": 1_000,
+                                       "start": start1.description, "deadline": start1.adding(months: 6).adding(days: -1).description,
+                                       "stages": [["name": "试水期", "months": 3, "target": 300], ["name": "放量期", "months": 3, "target": 1_000]]]
+            let created = try await app.api(.post, "/api/v1/goals", token: app.ownerToken, json: Self.json(body))
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            #expect(created.json["funnel_stage_name"] as? String == "私信咨询" && created.json["funnel_position"] as? Int == 2)
+            let read = try await app.api(.get, "/api/v1/goals/\(id)", token: app.ownerToken)
+            #expect((read.json["progress"] as? [String: Any])?["current"] as? Double == 20, "\(read.text)")
+
+            // Without a stage, or with one the funnel does not have: refused, the field named, nothing written.
+            body["funnel_position"] = 9
+            let missing = try await app.api(.post, "/api/v1/goals", token: app.ownerToken, json: Self.json(body))
+            #expect(missing.status == .unprocessableContent && missing.errorField == "funnel_stage" && missing.errorCode == "goal_funnel_stage_unknown", "\(missing.text)")
+            body["funnel_id"] = nil
+            body["funnel_position"] = nil
+            let none = try await app.api(.post, "/api/v1/goals", token: app.ownerToken, json: Self.json(body))
+            #expect(none.status == .unprocessableContent && none.errorField == "funnel_stage" && none.errorCode == "required", "\(none.text)")
+            #expect(try await GoalService(database: app.database, team: app.team, analytics: AnalyticsService(database: app.database)).goals().count == 1)
+
+            // Pages: the form offers each funnel's stages; the goal and its planner speak of 私信咨询.
+            let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let form = try await browser.get("/team/goals/new")
+            #expect(form.text.contains("<option value=\"\(funnel.id):2\">私信咨询（获客漏斗）</option>"), "the form does not offer the stage")
+            let posted = try await browser.post("/team/goals", form: [("name", "下单 200 单"), ("metric", "funnel_stage"), ("funnel_stage", "\(funnel.id):3"),
+                                                                     ("target", "200"), ("start", start1.description),
+                                                                     ("deadline", start1.adding(months: 3).adding(days: -1).description),
+                                                                     ("stage_name_0", "首季"), ("stage_months_0", "3"), ("stage_target_0", "200")], from: "/team/goals/new")
+            #expect(posted.status == .seeOther, "\(posted.text)")
+            let refused = try await browser.post("/team/goals", form: [("name", "x"), ("metric", "funnel_stage"), ("funnel_stage", ""), ("target", "200"),
+                                                                      ("start", start1.description), ("deadline", start1.adding(months: 3).adding(days: -1).description),
+                                                                      ("stage_name_0", "首季"), ("stage_months_0", "3"), ("stage_target_0", "200")], from: "/team/goals/new")
+            #expect(refused.status == .unprocessableContent && refused.text.contains("has-error"))
+            for uri in ["/team/goals/\(id)", "/team/goals", "/team/goals/\(id)/plan", "/team/goals/\(id)/edit"] {
+                let page = try await browser.get(uri)
+                Self.noRawKeys(page, uri)
+                #expect(page.text.contains("私信咨询"), "\(uri) does not name the stage")
+            }
+        }
+    }
+
     @Test("API: a goal is created with its progress, planned to 1+1+2+1+1, saved, compared and turned into a hiring plan; refusals name the field; viewers only read",
           arguments: TestDatabase.available)
     func throughTheAPI(db: TestDatabase) async throws {

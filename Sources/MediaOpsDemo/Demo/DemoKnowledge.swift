@@ -253,7 +253,7 @@ enum DemoKnowledge {
         let knowledge = KnowledgeService.standard(database: database, content: content, goals: goals, tasks: components.tasks)
         let entries = try await knowledge.list(filter: KnowledgeFilter(), page: PageRequest(page: 1, perPage: 200)).items
         let entryIDs = Dictionary(entries.map { ($0.title, $0.id) }, uniquingKeysWith: { first, _ in first })
-        let goalID = try await goals.options().first?.id
+        let goalID = try await goals.options().first(where: { $0.name == "服务号半年涨粉 5 万" })?.id
         let tasks = try await components.tasks.list(TaskFilter(), page: PageRequest(page: 1, perPage: 200)).items
         let taskIDs = Dictionary(tasks.map { ($0.title, $0.id) }, uniquingKeysWith: { first, _ in first })
         for link in workLinks {

@@ -33,5 +33,17 @@ enum DemoPlanning {
         _ = try await plans.save(goalID: goal.id, name: "渠道经理提前到岗", overrides: PlannerParameters([.shareChannelInitial: 0.2, .shareCampaignInitial: 0.3]),
                                  by: director, now: startInstant.addingTimeInterval(-86_400 * 5), today: start.adding(days: -5))
         _ = try await plans.save(goalID: goal.id, name: "按实际进度重新规划", fromActuals: true, by: director, now: now.addingTimeInterval(-3_600), today: today)
+
+        // A goal on orders: the 下单 stage of the demo's enquiry funnel, this quarter and the next month.
+        if let funnel = try await FunnelService(database: database).all().first(where: { $0.name == "私信咨询转化" }),
+           let position = funnel.stages.firstIndex(where: { $0.name == "下单" }).map({ $0 + 1 }) {
+            let ordersStart = YearMonth(today).adding(months: -1).firstDay
+            _ = try await goals.create(Goal(id: "", name: "三个月私信下单 9000 单", metric: .funnelStage, target: 9_000, start: ordersStart,
+                                            deadline: ordersStart.adding(months: 3).adding(days: -1),
+                                            stages: [GoalStage(name: "会员日预热", months: 1, target: 2_800), GoalStage(name: "年货季放量", months: 2, target: 9_000)],
+                                            funnelStage: GoalFunnelStage(funnelID: funnel.id, position: position),
+                                            notes: "私信咨询里约三成下单；年货季前把客服话术和下单链接准备好。"),
+                                       by: director, now: now.addingTimeInterval(-86_400 * 30))
+        }
     }
 }

@@ -11,9 +11,12 @@ public enum GoalMetric: String, Sendable, CaseIterable, Codable {
     case likes
     case comments
     case shares
+    /// A stage of one of the team's funnels: leads (私信咨询, 留资), orders (下单) …
+    /// counted from the events the team imports, or a metric the stage sums.
+    case funnelStage = "funnel_stage"
 
-    /// The metric store key the goal reads.
-    public var metricKey: MetricKey {
+    /// The metric store key the goal reads; nil for a funnel stage, which is counted by its funnel.
+    public var metricKey: MetricKey? {
         switch self {
         case .followers: .followersTotal
         case .reads: .reads
@@ -21,11 +24,40 @@ public enum GoalMetric: String, Sendable, CaseIterable, Codable {
         case .likes: .likes
         case .comments: .comments
         case .shares: .shares
+        case .funnelStage: nil
         }
     }
 
     /// A level is read as the latest value; a count is summed over the days.
     public var isLevel: Bool { self == .followers }
+}
+
+/// The funnel stage a goal counts, as "<funnel id>:<position>" in forms and as
+/// `funnel_id` and `funnel_position` (1 = the first stage) in the API.
+public struct GoalFunnelStage: Sendable, Equatable, Hashable {
+    public var funnelID: String
+    public var position: Int
+    /// The stage's name and its funnel's, as they are now (filled in when read; nil when the funnel is gone).
+    public var stageName: String?
+    public var funnelName: String?
+
+    public init(funnelID: String, position: Int, stageName: String? = nil, funnelName: String? = nil) {
+        self.funnelID = funnelID
+        self.position = position
+        self.stageName = stageName
+        self.funnelName = funnelName
+    }
+
+    public var key: String { "\(funnelID):\(position)" }
+
+    public init?(key: String) {
+        let parts = key.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, let position = Int(parts[1]), position >= 1 else { return nil }
+        self.init(funnelID: String(parts[0]), position: position)
+    }
+
+    public static func == (lhs: GoalFunnelStage, rhs: GoalFunnelStage) -> Bool { lhs.funnelID == rhs.funnelID && lhs.position == rhs.position }
+    public func hash(into hasher: inout Hasher) { hasher.combine(funnelID); hasher.combine(position) }
 }
 
 /// A calendar month (`2026-04`), the unit hires and stages are planned in.
@@ -104,12 +136,14 @@ public struct Goal: Sendable, Equatable {
     /// Account groups: every account in the group counts.
     public var groupIDs: [String]
     public var stages: [GoalStage]
+    /// For a funnel-stage goal: the funnel and the stage counted (1 = its first).
+    public var funnelStage: GoalFunnelStage?
     public var notes: String
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: String, name: String, metric: GoalMetric, target: Double, start: LocalDate, deadline: LocalDate, accountIDs: [String] = [],
-                groupIDs: [String] = [], stages: [GoalStage] = [], notes: String = "", createdAt: Date = Date(timeIntervalSince1970: 0),
+                groupIDs: [String] = [], stages: [GoalStage] = [], funnelStage: GoalFunnelStage? = nil, notes: String = "", createdAt: Date = Date(timeIntervalSince1970: 0),
                 updatedAt: Date = Date(timeIntervalSince1970: 0)) {
         self.id = id
         self.name = name
@@ -120,6 +154,7 @@ public struct Goal: Sendable, Equatable {
         self.accountIDs = accountIDs
         self.groupIDs = groupIDs
         self.stages = stages
+        self.funnelStage = funnelStage
         self.notes = notes
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -167,7 +202,10 @@ public struct Goal: Sendable, Equatable {
         if start.year < 2000 || start.year > 9_000 { errors.append(ValidationError(field: "start", code: "day_invalid")) }
         if deadline <= start { errors.append(ValidationError(field: "deadline", code: "goal_deadline_before_start")) }
         else if months > Self.maxMonths { errors.append(ValidationError(field: "deadline", code: "goal_too_long", params: ["max": String(Self.maxMonths)])) }
-        if accountIDs.isEmpty && groupIDs.isEmpty { errors.append(ValidationError(field: "accounts", code: "goal_no_accounts")) }
+        // A funnel-stage goal counts the funnel's own accounts; any other reads the accounts it names.
+        if metric == .funnelStage {
+            if funnelStage == nil { errors.append(ValidationError(field: "funnel_stage", code: "required")) }
+        } else if accountIDs.isEmpty && groupIDs.isEmpty { errors.append(ValidationError(field: "accounts", code: "goal_no_accounts")) }
         if accountIDs.count + groupIDs.count > Self.maxScope { errors.append(ValidationError(field: "accounts", code: "too_many", params: ["max": String(Self.maxScope)])) }
         if stages.isEmpty { errors.append(ValidationError(field: "stages", code: "goal_no_stages")) }
         if stages.count > Self.maxStages { errors.append(ValidationError(field: "stages", code: "goal_too_many_stages", params: ["max": String(Self.maxStages)])) }

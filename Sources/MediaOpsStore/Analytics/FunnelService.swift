@@ -224,27 +224,34 @@ public struct FunnelService: Sendable {
         return result
     }
 
+    /// One stage's count a day over [from, to] (index 0 = the first stage): its
+    /// imported events, or its metric summed over the funnel's accounts. A day
+    /// without any is absent.
+    public func dailyCounts(_ funnel: Funnel, stage index: Int, from: LocalDate, to: LocalDate, accounts given: [Account]? = nil) async throws -> [LocalDate: Double] {
+        guard funnel.stages.indices.contains(index) else { return [:] }
+        switch funnel.stages[index].source {
+        case .events:
+            return try await FunnelRepository(database.sql).dailyEventCounts(funnelID: funnel.id, position: index + 1, from: from, to: to, accountIDs: nil)
+        case .metric(let key):
+            var sums: [LocalDate: Double] = [:]
+            let accounts: [Account]
+            if let given { accounts = given } else { accounts = try await self.accounts(of: funnel) }
+            for account in accounts {
+                for (day, values) in try await MetricService(database: database).daily(accountID: account.id, from: from, to: to, keys: [key]) {
+                    if let value = values[key]?.value { sums[day, default: 0] += value }
+                }
+            }
+            return sums
+        }
+    }
+
     /// The daily counts of stage `index` (entered) and the next one (advanced)
     /// over [from, to], summed over the funnel's accounts, for the drop-off alert.
     public func dailyStageCounts(_ funnel: Funnel, stage index: Int, from: LocalDate, to: LocalDate) async throws -> [LocalDate: FunnelStageCounts] {
         guard funnel.stages.indices.contains(index), funnel.stages.indices.contains(index + 1) else { return [:] }
         let accounts = try await accounts(of: funnel)
-        func daily(_ position: Int) async throws -> [LocalDate: Double] {
-            switch funnel.stages[position].source {
-            case .events:
-                return try await FunnelRepository(database.sql).dailyEventCounts(funnelID: funnel.id, position: position + 1, from: from, to: to, accountIDs: nil)
-            case .metric(let key):
-                var sums: [LocalDate: Double] = [:]
-                for account in accounts {
-                    for (day, values) in try await MetricService(database: database).daily(accountID: account.id, from: from, to: to, keys: [key]) {
-                        if let value = values[key]?.value { sums[day, default: 0] += value }
-                    }
-                }
-                return sums
-            }
-        }
-        let entered = try await daily(index)
-        let advanced = try await daily(index + 1)
+        let entered = try await dailyCounts(funnel, stage: index, from: from, to: to, accounts: accounts)
+        let advanced = try await dailyCounts(funnel, stage: index + 1, from: from, to: to, accounts: accounts)
         var counts: [LocalDate: FunnelStageCounts] = [:]
         // A day is a day of the funnel when its upper stage has a count; an event stage with none that day counted zero.
         let eventsBelow = funnel.stages[index + 1].source == .events

@@ -47,6 +47,7 @@ public enum Migrations {
         m023_tasks,
         m024_knowledge,
         m025_kpis_and_reviews,
+        m026_goal_funnel_stage,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

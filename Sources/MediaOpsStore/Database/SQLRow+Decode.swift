@@ -7,6 +7,7 @@ extension SQLRow {
     public func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
     public func optionalString(_ column: String) throws -> String? { try decodeNil(column: column) ? nil : decode(column: column, as: String.self) }
     public func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
+    public func optionalInt(_ column: String) throws -> Int? { try decodeNil(column: column) ? nil : decode(column: column, as: Int.self) }
     public func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
     public func double(_ column: String) throws -> Double { try decode(column: column, as: Double.self) }
     public func optionalDouble(_ column: String) throws -> Double? { try decodeNil(column: column) ? nil : decode(column: column, as: Double.self) }

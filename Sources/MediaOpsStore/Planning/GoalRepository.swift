@@ -43,10 +43,10 @@ public struct GoalRepository: Sendable {
 
     public func create(_ goal: Goal, createdBy: String?) async throws {
         try await db.raw("""
-            INSERT INTO goals (id, name, metric, target, start_day, deadline, notes, created_by, created_at, updated_at)
+            INSERT INTO goals (id, name, metric, target, start_day, deadline, notes, created_by, created_at, updated_at, funnel_id, funnel_position)
             VALUES (\(bind: goal.id), \(bind: goal.name), \(bind: goal.metric.rawValue), \(bind: goal.target), \(bind: goal.start.description),
                 \(bind: goal.deadline.description), \(bind: goal.notes), \(bind: createdBy), \(bind: goal.createdAt.epochMilliseconds),
-                \(bind: goal.updatedAt.epochMilliseconds))
+                \(bind: goal.updatedAt.epochMilliseconds), \(bind: goal.funnelStage?.funnelID), \(bind: goal.funnelStage?.position))
             """).run()
         try await writeParts(goal)
     }
@@ -55,7 +55,8 @@ public struct GoalRepository: Sendable {
         try await db.raw("""
             UPDATE goals SET name = \(bind: goal.name), metric = \(bind: goal.metric.rawValue), target = \(bind: goal.target),
                 start_day = \(bind: goal.start.description), deadline = \(bind: goal.deadline.description), notes = \(bind: goal.notes),
-                updated_at = \(bind: goal.updatedAt.epochMilliseconds)
+                updated_at = \(bind: goal.updatedAt.epochMilliseconds), funnel_id = \(bind: goal.funnelStage?.funnelID),
+                funnel_position = \(bind: goal.funnelStage?.position)
             WHERE id = \(bind: goal.id)
             """).run()
         try await db.raw("DELETE FROM goal_stages WHERE goal_id = \(bind: goal.id)").run()
@@ -103,8 +104,24 @@ public struct GoalRepository: Sendable {
             case .group: groups[goal, default: []].append(ref)
             }
         }
+        // A funnel stage's name and its funnel's, as they are now.
+        let funnelIDs = Set(goals.compactMap { $0.funnelStage?.funnelID })
+        var stageNames: [GoalFunnelStage: (stage: String, funnel: String)] = [:]
+        if !funnelIDs.isEmpty {
+            let list = funnelIDs.sorted().map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            let query: SQLQueryString = "SELECT s.funnel_id, s.position, s.name AS stage_name, f.name AS funnel_name "
+                + "FROM funnel_stages s JOIN funnels f ON f.id = s.funnel_id WHERE s.funnel_id IN (" + list + ")"
+            for row in try await db.raw(query).all() {
+                stageNames[GoalFunnelStage(funnelID: try row.string("funnel_id"), position: try row.int("position"))] =
+                    (try row.string("stage_name"), try row.string("funnel_name"))
+            }
+        }
         for index in goals.indices {
             let id = goals[index].id
+            if let stage = goals[index].funnelStage, let names = stageNames[stage] {
+                goals[index].funnelStage?.stageName = names.stage
+                goals[index].funnelStage?.funnelName = names.funnel
+            }
             goals[index].stages = stages[id] ?? []
             goals[index].accountIDs = accounts[id] ?? []
             goals[index].groupIDs = groups[id] ?? []
@@ -119,9 +136,13 @@ public struct GoalRepository: Sendable {
     }
 
     static func goal(from row: any SQLRow) throws -> Goal {
-        Goal(id: try row.string("id"), name: try row.string("name"), metric: try row.value("metric", as: GoalMetric.self), target: try row.double("target"),
-             start: try day(row, "start_day"), deadline: try day(row, "deadline"), notes: try row.string("notes"),
-             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+        var funnelStage: GoalFunnelStage?
+        if let funnel = try row.optionalString("funnel_id"), let position = try row.optionalInt("funnel_position") {
+            funnelStage = GoalFunnelStage(funnelID: funnel, position: position)
+        }
+        return Goal(id: try row.string("id"), name: try row.string("name"), metric: try row.value("metric", as: GoalMetric.self), target: try row.double("target"),
+                    start: try day(row, "start_day"), deadline: try day(row, "deadline"), funnelStage: funnelStage, notes: try row.string("notes"),
+                    createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 }
 

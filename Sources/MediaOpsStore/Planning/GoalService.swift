@@ -45,6 +45,13 @@ public struct GoalService: Sendable {
 
     public func goals() async throws -> [Goal] { try await GoalRepository(database.sql).all() }
 
+    /// Every stage of every funnel, named, for the goal form's choice of a funnel stage.
+    public func funnelStages() async throws -> [GoalFunnelStage] {
+        try await FunnelService(database: database).all().flatMap { funnel in
+            funnel.stages.enumerated().map { GoalFunnelStage(funnelID: funnel.id, position: $0.offset + 1, stageName: $0.element.name, funnelName: funnel.name) }
+        }
+    }
+
     // MARK: Changes
 
     public func create(_ draft: Goal, by principal: Principal, now: Date? = nil) async throws -> Goal {
@@ -53,8 +60,7 @@ public struct GoalService: Sendable {
         goal.id = Identifier.makeOrdered("goal")
         goal.createdAt = now
         goal.updatedAt = now
-        try await check(goal)
-        let checked = goal
+        let checked = try await check(goal)
         return try await database.transaction { db in
             let repository = GoalRepository(db)
             guard try await repository.count() < Goal.maxCount else {
@@ -68,8 +74,7 @@ public struct GoalService: Sendable {
 
     public func update(_ edited: Goal, by principal: Principal, now: Date? = nil) async throws -> Goal {
         let now = now ?? database.now()
-        let cleaned = Self.cleaned(edited)
-        try await check(cleaned)
+        let cleaned = try await check(Self.cleaned(edited))
         return try await database.transaction { db in
             let repository = GoalRepository(db)
             guard let before = try await repository.find(id: cleaned.id, lock: true) else { throw NotFoundError(entity: "goal") }
@@ -97,6 +102,8 @@ public struct GoalService: Sendable {
 
     static func cleaned(_ goal: Goal) -> Goal {
         var goal = goal
+        // Only a funnel-stage goal names a stage.
+        if goal.metric != .funnelStage { goal.funnelStage = nil }
         goal.name = goal.name.trimmingCharacters(in: .whitespacesAndNewlines)
         goal.notes = goal.notes.trimmingCharacters(in: .whitespacesAndNewlines)
         goal.accountIDs = Array(NSOrderedSet(array: goal.accountIDs.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })) as? [String] ?? []
@@ -105,9 +112,19 @@ public struct GoalService: Sendable {
         return goal
     }
 
-    /// The goal's own rules, and every account and group it names existing.
-    func check(_ goal: Goal) async throws {
+    /// The goal's own rules, and every account, group and funnel stage it names
+    /// existing; the goal with its funnel stage named.
+    func check(_ goal: Goal) async throws -> Goal {
+        var goal = goal
         var errors = goal.validationErrors()
+        if goal.metric == .funnelStage, let stage = goal.funnelStage {
+            if let funnel = try await FunnelService(database: database).find(id: stage.funnelID), funnel.stages.indices.contains(stage.position - 1) {
+                goal.funnelStage?.stageName = funnel.stages[stage.position - 1].name
+                goal.funnelStage?.funnelName = funnel.name
+            } else {
+                errors.append(ValidationError(field: "funnel_stage", code: "goal_funnel_stage_unknown"))
+            }
+        }
         if !errors.contains(where: { $0.field == "accounts" }) {
             let accounts = Set(try await team.allAccounts().map(\.id))
             let groups = Set(try await team.groups().map(\.id))
@@ -115,24 +132,32 @@ public struct GoalService: Sendable {
                 errors.append(ValidationError(field: "accounts", code: "goal_unknown_account"))
             }
         }
-        let order = ["name", "metric", "target", "start", "deadline", "accounts", "stages"]
-        errors.sort { (order.firstIndex(of: $0.field) ?? 7) < (order.firstIndex(of: $1.field) ?? 7) }
+        let order = ["name", "metric", "funnel_stage", "target", "start", "deadline", "accounts", "stages"]
+        errors.sort { (order.firstIndex(of: $0.field) ?? 8) < (order.firstIndex(of: $1.field) ?? 8) }
         if errors.count == 1 { throw errors[0] }
         if !errors.isEmpty { throw ValidationErrors(errors) }
+        return goal
     }
 
     static func fields(_ goal: Goal) -> [String: String] {
         var fields = ["name": goal.name, "metric": goal.metric.rawValue, "target": PlanningNumber.text(goal.target), "start": goal.start.description,
                       "deadline": goal.deadline.description, "notes": goal.notes,
                       "accounts": goal.accountIDs.joined(separator: ","), "groups": goal.groupIDs.joined(separator: ",")]
+        // Named as the history shows it.
+        fields["funnel_stage"] = goal.funnelStage.map { [$0.stageName, $0.funnelName].compactMap { $0 }.joined(separator: " · ") } ?? ""
         fields["stages"] = goal.stages.map { "\($0.name)/\($0.months)/\(PlanningNumber.text($0.target))" }.joined(separator: "; ")
         return fields
     }
 
     // MARK: Progress
 
-    /// The accounts a goal covers: those it names and those of the groups it names.
+    /// The accounts a goal covers: those it names and those of the groups it
+    /// names; for a funnel stage, the funnel's.
     public func accounts(of goal: Goal) async throws -> [Account] {
+        if goal.metric == .funnelStage {
+            guard let stage = goal.funnelStage, let funnel = try await FunnelService(database: database).find(id: stage.funnelID) else { return [] }
+            return try await FunnelService(database: database).accounts(of: funnel)
+        }
         let groups = Set(goal.groupIDs), named = Set(goal.accountIDs)
         return try await team.allAccounts().filter { named.contains($0.id) || !groups.isDisjoint(with: $0.groupIDs) }
     }
@@ -146,11 +171,18 @@ public struct GoalService: Sendable {
         let from = goal.metric.isLevel ? goal.start.adding(days: -60) : goal.start
         let to = min(today, goal.deadline)
         var series: [[LocalDate: Double]] = []
+        if goal.metric == .funnelStage {
+            // One series: the stage's count a day, over the funnel's accounts.
+            if from <= to, let stage = goal.funnelStage, let funnel = try await FunnelService(database: database).find(id: stage.funnelID) {
+                series.append(try await FunnelService(database: database).dailyCounts(funnel, stage: stage.position - 1, from: from, to: to))
+            }
+            return GoalProgress.compute(goal, accounts: series, today: today)
+        }
         if from <= to {
             for account in accounts {
                 let daily = try await analytics.daily(accountID: account.id, from: from, to: to)
                 var values: [LocalDate: Double] = [:]
-                for (day, metrics) in daily { if let value = metrics[goal.metric.metricKey] { values[day] = value } }
+                for (day, metrics) in daily { if let key = goal.metric.metricKey, let value = metrics[key] { values[day] = value } }
                 series.append(values)
             }
         }

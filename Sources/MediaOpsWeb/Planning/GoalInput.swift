@@ -21,6 +21,10 @@ enum GoalInput {
             if let metric = GoalMetric(rawValue: text) { goal.metric = metric }
             else { errors.append(ValidationError(field: "metric", code: "invalid_choice", params: ["choices": GoalMetric.allCases.map(\.rawValue).joined(separator: ", ")])) }
         } else if base == nil, !errors.contains(where: { $0.field == "metric" }) { errors.append(ValidationError(field: "metric", code: "required")) }
+        // A funnel stage: `funnel_id` and `funnel_position` (1 = the funnel's first stage).
+        let funnelID = attempt({ try input.string("funnel_id") }), position = attempt({ try input.integer("funnel_position") })
+        if let funnelID, let position { goal.funnelStage = GoalFunnelStage(funnelID: funnelID.trimmed, position: position) }
+        else if funnelID != nil || position != nil { errors.append(ValidationError(field: "funnel_stage", code: "goal_funnel_stage_unknown")) }
         if let target = attempt({ try input.number("target") }) { goal.target = target }
         else if base == nil, !errors.contains(where: { $0.field == "target" }) { errors.append(ValidationError(field: "target", code: "required")) }
         for field in ["start", "deadline"] {
@@ -69,6 +73,10 @@ enum GoalInput {
         goal.name = (form["name"] ?? "").trimmed
         if let metric = GoalMetric(rawValue: form["metric"] ?? "") { goal.metric = metric }
         else { errors.append(ValidationError(field: "metric", code: "required")) }
+        let stageKey = (form["funnel_stage"] ?? "").trimmed
+        if stageKey.isEmpty { goal.funnelStage = nil }
+        else if let stage = GoalFunnelStage(key: stageKey) { goal.funnelStage = stage }
+        else { errors.append(ValidationError(field: "funnel_stage", code: "goal_funnel_stage_unknown")) }
         switch ExportCell.count(form["target"] ?? "") {
         case .value(let value): goal.target = value
         case .absent: errors.append(ValidationError(field: "target", code: "required"))
@@ -106,7 +114,7 @@ enum GoalInput {
         var errors = reading
         let unreadable = Set(reading.map(\.field))
         errors += goal.validationErrors().filter { !unreadable.contains($0.field) && !(unreadable.contains("target") && $0.field.hasSuffix(".target")) }
-        let order = ["name", "metric", "target", "start", "deadline", "accounts", "stages", "notes"]
+        let order = ["name", "metric", "funnel_stage", "target", "start", "deadline", "accounts", "stages", "notes"]
         func rank(_ field: String) -> Int { order.firstIndex(where: { field == $0 || field.hasPrefix($0 + "[") }) ?? order.count }
         errors.sort { rank($0.field) < rank($1.field) }
         if errors.count == 1 { throw errors[0] }
@@ -118,7 +126,7 @@ enum GoalInput {
     static func values(of goal: Goal?) -> [String: String] {
         guard let goal else { return ["metric": GoalMetric.followers.rawValue] }
         var values = ["name": goal.name, "metric": goal.metric.rawValue, "target": PlanningNumber.text(goal.target), "start": goal.start.description,
-                      "deadline": goal.deadline.description, "notes": goal.notes]
+                      "deadline": goal.deadline.description, "notes": goal.notes, "funnel_stage": goal.funnelStage?.key ?? ""]
         for (index, stage) in goal.stages.enumerated() {
             values["stage_name_\(index)"] = stage.name
             values["stage_months_\(index)"] = String(stage.months)
@@ -129,7 +137,7 @@ enum GoalInput {
 
     static func values(_ form: FormData) -> [String: String] {
         var values: [String: String] = [:]
-        for key in ["name", "metric", "target", "start", "deadline", "notes"] { values[key] = form[key] ?? "" }
+        for key in ["name", "metric", "funnel_stage", "target", "start", "deadline", "notes"] { values[key] = form[key] ?? "" }
         for row in 0..<formStageRows {
             for key in ["stage_name_", "stage_months_", "stage_target_"] { values[key + String(row)] = form[key + String(row)] ?? "" }
         }

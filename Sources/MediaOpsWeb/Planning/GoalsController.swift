@@ -129,11 +129,15 @@ struct GoalsController {
         if summary == nil, errors.messages.count > 1 { summary = t.t("common.form_errors", ["count": String(errors.messages.count)]) }
         let accounts = try await dependencies.team.allAccounts().filter { $0.state != .retired || accountIDs.contains($0.id) }
         let groups = try await dependencies.team.groups()
+        let stages = try await goals.funnelStages()
         let model = GoalFormPage(
             action: goal.map { PlanningPath.goal(.value($0.id)).path } ?? PlanningPath.goals.path,
             backHref: goal.map { PlanningPath.goal(.value($0.id)).path } ?? PlanningPath.goals.path,
             isNew: goal == nil, values: values,
             metrics: GoalMetric.allCases.map { SelectOption(value: $0.rawValue, label: PlanningText.metric($0, t), selected: values["metric"] == $0.rawValue) },
+            funnelStages: [SelectOption(value: "", label: t.t("goals.funnel_stage_none"), selected: (values["funnel_stage"] ?? "").isEmpty)]
+                + stages.map { SelectOption(value: $0.key, label: PlanningText.funnelStage($0, t), selected: values["funnel_stage"] == $0.key) },
+            hasFunnelStages: !stages.isEmpty,
             accounts: accounts.map { GoalFormPage.Choice(id: $0.id, label: $0.name + " · " + t.platformShortName($0.platform), checked: accountIDs.contains($0.id)) },
             groups: groups.map { GoalFormPage.Choice(id: $0.id, label: $0.name, checked: groupIDs.contains($0.id)) },
             stageRows: (0..<GoalInput.formStageRows).map { row in
@@ -171,7 +175,7 @@ struct GoalsPage {
     var canManage: Bool
 
     static func row(_ goal: Goal, progress: GoalProgress, t: Localizer) -> Row {
-        Row(name: goal.name, href: PlanningPath.goal(.value(goal.id)).path, metric: PlanningText.metric(goal.metric, t),
+        Row(name: goal.name, href: PlanningPath.goal(.value(goal.id)).path, metric: PlanningText.unit(goal, t),
             target: PlanningText.number(goal.target, t), targetExact: PlanningText.exact(goal.target, t),
             current: progress.current.map { PlanningText.number($0, t) } ?? "—", currentExact: progress.current.map { PlanningText.exact($0, t) } ?? "",
             percent: PlanningText.percent(progress.fraction), barWidth: FixedDecimal.text(min(1, progress.fraction) * 100, digits: 1),
@@ -196,6 +200,9 @@ struct GoalPage {
     var chartTitle: String
     var stages: [StageRow]
     var accounts: [String]
+    /// For a funnel-stage goal: what it counts, in a sentence, and the funnel's page (none once it is deleted).
+    struct FunnelLine { var sentence: String; var href: String? }
+    var funnel: FunnelLine?
     var versions: [VersionRow]
     var canManage: Bool
     var editHref: String
@@ -210,7 +217,7 @@ struct GoalPage {
 
     static func make(_ goal: Goal, progress: GoalProgress, accounts: [Account], groups: [AccountGroup], versions: [PlanVersion], canManage: Bool, today: LocalDate,
                      t: Localizer) -> GoalPage {
-        let unit = PlanningText.metric(goal.metric, t)
+        let unit = PlanningText.unit(goal, t)
         let labels = progress.points.map { "\($0.day.month)/\($0.day.day)" }
         let chart = SVGSeriesChart(title: t.t("goals.chart_title", ["metric": unit]), unit: unit, labels: labels,
                                    series: [SVGSeriesChart.Series(name: t.t("goals.series_actual"), dashed: false, values: progress.points.map(\.actual)),
@@ -235,13 +242,19 @@ struct GoalPage {
             id: goal.id, name: goal.name, notes: goal.notes.isEmpty ? nil : goal.notes, row: GoalsPage.row(goal, progress: progress, t: t), figures: figures, chart: chart.render(),
             legend: [Legend(name: t.t("goals.series_actual"), colour: chart.colour(0), dashed: false), Legend(name: t.t("goals.series_plan"), colour: chart.colour(1), dashed: true)],
             chartTitle: t.t("goals.chart_title", ["metric": unit]), stages: stages, accounts: names,
+            funnel: goal.funnelStage.map { stage in
+                FunnelLine(sentence: stage.stageName == nil ? t.t("goals.funnel_stage_gone")
+                               : t.t("goals.funnel_sentence", ["stage": stage.stageName ?? "", "funnel": stage.funnelName ?? ""]),
+                           href: stage.stageName == nil ? nil : AnalyticsPath.funnel(.value(stage.funnelID)).path)
+            },
             versions: versions.map { VersionRow(name: $0.name, href: PlanningPath.plan(.value($0.id)).path, kind: t.t("planner.kind_\($0.kind.rawValue)"),
                                                 created: t.dateTime($0.createdAt), headcount: String($0.result.headcount)) },
             canManage: canManage, editHref: PlanningPath.goalEdit(.value(goal.id)).path, deleteAction: PlanningPath.goalDelete(.value(goal.id)).path,
             planHref: PlanningPath.goalPlan(.value(goal.id)).path, replanHref: PlanningPath.goalPlan(.value(goal.id)).query(["actuals": "1"]),
             canReplan: progress.status != .upcoming && progress.status != .achieved,
             hiringHref: versions.first.map { PlanningPath.hiringPlan.query(["plan": $0.id]) },
-            definitions: [t.t("goals.definition_level"), t.t("goals.definition_plan"), t.t("goals.definition_pace"), t.t("goals.definition_status")])
+            definitions: [t.t(goal.metric == .funnelStage ? "goals.definition_funnel_stage" : "goals.definition_level"), t.t("goals.definition_plan"),
+                          t.t("goals.definition_pace"), t.t("goals.definition_status")])
     }
 }
 
@@ -263,6 +276,8 @@ struct GoalFormPage {
     var isNew: Bool
     var values: [String: String]
     var metrics: [SelectOption]
+    var funnelStages: [SelectOption]
+    var hasFunnelStages: Bool
     var accounts: [Choice]
     var groups: [Choice]
     var stageRows: [StageRow]
@@ -314,6 +329,10 @@ struct GoalDTO: Encodable {
     var id: String
     var name: String
     var metric: String
+    /// For a funnel-stage goal: the funnel, the stage (1 = its first) and the stage's name (null once the funnel is gone).
+    var funnel_id: String?
+    var funnel_position: Int?
+    var funnel_stage_name: String?
     var target: Double
     var start: String
     var deadline: String
@@ -329,6 +348,9 @@ struct GoalDTO: Encodable {
         id = goal.id
         name = goal.name
         metric = goal.metric.rawValue
+        funnel_id = goal.funnelStage?.funnelID
+        funnel_position = goal.funnelStage?.position
+        funnel_stage_name = goal.funnelStage?.stageName
         target = goal.target
         start = goal.start.description
         deadline = goal.deadline.description

@@ -39,9 +39,8 @@ struct PlanView {
 
     static func leverUnit(_ lever: PlanLever, _ t: Localizer) -> String { t.t("planner.units_\(lever.rawValue)") }
 
-    static func make(input: PlanInput, result: PlanResult, parameters: PlannerParameters, workspace: PlannerParameters, metric: GoalMetric,
+    static func make(input: PlanInput, result: PlanResult, parameters: PlannerParameters, workspace: PlannerParameters, unit unitName: String,
                      errors: [String: String] = [:], t: Localizer) -> PlanView {
-        let unitName = PlanningText.metric(metric, t)
         let stages = result.stages.enumerated().map { index, stage in
             StageView(number: index + 1, name: stage.name, months: t.t("goals.stage_months", ["months": String(stage.months)]),
                       period: stage.months == 1 ? PlanningText.month(stage.firstMonth, t)
@@ -79,12 +78,12 @@ struct PlanView {
             noGaps: result.gaps?.isEmpty ?? false, headcount: t.t("planner.headcount", ["count": String(result.headcount)]),
             summary: t.list(people),
             efficiency: result.gaps == nil ? nil : t.t("planner.efficiency", ["percent": PlanningText.percent(result.efficiency)]),
-            parameters: parameterGroups(parameters, workspace: workspace, metric: metric, errors: errors, t: t))
+            parameters: parameterGroups(parameters, workspace: workspace, unit: unitName, errors: errors, t: t))
     }
 
-    static func parameterGroups(_ parameters: PlannerParameters, workspace: PlannerParameters, metric: GoalMetric?, errors: [String: String],
+    static func parameterGroups(_ parameters: PlannerParameters, workspace: PlannerParameters, unit: String?, errors: [String: String],
                                 t: Localizer) -> [ParameterGroup] {
-        let unitName = metric.map { PlanningText.metric($0, t) } ?? t.t("goals.metric_followers")
+        let unitName = unit ?? t.t("goals.metric_followers")
         return PlannerParameter.Group.allCases.map { group in
             ParameterGroup(title: t.t("planner.group_\(group.rawValue)"), rows: PlannerParameter.allCases.filter { $0.group == group }.map { parameter in
                 ParameterRow(key: parameter.rawValue, field: "p_" + parameter.rawValue, name: t.t("planner.param.\(parameter.rawValue).name"),

@@ -40,6 +40,18 @@ enum PlanningText {
 
     static func metric(_ metric: GoalMetric, _ t: Localizer) -> String { t.t("goals.metric_\(metric.rawValue)") }
 
+    /// What the goal counts, as its pages say it: the metric, or the funnel stage by name.
+    static func unit(_ goal: Goal, _ t: Localizer) -> String {
+        guard goal.metric == .funnelStage else { return metric(goal.metric, t) }
+        return goal.funnelStage?.stageName ?? t.t("goals.funnel_stage_gone")
+    }
+
+    /// A funnel stage with its funnel: 私信咨询（获客漏斗）.
+    static func funnelStage(_ stage: GoalFunnelStage, _ t: Localizer) -> String {
+        guard let name = stage.stageName else { return t.t("goals.funnel_stage_gone") }
+        return t.t("goals.funnel_stage_label", ["stage": name, "funnel": stage.funnelName ?? ""])
+    }
+
     static func month(_ month: YearMonth, _ t: Localizer) -> String {
         t.t("planner.month", ["year": String(month.year), "month": String(month.month)])
     }

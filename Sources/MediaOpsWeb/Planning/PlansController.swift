@@ -143,7 +143,7 @@ struct PlansController {
             let goal = try await goals.goal(id: version.goalID)
             let members = Dictionary(try await dependencies.team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
             let view = PlanView.make(input: version.input, result: version.result, parameters: version.input.parameters, workspace: PlannerParameters(),
-                                     metric: goal?.metric ?? .followers, t: t)
+                                     unit: goal.map { PlanningText.unit($0, t) } ?? PlanningText.metric(.followers, t), t: t)
             let model = VersionPage(name: version.name, goalName: goal?.name ?? "—", goalHref: PlanningPath.goal(.value(version.goalID)).path,
                                     kind: t.t("planner.kind_\(version.kind.rawValue)"), created: t.dateTime(version.createdAt),
                                     createdBy: version.createdBy.flatMap { members[$0] } ?? "—", plan: view,
@@ -236,7 +236,7 @@ struct PlansController {
             let overrides = try PlanView.overrides(value)
             shown = workspace.merging(overrides)
             let computed = try await plans.compute(goal: goal, overrides: overrides, fromActuals: fromActuals)
-            view = PlanView.make(input: computed.input, result: computed.result, parameters: computed.parameters, workspace: workspace, metric: goal.metric, t: t)
+            view = PlanView.make(input: computed.input, result: computed.result, parameters: computed.parameters, workspace: workspace, unit: PlanningText.unit(goal, t), t: t)
         } catch {
             let refusal = try pages.refusal(error, context)
             parameterErrors = refusal.errors
@@ -251,7 +251,7 @@ struct PlansController {
                 typed[parameter] = parameter.unit == .share ? number / 100 : number
             }
         }
-        let groups = PlanView.parameterGroups(typed, workspace: workspace, metric: goal.metric, errors: parameterErrors.messages, t: t)
+        let groups = PlanView.parameterGroups(typed, workspace: workspace, unit: PlanningText.unit(goal, t), errors: parameterErrors.messages, t: t)
         var hidden: [SelectOption] = []
         for parameter in PlannerParameter.allCases {
             if let raw = value("p_" + parameter.rawValue)?.trimmed, !raw.isEmpty { hidden.append(SelectOption(value: raw, label: "p_" + parameter.rawValue, selected: false)) }
@@ -282,7 +282,7 @@ struct PlansController {
         }
         var summary = errors.summary
         if summary == nil, !errors.messages.isEmpty { summary = t.t("common.form_errors", ["count": String(errors.messages.count)]) }
-        let model = ParametersPage(groups: PlanView.parameterGroups(shown, workspace: workspace, metric: nil, errors: errors.messages, t: t),
+        let model = ParametersPage(groups: PlanView.parameterGroups(shown, workspace: workspace, unit: nil, errors: errors.messages, t: t),
                                    canManage: identity.permissions.contains(.planningManage), summary: summary)
         return pages.render(.planningParameters, title: t.t("parameters.title"), page: model, request: request, context: context, status: status)
     }

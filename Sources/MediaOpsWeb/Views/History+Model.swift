@@ -87,6 +87,7 @@ struct AuditLabels {
         case "labels" where entity == .task:
             return raw.split(separator: ",").map(String.init).joined(separator: t.t("common.list_separator"))
         case "task_priority": return t.optional("tasks.priority_\(raw)") ?? raw
+        case "metric" where entity == .goal: return t.optional("goals.metric_\(raw)") ?? raw
         case "groups", "group_id": return raw.split(separator: ",").map { groups[String($0)] ?? String($0) }.joined(separator: t.t("common.list_separator"))
         case "roles": return raw.split(separator: ",").map { t.optional("role.\($0).name") ?? String($0) }.joined(separator: t.t("common.list_separator"))
         case "permissions": return list("permission.")
