@@ -21,39 +21,30 @@ public protocol KnowledgeLinkResolver: Sendable {
     func targets(ids: [String]) async throws -> [String: KnowledgeLinkTarget]
 }
 
-/// Content items, through the content room's service.
-public struct KnowledgeContentResolver: KnowledgeLinkResolver {
-    let content: ContentService
-    public init(content: ContentService) { self.content = content }
+/// A resolver made of one room's batch read: the things among the ids that
+/// exist, each with its id and title.
+public struct KnowledgeRoomResolver: KnowledgeLinkResolver {
+    let find: @Sendable ([String]) async throws -> [KnowledgeLinkTarget]
+
+    public init(find: @escaping @Sendable ([String]) async throws -> [KnowledgeLinkTarget]) { self.find = find }
 
     public func targets(ids: [String]) async throws -> [String: KnowledgeLinkTarget] {
-        var found: [String: KnowledgeLinkTarget] = [:]
-        for item in try await content.find(ids: ids) { found[item.id] = KnowledgeLinkTarget(id: item.id, title: item.title) }
-        return found
+        Dictionary(try await find(ids).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
-}
 
-/// Goals, through the 规划 room's service.
-public struct KnowledgeGoalResolver: KnowledgeLinkResolver {
-    let goals: GoalService
-    public init(goals: GoalService) { self.goals = goals }
-
-    public func targets(ids: [String]) async throws -> [String: KnowledgeLinkTarget] {
-        var found: [String: KnowledgeLinkTarget] = [:]
-        for goal in try await goals.options(ids: ids) { found[goal.id] = KnowledgeLinkTarget(id: goal.id, title: goal.name) }
-        return found
+    /// Content items, through the content room's service.
+    public static func content(_ content: ContentService) -> KnowledgeRoomResolver {
+        KnowledgeRoomResolver { ids in try await content.find(ids: ids).map { KnowledgeLinkTarget(id: $0.id, title: $0.title) } }
     }
-}
 
-/// Tasks, through the 任务 room's service.
-public struct KnowledgeTaskResolver: KnowledgeLinkResolver {
-    let tasks: TaskService
-    public init(tasks: TaskService) { self.tasks = tasks }
+    /// Goals, through the 规划 room's service.
+    public static func goals(_ goals: GoalService) -> KnowledgeRoomResolver {
+        KnowledgeRoomResolver { ids in try await goals.options(ids: ids).map { KnowledgeLinkTarget(id: $0.id, title: $0.name) } }
+    }
 
-    public func targets(ids: [String]) async throws -> [String: KnowledgeLinkTarget] {
-        var found: [String: KnowledgeLinkTarget] = [:]
-        for task in try await tasks.tasks(ids: ids) { found[task.id] = KnowledgeLinkTarget(id: task.id, title: task.title) }
-        return found
+    /// Tasks, through the 任务 room's service.
+    public static func tasks(_ tasks: TaskService) -> KnowledgeRoomResolver {
+        KnowledgeRoomResolver { ids in try await tasks.tasks(ids: ids).map { KnowledgeLinkTarget(id: $0.id, title: $0.title) } }
     }
 }
 
@@ -82,9 +73,9 @@ public struct KnowledgeService: Sendable {
 
     /// The service with a resolver for content and for each room handed in.
     public static func standard(database: Database, content: ContentService, goals: GoalService? = nil, tasks: TaskService? = nil) -> KnowledgeService {
-        var resolvers: [KnowledgeLinkKind: any KnowledgeLinkResolver] = [.content: KnowledgeContentResolver(content: content)]
-        if let goals { resolvers[.goal] = KnowledgeGoalResolver(goals: goals) }
-        if let tasks { resolvers[.task] = KnowledgeTaskResolver(tasks: tasks) }
+        var resolvers: [KnowledgeLinkKind: any KnowledgeLinkResolver] = [.content: KnowledgeRoomResolver.content(content)]
+        if let goals { resolvers[.goal] = KnowledgeRoomResolver.goals(goals) }
+        if let tasks { resolvers[.task] = KnowledgeRoomResolver.tasks(tasks) }
         return KnowledgeService(database: database, content: content, resolvers: resolvers)
     }
 
