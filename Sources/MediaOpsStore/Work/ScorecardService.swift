@@ -70,8 +70,12 @@ public struct ScorecardService: Sendable {
     public func visibleMembers(_ principal: Principal) async throws -> [Member] {
         let lines = try await team.reportingLines()
         var visible: [Member] = []
+        // Members share a handful of role sets: each set's permissions are read once (Home asks on every visit).
+        var assessed: [[String]: Bool] = [:]
         for member in try await team.members() where member.isActive && ScorecardAccess.canView(principal, memberID: member.id, lines: lines) {
-            if try await team.permissions(forRoles: member.roleKeys).contains(.kpisView) { visible.append(member) }
+            let roles = member.roleKeys.sorted()
+            if assessed[roles] == nil { assessed[roles] = try await team.permissions(forRoles: roles).contains(.kpisView) }
+            if assessed[roles] == true { visible.append(member) }
         }
         return visible
     }
