@@ -95,75 +95,70 @@ struct PageSupport: Sendable {
                 return LayoutModel.NavItem(label: t.t(key), href: href, active: active, open: false, children: [], hasSubnav: false)
             }
             nav.append(item("nav.home", TeamPath.home.path))
-            var team: [LayoutModel.NavItem] = []
-            if can(.membersView) { team.append(item("nav.members", TeamPath.members.path)); team.append(item("nav.roles", TeamPath.roles.path)) }
-            if can(.accountsView) { team.append(item("nav.accounts", TeamPath.accounts.path)); team.append(item("nav.groups", TeamPath.groups.path)) }
-            if can(.kpisView) {
-                team.append(item("nav.kpis", KpiPath.kpis.path))
-                team.append(item("nav.scorecards", KpiPath.scorecards.path))
-                team.append(item("nav.reviews", KpiPath.reviews.path))
-            }
-            // Training: the team overview for those who assess, one's own record for everyone else.
-            if can(.reviewsManage) { team.append(item("nav.training", TrainingPath.overview.path)) }
-            else if can(.kpisView) { team.append(item("nav.my_training", TrainingPath.member(.value(identity.member.id)).path)) }
-            if can(.knowledgeView) { team.append(item("nav.standards", TrainingPath.standards.path)) }
-            team = Self.mostSpecific(team)
-            if let first = team.first { nav.append(item("nav.team", first.href, team)) }
-            // 规划: from the goal to the team that reaches it, and what HR is handed.
-            var planning: [LayoutModel.NavItem] = []
-            if can(.planningView) {
-                planning.append(item("nav.planning_goals", PlanningPath.goals.path))
-                planning.append(item("nav.planning_plans", PlanningPath.plans.path))
-                planning.append(item("nav.planning_positions", PlanningPath.positions.path))
-                planning.append(item("nav.planning_hiring", PlanningPath.hiringPlan.path))
-            }
-            planning = Self.mostSpecific(planning)
-            if let first = planning.first { nav.append(item("nav.planning", first.href, planning)) }
-            var content: [LayoutModel.NavItem] = []
-            if can(.contentView) {
-                content.append(item("nav.topics", ContentPath.topics.path))
-                content.append(item("nav.content", ContentPath.list.path))
-                content.append(item("nav.review", ContentPath.reviewQueue.path))
-                content.append(item("nav.calendar", ContentPath.calendar.path))
-                content.append(item("nav.publishing", PublishingPath.queue.path))
-                content.append(item("nav.library", ContentPath.library.path))
-                content.append(item("nav.assets", ContentPath.assets.path))
-                content.append(item("nav.compliance", ContentPath.compliance.path))
-            }
-            content = Self.mostSpecific(content)
-            if let first = content.first { nav.append(item("nav.content_room", first.href, content)) }
-            var analytics: [LayoutModel.NavItem] = []
-            if can(.analyticsView) {
+            /// An entry shown when the member may open it.
+            func entry(_ shown: Bool, _ key: String, _ href: String) -> (key: String, href: String)? { shown ? (key, href) : nil }
+            let rooms: [(key: String, entries: [(key: String, href: String)?])] = [
+                ("nav.team", [
+                    entry(can(.membersView), "nav.members", TeamPath.members.path),
+                    entry(can(.membersView), "nav.roles", TeamPath.roles.path),
+                    entry(can(.accountsView), "nav.accounts", TeamPath.accounts.path),
+                    entry(can(.accountsView), "nav.groups", TeamPath.groups.path),
+                    entry(can(.kpisView), "nav.kpis", KpiPath.kpis.path),
+                    entry(can(.kpisView), "nav.scorecards", KpiPath.scorecards.path),
+                    entry(can(.kpisView), "nav.reviews", KpiPath.reviews.path),
+                    // Training: the team overview for those who assess, one's own record for everyone else.
+                    entry(can(.reviewsManage), "nav.training", TrainingPath.overview.path),
+                    entry(!can(.reviewsManage) && can(.kpisView), "nav.my_training", TrainingPath.member(.value(identity.member.id)).path),
+                    entry(can(.knowledgeView), "nav.standards", TrainingPath.standards.path),
+                ]),
+                // 规划: from the goal to the team that reaches it, and what HR is handed.
+                ("nav.planning", [
+                    entry(can(.planningView), "nav.planning_goals", PlanningPath.goals.path),
+                    entry(can(.planningView), "nav.planning_plans", PlanningPath.plans.path),
+                    entry(can(.planningView), "nav.planning_positions", PlanningPath.positions.path),
+                    entry(can(.planningView), "nav.planning_hiring", PlanningPath.hiringPlan.path),
+                ]),
+                ("nav.content_room", [
+                    entry(can(.contentView), "nav.topics", ContentPath.topics.path),
+                    entry(can(.contentView), "nav.content", ContentPath.list.path),
+                    entry(can(.contentView), "nav.review", ContentPath.reviewQueue.path),
+                    entry(can(.contentView), "nav.calendar", ContentPath.calendar.path),
+                    entry(can(.contentView), "nav.publishing", PublishingPath.queue.path),
+                    entry(can(.contentView), "nav.library", ContentPath.library.path),
+                    entry(can(.contentView), "nav.assets", ContentPath.assets.path),
+                    entry(can(.contentView), "nav.compliance", ContentPath.compliance.path),
+                ]),
                 // Reading first (overview, reports), then watching (alerts, funnels, competitors),
                 // then asking questions of the data, and feeding it last.
-                analytics.append(item("nav.analytics_overview", AnalyticsPath.overview.path))
-                analytics.append(item("nav.analytics_reports", AnalyticsPath.reports.path))
-                analytics.append(item("nav.analytics_alerts", AnalyticsPath.alerts.path))
-                analytics.append(item("nav.analytics_alert_rules", AnalyticsPath.alertRules.path))
-                analytics.append(item("nav.analytics_funnels", AnalyticsPath.funnels.path))
-                analytics.append(item("nav.analytics_competitors", AnalyticsPath.competitors.path))
-                analytics.append(item("nav.analytics_insights", AnalyticsPath.insights.path))
-                analytics.append(item("nav.analytics_best_time", AnalyticsPath.bestTime.path))
-                analytics.append(item("nav.analytics_significance", AnalyticsPath.significance.path))
-                analytics.append(item("nav.analytics_imports", AnalyticsPath.imports.path))
+                ("nav.analytics", [
+                    entry(can(.analyticsView), "nav.analytics_overview", AnalyticsPath.overview.path),
+                    entry(can(.analyticsView), "nav.analytics_reports", AnalyticsPath.reports.path),
+                    entry(can(.analyticsView), "nav.analytics_alerts", AnalyticsPath.alerts.path),
+                    entry(can(.analyticsView), "nav.analytics_alert_rules", AnalyticsPath.alertRules.path),
+                    entry(can(.analyticsView), "nav.analytics_funnels", AnalyticsPath.funnels.path),
+                    entry(can(.analyticsView), "nav.analytics_competitors", AnalyticsPath.competitors.path),
+                    entry(can(.analyticsView), "nav.analytics_insights", AnalyticsPath.insights.path),
+                    entry(can(.analyticsView), "nav.analytics_best_time", AnalyticsPath.bestTime.path),
+                    entry(can(.analyticsView), "nav.analytics_significance", AnalyticsPath.significance.path),
+                    entry(can(.analyticsView), "nav.analytics_imports", AnalyticsPath.imports.path),
+                ]),
+                // The board is the room's front page; a task's own page (/tasks/…) opens the list's entry.
+                ("nav.work", [
+                    entry(can(.tasksView), "nav.work_board", WorkPath.board.path),
+                    entry(can(.tasksView), "nav.work_list", WorkPath.list.path),
+                    entry(can(.tasksView), "nav.work_recurring", WorkPath.recurring.path),
+                    entry(can(.knowledgeView), "nav.knowledge", KnowledgePath.list.path),
+                ]),
+                ("nav.settings", [
+                    entry(can(.settingsManage), "nav.workspace", TeamPath.settings.path),
+                    entry(can(.auditView), "nav.audit", TeamPath.audit.path),
+                ]),
+            ]
+            // A room shows when the member may open one of its pages; it leads to the first.
+            for room in rooms {
+                let children = Self.mostSpecific(room.entries.compactMap { $0 }.map { item($0.key, $0.href) })
+                if let first = children.first { nav.append(item(room.key, first.href, children)) }
             }
-            analytics = Self.mostSpecific(analytics)
-            if let first = analytics.first { nav.append(item("nav.analytics", first.href, analytics)) }
-            var work: [LayoutModel.NavItem] = []
-            if can(.tasksView) {
-                work.append(item("nav.work_board", WorkPath.board.path))
-                work.append(item("nav.work_list", WorkPath.list.path))
-                work.append(item("nav.work_recurring", WorkPath.recurring.path))
-            }
-            if can(.knowledgeView) { work.append(item("nav.knowledge", KnowledgePath.list.path)) }
-            work = Self.mostSpecific(work)
-            // The board is the room's front page; a task's own page (/tasks/…) opens the list's entry.
-            if let first = work.first { nav.append(item("nav.work", first.href, work)) }
-            var settings: [LayoutModel.NavItem] = []
-            if can(.settingsManage) { settings.append(item("nav.workspace", TeamPath.settings.path)) }
-            if can(.auditView) { settings.append(item("nav.audit", TeamPath.audit.path)) }
-            settings = Self.mostSpecific(settings)
-            if let first = settings.first { nav.append(item("nav.settings", first.href, settings)) }
         }
         let other: AppLocale = context.locale == .zhHans ? .en : .zhHans
         let csrf = context.csrfToken.isEmpty ? TokenHasher.newToken(prefix: "") : context.csrfToken
