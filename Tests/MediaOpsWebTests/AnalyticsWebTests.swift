@@ -8,6 +8,7 @@ import MediaOpsStore
 import MediaOpsTestSupport
 import NIOCore
 import SQLKit
+import SnapshotTesting
 import Testing
 
 extension WebHarness {
@@ -121,6 +122,12 @@ struct AnalyticsWebTests {
             #expect(overview.status == .ok)
             #expect(overview.text.contains("青禾官方微博") && overview.text.contains("1,010"))
             #expect(overview.text.contains("互动量 ÷ 阅读次数"))
+            // The matrix table exactly: its rows and totals render through custom lookups (not
+            // reflection), which must give the same page.
+            let table = try #require(overview.text.range(of: "<table class=\"table\">").flatMap { start in
+                overview.text.range(of: "</table>", range: start.upperBound..<overview.text.endIndex).map { String(overview.text[start.lowerBound..<$0.upperBound]) }
+            })
+            assertSnapshot(of: PageTests.normalise(table), as: .lines, named: "overview-table")
             let page = try await browser.get("/analytics/accounts/\(account.id)?\(query)")
             #expect(page.status == .ok)
             // An alert's notification leads to its account's page and to the overview, which open as they are.

@@ -277,10 +277,17 @@ struct AnalyticsController {
                 let values = rows.compactMap(pick)
                 return values.isEmpty ? nil : values.reduce(0, +)
             }
+            // Over the accounts that have both sides: an account without engagement
+            // numbers makes the total neither lower nor zero.
             func rate(_ pick: (OverviewRow) -> AccountPeriodTotals) -> Double? {
-                let consumption = rows.compactMap { pick($0).consumption($0.account.platform) }.reduce(0, +)
-                let engagement = rows.compactMap { DerivedMetric.engagement(pick($0).sums) }.reduce(0, +)
-                return consumption > 0 ? engagement / consumption : nil
+                var engagement = 0.0, consumption = 0.0, counted = false
+                for row in rows {
+                    guard let part = DerivedMetric.engagement(pick(row).sums), let read = pick(row).consumption(row.account.platform) else { continue }
+                    engagement += part
+                    consumption += read
+                    counted = true
+                }
+                return counted && consumption > 0 ? engagement / consumption : nil
             }
             return OverviewPage.Total(
                 followers: Self.countFigure(sum { $0.current.followers }, previous: sum { $0.previous.followers }, t: t),
