@@ -62,7 +62,10 @@ public struct AnalyticsService: Sendable {
     /// These accounts' totals over each period, read together: one row per
     /// account whatever the number of metrics and periods (a row handed over
     /// from the database costs more than the seeks that compute it).
-    public func totals(accountIDs: [String], periods: [(from: LocalDate, to: LocalDate)], zone: TimeZone) async throws -> [[String: AccountPeriodTotals]] {
+    /// `keys` are the sums read (all of `summedKeys` unless a reader needs fewer:
+    /// each key is three index seeks an account).
+    public func totals(accountIDs: [String], periods: [(from: LocalDate, to: LocalDate)], zone: TimeZone,
+                       keys: [MetricKey] = AnalyticsService.summedKeys) async throws -> [[String: AccountPeriodTotals]] {
         let repository = AnalyticsReadRepository(database.sql)
         let windows = periods.map { AnalyticsReadRepository.Window(from: $0.from, to: $0.to, start: Self.instant($0.from, zone), stop: Self.instant($0.to.adding(days: 1), zone)) }
         var result = Array(repeating: [String: AccountPeriodTotals](), count: periods.count)
@@ -70,7 +73,7 @@ public struct AnalyticsService: Sendable {
         // binds its ids and about 40 days); 500 accounts are one statement, planned once.
         for offset in stride(from: 0, to: accountIDs.count, by: 1_000) {
             let ids = Array(accountIDs[offset..<min(accountIDs.count, offset + 1_000)])
-            let rows = try await repository.periodTotals(accountIDs: ids, windows: windows, keys: Self.summedKeys)
+            let rows = try await repository.periodTotals(accountIDs: ids, windows: windows, keys: keys)
             for (account, perWindow) in rows {
                 for (index, figures) in perWindow.enumerated() {
                     var totals = AccountPeriodTotals(accountID: account, followers: figures.followersEnd, followersNet: figures.sums[.followersNet],
@@ -87,7 +90,9 @@ public struct AnalyticsService: Sendable {
         return result
     }
 
-    static let summedKeys: [MetricKey] = [.followersNet, .reads, .plays, .readers] + DerivedMetric.engagementParts
+    public static let summedKeys: [MetricKey] = [.followersNet, .reads, .plays, .readers] + DerivedMetric.engagementParts
+    /// What the matrix overview shows: growth, reads or plays, engagement (no readers: the read rate is the account page's).
+    public static let overviewKeys: [MetricKey] = summedKeys.filter { $0 != .readers }
 
     /// One account's daily values over [from, to].
     public func daily(accountID: String, from: LocalDate, to: LocalDate) async throws -> [LocalDate: [MetricKey: Double]] {

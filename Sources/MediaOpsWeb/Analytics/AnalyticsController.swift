@@ -154,7 +154,8 @@ struct AnalyticsController {
         let groups = try await dependencies.team.groups()
         let byID = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
         let ids = accounts.map(\.id)
-        let both = try await analytics.totals(accountIDs: ids, periods: [(period.from, period.to), (period.previous.from, period.previous.to)], zone: zone)
+        let both = try await analytics.totals(accountIDs: ids, periods: [(period.from, period.to), (period.previous.from, period.previous.to)], zone: zone,
+                                              keys: AnalyticsService.overviewKeys)
         let (current, previous) = (both[0], both[1])
         var rows = accounts.map { account in
             OverviewRow(account: account, groups: account.groupIDs.compactMap { byID[$0] },
