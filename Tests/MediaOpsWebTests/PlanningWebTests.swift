@@ -86,6 +86,14 @@ struct PlanningWebTests {
                 Self.noRawKeys(page, uri)
                 #expect(page.text.contains("私信咨询"), "\(uri) does not name the stage")
             }
+            // The funnel deleted: the goal still opens, says so, and has no numbers; saving it again asks for a stage.
+            try await funnels.delete(id: funnel.id, by: app.ownerPrincipal)
+            let orphan = try await browser.get("/team/goals/\(id)")
+            #expect(orphan.status == .ok && orphan.text.contains("（漏斗已删除）"))
+            let orphanRead = try await app.api(.get, "/api/v1/goals/\(id)", token: app.ownerToken)
+            #expect(orphanRead.json["funnel_stage_name"] == nil && (orphanRead.json["progress"] as? [String: Any])?["status"] as? String == "no_data", "\(orphanRead.text)")
+            let resave = try await app.api(.patch, "/api/v1/goals/\(id)", token: app.ownerToken, json: #"{"name": "改个名字"}"#)
+            #expect(resave.status == .unprocessableContent && resave.errorCode == "goal_funnel_stage_unknown")
         }
     }
 

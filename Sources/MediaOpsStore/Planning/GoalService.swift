@@ -47,7 +47,7 @@ public struct GoalService: Sendable {
 
     /// Every stage of every funnel, named, for the goal form's choice of a funnel stage.
     public func funnelStages() async throws -> [GoalFunnelStage] {
-        try await FunnelService(database: database).all().flatMap { funnel in
+        try await funnels.all().flatMap { funnel in
             funnel.stages.enumerated().map { GoalFunnelStage(funnelID: funnel.id, position: $0.offset + 1, stageName: $0.element.name, funnelName: funnel.name) }
         }
     }
@@ -118,7 +118,7 @@ public struct GoalService: Sendable {
         var goal = goal
         var errors = goal.validationErrors()
         if goal.metric == .funnelStage, let stage = goal.funnelStage {
-            if let funnel = try await FunnelService(database: database).find(id: stage.funnelID), funnel.stages.indices.contains(stage.position - 1) {
+            if let funnel = try await funnels.find(id: stage.funnelID), funnel.stages.indices.contains(stage.position - 1) {
                 goal.funnelStage?.stageName = funnel.stages[stage.position - 1].name
                 goal.funnelStage?.funnelName = funnel.name
             } else {
@@ -151,12 +151,15 @@ public struct GoalService: Sendable {
 
     // MARK: Progress
 
+    /// The funnels a funnel-stage goal counts from, through the 数据 room's service.
+    var funnels: FunnelService { FunnelService(database: database) }
+
     /// The accounts a goal covers: those it names and those of the groups it
     /// names; for a funnel stage, the funnel's.
     public func accounts(of goal: Goal) async throws -> [Account] {
         if goal.metric == .funnelStage {
-            guard let stage = goal.funnelStage, let funnel = try await FunnelService(database: database).find(id: stage.funnelID) else { return [] }
-            return try await FunnelService(database: database).accounts(of: funnel)
+            guard let stage = goal.funnelStage, let funnel = try await funnels.find(id: stage.funnelID) else { return [] }
+            return try await funnels.accounts(of: funnel)
         }
         let groups = Set(goal.groupIDs), named = Set(goal.accountIDs)
         return try await team.allAccounts().filter { named.contains($0.id) || !groups.isDisjoint(with: $0.groupIDs) }
@@ -166,24 +169,19 @@ public struct GoalService: Sendable {
     public func progress(_ goal: Goal, today requested: LocalDate? = nil) async throws -> GoalProgress {
         let today: LocalDate
         if let requested { today = requested } else { today = try await self.today().day }
-        let accounts = try await accounts(of: goal)
         // Levels need the last count before the start as the baseline.
         let from = goal.metric.isLevel ? goal.start.adding(days: -60) : goal.start
         let to = min(today, goal.deadline)
         var series: [[LocalDate: Double]] = []
-        if goal.metric == .funnelStage {
+        if from <= to, goal.metric == .funnelStage {
             // One series: the stage's count a day, over the funnel's accounts.
-            if from <= to, let stage = goal.funnelStage, let funnel = try await FunnelService(database: database).find(id: stage.funnelID) {
-                series.append(try await FunnelService(database: database).dailyCounts(funnel, stage: stage.position - 1, from: from, to: to))
+            if let stage = goal.funnelStage, let funnel = try await funnels.find(id: stage.funnelID) {
+                series.append(try await funnels.dailyCounts(funnel, stage: stage.position - 1, from: from, to: to))
             }
-            return GoalProgress.compute(goal, accounts: series, today: today)
-        }
-        if from <= to {
-            for account in accounts {
+        } else if from <= to, let key = goal.metric.metricKey {
+            for account in try await accounts(of: goal) {
                 let daily = try await analytics.daily(accountID: account.id, from: from, to: to)
-                var values: [LocalDate: Double] = [:]
-                for (day, metrics) in daily { if let key = goal.metric.metricKey, let value = metrics[key] { values[day] = value } }
-                series.append(values)
+                series.append(daily.compactMapValues { $0[key] })
             }
         }
         return GoalProgress.compute(goal, accounts: series, today: today)

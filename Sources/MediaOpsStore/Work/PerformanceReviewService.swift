@@ -41,7 +41,7 @@ public struct PerformanceReviewService: Sendable {
         var waiting: [WaitingReview] = []
         let lines = try await team.reportingLines()
         let visible = try await scorecards.visibleMembers(principal)
-        if let me = principal.memberID, visible.contains(where: { $0.id == me }), let member = visible.first(where: { $0.id == me }),
+        if let me = principal.memberID, let member = visible.first(where: { $0.id == me }),
            try await scorecards.kpis.all().contains(where: { $0.isActive && $0.applies(to: member.roleKeys) }) {
             let lastMonth = try await scorecards.currentPeriod(.month).previous
             let review = try await PerformanceReviewRepository(database.sql).find(memberID: me, period: lastMonth)

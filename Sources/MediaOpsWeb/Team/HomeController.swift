@@ -91,10 +91,12 @@ struct HomeController {
                 model.goals = try await Self.goalCards(goals, t: t)
                 model.hasGoals = !model.goals.isEmpty
             }
+            // Member names for the task and review cards, read once when either shows.
+            let names = can(.tasksView) || can(.kpisView)
+                ? Dictionary(try await dependencies.team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }) : [:]
             if let tasks = dependencies.tasks, can(.tasksView) {
                 // The member's open work by due date, and what the team let slip.
                 let now = Date()
-                let names = Dictionary(try await dependencies.team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
                 var open = TaskFilter(assigneeID: identity.member.id)
                 open.openOnly = true
                 model.canSeeTasks = true
@@ -105,7 +107,6 @@ struct HomeController {
             }
             if let reviews = dependencies.reviews, can(.kpisView) {
                 let text = KpiText(t: t)
-                let names = Dictionary(try await dependencies.team.members().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
                 model.canSeeReviews = true
                 model.reviews = try await reviews.waiting(for: identity.principal).prefix(10).map { waiting in
                     ReviewRow(href: KpiPath.review(.value(waiting.memberID), .value(waiting.period.description)).path,
