@@ -57,6 +57,13 @@ struct PlanningWebTests {
             #expect(created.json["funnel_stage_name"] as? String == "私信咨询" && created.json["funnel_position"] as? Int == 2)
             let read = try await app.api(.get, "/api/v1/goals/\(id)", token: app.ownerToken)
             #expect((read.json["progress"] as? [String: Any])?["current"] as? Double == 20, "\(read.text)")
+            // The funnel covers every account, but a webhook is no audience: the planner staffs the weibo account only.
+            let weibo = try await app.team.createAccount(.init(platform: "weibo", name: "青禾官方微博", handle: "qinghe_wb"), by: app.ownerPrincipal)
+            _ = try await app.team.createAccount(.init(platform: "webhook", name: "官网钩子", handle: "site_hook", fields: ["url": "https://hooks.example.com/mediaops"]),
+                                                 by: app.ownerPrincipal)
+            let goals = GoalService(database: app.database, team: app.team, analytics: AnalyticsService(database: app.database))
+            let covered = try await goals.accounts(of: try #require(try await goals.goal(id: id)))
+            #expect(covered.map(\.id) == [weibo.id])
 
             // Without a stage, or with one the funnel does not have: refused, the field named, nothing written.
             body["funnel_position"] = 9

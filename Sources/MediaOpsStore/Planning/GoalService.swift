@@ -155,14 +155,16 @@ public struct GoalService: Sendable {
     var funnels: FunnelService { FunnelService(database: database) }
 
     /// The accounts a goal covers: those it names and those of the groups it
-    /// names; for a funnel stage, the funnel's.
+    /// names; for a funnel stage, the funnel's. Webhooks are publishing targets,
+    /// not audiences: they have no numbers and nobody runs them, so the planner
+    /// must not count them as accounts to staff.
     public func accounts(of goal: Goal) async throws -> [Account] {
         if goal.metric == .funnelStage {
             guard let stage = goal.funnelStage, let funnel = try await funnels.find(id: stage.funnelID) else { return [] }
-            return try await funnels.accounts(of: funnel)
+            return try await funnels.accounts(of: funnel).filter { $0.platform != .webhook }
         }
         let groups = Set(goal.groupIDs), named = Set(goal.accountIDs)
-        return try await team.allAccounts().filter { named.contains($0.id) || !groups.isDisjoint(with: $0.groupIDs) }
+        return try await team.allAccounts().filter { $0.platform != .webhook && (named.contains($0.id) || !groups.isDisjoint(with: $0.groupIDs)) }
     }
 
     /// The goal's progress today (days in the workspace zone), read fresh from the metric store.

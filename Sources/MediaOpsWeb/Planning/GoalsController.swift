@@ -127,7 +127,8 @@ struct GoalsController {
         let t = pages.localizer(context)
         var summary = errors.summary
         if summary == nil, errors.messages.count > 1 { summary = t.t("common.form_errors", ["count": String(errors.messages.count)]) }
-        let accounts = try await dependencies.team.allAccounts().filter { $0.state != .retired || accountIDs.contains($0.id) }
+        // Audiences only: a webhook has no numbers to reach a goal with (one named already stays, to be unticked).
+        let accounts = try await dependencies.team.allAccounts().filter { ($0.state != .retired && $0.platform != .webhook) || accountIDs.contains($0.id) }
         let groups = try await dependencies.team.groups()
         let stages = try await goals.funnelStages()
         let model = GoalFormPage(
