@@ -456,6 +456,9 @@ struct Bench: AsyncParsableCommand {
             if let sqlite = report.sqliteImportSeconds {
                 let baseline = Double(report.importRows) / max(sqlite, 0.000_001)
                 say("sqlite3 .import of the same file: " + String(format: "%.2f s, %.0f rows/s; MediaOps at %.2f × sqlite3", sqlite, baseline, rate / baseline))
+                if let store = report.sqliteStoreSeconds {
+                    say("sqlite3 writing the same file into MediaOps' post and snapshot tables (their indexes, no checks): " + String(format: "%.2f s, %.0f rows/s, %.2f × its plain .import; MediaOps at %.2f × this", store, Double(report.importRows) / max(store, 0.000_001), sqlite / max(store, 0.000_001), store / max(report.importSeconds, 0.000_001)))
+                }
             } else {
                 say("sqlite3 is not installed: no baseline for the import")
             }

@@ -139,6 +139,44 @@ struct MetricStoreTests {
         }
     }
 
+    @Test("the overview seeks only the keys an account has: every write records a key, so one gained later is read, and migration 27 finds the keys already stored",
+          arguments: TestDatabase.available)
+    func accountMetricKeys(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (_, _, account) = try await Self.account(database)
+            let start = LocalDate(year: 2026, month: 9, day: 1)
+            let rows = (0..<30).map { MetricRepository.DailyRow(accountID: account.id, day: start.adding(days: $0), key: .reads, value: Double(100 + $0)) }
+            let generated = MetricProvenance(source: .fileImport, importID: "imp_0000000000000011", capturedAt: Self.pulledAt)
+            try await database.transaction { db in try await MetricRepository(db).insertGenerated(daily: rows, provenance: generated) }
+            let service = AnalyticsService(database: database)
+            let zone = TimeZone(identifier: "Asia/Shanghai")!
+            let period = (from: start, to: start.adding(days: 29))
+            var totals = try #require(try await service.totals(accountIDs: [account.id], from: period.from, to: period.to, zone: zone)[account.id])
+            #expect(totals.sums == [.reads: Double((100..<130).reduce(0, +))])
+            #expect(totals.followers == nil)
+
+            // A later pull brings likes and the follower count for one day: both are read from then on.
+            let pulled = MetricProvenance(source: .apiPull, capturedAt: Self.pulledAt)
+            _ = try await database.transaction { db in
+                try await MetricRepository(db).recordDaily(accountID: account.id, day: start.adding(days: 10), values: [.likes: 7, .followersTotal: 5_000],
+                                                           provenance: pulled, now: Self.pulledAt)
+            }
+            totals = try #require(try await service.totals(accountIDs: [account.id], from: period.from, to: period.to, zone: zone)[account.id])
+            #expect(totals.sums[.likes] == 7)
+            #expect(totals.followers == 5_000)
+            let keys = try await database.sql.raw("SELECT metric FROM account_metric_keys WHERE account_id = \(bind: account.id) ORDER BY metric").all()
+                .map { try $0.decode(column: "metric", as: String.self) }
+            #expect(keys == ["followers_total", "likes", "reads"])
+
+            // A store from before migration 27: its keys are found from the values already there.
+            try await database.sql.raw("DELETE FROM account_metric_keys").run()
+            let migration = try #require(Migrations.all.first { $0.version == 27 })
+            try await database.sql.raw(SQLQueryString(try #require(migration.statements.last))).run()
+            let again = try #require(try await service.totals(accountIDs: [account.id], from: period.from, to: period.to, zone: zone)[account.id])
+            #expect(again == totals)
+        }
+    }
+
     @Test("migration 15 carries snapshots stored a metric a row over into one row per capture, values and provenance intact",
           arguments: TestDatabase.available)
     func snapshotRowsMigration(db: TestDatabase) async throws {

@@ -42,6 +42,13 @@ public enum ExportCell {
         }
     }
 
+    /// Whether the cell cleans to nothing (`clean(raw).isEmpty`) without
+    /// building the cleaned text: every scalar is white space (no-break and
+    /// ideographic spaces are). Stops at the first other scalar.
+    public static func isBlank(_ raw: String) -> Bool {
+        raw.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+    }
+
     public static func clean(_ raw: String) -> String {
         // Most cells are plain ASCII with nothing to trim: returned as they are
         // (an import reads every cell of a 100,000-row file twice).
@@ -71,6 +78,7 @@ public enum ExportCell {
     /// "3,593", "1.2万", "3亿", "+12", "-7".
     public static func count(_ raw: String) -> Number {
         let text = clean(raw)
+        if let plain = plainDecimal(text) { return .value(plain) }
         if placeholders.contains(text) { return .absent }
         guard let value = decimal(text) else { return .invalid(.notANumber) }
         return .value(value)
@@ -79,6 +87,8 @@ public enum ExportCell {
     /// "12.22%", "0.0374", "<0.1%".
     public static func fraction(_ raw: String) -> Number {
         var text = clean(raw)
+        if let plain = plainDecimal(text) { return .value(plain) }
+        if let last = text.utf8.last, last == UInt8(ascii: "%"), let plain = plainDecimal(text.utf8.dropLast()) { return .value(plain / 100) }
         if placeholders.contains(text) { return .absent }
         var below = false
         if text.hasPrefix("<") { below = true; text.removeFirst() }
@@ -92,6 +102,7 @@ public enum ExportCell {
     /// "14.73秒", "1分20秒", "1分钟", "1小时2分3秒", "01:20", "1:02:03", "80s", "80".
     public static func seconds(_ raw: String) -> Number {
         var text = clean(raw)
+        if let plain = plainDecimal(text) { return .value(plain) }
         if placeholders.contains(text) { return .absent }
         if let plain = decimal(text) { return .value(plain) }
         if text.lowercased().hasSuffix("s"), let value = decimal(String(text.dropLast())) { return .value(value) }
@@ -129,6 +140,48 @@ public enum ExportCell {
         return .value(yuan ? (number * 100).rounded() : number)
     }
 
+    /// The common cell, read from its bytes: ASCII digits with an optional
+    /// leading sign, thousands separators and one decimal point ("3,593",
+    /// "-7", "0.0374"); nil for anything else, which `decimal` then reads.
+    /// Exact: a mantissa below 2^53 divided by a power of ten up to 10^22 is
+    /// correctly rounded (both are exact doubles), so the result is the one
+    /// `Double(String)` gives.
+    static func plainDecimal(_ text: String) -> Double? { plainDecimal(Substring(text).utf8) }
+
+    static func plainDecimal(_ bytes: Substring.UTF8View) -> Double? {
+        var mantissa: UInt64 = 0
+        var digits = 0, fractionDigits = 0
+        var negative = false, point = false
+        var index = bytes.startIndex
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index = bytes.index(after: index)
+        }
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard mantissa < 900_719_925_474_099 else { return nil }
+                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                digits += 1
+                if point { fractionDigits += 1 }
+            case UInt8(ascii: ","):
+                break
+            case UInt8(ascii: "."):
+                guard !point else { return nil }
+                point = true
+            default:
+                return nil
+            }
+            index = bytes.index(after: index)
+        }
+        guard digits > 0, fractionDigits <= 22 else { return nil }
+        let magnitude = fractionDigits == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fractionDigits]
+        return negative ? -magnitude : magnitude
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+
     /// A plain decimal with optional sign, thousands separators and 万/亿.
     static func decimal(_ text: String) -> Double? {
         // Byte tests, not Foundation's `contains(_:)` (which bridges through NSString).
@@ -152,6 +205,7 @@ public enum ExportCell {
     /// being the time of day). A day alone has midnight as its time.
     public static func dateTime(_ raw: String) -> Result<LocalDateTime?, Problem> {
         let text = clean(raw)
+        if let numbers = separatedNumbers(text) { return dateTime(numbers) }
         if placeholders.contains(text) { return .success(nil) }
         if let serial = Double(text), text.utf8.contains(UInt8(ascii: ".")) || text.count <= 5 {
             return excelSerial(serial).map { .success($0) } ?? .failure(.notADate)
@@ -171,6 +225,11 @@ public enum ExportCell {
             if !current.isEmpty { numbers.append(Int(current) ?? -1); current = "" }
         }
         if !current.isEmpty { numbers.append(Int(current) ?? -1) }
+        return dateTime(numbers)
+    }
+
+    /// Year, month, day [, hour, minute [, second]] as a checked time.
+    static func dateTime(_ numbers: [Int]) -> Result<LocalDateTime?, Problem> {
         guard (3...6).contains(numbers.count), numbers.count != 4 else { return .failure(.notADate) }
         let (year, month, day) = (numbers[0], numbers[1], numbers[2])
         let hour = numbers.count > 3 ? numbers[3] : 0
@@ -179,6 +238,34 @@ public enum ExportCell {
         guard (1_970...9_999).contains(year), LocalDate.isValid(year: year, month: month, day: day),
               (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return .failure(.notADate) }
         return .success(LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
+    }
+
+    /// The numbers of the common form, read from its bytes: ASCII digits
+    /// separated by `-`, `/`, `:`, ` ` or `T`, with at least one separator
+    /// ("2026-05-29 20:00", "2026/5/29"); nil for anything else, which the
+    /// general reading then takes (Chinese units, serials, `20220329`, and
+    /// the placeholders `-`, `--`, `/`). A number stops growing past any date
+    /// part's range, where every check refuses it anyway.
+    static func separatedNumbers(_ text: String) -> [Int]? {
+        var numbers: [Int] = []
+        var current = 0, length = 0, separators = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                current = min(current * 10 + Int(byte - UInt8(ascii: "0")), 1_000_000)
+                length += 1
+            case UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "T"):
+                separators += 1
+                if length > 0 { numbers.append(current) }
+                current = 0
+                length = 0
+            default:
+                return nil
+            }
+        }
+        if length > 0 { numbers.append(current) }
+        guard separators > 0, !numbers.isEmpty else { return nil }
+        return numbers
     }
 
     /// Excel's serial day (the 1900 system; serials before 1970 or after 9999 are refused).

@@ -154,6 +154,16 @@ public struct ExportRows: Sendable, Equatable {
 
     /// Words a totals row starts with; it repeats the other rows and is not a post or a day.
     static let totalsWords: Set<String> = ["合计", "总计", "汇总", "总和", "Total", "TOTAL", "total", "Sum"]
+    /// A cell longer than this cannot clean to a totals word, even padded with spaces.
+    static let totalsCellBytes = 48
+
+    /// Whether a cell may hold a line break (`Character.isNewline`): a byte
+    /// 0x0A–0x0D, or the lead byte of NEL (C2 85) or of the line and paragraph
+    /// separators (E2 80 A8/A9). Most titles hold none and are not walked
+    /// character by character.
+    static func mayHoldLineBreak(_ text: String) -> Bool {
+        text.utf8.contains { (0x0A...0x0D).contains($0) || $0 == 0xC2 || $0 == 0xE2 }
+    }
 
     /// Reads the rows below `headerRow` with `columns` (column index → role).
     public static func read(_ rows: [[String]], headerRow: Int, columns: [Int: ExportColumn]) -> Result<ExportRows, ImportMappingProblem> {
@@ -166,15 +176,16 @@ public struct ExportRows: Sendable, Equatable {
         func name(_ column: Int) -> String? { column < header.count ? header[column].trimmed : nil }
         var result = ExportRows(kind: kind)
         var seenDays: [LocalDate: Int] = [:]
-        var seenPosts: Set<String> = []
+        var seenPosts: Set<ExactText> = []
         let ordered = columns.sorted { $0.key < $1.key }
 
         for index in rows.indices where index > headerRow {
             let cells = rows[index]
             let rowNumber = index + 1
             func cell(_ column: Int) -> String { column < cells.count ? cells[column] : "" }
-            if cells.allSatisfy({ ExportCell.clean($0).isEmpty }) { continue }
-            if let first = cells.first(where: { !ExportCell.clean($0).isEmpty }), totalsWords.contains(ExportCell.clean(first)) {
+            guard let first = cells.first(where: { !ExportCell.isBlank($0) }) else { continue }
+            // The longest totals word is a few bytes; a long first cell (a title) is not one.
+            if first.utf8.count <= Self.totalsCellBytes, totalsWords.contains(ExportCell.clean(first)) {
                 result.notes.append(ImportRowNote(row: rowNumber, column: nil, value: ExportCell.clean(first), kind: .totalsRow))
                 continue
             }
@@ -207,7 +218,7 @@ public struct ExportRows: Sendable, Equatable {
                     }
                 case .title:
                     // Titles arrive multi-line (a 抖音 title with its hashtags): one line each, trimmed.
-                    title = raw.contains(where: \.isNewline)
+                    title = Self.mayHoldLineBreak(raw)
                         ? raw.split(whereSeparator: \.isNewline).map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ") : raw.trimmed
                 case .url:
                     let text = raw.trimmed
@@ -236,13 +247,14 @@ public struct ExportRows: Sendable, Equatable {
                 if title.isEmpty, postID == nil, url == nil {
                     rowErrors.append(ImportRowError(row: rowNumber, column: nil, value: "", problem: .missingPost))
                 }
-                let identity = postID.map { "id:\($0)" } ?? url.map { "url:\($0)" } ?? "title:\(title)|\(publishedAt.map { "\($0.year)-\($0.month)-\($0.day)" } ?? "")"
+                let identity = ExactText(postID.map { "id:" + $0 } ?? url.map { "url:" + $0 }
+                                         ?? "title:" + title + "|" + (publishedAt.map { "\($0.year)-\($0.month)-\($0.day)" } ?? ""))
                 if rowErrors.isEmpty, seenPosts.contains(identity) {
                     rowErrors.append(ImportRowError(row: rowNumber, column: nil, value: String(title.prefix(40)), problem: .duplicatePost))
                 }
                 if rowErrors.isEmpty {
                     seenPosts.insert(identity)
-                    result.posts.append(ImportedPost(row: rowNumber, title: String(title.prefix(200)), publishedAt: publishedAt, url: url,
+                    result.posts.append(ImportedPost(row: rowNumber, title: title.utf8.count <= 200 ? title : String(title.prefix(200)), publishedAt: publishedAt, url: url,
                                                      platformPostID: postID, values: values))
                 }
             }

@@ -47,3 +47,39 @@ public struct LocalDateTime: Sendable, Equatable {
         return date
     }
 }
+
+/// Many wall-clock times of one zone turned into instants, as an import of
+/// 100,000 posts does: each day's midnight is found once, and a time on a day
+/// whose offset does not change is that midnight plus its seconds. A day with
+/// a clock change (and a day that does not exist) takes `instant(in:)`'s
+/// answer, so the result is always the one it gives.
+public struct LocalInstants {
+    public let zone: TimeZone
+    private var days: [LocalDate: Date?] = [:]
+
+    public init(zone: TimeZone) { self.zone = zone }
+
+    public mutating func instant(_ time: LocalDateTime) -> Date? {
+        let day = LocalDate(year: time.year, month: time.month, day: time.day)
+        let midnight: Date?
+        if let known = days[day] {
+            midnight = known
+        } else {
+            midnight = Self.uniformMidnight(day, zone)
+            days[day] = midnight
+        }
+        guard let midnight else { return time.instant(in: zone) }
+        return midnight.addingTimeInterval(Double(time.hour * 3_600 + time.minute * 60 + time.second))
+    }
+
+    /// The day's midnight when the zone keeps one offset from it to the next midnight; nil otherwise.
+    private static func uniformMidnight(_ day: LocalDate, _ zone: TimeZone) -> Date? {
+        guard let midnight = LocalDateTime(year: day.year, month: day.month, day: day.day, hour: 0, minute: 0).instant(in: zone) else { return nil }
+        let offset = zone.secondsFromGMT(for: midnight)
+        // A zone whose clocks skip midnight (Santiago) starts that day later: not a uniform day.
+        guard (Int(midnight.timeIntervalSince1970.rounded()) + offset) % 86_400 == 0,
+              zone.secondsFromGMT(for: midnight.addingTimeInterval(86_400)) == offset,
+              zone.nextDaylightSavingTimeTransition(after: midnight).map({ $0 >= midnight.addingTimeInterval(86_400) }) ?? true else { return nil }
+        return midnight
+    }
+}

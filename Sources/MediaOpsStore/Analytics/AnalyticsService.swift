@@ -173,86 +173,170 @@ struct AnalyticsReadRepository: Sendable {
     /// before it, not four.
     func periodTotals(accountIDs: [String], windows: [Window], keys: [MetricKey]) async throws -> [String: [WindowFigures]] {
         guard !accountIDs.isEmpty, !windows.isEmpty else { return [:] }
-        // PostgreSQL runs one statement on one backend: a matrix of hundreds of
-        // accounts is thousands of seeks on one core while the others idle. Halves
-        // on two pooled connections finish in about half the time. SQLite keeps
-        // one connection, so splitting there would only queue.
-        let chunkSize = 150
-        guard db.databaseKind == .postgresql, accountIDs.count > chunkSize else {
-            return try await periodTotalsStatement(accountIDs: accountIDs, windows: windows, keys: keys)
+        // Each key is three seeks an account, and most accounts have a few of
+        // them (a 公众号 no plays, a video account no reads): accounts are read in
+        // groups that have the same keys, each group seeking only those.
+        let present = try await metricKeys(accountIDs: accountIDs)
+        var groups: [Statement: [String]] = [:]
+        var order: [Statement] = []
+        for id in accountIDs {
+            let has = present[id] ?? []
+            let statement = Statement(keys: keys.filter(has.contains), followers: has.contains(.followersTotal))
+            if groups[statement] == nil { order.append(statement) }
+            groups[statement, default: []].append(id)
         }
-        let parts = (accountIDs.count + chunkSize - 1) / chunkSize
-        let perPart = (accountIDs.count + parts - 1) / parts
+        // PostgreSQL runs one statement on one backend: a matrix of hundreds of
+        // accounts is thousands of seeks on one core while the others idle, so
+        // the groups (in pieces of at most 150 accounts) are read at once on
+        // pooled connections. SQLite keeps one connection: there they queue.
+        let chunkSize = 150
+        var pieces: [(statement: Statement, ids: [String])] = []
+        for statement in order {
+            let ids = groups[statement]!
+            let parts = (ids.count + chunkSize - 1) / chunkSize
+            let perPart = (ids.count + parts - 1) / parts
+            for start in stride(from: 0, to: ids.count, by: perPart) { pieces.append((statement, Array(ids[start..<min(start + perPart, ids.count)]))) }
+        }
+        guard db.databaseKind == .postgresql, pieces.count > 1 else {
+            var result: [String: [WindowFigures]] = [:]
+            for piece in pieces { result.merge(try await periodTotalsStatement(accountIDs: piece.ids, windows: windows, statement: piece.statement)) { first, _ in first } }
+            return result
+        }
         return try await withThrowingTaskGroup(of: [String: [WindowFigures]].self) { group in
-            for start in stride(from: 0, to: accountIDs.count, by: perPart) {
-                let chunk = Array(accountIDs[start..<min(start + perPart, accountIDs.count)])
-                group.addTask { try await periodTotalsStatement(accountIDs: chunk, windows: windows, keys: keys) }
-            }
+            for piece in pieces { group.addTask { try await periodTotalsStatement(accountIDs: piece.ids, windows: windows, statement: piece.statement) } }
             var result: [String: [WindowFigures]] = [:]
             for try await part in group { result.merge(part) { first, _ in first } }
             return result
         }
     }
 
-    private func periodTotalsStatement(accountIDs: [String], windows: [Window], keys: [MetricKey]) async throws -> [String: [WindowFigures]] {
+    /// What one statement of `periodTotals` seeks for each of its accounts.
+    struct Statement: Hashable {
+        var keys: [MetricKey]
+        var followers: Bool
+    }
+
+    /// The keys each account has ever had a daily value for.
+    func metricKeys(accountIDs: [String]) async throws -> [String: Set<MetricKey>] {
+        var result: [String: Set<MetricKey>] = [:]
+        for offset in stride(from: 0, to: accountIDs.count, by: Self.idsPerStatement) {
+            let piece = accountIDs[offset..<min(accountIDs.count, offset + Self.idsPerStatement)]
+            let ids = piece.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            // One row an account (rows handed over cost more than the reading).
+            let list: SQLQueryString = db.databaseKind == .postgresql ? "string_agg(metric, ',')" : "group_concat(metric, ',')"
+            for row in try await db.raw("SELECT account_id, " + list + " AS metrics FROM account_metric_keys WHERE account_id IN (" + ids + ") GROUP BY account_id").all() {
+                // A key this version does not know (written by a newer one) is not read here.
+                result[try row.string("account_id")] = Set(try row.string("metrics").split(separator: ",").compactMap { MetricKey(rawValue: String($0)) })
+            }
+        }
+        return result
+    }
+
+    private func periodTotalsStatement(accountIDs: [String], windows: [Window], statement: Statement) async throws -> [String: [WindowFigures]] {
+        let keys = statement.keys
+        let postgres = db.databaseKind == .postgresql
         // Exclusive boundaries: the values strictly before each day.
         var boundaries: [LocalDate] = []
         for window in windows {
             for day in [window.from, window.to.adding(days: 1)] where !boundaries.contains(day) { boundaries.append(day) }
         }
+        // The last value before a boundary is almost always the day just before it
+        // (a pull writes every day). Those rows are read first, all of an account's
+        // in one index scan and handed back as one text (`metric|day|total|value`,
+        // `;` between them): a correlated seek per key and boundary cost PostgreSQL
+        // more in starting each seek than in the seek. Only what is not found there
+        // (a gap, a series that stopped) is then sought one by one.
+        let exactDays = boundaries.map { $0.adding(days: -1).description }
+        let read = keys + (statement.followers && !keys.contains(.followersTotal) ? [.followersTotal] : [])
         let ids = accountIDs.map { "(\(bind: $0))" as SQLQueryString }.joined(separator: ", ")
-        var columns: [SQLQueryString] = ["ids.id AS account_id"]
-        let joined: SQLQueryString = db.databaseKind == .postgresql ? "m.day || '|' || m.running_total::text" : "m.day || '|' || m.running_total"
-        for (index, boundary) in boundaries.enumerated() {
-            // Metric keys come from the enumeration, never from input: safe to write as literals.
-            for key in keys {
-                columns.append("""
-                    (SELECT \(joined) FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)'
-                     AND m.day < \(bind: boundary.description) ORDER BY m.day DESC LIMIT 1) AS b\(unsafeRaw: String(index))_\(unsafeRaw: key.rawValue)
-                    """)
+        // Metric keys come from the enumeration, never from input: safe to write as literals.
+        let metricList = read.map { "'" + $0.rawValue + "'" }.joined(separator: ", ")
+        let dayList = exactDays.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        let entry: SQLQueryString = postgres ? "string_agg(m.metric || '|' || m.day || '|' || m.running_total::text || '|' || m.value::text, ';')"
+                                             : "group_concat(m.metric || '|' || m.day || '|' || m.running_total || '|' || m.value, ';')"
+        var posts: [SQLQueryString] = []
+        for window in windows {
+            let count: SQLQueryString = """
+                SELECT COUNT(*) FROM analytics_posts p WHERE p.account_id = ids.id AND p.published_at >= \(bind: window.start.epochMilliseconds)
+                 AND p.published_at < \(bind: window.stop.epochMilliseconds)
+                """
+            posts.append(postgres ? "(" + count + ")::text" : "(" + count + ")")
+        }
+        let exactColumn: SQLQueryString = read.isEmpty ? "''" : "COALESCE((SELECT " + entry + " FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric IN ("
+            + "\(unsafeRaw: metricList)) AND m.day IN (" + dayList + ")), '')"
+        let sql = "WITH ids(id) AS (VALUES " + ids + ") SELECT ids.id AS account_id, " + exactColumn + " AS exact, "
+            + posts.joined(separator: " || ';' || ") + " AS posts FROM ids"
+
+        struct Found { var day: String; var total: Double?; var value: Double }
+        func found(_ text: Substring) throws -> Found {
+            let parts = text.split(separator: "|", omittingEmptySubsequences: false)
+            guard parts.count >= 3, let value = Double(parts[parts.count - 1]) else { throw UnreadableStoredValue(column: "running_total", value: String(text.prefix(80))) }
+            return Found(day: String(parts[parts.count - 3]), total: Double(parts[parts.count - 2]), value: value)
+        }
+        var seen: [String: [[MetricKey: Found]]] = [:]
+        var postCounts: [String: [Int]] = [:]
+        var missing: [(account: String, key: MetricKey, boundary: Int)] = []
+        for row in try await db.raw(sql).all() {
+            let account = try row.string("account_id")
+            var byDay: [String: [MetricKey: Found]] = [:]
+            let exact = try row.string("exact")
+            for item in exact.split(separator: ";") {
+                guard let bar = item.firstIndex(of: "|"), let key = MetricKey(rawValue: String(item[..<bar])) else { continue }
+                let entry = try found(item[item.index(after: bar)...])
+                byDay[entry.day, default: [:]][key] = entry
             }
-            columns.append("""
-                (SELECT m.value FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric = 'followers_total' AND m.day < \(bind: boundary.description)
-                 ORDER BY m.day DESC LIMIT 1) AS f\(unsafeRaw: String(index))
-                """)
+            var perBoundary: [[MetricKey: Found]] = []
+            for (index, day) in exactDays.enumerated() {
+                let atDay = byDay[day] ?? [:]
+                for key in read where atDay[key] == nil { missing.append((account, key, index)) }
+                perBoundary.append(atDay)
+            }
+            seen[account] = perBoundary
+            let counts = try row.string("posts").split(separator: ";", omittingEmptySubsequences: false)
+            guard counts.count == windows.count else { throw UnreadableStoredValue(column: "posts", value: try row.string("posts")) }
+            postCounts[account] = try counts.map { text in
+                guard let count = Int(text) else { throw UnreadableStoredValue(column: "posts", value: String(text)) }
+                return count
+            }
         }
-        for (index, window) in windows.enumerated() {
-            columns.append("""
-                (SELECT COUNT(*) FROM analytics_posts p WHERE p.account_id = ids.id AND p.published_at >= \(bind: window.start.epochMilliseconds)
-                 AND p.published_at < \(bind: window.stop.epochMilliseconds)) AS p\(unsafeRaw: String(index))
-                """)
+        // What the day before a boundary does not have: the last value before it, if any.
+        for offset in stride(from: 0, to: missing.count, by: 2_000) {
+            let piece = missing[offset..<min(missing.count, offset + 2_000)]
+            let values = piece.map { "(\(bind: $0.account), \(bind: $0.key.rawValue), \(bind: boundaries[$0.boundary].description), \(bind: $0.boundary))" as SQLQueryString }
+                .joined(separator: ", ")
+            let last: SQLQueryString = postgres ? "m.day || '|' || COALESCE(m.running_total::text, '') || '|' || m.value::text"
+                                                : "m.day || '|' || IFNULL(m.running_total, '') || '|' || m.value"
+            let seek = "WITH v(a, k, b, i) AS (VALUES " + values + ") SELECT v.a AS account_id, v.k AS metric, v.i AS boundary, (SELECT " + last
+                + " FROM account_daily_metrics m WHERE m.account_id = v.a AND m.metric = v.k AND m.day < v.b ORDER BY m.day DESC LIMIT 1) AS last FROM v"
+            for row in try await db.raw(seek).all() {
+                guard let text = try row.optionalString("last"), let key = MetricKey(rawValue: try row.string("metric")) else { continue }
+                let account = try row.string("account_id")
+                let boundary = try row.int("boundary")
+                guard boundary >= 0, boundary < boundaries.count else { throw UnreadableStoredValue(column: "boundary", value: String(boundary)) }
+                seen[account]?[boundary][key] = try found(Substring(text))
+            }
         }
+
         var result: [String: [WindowFigures]] = [:]
-        for row in try await db.raw("WITH ids(id) AS (VALUES " + ids + ") SELECT " + columns.joined(separator: ", ") + " FROM ids").all() {
-            var seen: [[MetricKey: (day: String, total: Double)]] = []
-            var followers: [Double?] = []
-            for index in boundaries.indices {
-                var byKey: [MetricKey: (day: String, total: Double)] = [:]
-                for key in keys {
-                    guard let text = try row.optionalString("b\(index)_\(key.rawValue)") else { continue }
-                    guard let bar = text.firstIndex(of: "|"), let total = Double(text[text.index(after: bar)...]) else {
-                        throw UnreadableStoredValue(column: "running_total", value: text)
-                    }
-                    byKey[key] = (String(text[..<bar]), total)
-                }
-                seen.append(byKey)
-                followers.append(try row.optionalDouble("f\(index)"))
-            }
+        for (account, perBoundary) in seen {
             var figures: [WindowFigures] = []
             for (index, window) in windows.enumerated() {
                 let end = boundaries.firstIndex(of: window.to.adding(days: 1))!, start = boundaries.firstIndex(of: window.from)!
                 var figure = WindowFigures()
                 let from = window.from.description
                 for key in keys {
-                    guard let last = seen[end][key], last.day >= from else { continue }
-                    figure.sums[key] = last.total - (seen[start][key]?.total ?? 0)
+                    // A sum needs the series' running total; a value the window does not reach is none.
+                    guard let last = perBoundary[end][key], last.day >= from, let total = last.total else { continue }
+                    figure.sums[key] = total - (perBoundary[start][key]?.total ?? 0)
                 }
-                figure.followersEnd = followers[end]
-                figure.followersBefore = followers[start]
-                figure.posts = try row.int("p\(index)")
+                if statement.followers {
+                    figure.followersEnd = perBoundary[end][.followersTotal]?.value
+                    figure.followersBefore = perBoundary[start][.followersTotal]?.value
+                }
+                figure.posts = postCounts[account]?[index] ?? 0
                 figures.append(figure)
             }
-            result[try row.string("account_id")] = figures
+            result[account] = figures
         }
         return result
     }

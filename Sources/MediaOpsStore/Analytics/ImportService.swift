@@ -319,6 +319,7 @@ public struct ImportService: Sendable {
                 }
                 // Posts: found in one read of the account's posts, new ones written together with their first snapshot.
                 var index = PostIndex(try await metrics.posts(accountID: record.accountID, limit: Int.max), zone: zone)
+                var instants = LocalInstants(zone: zone)
                 var newPosts: [AnalyticsPost] = []
                 var snapshots: [MetricRepository.SnapshotRow] = []
                 var matched: [(post: AnalyticsPost, values: [MetricKey: Double])] = []
@@ -329,13 +330,13 @@ public struct ImportService: Sendable {
                     }
                     let key = row.platformPostID ?? row.url.flatMap(ImportedPostIdentity.platformID(fromURL:))
                         ?? ImportedPostIdentity.fallbackID(title: row.title, publishedAt: row.publishedAt)
-                    let published = row.publishedAt?.instant(in: zone)
+                    let published = row.publishedAt.flatMap { instants.instant($0) }
                     // Ordered ids: a file's new posts and their snapshots go in at the end of their
                     // indexes instead of at random places in them.
                     let post = AnalyticsPost(id: Identifier.makeOrdered("pst"), accountID: record.accountID, platformPostID: key, targetID: nil, title: row.title,
                                              url: row.url, publishedAt: published, origin: .external)
                     newPosts.append(post)
-                    index.add(post)
+                    index.add(post, day: row.publishedAt.map { LocalDate(year: $0.year, month: $0.month, day: $0.day) })
                     let hours = published.map { record.dataAsOf.timeIntervalSince($0) / 3_600 }
                     snapshots.append(MetricRepository.SnapshotRow(postID: post.id, capturedAt: record.dataAsOf, hoursSincePublish: hours, values: values))
                     summary.inserted += values.count
@@ -365,42 +366,48 @@ public struct ImportService: Sendable {
     }
 
     /// An account's posts by the keys a file row can name: the platform's id,
-    /// the address, and title with publish day in the workspace zone.
+    /// the address, and title with publish day in the workspace zone. Keys are
+    /// compared by their bytes (`ExactText`) and point into one array of posts.
     struct PostIndex {
-        var byPlatformID: [String: AnalyticsPost] = [:]
-        var byURL: [String: AnalyticsPost] = [:]
-        var byTitleDay: [String: AnalyticsPost] = [:]
+        private(set) var posts: [AnalyticsPost] = []
+        var byPlatformID: [ExactText: Int] = [:]
+        var byURL: [ExactText: Int] = [:]
+        var byTitleDay: [ExactText: Int] = [:]
         let zone: TimeZone
 
         init(_ posts: [AnalyticsPost], zone: TimeZone) {
             self.zone = zone
             // Oldest first, so the first post stored under a key keeps it.
-            for post in posts.reversed() { add(post) }
+            for post in posts.reversed() { add(post, day: post.publishedAt.map { LocalDate($0, timeZone: zone) }) }
         }
 
-        func titleKey(_ title: String, _ day: LocalDate) -> String { title + "\u{1F}" + day.description }
+        func titleKey(_ title: String, _ day: LocalDate) -> ExactText { ExactText(title + "\u{1F}" + day.description) }
 
-        mutating func add(_ post: AnalyticsPost) {
-            if byPlatformID[post.platformPostID] == nil { byPlatformID[post.platformPostID] = post }
-            if let url = post.url, byURL[url] == nil { byURL[url] = post }
-            if !post.title.isEmpty, let published = post.publishedAt {
-                let key = titleKey(post.title, LocalDate(published, timeZone: zone))
-                if byTitleDay[key] == nil { byTitleDay[key] = post }
+        /// Adds a post; `day` is its publish day in the workspace zone (a file row knows it without converting).
+        mutating func add(_ post: AnalyticsPost, day: LocalDate?) {
+            let position = posts.count
+            posts.append(post)
+            let id = ExactText(post.platformPostID)
+            if byPlatformID[id] == nil { byPlatformID[id] = position }
+            if let url = post.url.map(ExactText.init), byURL[url] == nil { byURL[url] = position }
+            if !post.title.isEmpty, let day {
+                let key = titleKey(post.title, day)
+                if byTitleDay[key] == nil { byTitleDay[key] = position }
             }
         }
 
         /// By the platform's id, then the address (or the id the address carries), then title and publish day.
         func find(_ row: ImportedPost) -> AnalyticsPost? {
-            if let id = row.platformPostID, let found = byPlatformID[id] { return found }
+            if let id = row.platformPostID, let found = byPlatformID[ExactText(id)] { return posts[found] }
             if let url = row.url {
-                if let found = byURL[url] { return found }
-                if let key = ImportedPostIdentity.platformID(fromURL: url), let found = byPlatformID[key] { return found }
+                if let found = byURL[ExactText(url)] { return posts[found] }
+                if let key = ImportedPostIdentity.platformID(fromURL: url), let found = byPlatformID[ExactText(key)] { return posts[found] }
             }
             if !row.title.isEmpty, let moment = row.publishedAt,
                let found = byTitleDay[titleKey(row.title, LocalDate(year: moment.year, month: moment.month, day: moment.day))] {
-                return found
+                return posts[found]
             }
-            return byPlatformID[ImportedPostIdentity.fallbackID(title: row.title, publishedAt: row.publishedAt)]
+            return byPlatformID[ExactText(ImportedPostIdentity.fallbackID(title: row.title, publishedAt: row.publishedAt))].map { posts[$0] }
         }
     }
 

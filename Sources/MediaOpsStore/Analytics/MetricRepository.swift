@@ -49,7 +49,16 @@ public struct MetricRepository: Sendable {
     /// the total before `day` (one seek per metric) plus the values since,
     /// summed in day order. A day's pull rewrites one row per metric; an
     /// import of years rewrites those years. Run in the writing transaction.
+    ///
+    /// Every daily write comes through here, so it also records the keys the
+    /// account now has (`account_metric_keys`, which the overview reads to skip
+    /// the keys an account never had).
     func refreshRunningTotals(accountID: String, from day: LocalDate) async throws {
+        try await db.raw("""
+            INSERT INTO account_metric_keys (account_id, metric)
+            SELECT DISTINCT account_id, metric FROM account_daily_metrics WHERE account_id = \(bind: accountID) AND day >= \(bind: day.description)
+            ON CONFLICT (account_id, metric) DO NOTHING
+            """).run()
         try await db.raw("""
             UPDATE account_daily_metrics SET running_total = r.total
             FROM (SELECT x.metric, x.day,
@@ -396,9 +405,12 @@ extension MetricRepository {
 /// order, whole numbers without a fraction. Read back strictly: an unknown
 /// key or a value that is not a number is an unreadable row, never skipped.
 enum SnapshotValues {
+    /// Each key's place in name order, so a row's few keys sort without comparing their names.
+    private static let nameRank: [MetricKey: Int] = Dictionary(uniqueKeysWithValues: MetricKey.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
+
     static func encode(_ values: [MetricKey: Double]) -> String {
         var text = "{"
-        for (index, entry) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }).enumerated() {
+        for (index, entry) in values.sorted(by: { nameRank[$0.key]! < nameRank[$1.key]! }).enumerated() {
             if index > 0 { text += "," }
             // Values are checked finite before they are written.
             text += "\"" + entry.key.rawValue + "\":" + BulkRows.number(entry.value)

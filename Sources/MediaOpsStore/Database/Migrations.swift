@@ -48,6 +48,7 @@ public enum Migrations {
         m024_knowledge,
         m025_kpis_and_reviews,
         m026_goal_funnel_stage,
+        m027_account_metric_keys,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

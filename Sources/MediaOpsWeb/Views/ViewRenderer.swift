@@ -70,8 +70,9 @@ public struct ViewRenderer: Sendable {
     }
 
     /// One value of the tree, nil for an empty optional. Plain values (also
-    /// inside optionals: a cast looks through them) are answered by a cast,
-    /// without a Mirror; only structs, arrays and optionals of them are reflected.
+    /// inside optionals: a cast looks through them) and `MustacheParent`s are
+    /// answered by a cast, without a Mirror; only other structs, arrays and
+    /// optionals of them are reflected.
     private static func tree(_ value: Any) -> Any? {
         switch value {
         case let text as String: return text
@@ -81,6 +82,9 @@ public struct ViewRenderer: Sendable {
         case let text as Substring: return String(text)
         case let dictionary as [String: String]: return dictionary
         case let dictionary as [String: Any]: return dictionary.compactMapValues(tree)
+        // A value that answers Mustache's lookups itself (a large table's rows) is
+        // handed over as it is: reflecting it here would cost what it saves.
+        case let parent as MustacheParent: return parent
         default: break
         }
         let mirror = Mirror(reflecting: value)
