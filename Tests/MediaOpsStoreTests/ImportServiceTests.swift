@@ -244,4 +244,39 @@ struct ImportServiceTests {
             #expect(try await MetricService(database: database).daily(accountID: account.id, from: first, to: first.adding(days: 9)).count == 10)
         }
     }
+
+    @Test("a large file's progress is counted as it is written, and on PostgreSQL kept where another process reads it", arguments: TestDatabase.available)
+    func largeFileProgress(db: TestDatabase) async throws {
+        try await db.with { database in
+            let (owner, account) = try await Self.setUp(database, platform: "douyin", handle: "qinghe_douyin")
+            let imports = ImportService(database: database, inlineRowLimit: 10)
+            // More rows than one bulk statement writes, so the count moves in steps.
+            var text = "作品名称,发布时间,播放量,完播率,点赞量,评论量,分享量,收藏量\n"
+            for index in 0..<12_000 { text += "作品\(index),2026-0\(1 + index % 9)-1\(index % 10) 20:00,\(1_000 + index),0.3\(index % 10),\(index % 97),3,2,1\n" }
+            let preview = try await imports.upload(owner, accountID: account.id, filename: "works.csv", data: Self.csv(text), layout: .douyinWorks)
+            #expect(preview.rows?.errors.isEmpty == true && preview.rows?.rowCount == 12_000)
+            let queued = try await imports.commit(owner, id: preview.record.id)
+            #expect(queued.state == .queued)
+            #expect(try await imports.progress(id: preview.record.id) == nil)   // queued: nothing known yet
+            let id = preview.record.id
+            let run = Task { try await imports.runQueued(id: id) }
+            var seen: [Int] = []
+            while true {
+                if let now = try await imports.progress(id: id) {
+                    #expect(now.total == 12_000 && now.written <= now.total)
+                    seen.append(now.written)
+                }
+                if try await imports.find(id: id)?.state == .committed { break }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let done = try #require(try await run.value)
+            #expect(done.state == .committed && done.postsCreated == 12_000)
+            #expect(!seen.isEmpty, "the progress was never seen while the import ran")
+            #expect(seen == seen.sorted(), "progress went backwards: \(seen)")
+            // Done: the bar is gone.
+            #expect(try await imports.progress(id: id) == nil)
+            let stored = try await database.sql.raw("SELECT rows_written FROM metric_imports WHERE id = \(bind: id)").first()?.decodeNil(column: "rows_written")
+            #expect(stored == (database.kind == .sqlite))   // PostgreSQL wrote the count beside the transaction
+        }
+    }
 }

@@ -75,6 +75,29 @@ struct AnalyticsWebTests {
         }
     }
 
+    @Test("a running import's page shows how many rows are written, in both languages; a queued one an indeterminate bar")
+    func importProgressBar() async throws {
+        try await WebHarness.run(.sqlite) { app in
+            let account = try await Self.account(app)
+            let preview = try await ImportService(database: app.database).upload(app.ownerPrincipal, accountID: account.id, filename: "粉丝.csv",
+                                                                                 data: Data(Self.usersCSV))
+            let id = preview.record.id
+            try await app.database.sql.raw("UPDATE metric_imports SET state = 'queued' WHERE id = \(bind: id)").run()
+            let browser = try await app.signIn(email: "owner@example.com", password: "owner-password")
+            let queued = try await browser.get("/analytics/imports/\(id)")
+            #expect(queued.text.contains("<progress aria-label=\"正在写入…\"></progress>"))
+            try await app.database.sql.raw("UPDATE metric_imports SET state = 'running' WHERE id = \(bind: id)").run()
+            ImportProgress.shared.report(importID: id, written: 5_000, total: 12_000)
+            defer { ImportProgress.shared.finish(importID: id) }
+            let running = try await browser.get("/analytics/imports/\(id)")
+            #expect(running.text.contains("max=\"12000\" value=\"5000\""))
+            #expect(running.text.contains("已写入 5,000 / 12,000 行"))
+            #expect(running.text.contains("http-equiv=\"refresh\""))
+            try await app.database.sql.raw("UPDATE users SET locale = 'en'").run()
+            #expect(try await browser.get("/analytics/imports/\(id)").text.contains("5,000 of 12,000 rows written"))
+        }
+    }
+
     @Test("a viewer reads the numbers but cannot import")
     func viewerCannotImport() async throws {
         try await WebHarness.run(.sqlite) { app in

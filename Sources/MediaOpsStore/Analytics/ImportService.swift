@@ -299,6 +299,15 @@ public struct ImportService: Sendable {
         // Every value is checked before the transaction opens: a refused file writes nothing and says why.
         let days = try rows.days.map { ($0.day, try MetricService.check($0.values)) }
         let posts = try rows.posts.map { ($0, try MetricService.check($0.values)) }
+        let total = rows.rowCount
+        let database = self.database
+        let report: @Sendable (Int) async -> Void = { written in
+            ImportProgress.shared.report(importID: id, written: written, total: total)
+            // Another connection, outside the import's transaction (SQLite has one connection, and one process to read the memory).
+            if database.kind == .postgresql { try? await MetricImportRepository(database.sql).setRowsWritten(id: id, rows: min(written, total)) }
+        }
+        await report(0)
+        defer { ImportProgress.shared.finish(importID: id) }
         do {
             try await database.transaction { db in
                 let metrics = MetricRepository(db)
@@ -317,6 +326,7 @@ public struct ImportService: Sendable {
                     }
                     try await metrics.insertGenerated(daily: fresh, provenance: provenance)
                 }
+                await report(days.count)
                 // Posts: found in one read of the account's posts, new ones written together with their first snapshot.
                 var index = PostIndex(try await metrics.posts(accountID: record.accountID, limit: Int.max), zone: zone)
                 var instants = LocalInstants(zone: zone)
@@ -342,8 +352,12 @@ public struct ImportService: Sendable {
                     summary.inserted += values.count
                 }
                 summary = summary + (try await metrics.recordSnapshots(matched, provenance: provenance, now: now))
-                try await metrics.insertGenerated(posts: newPosts, now: now)
-                try await metrics.insertGenerated(snapshots: snapshots, provenance: provenance)
+                // A new post counts as written half with its row and half with its snapshot.
+                let before = days.count + matched.count, created = newPosts.count
+                await report(before)
+                try await metrics.insertGenerated(posts: newPosts, now: now) { written in await report(before + written / 2) }
+                try await metrics.insertGenerated(snapshots: snapshots, provenance: provenance) { written in await report(before + created / 2 + written / 2) }
+                await report(total)
                 try await MetricImportRepository(db).finish(id: id, summary: summary, postsCreated: newPosts.count, postsMatched: matched.count,
                                                             rowCount: rows.rowCount, at: now)
                 if notify, let member = record.createdBy {
@@ -412,6 +426,15 @@ public struct ImportService: Sendable {
     }
 
     // MARK: Reads
+
+    /// How far a running import has written: rows written of all its rows; nil
+    /// when none is known (queued, or written by a process this one cannot see).
+    public func progress(id: String) async throws -> (written: Int, total: Int)? {
+        if let known = ImportProgress.shared.current(importID: id) { return known }
+        guard database.kind == .postgresql, let record = try await MetricImportRepository(database.sql).find(id: id), record.state == .running,
+              let written = try await MetricImportRepository(database.sql).rowsWritten(id: id), record.rowCount > 0 else { return nil }
+        return (min(written, record.rowCount), record.rowCount)
+    }
 
     public func list(accountID: String? = nil, page: PageRequest) async throws -> Page<MetricImport> {
         try await MetricImportRepository(database.sql).list(accountID: accountID, page: page)

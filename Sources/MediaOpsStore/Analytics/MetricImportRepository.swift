@@ -75,6 +75,15 @@ public struct MetricImportRepository: Sendable {
             """).run()
     }
 
+    /// Rows a running import has written (PostgreSQL, outside its transaction; see `ImportProgress`).
+    func setRowsWritten(id: String, rows: Int) async throws {
+        try await db.raw("UPDATE metric_imports SET rows_written = \(bind: rows) WHERE id = \(bind: id) AND state = 'running'").run()
+    }
+
+    func rowsWritten(id: String) async throws -> Int? {
+        try await db.raw("SELECT rows_written FROM metric_imports WHERE id = \(bind: id)").first().flatMap { try $0.optionalInt("rows_written") }
+    }
+
     func fail(id: String, reason: String) async throws {
         try await db.raw("UPDATE metric_imports SET state = 'failed', failure = \(bind: reason) WHERE id = \(bind: id)").run()
     }

@@ -367,12 +367,16 @@ extension MetricRepository {
     }
 
     public func insertGenerated(posts: [AnalyticsPost], now: Date) async throws {
+        try await insertGenerated(posts: posts, now: now, progress: nil)
+    }
+
+    func insertGenerated(posts: [AnalyticsPost], now: Date, progress: BulkRows.RowsWritten?) async throws {
         try await BulkRows.insert(posts, columns: [.init(name: "id", type: .text), .init(name: "account_id", type: .text), .init(name: "platform_post_id", type: .text),
                                                    .init(name: "target_id", type: .text), .init(name: "title", type: .text), .init(name: "url", type: .text),
                                                    .init(name: "published_at", type: .integer), .init(name: "origin", type: .text)],
                                   into: "analytics_posts",
                                   constants: [("created_at", "\(bind: now.epochMilliseconds)"), ("updated_at", "\(bind: now.epochMilliseconds)")],
-                                  tail: "ON CONFLICT (account_id, platform_post_id) DO NOTHING", on: db) { bulk, post in
+                                  tail: "ON CONFLICT (account_id, platform_post_id) DO NOTHING", on: db, progress: progress) { bulk, post in
             bulk.text(post.id)
             bulk.text(post.accountID)
             bulk.text(post.platformPostID)
@@ -385,10 +389,14 @@ extension MetricRepository {
     }
 
     public func insertGenerated(snapshots rows: [SnapshotRow], provenance: MetricProvenance) async throws {
+        try await insertGenerated(snapshots: rows, provenance: provenance, progress: nil)
+    }
+
+    func insertGenerated(snapshots rows: [SnapshotRow], provenance: MetricProvenance, progress: BulkRows.RowsWritten?) async throws {
         try await BulkRows.insert(rows, columns: [.init(name: "post_id", type: .text), .init(name: "captured_at", type: .integer),
                                                   .init(name: "hours_since_publish", type: .double), .init(name: "metric_values", type: .jsonText)],
                                   into: "post_snapshots", constants: provenanceColumns(provenance),
-                                  tail: "ON CONFLICT (post_id, captured_at) DO NOTHING", on: db) { bulk, row in
+                                  tail: "ON CONFLICT (post_id, captured_at) DO NOTHING", on: db, progress: progress) { bulk, row in
             bulk.text(row.postID)
             bulk.integer(row.capturedAt.epochMilliseconds)
             bulk.double(row.hoursSincePublish)

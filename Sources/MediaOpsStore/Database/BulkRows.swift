@@ -124,19 +124,28 @@ struct BulkRows {
                          + " WHERE true \(unsafeRaw: tail)").run()
     }
 
-    /// Writes `items` in statements of `rowsPerStatement` rows, each item one row.
+    /// Writes `items` in statements of `rowsPerStatement` rows, each item one row;
+    /// `progress` hears the rows written so far after each statement.
     static func insert<Item>(_ items: some Collection<Item>, columns: [Column], into table: String, constants: [(column: String, value: SQLQueryString)] = [],
-                             tail: String, on db: any SQLDatabase, row: (inout BulkRows, Item) -> Void) async throws {
+                             tail: String, on db: any SQLDatabase, progress: RowsWritten? = nil, row: (inout BulkRows, Item) -> Void) async throws {
         var batch = BulkRows(columns)
+        var written = 0
         for item in items {
             batch.beginRow()
             row(&batch, item)
             batch.endRow()
             if batch.count == rowsPerStatement {
                 try await batch.insert(into: table, constants: constants, tail: tail, on: db)
+                written += batch.count
+                try await progress?(written)
                 batch = BulkRows(columns)
             }
         }
+        guard batch.count > 0 else { return }
         try await batch.insert(into: table, constants: constants, tail: tail, on: db)
+        try await progress?(written + batch.count)
     }
+
+    /// Told the rows a bulk write has written so far.
+    typealias RowsWritten = @Sendable (Int) async throws -> Void
 }

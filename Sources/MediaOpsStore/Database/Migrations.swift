@@ -49,6 +49,7 @@ public enum Migrations {
         m025_kpis_and_reviews,
         m026_goal_funnel_stage,
         m027_account_metric_keys,
+        m028_import_progress,
     ]
 
     /// Applies every migration not yet in `schema_migrations`, each in its own

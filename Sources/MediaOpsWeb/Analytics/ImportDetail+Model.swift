@@ -20,6 +20,9 @@ struct ImportDetailPage {
     var isPreviewed: Bool
     /// Queued or running: the page refreshes itself until it is done.
     var isWorking: Bool
+    /// Rows written so far while it runs; the bar is indeterminate without it (queued).
+    var progress: Progress?
+    struct Progress { var written: String; var total: String; var label: String }
     var isCommitted: Bool
     var failure: String?
     var result: String?

@@ -184,6 +184,7 @@ struct ImportsController {
             t.t("analytics.note.\(note.kind.rawValue)", ["row": String(note.row), "column": note.column ?? "", "value": note.value])
         }
         let width = preview.headers.count
+        let progress = record.state == .running ? try await imports.progress(id: id) : nil
         let model = ImportDetailPage(
             filename: record.filename, accountName: account?.name ?? record.accountID,
             accountHref: AnalyticsPath.account(.value(record.accountID)).path,
@@ -197,6 +198,8 @@ struct ImportsController {
             mappingProblem: preview.mappingProblem.map { t.error($0.rawValue) },
             state: t.t("analytics.import_state.\(record.state.rawValue)"), stateKey: record.state.rawValue,
             isPreviewed: record.state == .previewed, isWorking: record.state == .queued || record.state == .running,
+            progress: progress.map { ImportDetailPage.Progress(written: String($0.written), total: String($0.total),
+                                                               label: t.t("analytics.import.progress_rows", ["written": t.grouped($0.written), "total": t.grouped($0.total)])) },
             isCommitted: record.state == .committed, failure: record.failure.map { t.error($0) },
             result: record.state == .committed ? t.t("analytics.import.result", [
                 "inserted": t.grouped(record.summary.inserted), "changed": t.grouped(record.summary.changed),
