@@ -110,5 +110,20 @@ struct PlaceholderFillTests {
         #expect(Localizer.fill("open { brace {a}", ["a": "1"]) == "open { brace {a}")
         #expect(Localizer.fill("tail {", [:]) == "tail {")
         #expect(Localizer.fill("{a} tail {", ["a": "1"]) == "1 tail {")
+        #expect(Localizer.fill("已写入 {written} / {total} 行。", ["written": "5,000", "total": "1.2万"]) == "已写入 5,000 / 1.2万 行。")
+    }
+
+    @Test("text is escaped byte by byte: the five characters in any text, everything else as it is")
+    func escape() {
+        #expect(HTMLEscape.text("青禾 <b>\"新品\"</b> & '春茶'") == "青禾 &lt;b&gt;&quot;新品&quot;&lt;/b&gt; &amp; &#39;春茶&#39;")
+        #expect(HTMLEscape.text("纯文本 😀 e\u{301}") == "纯文本 😀 e\u{301}")
+        // A combining mark does not hide a character that must be escaped.
+        #expect(HTMLEscape.text("<\u{301}script>") == "&lt;\u{301}script&gt;")
+    }
+
+    @Test("counts are grouped by thousands in either sign")
+    func grouped() throws {
+        let t = Localizer(locale: .zhHans, catalogs: try Catalogs.bundled())
+        #expect([0, 7, 999, 1_000, 35_930, -1_234_567].map(t.grouped) == ["0", "7", "999", "1,000", "35,930", "-1,234,567"])
     }
 }

@@ -167,21 +167,20 @@ struct AnalyticsReadRepository: Sendable {
     /// A sum is the running total at the last day with a value before the day
     /// after the window, minus the one before its first day — and nothing when
     /// that last day is before the window. Windows side by side share a
-    /// boundary (the previous period ends where the current one starts), so each
-    /// distinct boundary is one seek per key, its day and running total read
-    /// together as `day|total`: three seeks per key for a period and the one
-    /// before it, not four.
+    /// boundary (the previous period ends where the current one starts): three
+    /// boundaries for a period and the one before it, not four. Each account
+    /// reads only the keys it has ever had (`account_metric_keys`).
     func periodTotals(accountIDs: [String], windows: [Window], keys: [MetricKey]) async throws -> [String: [WindowFigures]] {
         guard !accountIDs.isEmpty, !windows.isEmpty else { return [:] }
         // Each key is three seeks an account, and most accounts have a few of
         // them (a 公众号 no plays, a video account no reads): accounts are read in
         // groups that have the same keys, each group seeking only those.
         let present = try await metricKeys(accountIDs: accountIDs)
-        var groups: [Statement: [String]] = [:]
-        var order: [Statement] = []
+        var groups: [ReadPlan: [String]] = [:]
+        var order: [ReadPlan] = []
         for id in accountIDs {
             let has = present[id] ?? []
-            let statement = Statement(keys: keys.filter(has.contains), followers: has.contains(.followersTotal))
+            let statement = ReadPlan(keys: keys.filter(has.contains), followers: has.contains(.followersTotal))
             if groups[statement] == nil { order.append(statement) }
             groups[statement, default: []].append(id)
         }
@@ -190,7 +189,7 @@ struct AnalyticsReadRepository: Sendable {
         // the groups (in pieces of at most 150 accounts) are read at once on
         // pooled connections. SQLite keeps one connection: there they queue.
         let chunkSize = 150
-        var pieces: [(statement: Statement, ids: [String])] = []
+        var pieces: [(statement: ReadPlan, ids: [String])] = []
         for statement in order {
             let ids = groups[statement]!
             let parts = (ids.count + chunkSize - 1) / chunkSize
@@ -210,8 +209,9 @@ struct AnalyticsReadRepository: Sendable {
         }
     }
 
-    /// What one statement of `periodTotals` seeks for each of its accounts.
-    struct Statement: Hashable {
+    /// What one statement of `periodTotals` reads for each of its accounts: the
+    /// keys they all have, and whether they have follower counts.
+    struct ReadPlan: Hashable {
         var keys: [MetricKey]
         var followers: Bool
     }
@@ -232,7 +232,7 @@ struct AnalyticsReadRepository: Sendable {
         return result
     }
 
-    private func periodTotalsStatement(accountIDs: [String], windows: [Window], statement: Statement) async throws -> [String: [WindowFigures]] {
+    private func periodTotalsStatement(accountIDs: [String], windows: [Window], statement: ReadPlan) async throws -> [String: [WindowFigures]] {
         let keys = statement.keys
         let postgres = db.databaseKind == .postgresql
         // Exclusive boundaries: the values strictly before each day.

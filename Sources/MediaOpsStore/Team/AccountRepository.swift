@@ -190,13 +190,15 @@ public struct AccountRepository: Sendable {
     private func account(from row: any SQLRow, groups: [String]) throws -> Account {
         let id = try row.string("id")
         let keys = try row.string("credential_keys").split(separator: ",").map(String.init)
+        // Most accounts have no extra fields: no JSON decoder for "{}" (an agency lists hundreds).
+        let fieldsText = try row.string("fields")
         return Account(
             id: id,
             platform: try row.value("platform", as: Platform.self),
             name: try row.string("name"),
             handle: try row.string("handle"),
             kind: try row.optionalString("kind"),
-            fields: JSONText.decode([String: String].self, from: try row.string("fields")) ?? [:],
+            fields: fieldsText == "{}" ? [:] : JSONText.decode([String: String].self, from: fieldsText) ?? [:],
             ownerID: try row.optionalString("owner_id"),
             groupIDs: groups,
             state: try row.value("state", as: AccountState.self),

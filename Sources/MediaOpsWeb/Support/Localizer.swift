@@ -111,18 +111,21 @@ public struct Localizer: Sendable {
     static func fill(_ template: String, _ params: [String: String]) -> String {
         var out = ""
         out.reserveCapacity(template.utf8.count + 16)
-        var rest = template[...]
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                rest = rest[open...]
-                break
+        // Found by their bytes: `{` and `}` are ASCII, so their places are
+        // character boundaries, and no character is walked on the way.
+        let bytes = template.utf8
+        var copied = bytes.startIndex, index = bytes.startIndex
+        while index < bytes.endIndex {
+            guard bytes[index] == UInt8(ascii: "{"), let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")) else {
+                index = bytes.index(after: index)
+                continue
             }
-            let name = String(rest[rest.index(after: open)..<close])
-            if let value = params[name] { out += value } else { out += rest[open...close] }
-            rest = rest[rest.index(after: close)...]
+            out += template[copied..<index]
+            if let value = params[String(template[bytes.index(after: index)..<close])] { out += value } else { out += template[index...close] }
+            index = bytes.index(after: close)
+            copied = index
         }
-        out += rest
+        out += template[copied...]
         return out
     }
 
@@ -212,13 +215,14 @@ public struct Localizer: Sendable {
     /// Written out by hand: a NumberFormatter made per call cost a dashboard of
     /// 500 accounts a tenth of a second.
     public func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = value < 0 ? "-" : ""
+        let digits = Array(String(value.magnitude).utf8)
+        var out: [UInt8] = value < 0 ? [UInt8(ascii: "-")] : []
+        out.reserveCapacity(digits.count + digits.count / 3 + 1)
         for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(UInt8(ascii: ",")) }
             out.append(digit)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
