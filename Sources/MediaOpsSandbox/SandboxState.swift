@@ -74,9 +74,16 @@ public actor SandboxState {
 
     public init() {}
 
-    public var now: Date { Date().addingTimeInterval(clockOffset) }
+    /// A stopped clock: time moves only by `advance`. A test that asserts what
+    /// happens before and after a platform's delay stops it, so a slow machine
+    /// (the whole suite on two cores) cannot let the delay pass between two calls.
+    private var frozenAt: Date?
+
+    public var now: Date { (frozenAt ?? Date()).addingTimeInterval(clockOffset) }
 
     public func advance(_ seconds: TimeInterval) { clockOffset += seconds }
+
+    public func freeze() { frozenAt = frozenAt ?? Date() }
 
     public func add(_ scenario: Scenario) { scenarios.append(scenario) }
 
@@ -85,6 +92,7 @@ public actor SandboxState {
         calls = [:]
         scenarios = []
         clockOffset = 0
+        frozenAt = nil
         store = [:]
     }
 

@@ -17,6 +17,7 @@ struct WeChatOAConnectorTests {
         let harness = try await SandboxHarness.start()
         defer { harness.stop() }
         let payload = Fixtures.payload(Fixtures.account(.wechatOA), inline: true)
+        await harness.state.freeze()
 
         let outcome = await connector.publish(payload, context: harness.context)
         guard case .accepted(let publishID) = outcome else { Issue.record("expected accepted, got \(outcome)"); return }
