@@ -242,7 +242,7 @@ struct AnalyticsReadRepository: Sendable {
         }
         // The last value before a boundary is almost always the day just before it
         // (a pull writes every day). Those rows are read first, all of an account's
-        // in one index scan and handed back as one text (`metric|day|total|value`,
+        // in one index scan on PostgreSQL (one equality lookup each on SQLite) and handed back as one text (`metric|day|total|value`,
         // `;` between them): a correlated seek per key and boundary cost PostgreSQL
         // more in starting each seek than in the seek. Only what is not found there
         // (a gap, a series that stopped) is then sought one by one.
@@ -252,8 +252,7 @@ struct AnalyticsReadRepository: Sendable {
         // Metric keys come from the enumeration, never from input: safe to write as literals.
         let metricList = read.map { "'" + $0.rawValue + "'" }.joined(separator: ", ")
         let dayList = exactDays.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
-        let entry: SQLQueryString = postgres ? "string_agg(m.metric || '|' || m.day || '|' || m.running_total::text || '|' || m.value::text, ';')"
-                                             : "group_concat(m.metric || '|' || m.day || '|' || m.running_total || '|' || m.value, ';')"
+        let entry: SQLQueryString = "string_agg(m.metric || '|' || m.day || '|' || m.running_total::text || '|' || m.value::text, ';')"
         var posts: [SQLQueryString] = []
         for window in windows {
             let count: SQLQueryString = """
@@ -262,8 +261,27 @@ struct AnalyticsReadRepository: Sendable {
                 """
             posts.append(postgres ? "(" + count + ")::text" : "(" + count + ")")
         }
-        let exactColumn: SQLQueryString = read.isEmpty ? "''" : "COALESCE((SELECT " + entry + " FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric IN ("
-            + "\(unsafeRaw: metricList)) AND m.day IN (" + dayList + ")), '')"
+        let exactColumn: SQLQueryString
+        if read.isEmpty {
+            exactColumn = "''"
+        } else if postgres {
+            exactColumn = "COALESCE((SELECT " + entry + " FROM account_daily_metrics m WHERE m.account_id = ids.id AND m.metric IN ("
+                + "\(unsafeRaw: metricList)) AND m.day IN (" + dayList + ")), '')"
+        } else {
+            // SQLite starts a correlated lookup for next to nothing: one equality lookup per key
+            // and day beats one scan over the IN lists there (17 against 26 ms for 500 accounts).
+            // Days are the workspace's own dates (digits and dashes): safe to write as literals.
+            var lookups: [SQLQueryString] = []
+            for day in exactDays {
+                for key in read {
+                    lookups.append("""
+                        IFNULL((SELECT '\(unsafeRaw: key.rawValue)|\(unsafeRaw: day)|' || m.running_total || '|' || m.value FROM account_daily_metrics m
+                         WHERE m.account_id = ids.id AND m.metric = '\(unsafeRaw: key.rawValue)' AND m.day = \(bind: day)), '')
+                        """)
+                }
+            }
+            exactColumn = lookups.joined(separator: " || ';' || ")
+        }
         let sql = "WITH ids(id) AS (VALUES " + ids + ") SELECT ids.id AS account_id, " + exactColumn + " AS exact, "
             + posts.joined(separator: " || ';' || ") + " AS posts FROM ids"
 
