@@ -257,16 +257,30 @@ struct ImportServiceTests {
             #expect(preview.rows?.errors.isEmpty == true && preview.rows?.rowCount == 12_000)
             let queued = try await imports.commit(owner, id: preview.record.id)
             #expect(queued.state == .queued)
-            #expect(try await imports.progress(id: preview.record.id) == nil)   // queued: nothing known yet
+            #expect(try await imports.progress(of: queued) == nil)   // queued: nothing known yet
             let id = preview.record.id
-            let run = Task { try await imports.runQueued(id: id) }
+            let finished = DoneFlag()
+            let run = Task {
+                defer { finished.set() }
+                return try await imports.runQueued(id: id)
+            }
             var seen: [Int] = []
+            // SQLite's one connection is the import's until it commits: there the count is
+            // read where the write keeps it; PostgreSQL answers from the import's row.
             while true {
-                if let now = try await imports.progress(id: id) {
+                let now: (written: Int, total: Int)?
+                if database.kind == .sqlite {
+                    now = ImportProgress.shared.current(importID: id)
+                    if now == nil, finished.isSet { break }
+                } else {
+                    let record = try #require(try await imports.find(id: id))
+                    if record.state == .committed { break }
+                    now = try await imports.progress(of: record)
+                }
+                if let now {
                     #expect(now.total == 12_000 && now.written <= now.total)
                     seen.append(now.written)
                 }
-                if try await imports.find(id: id)?.state == .committed { break }
                 try await Task.sleep(for: .milliseconds(2))
             }
             let done = try #require(try await run.value)
@@ -274,9 +288,17 @@ struct ImportServiceTests {
             #expect(!seen.isEmpty, "the progress was never seen while the import ran")
             #expect(seen == seen.sorted(), "progress went backwards: \(seen)")
             // Done: the bar is gone.
-            #expect(try await imports.progress(id: id) == nil)
+            #expect(try await imports.progress(of: done) == nil)
             let stored = try await database.sql.raw("SELECT rows_written FROM metric_imports WHERE id = \(bind: id)").first()?.decodeNil(column: "rows_written")
             #expect(stored == (database.kind == .sqlite))   // PostgreSQL wrote the count beside the transaction
         }
     }
+}
+
+/// Set once a task has ended, read from another.
+private final class DoneFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

@@ -131,7 +131,7 @@ public struct AnalyticsBenchmark {
         let importSeconds = (ContinuousClock.now - importStart).seconds
         guard done.state == .committed else { throw BenchmarkError("The import did not commit.") }
         var report = Report(database: database.kind.rawValue, fillSeconds: fillSeconds, dailyRows: dailyRows, snapshotRows: snapshotRows, pages: pages,
-                            importRows: importRows, importSeconds: importSeconds, sqliteImportSeconds: try Self.sqliteImport(file))
+                            importRows: importRows, importSeconds: importSeconds, sqliteImportSeconds: try await Self.sqliteImport(file))
         report.sqliteStoreSeconds = try await Self.sqliteStoreImport(file, logger: logger)
         try await measureAlerts(database: database, principal: principal, accountIDs: accountIDs, into: &report)
         return report
@@ -187,18 +187,8 @@ public struct AnalyticsBenchmark {
     }
 
     /// Seconds `sqlite3` takes to `.import` the file into a new table of a new database; nil without the command.
-    static func sqliteImport(_ file: URL) throws -> Double? {
-        guard let sqlite3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-bench-sqlite3-\(UUID().uuidString).sqlite")
-        defer { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: database.path + suffix) } }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sqlite3)
-        process.arguments = [database.path, ".import --csv \(file.path) export"]
-        let start = ContinuousClock.now
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchmarkError("sqlite3 .import failed.") }
-        return (ContinuousClock.now - start).seconds
+    static func sqliteImport(_ file: URL) async throws -> Double? {
+        try await timeSQLite3(arguments: [".import --csv \(file.path) export"], failure: "sqlite3 .import failed.")
     }
 
     /// Seconds `sqlite3` takes to read the file into a staging table and write
@@ -206,12 +196,6 @@ public struct AnalyticsBenchmark {
     /// `post_snapshots` (migrated as the application migrates them) in one
     /// transaction, with the pragmas the application uses; nil without the command.
     static func sqliteStoreImport(_ file: URL, logger: Logger) async throws -> Double? {
-        guard let sqlite3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-bench-store-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let database = try await Database.open(.sqliteFile(path: path), logger: logger)
-        do { _ = try await Migrations.run(on: database, logger: logger) } catch { await database.close(); throw error }
-        await database.close()
         // The generated file's columns (see exportFile); values go in as the file writes them.
         let script = """
             PRAGMA journal_mode=WAL;
@@ -226,18 +210,36 @@ public struct AnalyticsBenchmark {
                      'shares', "分享量", 'favorites', "收藏量", 'avg_watch_seconds', "平均播放时长"), 'file_import', 'imp_store_floor' FROM staging;
             COMMIT;
             """
+        return try await timeSQLite3(input: script, failure: "sqlite3 could not write the file into MediaOps' tables.") { path in
+            let database = try await Database.open(.sqliteFile(path: path), logger: logger)
+            do { _ = try await Migrations.run(on: database, logger: logger) } catch { await database.close(); throw error }
+            await database.close()
+        }
+    }
+
+    /// Runs `sqlite3` on a new database file (made by `prepare`, removed
+    /// afterwards) with `arguments` and `input`, and times the run alone; nil
+    /// when no `sqlite3` command is installed.
+    private static func timeSQLite3(arguments: [String] = [], input: String? = nil, failure: String,
+                                    prepare: (String) async throws -> Void = { _ in }) async throws -> Double? {
+        guard let sqlite3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-bench-sqlite3-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try await prepare(path)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: sqlite3)
-        process.arguments = [path]
-        let input = Pipe()
-        process.standardInput = input
+        process.arguments = [path] + arguments
+        let pipe = Pipe()
+        if input != nil { process.standardInput = pipe }
         process.standardOutput = FileHandle.nullDevice
         let start = ContinuousClock.now
         try process.run()
-        input.fileHandleForWriting.write(Data(script.utf8))
-        try input.fileHandleForWriting.close()
+        if let input {
+            pipe.fileHandleForWriting.write(Data(input.utf8))
+            try pipe.fileHandleForWriting.close()
+        }
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchmarkError("sqlite3 could not write the file into MediaOps' tables.") }
+        guard process.terminationStatus == 0 else { throw BenchmarkError(failure) }
         return (ContinuousClock.now - start).seconds
     }
 

@@ -208,7 +208,7 @@ public struct ExportRows: Sendable, Equatable {
                     }
                 case .day:
                     switch ExportCell.dateTime(raw) {
-                    case .success(let moment): day = moment.map { LocalDate(year: $0.year, month: $0.month, day: $0.day) }
+                    case .success(let moment): day = moment?.date
                     case .failure(let problem): rowErrors.append(ImportRowError(row: rowNumber, column: name(column), value: raw, problem: ImportRowProblem(problem)))
                     }
                 case .publishedAt:

@@ -22,6 +22,9 @@ public struct LocalDateTime: Sendable, Equatable {
         self.second = second
     }
 
+    /// The calendar day of this time.
+    public var date: LocalDate { LocalDate(year: year, month: month, day: day) }
+
     /// Reads "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss" or "yyyy-MM-dd HH:mm".
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "T" || $0 == " " })
@@ -60,7 +63,7 @@ public struct LocalInstants {
     public init(zone: TimeZone) { self.zone = zone }
 
     public mutating func instant(_ time: LocalDateTime) -> Date? {
-        let day = LocalDate(year: time.year, month: time.month, day: time.day)
+        let day = time.date
         let midnight: Date?
         if let known = days[day] {
             midnight = known

@@ -304,6 +304,7 @@ public struct ImportService: Sendable {
         let report: @Sendable (Int) async -> Void = { written in
             ImportProgress.shared.report(importID: id, written: written, total: total)
             // Another connection, outside the import's transaction (SQLite has one connection, and one process to read the memory).
+            // Best effort: a count that cannot be kept leaves the bar where it was, never the import.
             if database.kind == .postgresql { try? await MetricImportRepository(database.sql).setRowsWritten(id: id, rows: min(written, total)) }
         }
         await report(0)
@@ -346,7 +347,7 @@ public struct ImportService: Sendable {
                     let post = AnalyticsPost(id: Identifier.makeOrdered("pst"), accountID: record.accountID, platformPostID: key, targetID: nil, title: row.title,
                                              url: row.url, publishedAt: published, origin: .external)
                     newPosts.append(post)
-                    index.add(post, day: row.publishedAt.map { LocalDate(year: $0.year, month: $0.month, day: $0.day) })
+                    index.add(post, day: row.publishedAt?.date)
                     let hours = published.map { record.dataAsOf.timeIntervalSince($0) / 3_600 }
                     snapshots.append(MetricRepository.SnapshotRow(postID: post.id, capturedAt: record.dataAsOf, hoursSincePublish: hours, values: values))
                     summary.inserted += values.count
@@ -418,7 +419,7 @@ public struct ImportService: Sendable {
                 if let key = ImportedPostIdentity.platformID(fromURL: url), let found = byPlatformID[ExactText(key)] { return posts[found] }
             }
             if !row.title.isEmpty, let moment = row.publishedAt,
-               let found = byTitleDay[titleKey(row.title, LocalDate(year: moment.year, month: moment.month, day: moment.day))] {
+               let found = byTitleDay[titleKey(row.title, moment.date)] {
                 return posts[found]
             }
             return byPlatformID[ExactText(ImportedPostIdentity.fallbackID(title: row.title, publishedAt: row.publishedAt))].map { posts[$0] }
@@ -429,10 +430,11 @@ public struct ImportService: Sendable {
 
     /// How far a running import has written: rows written of all its rows; nil
     /// when none is known (queued, or written by a process this one cannot see).
-    public func progress(id: String) async throws -> (written: Int, total: Int)? {
-        if let known = ImportProgress.shared.current(importID: id) { return known }
-        guard database.kind == .postgresql, let record = try await MetricImportRepository(database.sql).find(id: id), record.state == .running,
-              let written = try await MetricImportRepository(database.sql).rowsWritten(id: id), record.rowCount > 0 else { return nil }
+    public func progress(of record: MetricImport) async throws -> (written: Int, total: Int)? {
+        guard record.state == .running else { return nil }
+        if let known = ImportProgress.shared.current(importID: record.id) { return known }
+        guard database.kind == .postgresql, record.rowCount > 0,
+              let written = try await MetricImportRepository(database.sql).rowsWritten(id: record.id) else { return nil }
         return (min(written, record.rowCount), record.rowCount)
     }
 

@@ -184,7 +184,7 @@ struct ImportsController {
             t.t("analytics.note.\(note.kind.rawValue)", ["row": String(note.row), "column": note.column ?? "", "value": note.value])
         }
         let width = preview.headers.count
-        let progress = record.state == .running ? try await imports.progress(id: id) : nil
+        let progress = try await imports.progress(of: record)
         let model = ImportDetailPage(
             filename: record.filename, accountName: account?.name ?? record.accountID,
             accountHref: AnalyticsPath.account(.value(record.accountID)).path,
