@@ -212,12 +212,20 @@ enum DemoMetrics {
         account.handle == "qinghetea" && day == yesterday.adding(days: -3) ? 860 : 0
     }
 
-    /// The name the imitation platforms count an account's followers under, where the demo knows it.
+    /// The name the imitation platforms count an account's followers under, where
+    /// the demo knows it: a field, or the credential the sandbox seeds its numbers
+    /// by. Every platform whose pull reports a follower total needs one, or the
+    /// first pull after the demo loads lands at the sandbox's scale instead of the
+    /// generated history's, and the overview shows a jump no team ever had.
     static func anchor(_ account: Account) -> String? {
-        switch account.platform {
+        let token = DemoWorkspace.accounts.first { $0.platform == account.platform && $0.handle == account.handle }?.secrets["access_token"]
+        return switch account.platform {
         case .wechatOA: account.fields["app_id"]
         case .weibo: account.fields["uid"]
         case .telegram: account.fields["chat_id"]
+        case .douyin: account.fields["open_id"]
+        case .bilibili, .x: token
+        case .mastodon: token.map { SandboxMetrics.mastodonOwner(token: $0) }
         default: nil
         }
     }
