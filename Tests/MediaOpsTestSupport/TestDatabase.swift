@@ -31,14 +31,21 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
     public func with<R: Sendable>(_ body: @Sendable (Database) async throws -> R) async throws -> R {
         switch self {
         case .sqlite:
-            let database = try await Database.open(.sqliteMemory, logger: Self.logger)
-            try await Migrations.run(on: database, logger: Self.logger)
-            do {
-                let result = try await body(database)
+            // A file, as MediaOps keeps it: its reads go to the read-only
+            // connections beside the writer, which an in-memory database has not.
+            let path = Self.sqliteFile()
+            let database = try await Database.open(.sqliteFile(path: path), logger: Self.logger)
+            func remove() async {
                 await database.close()
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            do {
+                try await Migrations.run(on: database, logger: Self.logger)
+                let result = try await body(database)
+                await remove()
                 return result
             } catch {
-                await database.close()
+                await remove()
                 throw error
             }
         case .postgresql:
@@ -65,6 +72,13 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
                 throw error
             }
         }
+    }
+
+    /// A new SQLite file's path: in shared memory where the machine has it
+    /// (the suite writes hundreds of databases), else the temporary folder.
+    public static func sqliteFile() -> String {
+        let folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        return (folder as NSString).appendingPathComponent("mediaops-test-\(UUID().uuidString.lowercased()).sqlite")
     }
 
     /// Migrating a new PostgreSQL database took most of a short test's time;

@@ -184,10 +184,11 @@ struct AnalyticsReadRepository: Sendable {
             if groups[statement] == nil { order.append(statement) }
             groups[statement, default: []].append(id)
         }
-        // PostgreSQL runs one statement on one backend: a matrix of hundreds of
-        // accounts is thousands of seeks on one core while the others idle, so
-        // the groups (in pieces of at most 150 accounts) are read at once on
-        // pooled connections. SQLite keeps one connection: there they queue.
+        // A statement runs on one core: a matrix of hundreds of accounts is
+        // thousands of seeks on one core while the others idle, so the groups
+        // (in pieces of at most 150 accounts) are read at once on pooled
+        // connections (PostgreSQL's pool, SQLite's readers). Inside a SQLite
+        // transaction there is one connection: there they queue.
         let chunkSize = 150
         var pieces: [(statement: ReadPlan, ids: [String])] = []
         for statement in order {
@@ -196,7 +197,7 @@ struct AnalyticsReadRepository: Sendable {
             let perPart = (ids.count + parts - 1) / parts
             for start in stride(from: 0, to: ids.count, by: perPart) { pieces.append((statement, Array(ids[start..<min(start + perPart, ids.count)]))) }
         }
-        guard db.databaseKind == .postgresql, pieces.count > 1 else {
+        guard db.readsConcurrently, pieces.count > 1 else {
             var result: [String: [WindowFigures]] = [:]
             for piece in pieces { result.merge(try await periodTotalsStatement(accountIDs: piece.ids, windows: windows, statement: piece.statement)) { first, _ in first } }
             return result

@@ -148,30 +148,55 @@ protocol DatabaseDriver: Sendable {
     func shutdown() async throws
 }
 
-/// SQLite allows one writer at a time, so the app keeps exactly one connection on
-/// one event loop: statements queue in the pool instead of failing with SQLITE_BUSY.
-// The pool guards its own state with a lock; AsyncKit predates Sendable annotations.
+/// SQLite allows one writer at a time, so the app keeps exactly one writing
+/// connection on one event loop: writes queue in the pool instead of failing
+/// with SQLITE_BUSY. A file database in WAL mode also lets readers work beside
+/// that writer, each on the last committed state: a few read-only connections
+/// answer the statements that only read, so a page is not held up behind a
+/// long import's transaction, and a dashboard can read on both cores at once.
+/// (An in-memory database is private to its one connection: no readers there.)
+// The pools guard their own state with a lock; AsyncKit predates Sendable annotations.
 struct SQLiteDriver: DatabaseDriver, @unchecked Sendable {
     let pool: EventLoopGroupConnectionPool<SQLiteConnectionSource>
     let group: MultiThreadedEventLoopGroup
+    let readers: (pool: EventLoopGroupConnectionPool<SQLiteReaderSource>, group: MultiThreadedEventLoopGroup)?
     let logger: Logger
+
+    /// Read-only connections beside the writer: one per core this machine has, at most four.
+    static let readerCount = min(4, max(2, System.coreCount))
 
     init(storage: SQLiteConfiguration.Storage, logger: Logger) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.group = group
         self.logger = logger
+        let configuration = SQLiteConfiguration(storage: storage, enableForeignKeys: true)
         self.pool = EventLoopGroupConnectionPool(
-            source: SQLiteConnectionSource(configuration: .init(storage: storage, enableForeignKeys: true)),
+            source: SQLiteConnectionSource(configuration: configuration),
             maxConnectionsPerEventLoop: 1,
             requestTimeout: .seconds(30),
             pruneInterval: nil,
             logger: logger,
             on: group
         )
+        if case .file = storage {
+            let readerGroup = MultiThreadedEventLoopGroup(numberOfThreads: Self.readerCount)
+            readers = (EventLoopGroupConnectionPool(
+                source: SQLiteReaderSource(base: SQLiteConnectionSource(configuration: .init(storage: storage, enableForeignKeys: false))),
+                maxConnectionsPerEventLoop: 1,
+                requestTimeout: .seconds(30),
+                pruneInterval: nil,
+                logger: logger,
+                on: readerGroup
+            ), readerGroup)
+        } else {
+            readers = nil
+        }
     }
 
     var pooled: any SQLDatabase {
-        PooledSQLDatabase(pool: pool, logger: logger, dialect: SQLiteDialect()) { $0.sql(queryLogLevel: .trace) }
+        let writer = PooledSQLDatabase(pool: pool, logger: logger, dialect: SQLiteDialect()) { $0.sql(queryLogLevel: .trace) }
+        guard let readers else { return writer }
+        return SQLiteReadRouting(writer: writer, readers: PooledSQLDatabase(pool: readers.pool, logger: logger, dialect: SQLiteDialect()) { $0.sql(queryLogLevel: .trace) })
     }
 
     func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -181,9 +206,76 @@ struct SQLiteDriver: DatabaseDriver, @unchecked Sendable {
     }
 
     func shutdown() async throws {
+        if let readers {
+            try await readers.pool.shutdownAsync()
+            try await readers.group.shutdownGracefully()
+        }
         try await pool.shutdownAsync()
         try await group.shutdownGracefully()
     }
+}
+
+/// Opens SQLite connections that can only read: `query_only` makes a write on
+/// one fail instead of racing the writer, and each keeps the writer's waiting
+/// and cache settings.
+struct SQLiteReaderSource: ConnectionPoolSource, Sendable {
+    let base: SQLiteConnectionSource
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        base.makeConnection(logger: logger, on: eventLoop).flatMap { connection in
+            connection.query("PRAGMA query_only=1")
+                .flatMap { _ in connection.query("PRAGMA busy_timeout=5000") }
+                .flatMap { _ in connection.query("PRAGMA cache_size=-65536") }
+                .map { _ in connection }
+                .flatMapError { error in connection.close().flatMapThrowing { throw error } }
+        }
+    }
+}
+
+/// The pooled handle of a SQLite file: a statement that only reads (it begins
+/// with SELECT) goes to a reader, everything else to the one writer. A
+/// transaction pins the writer's connection and never comes through here, so
+/// it still reads its own uncommitted rows; outside one, a read sees what has
+/// been committed, as on PostgreSQL.
+struct SQLiteReadRouting: SQLDatabase, ConcurrentReads {
+    let writer: any SQLDatabase
+    let readers: any SQLDatabase
+
+    var logger: Logger { writer.logger }
+    var eventLoop: any EventLoop { writer.eventLoop }
+    var dialect: any SQLDialect { writer.dialect }
+    var queryLogLevel: Logger.Level? { .trace }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        (Self.onlyReads(query, in: self) ? readers : writer).execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try await (Self.onlyReads(query, in: self) ? readers : writer).execute(sql: query, onRow)
+    }
+
+    /// Whether the statement's text begins with SELECT. (A WITH can lead into a
+    /// write in SQLite, so it stays with the writer.)
+    static func onlyReads(_ query: any SQLExpression, in database: any SQLDatabase) -> Bool {
+        var serializer = SQLSerializer(database: database)
+        query.serialize(to: &serializer)
+        var bytes = serializer.sql.utf8.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }.prefix(7).makeIterator()
+        for letter in "SELECT".utf8 {
+            guard let byte = bytes.next(), byte & 0xDF == letter else { return false }
+        }
+        guard let after = bytes.next() else { return false }
+        return !(after >= 0x41 && after <= 0x5A || after >= 0x61 && after <= 0x7A || after == 0x5F)
+    }
+}
+
+/// A database handle whose statements outside a transaction may run at the
+/// same time on different connections (PostgreSQL's pool; SQLite's readers).
+protocol ConcurrentReads {}
+
+extension SQLDatabase {
+    /// Whether independent reads through this handle can run side by side, so
+    /// splitting a large read into pieces gains anything.
+    public var readsConcurrently: Bool { databaseKind == .postgresql || self is any ConcurrentReads }
 }
 
 struct PostgresDriver: DatabaseDriver, @unchecked Sendable {
@@ -239,5 +331,14 @@ struct PooledSQLDatabase<Source: ConnectionPoolSource>: SQLDatabase, @unchecked 
         pool.withConnection(logger: logger) { connection in
             makeSQL(connection).execute(sql: query, onRow)
         }
+    }
+
+    /// The driver's own async path: SQLiteNIO's future-based one hands every
+    /// row to the event loop as a task of its own (a thread wake-up a row),
+    /// its async one reads the rows where the statement runs.
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        defer { pool.releaseConnection(connection, logger: logger) }
+        try await makeSQL(connection).execute(sql: query, onRow)
     }
 }
