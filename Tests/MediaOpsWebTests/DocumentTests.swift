@@ -146,6 +146,26 @@ struct DocumentTests {
         for name in onDisk where name != PartialTemplate.layout.rawValue { #expect(name.split(separator: "/").count == 2 && rooms.contains(name.split(separator: "/")[0]), "\(name) is outside a room folder") }
     }
 
+    /// Mustache indents everything a standalone partial or block renders by the
+    /// whitespace before its tag. To do so it counts the characters of every
+    /// piece it writes and looks at the last one written (over a quarter of the
+    /// 500-account overview's rendering: the layout's `{{$content}}` was
+    /// indented, so every page paid it), and it writes spaces into the text
+    /// after line breaks. Templates write those tags at the start of the line.
+    @Test("no partial or block tag stands indented on its own line")
+    func noIndentedStandaloneTags() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/MediaOpsWeb/Resources/templates")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
+        let pattern = try NSRegularExpression(pattern: #"^[ \t]+\{\{[>$<][^}]*\}\}(\{\{/[^}]*\}\})?[ \t]*$"#, options: .anchorsMatchLines)
+        for file in files {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                Issue.record("\(file): \(text[Range(match.range, in: text)!]) is indented")
+            }
+        }
+    }
+
     @Test("a page template missing from the folder stops the start instead of rendering an empty page")
     func missingTemplateStopsStart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaops-templates-\(UUID().uuidString)")
