@@ -259,17 +259,24 @@ struct AnalyticsController {
         } catch let error as ValidationError {
             return pages.errorPage(status: .unprocessableContent, message: t.error(error.code, field: error.field, params: error.params), request: request, context: context)
         }
+        // The same for every row of a platform or of the page: worked out once, not 500 times.
+        let periodQuery = "?" + Self.encode(Self.periodQuery(report.period))
+        var platformLabels: [Platform: (name: String, consumption: String)] = [:]
         func row(_ row: OverviewRow) -> OverviewPage.Row {
             let platform = row.account.platform
-            let consumptionKey = DerivedMetric.consumptionKey(for: platform)
+            let labels = platformLabels[platform] ?? {
+                let labels = (t.platformShortName(platform), t.t("metric.\(DerivedMetric.consumptionKey(for: platform).rawValue)"))
+                platformLabels[platform] = labels
+                return labels
+            }()
             return OverviewPage.Row(
-                name: row.account.name, href: AnalyticsPath.account(.value(row.account.id)).path + "?" + Self.encode(Self.periodQuery(report.period)),
-                platform: t.platformShortName(platform),
+                name: row.account.name, href: AnalyticsPath.account(.value(row.account.id)).path + periodQuery,
+                platform: labels.name,
                 followers: Self.countFigure(row.current.followers, previous: row.previous.followers, t: t),
                 net: Self.countFigure(row.current.followersNet, previous: row.previous.followersNet, t: t, signed: true),
                 posts: Self.countFigure(Double(row.current.posts), previous: Double(row.previous.posts), t: t),
                 consumption: Self.countFigure(row.current.consumption(platform), previous: row.previous.consumption(platform), t: t),
-                consumptionLabel: t.t("metric.\(consumptionKey.rawValue)"),
+                consumptionLabel: labels.consumption,
                 engagement: Self.rateFigure(row.current.engagementRate(platform), previous: row.previous.engagementRate(platform), t: t))
         }
         /// A group's roll-up: sums of its accounts, and engagement over everything they were read or played.
