@@ -3,9 +3,10 @@ import Foundation
 /// How far each running import has written, for its page's progress bar.
 /// An import writes in one transaction, so nothing it writes is visible
 /// before the commit: the count is kept beside it. In this process's memory
-/// always (SQLite runs one process, and its one connection is the import's
-/// until the commit), and on PostgreSQL also in `metric_imports.rows_written`
-/// through another connection, so a page served by another process sees it.
+/// always (SQLite runs one process: its pages read beside the import's open
+/// transaction, but its one writer is the import's until the commit), and on
+/// PostgreSQL also in `metric_imports.rows_written` through another
+/// connection, so a page served by another process sees it.
 public final class ImportProgress: @unchecked Sendable {
     public static let shared = ImportProgress()
     private let lock = NSLock()

@@ -303,7 +303,7 @@ public struct ImportService: Sendable {
         let database = self.database
         let report: @Sendable (Int) async -> Void = { written in
             ImportProgress.shared.report(importID: id, written: written, total: total)
-            // Another connection, outside the import's transaction (SQLite has one connection, and one process to read the memory).
+            // Another connection, outside the import's transaction (SQLite has one writer, and one process to read the memory).
             // Best effort: a count that cannot be kept leaves the bar where it was, never the import.
             if database.kind == .postgresql { try? await MetricImportRepository(database.sql).setRowsWritten(id: id, rows: min(written, total)) }
         }
