@@ -284,6 +284,25 @@ struct ImportServiceTests {
             #expect(try await imports.progress(of: done) == nil)
             let stored = try await database.sql.raw("SELECT rows_written FROM metric_imports WHERE id = \(bind: id)").first()?.decodeNil(column: "rows_written")
             #expect(stored == (database.kind == .sqlite))   // PostgreSQL wrote the count beside the transaction
+
+            // The same file again: every post is known, so the import compares instead of
+            // writing, and its bar moves while it compares instead of waiting at nothing.
+            let again = try await imports.upload(owner, accountID: account.id, filename: "works.csv", data: Self.csv(text), layout: .douyinWorks)
+            _ = try await imports.commit(owner, id: again.record.id)
+            let rerunDone = DoneFlag()
+            let rerun = Task {
+                defer { rerunDone.set() }
+                return try await imports.runQueued(id: again.record.id)
+            }
+            var between: [Int] = []
+            while !rerunDone.isSet {
+                if let now = ImportProgress.shared.current(importID: again.record.id), now.written > 0, now.written < now.total { between.append(now.written) }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let second = try #require(try await rerun.value)
+            #expect(second.state == .committed && second.postsMatched == 12_000 && second.postsCreated == 0)
+            #expect(!between.isEmpty, "a re-import showed no progress until it was done")
+            #expect(between == between.sorted())
         }
     }
 }

@@ -352,8 +352,10 @@ public struct ImportService: Sendable {
                     snapshots.append(MetricRepository.SnapshotRow(postID: post.id, capturedAt: record.dataAsOf, hoursSincePublish: hours, values: values))
                     summary.inserted += values.count
                 }
-                summary = summary + (try await metrics.recordSnapshots(matched, provenance: provenance, now: now))
-                // A new post counts as written half with its row and half with its snapshot.
+                // Posts already known are compared and, where changed, written; then the new ones,
+                // each counted as written half with its row and half with its snapshot.
+                let known = days.count
+                summary = summary + (try await metrics.recordSnapshots(matched, provenance: provenance, now: now) { done in await report(known + done) })
                 let before = days.count + matched.count, created = newPosts.count
                 await report(before)
                 try await metrics.insertGenerated(posts: newPosts, now: now) { written in await report(before + written / 2) }

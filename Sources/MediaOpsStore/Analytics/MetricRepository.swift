@@ -176,17 +176,21 @@ public struct MetricRepository: Sendable {
     /// memory, and the new and changed ones written with the replaced values'
     /// history in bulk. A month's export that overlaps the last one matches
     /// thousands of known posts, which were written two statements each.
+    /// `progress` hears how many of `items` are done: half for reading what is
+    /// stored (a file of known posts mostly compares), half for writing.
     public func recordSnapshots(_ items: [(post: AnalyticsPost, values: [MetricKey: Double])], provenance: MetricProvenance,
-                                now: Date) async throws -> MetricWriteSummary {
+                                now: Date, progress: (@Sendable (Int) async throws -> Void)? = nil) async throws -> MetricWriteSummary {
         let captured = provenance.capturedAt.epochMilliseconds
         var stored: [String: (values: [MetricKey: Double], source: String)] = [:]
         let ids = Array(Set(items.map(\.post.id))).sorted()
         for start in stride(from: 0, to: ids.count, by: 500) {
-            let list = ids[start..<min(ids.count, start + 500)].map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            let end = min(ids.count, start + 500)
+            let list = ids[start..<end].map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
             for row in try await db.raw("SELECT post_id, metric_values, source FROM post_snapshots WHERE captured_at = \(bind: captured) AND post_id IN (" + list + ")"
                                         + "\(RowLock.update)").all() {
                 stored[try row.string("post_id")] = (try SnapshotValues.decode(try row.string("metric_values")), try row.string("source"))
             }
+            try await progress?(items.count * end / ids.count / 2)
         }
         var summary = MetricWriteSummary()
         var merged: [String: (post: AnalyticsPost, values: [MetricKey: Double])] = [:]
@@ -237,6 +241,7 @@ public struct MetricRepository: Sendable {
             bulk.double(entry.post.publishedAt.map { provenance.capturedAt.timeIntervalSince($0) / 3_600 })
             bulk.jsonText(SnapshotValues.encode(entry.values))
         }
+        try await progress?(items.count)
         return summary
     }
 
