@@ -247,7 +247,7 @@ struct ImportServiceTests {
 
     @Test("a large file's progress is read by its page while it is written, and on PostgreSQL kept where another process reads it", arguments: TestDatabase.available)
     func largeFileProgress(db: TestDatabase) async throws {
-        try await db.with { database in
+        try await db.with(sqliteFile: true) { database in
             let (owner, account) = try await Self.setUp(database, platform: "douyin", handle: "qinghe_douyin")
             let imports = ImportService(database: database, inlineRowLimit: 10)
             // More rows than one bulk statement writes, so the count moves in steps.

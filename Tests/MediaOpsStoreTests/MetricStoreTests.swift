@@ -100,10 +100,10 @@ struct MetricStoreTests {
         }
     }
 
-    @Test("a matrix of hundreds of accounts read together (split across connections on PostgreSQL) gives each account the figures it gets alone",
+    @Test("a matrix of hundreds of accounts read together (split across connections: PostgreSQL's pool, a SQLite file's readers) gives each account the figures it gets alone",
           arguments: TestDatabase.available)
     func manyAccountsTotals(db: TestDatabase) async throws {
-        try await db.with { database in
+        try await db.with(sqliteFile: true) { database in
             let (team, owner, _) = try await Self.account(database)
             var accounts: [Account] = []
             for index in 0..<320 {

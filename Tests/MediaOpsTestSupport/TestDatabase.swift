@@ -28,16 +28,17 @@ public enum TestDatabase: String, CaseIterable, Sendable, CustomStringConvertibl
 
     /// Runs `body` against a fresh, migrated database that is dropped afterwards.
     /// Each PostgreSQL test gets its own database, so tests run in parallel safely.
-    public func with<R: Sendable>(_ body: @Sendable (Database) async throws -> R) async throws -> R {
+    /// SQLite is in memory (hundreds of tests at once on two cores); with
+    /// `sqliteFile` it is a file, as MediaOps keeps it, whose reads go to the
+    /// read-only connections beside the writer, which an in-memory database has not.
+    public func with<R: Sendable>(sqliteFile: Bool = false, _ body: @Sendable (Database) async throws -> R) async throws -> R {
         switch self {
         case .sqlite:
-            // A file, as MediaOps keeps it: its reads go to the read-only
-            // connections beside the writer, which an in-memory database has not.
-            let path = Self.sqliteFile()
-            let database = try await Database.open(.sqliteFile(path: path), logger: Self.logger)
+            let path = sqliteFile ? Self.sqliteFile() : nil
+            let database = try await Database.open(path.map { .sqliteFile(path: $0) } ?? .sqliteMemory, logger: Self.logger)
             func remove() async {
                 await database.close()
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                if let path { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
             }
             do {
                 try await Migrations.run(on: database, logger: Self.logger)

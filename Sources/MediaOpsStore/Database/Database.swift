@@ -159,7 +159,12 @@ protocol DatabaseDriver: Sendable {
 struct SQLiteDriver: DatabaseDriver, @unchecked Sendable {
     let pool: EventLoopGroupConnectionPool<SQLiteConnectionSource>
     let group: MultiThreadedEventLoopGroup
-    let readers: (pool: EventLoopGroupConnectionPool<SQLiteReaderSource>, group: MultiThreadedEventLoopGroup)?
+    let readers: EventLoopGroupConnectionPool<SQLiteReaderSource>?
+    /// The threads a file database's calls run on: one per connection, its
+    /// own. On the process-wide pool (one thread a core) long reads could hold
+    /// every thread while a write waited for one. An in-memory database (one
+    /// connection, the tests) keeps the process-wide pool.
+    let threads: NIOThreadPool?
     let logger: Logger
 
     /// Read-only connections beside the writer: one per core this machine has, at most four.
@@ -169,25 +174,30 @@ struct SQLiteDriver: DatabaseDriver, @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.group = group
         self.logger = logger
+        var hasReaders = false
+        if case .file = storage { hasReaders = true }
+        let threads = hasReaders ? NIOThreadPool(numberOfThreads: Self.readerCount + 1) : nil
+        threads?.start()
+        self.threads = threads
         let configuration = SQLiteConfiguration(storage: storage, enableForeignKeys: true)
         self.pool = EventLoopGroupConnectionPool(
-            source: SQLiteConnectionSource(configuration: configuration),
+            source: SQLiteConnectionSource(configuration: configuration, threadPool: threads ?? .singleton),
             maxConnectionsPerEventLoop: 1,
             requestTimeout: .seconds(30),
             pruneInterval: nil,
             logger: logger,
             on: group
         )
-        if case .file = storage {
-            let readerGroup = MultiThreadedEventLoopGroup(numberOfThreads: Self.readerCount)
-            readers = (EventLoopGroupConnectionPool(
-                source: SQLiteReaderSource(base: SQLiteConnectionSource(configuration: .init(storage: storage, enableForeignKeys: false))),
-                maxConnectionsPerEventLoop: 1,
+        if hasReaders {
+            // On the writer's event loop: the statements run on `threads`, the loop only hands out connections.
+            readers = EventLoopGroupConnectionPool(
+                source: SQLiteReaderSource(base: SQLiteConnectionSource(configuration: .init(storage: storage, enableForeignKeys: false), threadPool: threads ?? .singleton)),
+                maxConnectionsPerEventLoop: Self.readerCount,
                 requestTimeout: .seconds(30),
                 pruneInterval: nil,
                 logger: logger,
-                on: readerGroup
-            ), readerGroup)
+                on: group
+            )
         } else {
             readers = nil
         }
@@ -196,7 +206,9 @@ struct SQLiteDriver: DatabaseDriver, @unchecked Sendable {
     var pooled: any SQLDatabase {
         let writer = PooledSQLDatabase(pool: pool, logger: logger, dialect: SQLiteDialect()) { $0.sql(queryLogLevel: .trace) }
         guard let readers else { return writer }
-        return SQLiteReadRouting(writer: writer, readers: PooledSQLDatabase(pool: readers.pool, logger: logger, dialect: SQLiteDialect()) { $0.sql(queryLogLevel: .trace) })
+        return SQLiteReadRouting(writer: writer, readers: PooledSQLDatabase(pool: readers, logger: logger, dialect: SQLiteDialect(), rowsWhereRead: true) {
+            $0.sql(queryLogLevel: .trace)
+        })
     }
 
     func withConnection<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -206,12 +218,11 @@ struct SQLiteDriver: DatabaseDriver, @unchecked Sendable {
     }
 
     func shutdown() async throws {
-        if let readers {
-            try await readers.pool.shutdownAsync()
-            try await readers.group.shutdownGracefully()
-        }
+        if let readers { try await readers.shutdownAsync() }
         try await pool.shutdownAsync()
         try await group.shutdownGracefully()
+        // Last: every connection has closed on these threads.
+        try await threads?.shutdownGracefully()
     }
 }
 
@@ -316,11 +327,15 @@ struct PooledSQLDatabase<Source: ConnectionPoolSource>: SQLDatabase, @unchecked 
     let logger: Logger
     let dialect: any SQLDialect
     let makeSQL: @Sendable (Source.Connection) -> any SQLDatabase
+    /// Whether rows are read where the statement runs (see `execute` below).
+    let rowsWhereRead: Bool
 
-    init(pool: EventLoopGroupConnectionPool<Source>, logger: Logger, dialect: any SQLDialect, makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase) {
+    init(pool: EventLoopGroupConnectionPool<Source>, logger: Logger, dialect: any SQLDialect, rowsWhereRead: Bool = false,
+         makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase) {
         self.pool = pool
         self.logger = logger
         self.dialect = dialect
+        self.rowsWhereRead = rowsWhereRead
         self.makeSQL = makeSQL
     }
 
@@ -333,10 +348,16 @@ struct PooledSQLDatabase<Source: ConnectionPoolSource>: SQLDatabase, @unchecked 
         }
     }
 
-    /// The driver's own async path: SQLiteNIO's future-based one hands every
-    /// row to the event loop as a task of its own (a thread wake-up a row),
-    /// its async one reads the rows where the statement runs.
+    /// With `rowsWhereRead`, the driver's own async path: SQLiteNIO's
+    /// future-based one hands every row to the event loop as a task of its own
+    /// (a thread wake-up a row), its async one reads the rows where the
+    /// statement runs. But it gives the connection back only once the calling
+    /// task runs again, and on a busy machine that wait is longer than a short
+    /// statement: the writer, which serves short statements one at a time, keeps
+    /// the future path, which gives it back on its event loop the moment the
+    /// statement ends. The readers serve the long reads, where rows are many.
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        guard rowsWhereRead else { return try await execute(sql: query, onRow).get() }
         let connection = try await pool.requestConnection(logger: logger).get()
         defer { pool.releaseConnection(connection, logger: logger) }
         try await makeSQL(connection).execute(sql: query, onRow)
