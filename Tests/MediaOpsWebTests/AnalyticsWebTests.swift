@@ -157,6 +157,8 @@ struct AnalyticsWebTests {
             #expect(try await browser.get(AlertService.link(alertID: "alt_0000000000000001", accountID: account.id)).status == .ok)
             #expect(try await browser.get(AlertService.link(alertID: "alt_0000000000000001", accountID: nil)).status == .ok)
             #expect(page.text.contains("<svg class=\"chart\"") && page.text.contains("<title>11/2：1,010</title>"))
+            // Its headline figures render as figures (a number with its exact value on hover), not as the data behind them.
+            #expect(page.text.contains("<p class=\"kpi-value\"><span title=\"") && !page.text.contains("\"html\":"))
 
             let csv = try await browser.get("/analytics/export?\(query)&format=csv")
             #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true)

@@ -142,6 +142,7 @@ struct ReportsWebTests {
             let html = page.text
             #expect(html.contains(zh ? "周报" : "weekly report") && html.contains(zh ? "核心指标" : "Headline figures"))
             #expect(html.contains("class=\"report-section\"") && html.contains("<svg") && html.contains("▲"), "charts and a change with its arrow")
+            #expect(html.contains("<p class=\"kpi-value\"><span title=\"") && !html.contains("\"html\":"), "headline figures render as figures")
             #expect(html.contains(zh ? "报告已生成。" : "Report issued."))
             #expect(html.contains("=HYPERLINK") && !html.contains("<a href=\"http://x\""), "a title is text")
             Self.expectNoRawKeys(html, "report")

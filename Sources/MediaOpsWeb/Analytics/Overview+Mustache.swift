@@ -46,12 +46,9 @@ extension OverviewPage.Section: MustacheParent {
     }
 }
 
-extension AnalyticsController.Figure: MustacheParent {
-    func child(named name: String) -> Any? { name == "html" ? self.html : nil }
-}
-
-// `{{{followers}}}` renders the figure's HTML in one lookup, where
-// `{{{followers.html}}}` splits the name and looks twice (five figures a row).
+// A figure renders its HTML in one lookup wherever it is shown (`{{{followers}}}`,
+// `{{{.}}}` inside its own section): a name like `followers.html` is split and
+// looked up twice, five figures a row.
 extension AnalyticsController.Figure: MustacheCustomRenderable {
     var renderText: String { html }
     var isNull: Bool { false }

@@ -85,6 +85,8 @@ public struct ViewRenderer: Sendable {
         // A value that answers Mustache's lookups itself (a large table's rows) is
         // handed over as it is: reflecting it here would cost what it saves.
         case let parent as MustacheParent: return parent
+        // So is one that renders itself (a figure's HTML): reflected, it would print as a dictionary.
+        case let renderable as MustacheCustomRenderable: return renderable
         default: break
         }
         let mirror = Mirror(reflecting: value)
